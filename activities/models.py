@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ActivityStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+
+
+class Activity(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(
+        "sessions_app.Session", on_delete=models.CASCADE, related_name="activities"
+    )
+    # A key of the activity-type registry (activities/types); validated there, not by a CHECK,
+    # so that adding a type is one module and no migration.
+    type = models.CharField(max_length=32)
+    title = models.CharField(max_length=200, blank=True, default="")
+    config = models.JSONField(default=dict)
+    order = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT
+    )
+    activated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revealed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Poker: the round number and the results of finished rounds (kept for the organizer).
+    round = models.PositiveIntegerField(default=1, editable=False)
+    history = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "created_at"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ActivityStatus.values), name="activity_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(status=ActivityStatus.ACTIVE),
+                name="activity_one_active_per_session",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "order"], name="activity_session_order")]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.type} #{self.order}"
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.revealed_at is not None
+
+
+class Response(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="responses"
+    )
+    response_data = models.JSONField()
+    # Quiz: filled by the type's scoring when the answer is stored (null for unscored types).
+    score = models.IntegerField(null=True, blank=True)
+    is_correct = models.BooleanField(null=True, blank=True)
+    elapsed_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "participant"], name="response_one_per_participant"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["activity", "updated_at"], name="response_activity_updated"),
+            models.Index(fields=["participant"], name="response_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.activity_id}"
+
+
+class HiddenWord(models.Model):
+    """A word an organizer removed from a word cloud's public results (normalized form)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="hidden_words")
+    text = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "text"], name="hiddenword_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from caja.serializers import StrictSerializer
+
+from .models import Activity, ActivityStatus, Response
+from .types import type_keys
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    session_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "session_id",
+            "type",
+            "title",
+            "config",
+            "order",
+            "status",
+            "activated_at",
+            "revealed_at",
+            "round",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ActivityCreateSerializer(StrictSerializer):
+    type = serializers.ChoiceField(choices=[])
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    config = serializers.JSONField(required=False)
+    order = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices come from the registry, so a new type module needs no change here.
+        self.fields["type"].choices = type_keys()  # type: ignore[attr-defined]
+
+
+class ActivityUpdateSerializer(StrictSerializer):
+    type = serializers.ChoiceField(choices=[], required=False)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    config = serializers.JSONField(required=False)
+    order = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = type_keys()  # type: ignore[attr-defined]
+
+
+class ActivityStatusSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=ActivityStatus.choices)
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    activity_id = serializers.UUIDField(read_only=True)
+    participant_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = Response
+        fields = ["id", "activity_id", "participant_id", "response_data", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ResponseSubmitSerializer(StrictSerializer):
+    response_data = serializers.JSONField()
+
+
+class ResponsesSinceSerializer(serializers.Serializer):
+    items = ResponseSerializer(many=True)
+    since = serializers.DateTimeField()
+    count = serializers.IntegerField()
+
+
+class HiddenWordSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=200)
+
+
+class LeaderboardEntrySerializer(serializers.Serializer):
+    participant_id = serializers.UUIDField()
+    nickname = serializers.CharField()
+    score = serializers.IntegerField()
+    correct_count = serializers.IntegerField()
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    items = LeaderboardEntrySerializer(many=True)
+
+
+class ActivityResultsSerializer(serializers.Serializer):
+    activity_id = serializers.UUIDField()
+    type = serializers.CharField()
+    status = serializers.CharField()
+    results = serializers.DictField()
+
+
+class SessionResultsActivitySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    order = serializers.IntegerField()
+    status = serializers.CharField()
+    results = serializers.DictField()
+
+
+class SessionResultsSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    activities = SessionResultsActivitySerializer(many=True)
+    leaderboard = LeaderboardEntrySerializer(many=True)

@@ -1,0 +1,311 @@
+"""Every write to activities, responses and hidden words. Type rules come from the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from caja import state_version
+from caja.errors import (
+    ActivityNotActive,
+    AlreadyAnswered,
+    InvalidTransition,
+    SessionNotActive,
+    ValidationFailed,
+)
+from participants.models import Participant
+from sessions_app.models import Session, SessionStatus
+
+from .models import Activity, ActivityStatus, HiddenWord, Response
+from .types import get_type
+
+ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
+    ActivityStatus.DRAFT: {ActivityStatus.PUBLISHED, ActivityStatus.ACTIVE},
+    ActivityStatus.PUBLISHED: {ActivityStatus.ACTIVE},
+    ActivityStatus.ACTIVE: {ActivityStatus.EXPIRED},
+    ActivityStatus.EXPIRED: set(),
+}
+EDITABLE_STATUSES = {ActivityStatus.DRAFT, ActivityStatus.PUBLISHED}
+TITLE_MAX = 200
+
+
+def _clean_title(title: Any) -> str:
+    if not isinstance(title, str):
+        raise ValidationFailed({"title": ["Must be a string."]})
+    title = title.strip()
+    if len(title) > TITLE_MAX:
+        raise ValidationFailed({"title": [f"At most {TITLE_MAX} characters."]})
+    return title
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    session: Session,
+    type: str,
+    config: Any = None,
+    title: str = "",
+    order: int | None = None,
+) -> Activity:
+    activity_type = get_type(type)
+    clean_config = activity_type.validate_config(
+        activity_type.default_config() if config is None else config
+    )
+    if order is None:
+        # New activities go last. Lock the session row so two concurrent creates do not pick
+        # the same order.
+        Session.objects.select_for_update().filter(pk=session.pk).first()
+        last = Activity.objects.filter(session=session).aggregate(m=Max("order"))["m"]
+        order = 1 if last is None else last + 1
+    activity = Activity.objects.create(
+        session=session, type=type, title=_clean_title(title), config=clean_config, order=order
+    )
+    state_version.bump(session.pk)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    title: str | None = None,
+    config: Any = None,
+    order: int | None = None,
+) -> Activity:
+    values: dict[str, Any] = {}
+    if title is not None:
+        values["title"] = _clean_title(title)
+    if order is not None:
+        values["order"] = order
+    if config is not None:
+        clean = get_type(activity.type).validate_config(config)
+        values["config"] = clean
+        # The config may change only before the activity goes live: conditional on the status.
+        values["updated_at"] = timezone.now()
+        changed = Activity.objects.filter(pk=activity.pk, status__in=EDITABLE_STATUSES).update(**values)
+        if not changed:
+            current = Activity.objects.filter(pk=activity.pk).values_list("status", flat=True).first()
+            raise InvalidTransition(
+                from_=current,
+                to="edited",
+                message="The configuration can only change while the activity is draft or published.",
+            )
+    elif values:
+        values["updated_at"] = timezone.now()
+        Activity.objects.filter(pk=activity.pk).update(**values)
+    for k, v in values.items():
+        setattr(activity, k, v)
+    if values:
+        state_version.bump(activity.session_id)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity) -> None:
+    session_id = activity.session_id
+    Session.objects.filter(pk=session_id, current_activity=activity).update(current_activity=None)
+    activity.delete()
+    state_version.bump(session_id)
+
+
+def _expire_others(session_id: Any, keep: Any, now: Any) -> None:
+    Activity.objects.filter(session_id=session_id, status=ActivityStatus.ACTIVE).exclude(pk=keep).update(
+        status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now
+    )
+
+
+@transaction.atomic
+def activity_set_status(*, activity: Activity, status: str) -> Activity:
+    """Move an activity along draft → published → active → expired (or draft → active)."""
+    current = activity.status
+    if status not in ACTIVITY_TRANSITIONS.get(current, set()):
+        raise InvalidTransition(from_=current, to=status)
+    now = timezone.now()
+    extra: dict[str, Any] = {}
+    if status == ActivityStatus.ACTIVE:
+        # Serialize activations per session on the session row (rare, organizer-driven), so
+        # "expire the others, activate this one" is atomic; the partial unique index on
+        # (session) WHERE status='active' backs it up at the database level.
+        session = Session.objects.select_for_update().get(pk=activity.session_id)
+        if session.status != SessionStatus.ACTIVE:
+            raise SessionNotActive("Start the session before activating an activity.")
+        _expire_others(activity.session_id, activity.pk, now)
+        extra = {"activated_at": now, "revealed_at": None}
+    elif status == ActivityStatus.EXPIRED:
+        extra = {"expired_at": now}
+    changed = Activity.objects.filter(pk=activity.pk, status=current).update(
+        status=status, updated_at=now, **extra
+    )
+    if not changed:
+        fresh = Activity.objects.filter(pk=activity.pk).values_list("status", flat=True).first()
+        raise InvalidTransition(from_=fresh, to=status)
+    if status == ActivityStatus.ACTIVE:
+        Session.objects.filter(pk=activity.session_id).update(current_activity=activity, updated_at=now)
+    activity.status = status
+    activity.updated_at = now
+    for k, v in extra.items():
+        setattr(activity, k, v)
+    state_version.bump(activity.session_id)
+    return activity
+
+
+@transaction.atomic
+def activity_activate_next(*, session: Session) -> Activity:
+    """Activate the next activity by order (expiring the current one)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.ACTIVE:
+        raise SessionNotActive("Start the session before moving to the next activity.")
+    activities = Activity.objects.filter(session=session)
+    current = activities.filter(pk=session.current_activity_id).first()
+    pending = activities.filter(status__in=EDITABLE_STATUSES)
+    if current is not None:
+        pending = pending.filter(order__gte=current.order).exclude(pk=current.pk)
+    nxt = pending.order_by("order", "created_at").first()
+    if nxt is None:
+        raise InvalidTransition(
+            from_=current.status if current else None,
+            to="next",
+            message="There is no activity left to activate.",
+        )
+    return activity_set_status(activity=nxt, status=ActivityStatus.ACTIVE)
+
+
+@transaction.atomic
+def activity_reveal(*, activity: Activity) -> Activity:
+    activity_type = get_type(activity.type)
+    if not activity_type.supports_reveal:
+        raise InvalidTransition(
+            from_=activity.status, to="revealed", message=f"A {activity_type.label} has nothing to reveal."
+        )
+    if activity.status not in {ActivityStatus.ACTIVE, ActivityStatus.EXPIRED}:
+        raise InvalidTransition(
+            from_=activity.status, to="revealed", message="Only a live or finished activity can be revealed."
+        )
+    now = timezone.now()
+    changed = Activity.objects.filter(pk=activity.pk, revealed_at__isnull=True).update(
+        revealed_at=now, updated_at=now
+    )
+    if changed:
+        activity.revealed_at = now
+        activity.updated_at = now
+        state_version.bump(activity.session_id)
+    return activity
+
+
+@transaction.atomic
+def activity_reset(*, activity: Activity) -> Activity:
+    """Start a new round: the finished round's results go to ``history``, its votes are cleared."""
+    activity_type = get_type(activity.type)
+    if not activity_type.supports_reset:
+        raise InvalidTransition(
+            from_=activity.status, to="reset", message=f"A {activity_type.label} cannot be reset."
+        )
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.status != ActivityStatus.ACTIVE:
+        raise InvalidTransition(from_=activity.status, to="reset", message="Only a live activity can be reset.")
+    activity_type.on_reset(activity)
+    now = timezone.now()
+    results = activity_type.full_results(activity)
+    history = list(activity.history) + [{"round": activity.round, "ended_at": now.isoformat(), "results": results}]
+    Response.objects.filter(activity=activity).delete()
+    Activity.objects.filter(pk=activity.pk).update(
+        round=activity.round + 1, history=history, revealed_at=None, updated_at=now
+    )
+    activity.round += 1
+    activity.history = history
+    activity.revealed_at = None
+    activity.updated_at = now
+    state_version.bump(activity.session_id)
+    return activity
+
+
+@transaction.atomic
+def response_submit(
+    *, participant: Participant, activity: Activity, response_data: Any
+) -> tuple[Response, bool]:
+    """Store a participant's answer. Returns (response, created).
+
+    One response per participant per activity is a unique constraint; the insert runs in a
+    savepoint so a racing duplicate turns into an update (replace policy) or ALREADY_ANSWERED
+    (one-answer types) instead of a second row.
+    """
+    if participant.session_id != activity.session_id:
+        raise ValidationFailed({"activity": ["This activity belongs to another session."]})
+    activity_type = get_type(activity.type)
+    session_status = Session.objects.filter(pk=activity.session_id).values_list("status", flat=True).first()
+    if session_status != SessionStatus.ACTIVE:
+        raise SessionNotActive()
+    # Re-read the status: the caller's copy may be from before an expiry.
+    fresh = Activity.objects.filter(pk=activity.pk).values_list("status", "activated_at").first()
+    if fresh is None or fresh[0] != ActivityStatus.ACTIVE:
+        raise ActivityNotActive()
+    activity.status, activity.activated_at = fresh
+    now = timezone.now()
+    activity_type.check_answer_allowed(activity, now)
+    data = activity_type.validate_response(activity, response_data)
+    score = activity_type.score(activity, data, now)
+    scored = (
+        {"score": score.score, "is_correct": score.is_correct, "elapsed_ms": score.elapsed_ms}
+        if score
+        else {}
+    )
+
+    def _replace() -> Response | None:
+        updated = Response.objects.filter(activity=activity, participant=participant).update(
+            response_data=data, updated_at=timezone.now(), **scored
+        )
+        if not updated:
+            return None
+        return Response.objects.get(activity=activity, participant=participant)
+
+    if activity_type.replace_on_reanswer:
+        existing = _replace()
+        if existing is not None:
+            state_version.bump(activity.session_id)
+            return existing, False
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                activity=activity,
+                participant=participant,
+                response_data=data,
+                created_at=now,
+                updated_at=now,
+                **scored,
+            )
+    except IntegrityError:
+        if not activity_type.replace_on_reanswer:
+            raise AlreadyAnswered() from None
+        existing = _replace()
+        if existing is None:  # the other row vanished (reset) between insert and update
+            raise
+        state_version.bump(activity.session_id)
+        return existing, False
+    state_version.bump(activity.session_id)
+    return response, True
+
+
+@transaction.atomic
+def hidden_word_add(*, activity: Activity, text: str) -> HiddenWord:
+    activity_type = get_type(activity.type)
+    if not activity_type.supports_hidden_words:
+        raise ValidationFailed({"text": [f"A {activity_type.label} has no words to hide."]})
+    key = activity_type.normalize_word(text)
+    word, _ = HiddenWord.objects.get_or_create(activity=activity, text=key)
+    state_version.bump(activity.session_id)
+    return word
+
+
+@transaction.atomic
+def hidden_word_remove(*, activity: Activity, text: str) -> bool:
+    activity_type = get_type(activity.type)
+    if not activity_type.supports_hidden_words:
+        return False
+    key = activity_type.normalize_word(text)
+    deleted, _ = HiddenWord.objects.filter(activity=activity, text=key).delete()
+    if deleted:
+        state_version.bump(activity.session_id)
+    return bool(deleted)

@@ -1,0 +1,37 @@
+"""Registry of activity types. ``get_type(key)`` is the only way code reaches a type's rules."""
+
+from __future__ import annotations
+
+from caja.errors import ValidationFailed
+
+from .base import ActivityType, Score
+
+_REGISTRY: dict[str, ActivityType] = {}
+
+
+def register(cls: type[ActivityType]) -> type[ActivityType]:
+    _REGISTRY[cls.key] = cls()
+    return cls
+
+
+def get_type(key: str) -> ActivityType:
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise ValidationFailed(
+            {"type": [f"Unknown activity type {key!r}; expected one of {', '.join(type_keys())}."]}
+        ) from None
+
+
+def type_keys() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def all_types() -> dict[str, ActivityType]:
+    return dict(_REGISTRY)
+
+
+# Importing the modules registers them.
+from . import poker, poll, quiz, wordcloud  # noqa: E402, F401
+
+__all__ = ["ActivityType", "Score", "get_type", "register", "type_keys", "all_types"]

@@ -1,0 +1,82 @@
+"""The activity-type plug-in interface.
+
+An activity type is one module in this package registered by key. It owns its config schema, its
+response schema, its answer policy, its aggregation into results, what the public may see and when,
+and (quiz) its scoring. Nothing outside the type modules switches on the type name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from caja.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from activities.models import Activity
+
+
+@dataclass(frozen=True)
+class Score:
+    score: int
+    is_correct: bool
+    elapsed_ms: int
+
+
+class ActivityType:
+    key: ClassVar[str]
+    label: ClassVar[str]
+    # True: a second answer replaces the first (200). False: one answer only (409 ALREADY_ANSWERED).
+    replace_on_reanswer: ClassVar[bool] = True
+    supports_reveal: ClassVar[bool] = False
+    supports_reset: ClassVar[bool] = False
+    supports_hidden_words: ClassVar[bool] = False
+    # Whether answers earn points on the session leaderboard.
+    scored: ClassVar[bool] = False
+
+    # --- config -------------------------------------------------------------------------------
+    def default_config(self) -> dict[str, Any]:
+        return {}
+
+    def validate_config(self, config: Any) -> dict[str, Any]:
+        """Return the normalized config (defaults filled in) or raise ValidationFailed with
+        dotted paths starting at ``config`` (e.g. ``config.options.1.label``)."""
+        if not isinstance(config, dict):
+            raise ValidationFailed({"config": ["Must be a JSON object."]})
+        return config
+
+    # --- answers ------------------------------------------------------------------------------
+    def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
+        """Return the normalized response_data or raise ValidationFailed (paths start at
+        ``response_data``)."""
+        if not isinstance(data, dict):
+            raise ValidationFailed({"response_data": ["Must be a JSON object."]})
+        return data
+
+    def check_answer_allowed(self, activity: Activity, now: datetime) -> None:
+        """Raise a DomainError (e.g. TimeUp) if an answer at ``now`` is refused."""
+
+    def score(self, activity: Activity, response_data: dict[str, Any], now: datetime) -> Score | None:
+        return None
+
+    # --- visibility and results ---------------------------------------------------------------
+    def is_revealed(self, activity: Activity, now: datetime) -> bool:
+        return activity.revealed_at is not None
+
+    def public_config(self, activity: Activity, now: datetime) -> dict[str, Any]:
+        return dict(activity.config)
+
+    def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:
+        return self.full_results(activity)
+
+    def full_results(self, activity: Activity) -> dict[str, Any]:
+        return {"type": self.key, "total_responses": activity.responses.count()}
+
+    def normalize_word(self, text: str) -> str:
+        """The comparison form of a free-text answer (word cloud); used for hidden words."""
+        return " ".join(str(text).split()).casefold()
+
+    # --- lifecycle hooks ----------------------------------------------------------------------
+    def on_reset(self, activity: Activity) -> None:
+        """Called inside the reset transaction before the round's responses are deleted."""

@@ -1,0 +1,221 @@
+"""Small schema helpers shared by the activity-type modules.
+
+Validation collects every problem (not only the first) into one :class:`Errors` object keyed by
+dotted paths (``config.options.1.label``), then raises a single ``ValidationFailed``. Plain
+functions instead of DRF serializers: the rules are few, the paths must match the contract
+exactly, and the same code runs for config (organizer) and response_data (participant).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from caja.errors import ValidationFailed
+
+REQUIRED = "This field is required."
+UNKNOWN = "Unknown field."
+NOT_STRING = "Must be a string."
+NOT_INT = "Must be an integer."
+NOT_BOOL = "Must be true or false."
+NOT_LIST = "Must be a list."
+NOT_OBJECT = "Must be a JSON object."
+CONTROL = "Must not contain control characters."
+
+# Option ids are restricted to a safe ASCII charset. Besides being URL- and HTML-friendly, this
+# makes the poll's portable SQL count exact: the JSON text of ``option_ids`` contains the
+# substring ``"<id>"`` if and only if ``<id>`` is one of its elements (no quotes, backslashes or
+# escapes can occur inside an id), so counting per option is a substring test in the database.
+OPTION_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+OPTION_ID_MESSAGE = "Must be 1–32 characters: letters, digits, '-' or '_'."
+LABEL_MAX = 200
+TEXT_MAX = 500
+
+
+class Errors:
+    """Accumulates ``path -> [messages]`` and raises them together."""
+
+    def __init__(self) -> None:
+        self.details: dict[str, list[str]] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.details.setdefault(path, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.details)
+
+    def raise_if_any(self, message: str) -> None:
+        if self.details:
+            raise ValidationFailed(self.details, message)
+
+
+def is_int(value: Any) -> bool:
+    # bool is a subclass of int in Python: ``True`` must not pass as ``1``.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def has_control_chars(text: str, *, allow_whitespace: bool = False, formats: bool = True) -> bool:
+    """True if ``text`` holds a control (Cc) or, when ``formats``, a format (Cf) character.
+
+    ``allow_whitespace`` lets tab/newline/carriage-return through (multi-line questions)."""
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat == "Cc" and not (allow_whitespace and ch in "\t\n\r"):
+            return True
+        if formats and cat == "Cf":
+            return True
+    return False
+
+
+def collapse_whitespace(text: str) -> str:
+    """Trim and collapse every run of whitespace into one space."""
+    return " ".join(text.split())
+
+
+def check_unknown_keys(data: Mapping[str, Any], allowed: Iterable[str], prefix: str, errors: Errors) -> None:
+    allowed_set = set(allowed)
+    for key in data:
+        if key not in allowed_set:
+            errors.add(f"{prefix}.{key}", UNKNOWN)
+
+
+def clean_text(
+    data: Mapping[str, Any],
+    key: str,
+    prefix: str,
+    errors: Errors,
+    *,
+    required: bool = True,
+    min_length: int = 1,
+    max_length: int = TEXT_MAX,
+    default: str = "",
+) -> str:
+    """A trimmed string field of ``data``; multi-line text allowed, other control chars refused."""
+    path = f"{prefix}.{key}"
+    if key not in data or data[key] is None:
+        if required:
+            errors.add(path, REQUIRED)
+        return default
+    value = data[key]
+    if not isinstance(value, str):
+        errors.add(path, NOT_STRING)
+        return default
+    value = value.strip()
+    if len(value) < min_length:
+        errors.add(path, "This field may not be blank." if min_length == 1 else f"At least {min_length} characters.")
+    elif len(value) > max_length:
+        errors.add(path, f"At most {max_length} characters.")
+    elif has_control_chars(value, allow_whitespace=True, formats=False):
+        errors.add(path, CONTROL)
+    return value
+
+
+def clean_int(
+    data: Mapping[str, Any],
+    key: str,
+    prefix: str,
+    errors: Errors,
+    *,
+    minimum: int,
+    maximum: int,
+    default: int | None,
+    nullable: bool = False,
+) -> int | None:
+    """An integer field in ``[minimum, maximum]``; missing → ``default``; null only if ``nullable``."""
+    path = f"{prefix}.{key}"
+    if key not in data:
+        return default
+    value = data[key]
+    if value is None:
+        if nullable:
+            return None
+        errors.add(path, "This field may not be null.")
+        return default
+    if not is_int(value):
+        errors.add(path, NOT_INT)
+        return default
+    if not minimum <= value <= maximum:
+        errors.add(path, f"Must be between {minimum} and {maximum}.")
+    return int(value)
+
+
+def clean_bool(data: Mapping[str, Any], key: str, prefix: str, errors: Errors, *, default: bool) -> bool:
+    path = f"{prefix}.{key}"
+    if key not in data:
+        return default
+    value = data[key]
+    if not isinstance(value, bool):
+        errors.add(path, NOT_BOOL)
+        return default
+    return value
+
+
+def clean_options(
+    data: Mapping[str, Any], prefix: str, errors: Errors, *, minimum: int, maximum: int
+) -> list[dict[str, str]]:
+    """``options``: a list of ``{"id", "label"}`` with unique safe ids and trimmed labels."""
+    path = f"{prefix}.options"
+    if "options" not in data or data["options"] is None:
+        errors.add(path, REQUIRED)
+        return []
+    raw = data["options"]
+    if not isinstance(raw, list):
+        errors.add(path, NOT_LIST)
+        return []
+    if len(raw) < minimum:
+        errors.add(path, f"At least {minimum} options are required." if minimum != 1 else REQUIRED)
+    elif len(raw) > maximum:
+        errors.add(path, f"At most {maximum} options are allowed.")
+    options: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        item_path = f"{path}.{index}"
+        if not isinstance(item, dict):
+            errors.add(item_path, NOT_OBJECT)
+            continue
+        check_unknown_keys(item, ("id", "label"), item_path, errors)
+        option_id = item.get("id")
+        if option_id is None:
+            errors.add(f"{item_path}.id", REQUIRED)
+        elif not isinstance(option_id, str):
+            errors.add(f"{item_path}.id", NOT_STRING)
+        elif not OPTION_ID_RE.fullmatch(option_id):
+            errors.add(f"{item_path}.id", OPTION_ID_MESSAGE)
+        elif option_id in seen:
+            errors.add(f"{item_path}.id", "Duplicate option id.")
+        else:
+            seen.add(option_id)
+        label = clean_text(item, "label", item_path, errors, max_length=LABEL_MAX)
+        if isinstance(option_id, str):
+            options.append({"id": option_id, "label": label})
+    return options
+
+
+def response_object(data: Any, allowed: Iterable[str]) -> tuple[dict[str, Any], Errors]:
+    """Start validating a response_data: must be an object with only ``allowed`` keys."""
+    if not isinstance(data, dict):
+        raise ValidationFailed({"response_data": [NOT_OBJECT]}, "Invalid answer.")
+    errors = Errors()
+    check_unknown_keys(data, allowed, "response_data", errors)
+    return data, errors
+
+
+def config_object(config: Any, allowed: Iterable[str]) -> tuple[dict[str, Any], Errors]:
+    if not isinstance(config, dict):
+        raise ValidationFailed({"config": [NOT_OBJECT]}, "Invalid activity configuration.")
+    errors = Errors()
+    check_unknown_keys(config, allowed, "config", errors)
+    return config, errors
+
+
+def percentage(count: int, total: int) -> float:
+    """``count / total`` as a percentage with one decimal, rounded half up (0.0 when total is 0).
+
+    Decimal arithmetic so 1/8 = 12.5 and 2/3 = 66.7 come out the same on every platform."""
+    if total <= 0:
+        return 0.0
+    value = (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(value)

@@ -1,0 +1,12 @@
+"""Planning poker (placeholder: permissive JSON-object schemas until the activity-types issue lands)."""
+
+from __future__ import annotations
+
+from . import register
+from .base import ActivityType
+
+
+@register
+class PokerType(ActivityType):
+    key = "poker"
+    label = "Planning poker"

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+A = "sessions/<uuid:session_id>/activities/<uuid:activity_id>"
+
+urlpatterns = [
+    path("sessions/<uuid:session_id>/activities", views.ActivityListCreateView.as_view(), name="activity-list"),
+    path(A, views.ActivityDetailView.as_view(), name="activity-detail"),
+    path(f"{A}/reveal", views.ActivityRevealView.as_view(), name="activity-reveal"),
+    path(f"{A}/reset", views.ActivityResetView.as_view(), name="activity-reset"),
+    path(f"{A}/results", views.ActivityResultsView.as_view(), name="activity-results"),
+    path(f"{A}/responses", views.ResponsesView.as_view(), name="response-list"),
+    path(f"{A}/responses/mine", views.MyResponseView.as_view(), name="response-mine"),
+    path(f"{A}/responses/since/<path:timestamp>", views.ResponsesSinceView.as_view(), name="response-since"),
+    path(f"{A}/hidden-words", views.HiddenWordsView.as_view(), name="hidden-words"),
+    path(f"{A}/hidden-words/<str:text>", views.HiddenWordDetailView.as_view(), name="hidden-word-detail"),
+    path("activities/<uuid:activity_id>/status", views.ActivityStatusChangeView.as_view(), name="activity-status-change"),
+    path("sessions/<uuid:session_id>/results", views.SessionResultsView.as_view(), name="session-results"),
+    path("sessions/<uuid:session_id>/leaderboard", views.LeaderboardView.as_view(), name="session-leaderboard"),
+]

@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from caja.errors import NotFound, ValidationFailed
+from caja.serializers import ErrorEnvelopeSerializer
+from caja.throttles import answer_throttles
+from participants.api import ParticipantRoleView
+from participants.services import participant_touch
+from participants.views import ensure_participant_session
+from sessions_app import selectors as session_selectors
+
+from . import results, selectors, services
+from .models import Activity
+from .models import Response as ResponseModel
+from .serializers import (
+    ActivityCreateSerializer,
+    ActivityResultsSerializer,
+    ActivitySerializer,
+    ActivityStatusSerializer,
+    ActivityUpdateSerializer,
+    HiddenWordSerializer,
+    LeaderboardSerializer,
+    ResponseSerializer,
+    ResponsesSinceSerializer,
+    ResponseSubmitSerializer,
+    SessionResultsSerializer,
+)
+
+E = ErrorEnvelopeSerializer
+ERRORS = {400: E, 401: E, 404: E, 409: E}
+SINCE_LIMIT = 500
+
+
+class ActivityListCreateView(ParticipantRoleView):
+    roles = {"GET": "organizer", "POST": "organizer"}
+    serializer_class = ActivitySerializer
+
+    @extend_schema(operation_id="activities_list", responses={200: ActivitySerializer(many=True), 401: E, 404: E})
+    def get(self, request: Request, session_id: Any) -> Response:
+        session = session_selectors.session_get_for(request.user, session_id)
+        qs = Activity.objects.filter(session=session).order_by("order", "created_at", "id")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ActivitySerializer(page, many=True).data)
+
+    @extend_schema(operation_id="activities_create", request=ActivityCreateSerializer, responses={201: ActivitySerializer, **ERRORS})
+    def post(self, request: Request, session_id: Any) -> Response:
+        session = session_selectors.session_get_for(request.user, session_id)
+        data = ActivityCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = services.activity_create(session=session, **data.validated_data)
+        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityDetailView(ParticipantRoleView):
+    roles = {"GET": "organizer", "PATCH": "organizer", "PUT": "organizer", "DELETE": "organizer"}
+    serializer_class = ActivitySerializer
+
+    @extend_schema(operation_id="activities_retrieve", responses={200: ActivitySerializer, 401: E, 404: E})
+    def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        return Response(ActivitySerializer(activity).data)
+
+    def _update(self, request: Request, session_id: Any, activity_id: Any, *, partial: bool) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        data = ActivityUpdateSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "type" in values and values.pop("type") != activity.type:
+            raise ValidationFailed({"type": ["The type of an activity cannot change; create a new activity."]})
+        if not partial and "config" not in values:
+            raise ValidationFailed({"config": ["This field is required."]})
+        activity = services.activity_update(activity=activity, **values)
+        return Response(ActivitySerializer(activity).data)
+
+    @extend_schema(operation_id="activities_partial_update", request=ActivityUpdateSerializer, responses={200: ActivitySerializer, **ERRORS})
+    def patch(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        return self._update(request, session_id, activity_id, partial=True)
+
+    @extend_schema(operation_id="activities_update", request=ActivityUpdateSerializer, responses={200: ActivitySerializer, **ERRORS})
+    def put(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        return self._update(request, session_id, activity_id, partial=False)
+
+    @extend_schema(operation_id="activities_destroy", responses={204: None, 401: E, 404: E})
+    def delete(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        services.activity_delete(activity=activity)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ActivityStatusChangeView(ParticipantRoleView):
+    roles = {"PATCH": "organizer"}
+
+    @extend_schema(operation_id="activities_set_status", request=ActivityStatusSerializer, responses={200: ActivitySerializer, **ERRORS})
+    def patch(self, request: Request, activity_id: Any) -> Response:
+        activity = selectors.activity_get_owned(request.user, activity_id)
+        data = ActivityStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = services.activity_set_status(activity=activity, status=data.validated_data["status"])
+        return Response(ActivitySerializer(activity).data)
+
+
+class ActivityRevealView(ParticipantRoleView):
+    roles = {"POST": "organizer"}
+
+    @extend_schema(operation_id="activities_reveal", request=None, responses={200: ActivitySerializer, **ERRORS})
+    def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        activity = services.activity_reveal(activity=activity)
+        return Response(ActivitySerializer(activity).data)
+
+
+class ActivityResetView(ParticipantRoleView):
+    roles = {"POST": "organizer"}
+
+    @extend_schema(operation_id="activities_reset", request=None, responses={200: ActivitySerializer, **ERRORS})
+    def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        activity = services.activity_reset(activity=activity)
+        return Response(ActivitySerializer(activity).data)
+
+
+class ActivityResultsView(ParticipantRoleView):
+    roles = {"GET": "organizer"}
+
+    @extend_schema(operation_id="activities_results", responses={200: ActivityResultsSerializer, 401: E, 404: E})
+    def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        return Response(
+            {
+                "activity_id": str(activity.pk),
+                "type": activity.type,
+                "status": activity.status,
+                "results": results.activity_results(activity),
+            }
+        )
+
+
+class SessionResultsView(ParticipantRoleView):
+    roles = {"GET": "organizer"}
+
+    @extend_schema(operation_id="sessions_results", responses={200: SessionResultsSerializer, 401: E, 404: E})
+    def get(self, request: Request, session_id: Any) -> Response:
+        session = session_selectors.session_get_for(request.user, session_id)
+        return Response(results.session_results(session))
+
+
+class LeaderboardView(ParticipantRoleView):
+    roles = {"GET": "viewer"}
+
+    @extend_schema(operation_id="sessions_leaderboard", responses={200: LeaderboardSerializer, 404: E})
+    def get(self, request: Request, session_id: Any) -> Response:
+        session = session_selectors.session_get_public(session_id)
+        user = request.user
+        is_owner = bool(
+            user and user.is_authenticated and (user.is_superuser or session.owner_id == user.pk)
+        )
+        # Top 10 publicly; the organizer sees everyone.
+        return Response({"items": results.leaderboard(session, None if is_owner else 10)})
+
+
+class ResponsesView(ParticipantRoleView):
+    roles = {"GET": "organizer", "POST": "participant"}
+    serializer_class = ResponseSerializer
+
+    def get_throttles(self) -> list[Any]:
+        return answer_throttles() if self._role() == "participant" else []
+
+    @extend_schema(operation_id="responses_list", responses={200: ResponseSerializer(many=True), 401: E, 404: E})
+    def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        qs = ResponseModel.objects.filter(activity=activity).order_by("created_at", "id")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ResponseSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="responses_submit",
+        request=ResponseSubmitSerializer,
+        responses={200: ResponseSerializer, 201: ResponseSerializer, 403: E, 429: E, **ERRORS},
+    )
+    def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        participant = self.participant
+        ensure_participant_session(participant, session_id)
+        activity = selectors.activity_get_public(session_id, activity_id)
+        data = ResponseSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        response, created = services.response_submit(
+            participant=participant, activity=activity, response_data=data.validated_data["response_data"]
+        )
+        participant_touch(participant=participant)
+        return Response(
+            ResponseSerializer(response).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class MyResponseView(ParticipantRoleView):
+    roles = {"GET": "participant"}
+
+    @extend_schema(operation_id="responses_mine", responses={200: ResponseSerializer, 401: E, 403: E, 404: E})
+    def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        participant = self.participant
+        ensure_participant_session(participant, session_id)
+        activity = selectors.activity_get_public(session_id, activity_id)
+        response = ResponseModel.objects.filter(activity=activity, participant=participant).first()
+        participant_touch(participant=participant)
+        if response is None:
+            raise NotFound("You have not answered this activity yet.")
+        return Response(ResponseSerializer(response).data)
+
+
+def parse_since(raw: str) -> Any:
+    # A "+" in a query or path is often decoded to a space: put it back.
+    value = parse_datetime(raw.strip().replace(" ", "+")) if raw else None
+    if value is None:
+        try:
+            from datetime import datetime
+
+            value = datetime.fromisoformat(raw.strip().replace(" ", "+").replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationFailed({"timestamp": ["Expected an ISO 8601 timestamp."]}) from None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+class ResponsesSinceView(ParticipantRoleView):
+    roles = {"GET": "organizer"}
+
+    @extend_schema(
+        operation_id="responses_since",
+        parameters=[OpenApiParameter("timestamp", OpenApiTypes.STR, OpenApiParameter.PATH, description="ISO 8601, URL-encoded")],
+        responses={200: ResponsesSinceSerializer, 400: E, 401: E, 404: E},
+    )
+    def get(self, request: Request, session_id: Any, activity_id: Any, timestamp: str) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        since = parse_since(timestamp)
+        items = list(
+            ResponseModel.objects.filter(activity=activity, updated_at__gt=since).order_by("updated_at", "id")[
+                :SINCE_LIMIT
+            ]
+        )
+        return Response(
+            {"items": ResponseSerializer(items, many=True).data, "since": since.isoformat(), "count": len(items)}
+        )
+
+
+class HiddenWordsView(ParticipantRoleView):
+    roles = {"POST": "organizer"}
+
+    @extend_schema(operation_id="hidden_words_add", request=HiddenWordSerializer, responses={201: HiddenWordSerializer, **ERRORS})
+    def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        data = HiddenWordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        word = services.hidden_word_add(activity=activity, text=data.validated_data["text"])
+        return Response({"text": word.text}, status=status.HTTP_201_CREATED)
+
+
+class HiddenWordDetailView(ParticipantRoleView):
+    roles = {"DELETE": "organizer"}
+
+    @extend_schema(operation_id="hidden_words_remove", responses={204: None, 401: E, 404: E})
+    def delete(self, request: Request, session_id: Any, activity_id: Any, text: str) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        if not services.hidden_word_remove(activity=activity, text=text):
+            raise NotFound("This word is not hidden.")
+        return Response(status=status.HTTP_204_NO_CONTENT)

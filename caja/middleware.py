@@ -1,0 +1,115 @@
+"""Cross-cutting request middleware: request ids, trailing slashes, body limit, JSON error pages."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from caja.errors import json_error
+from caja.logging import request_id_var
+
+logger = logging.getLogger("caja.request")
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith("/api/") or path == "/api" or path.startswith("/health")
+
+
+class RequestIDMiddleware:
+    """Echo a client's X-Request-ID (if sane) or make one; every log line and response carries it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        # A hostile id could inject into logs: only a plain token is echoed.
+        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = rid  # type: ignore[attr-defined]
+        token = request_id_var.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class ApiTrailingSlashMiddleware:
+    """``/api/v1/x/`` resolves like ``/api/v1/x``: canonical paths have no slash, and never redirect."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith("/api/") and len(path) > 5 and path.endswith("/"):
+            request.path_info = path.rstrip("/")
+        return self.get_response(request)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse bodies over MAX_REQUEST_BODY_BYTES before anything reads them (413)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.limit = settings.MAX_REQUEST_BODY_BYTES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_api(request.path_info):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return json_error(400, "VALIDATION_ERROR", "Invalid Content-Length header.")
+            if length > self.limit:
+                return json_error(
+                    413,
+                    "PAYLOAD_TOO_LARGE",
+                    f"The request body is larger than {self.limit} bytes.",
+                    {"limit_bytes": self.limit},
+                )
+        return self.get_response(request)
+
+
+class ApiErrorPageMiddleware:
+    """Django's own 404/405/500 pages become the JSON envelope under /api and /health."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and _is_api(request.path_info)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            code, message = {
+                404: ("NOT_FOUND", "Not found."),
+                405: ("METHOD_NOT_ALLOWED", "Method not allowed."),
+                413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
+            }.get(response.status_code, ("INTERNAL_ERROR", "An unexpected error occurred."))
+            if response.status_code == 400:
+                code, message = "VALIDATION_ERROR", "Bad request."
+            return json_error(response.status_code, code, message)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _is_api(request.path_info):
+            return None
+        from django.db import DatabaseError
+
+        if isinstance(exception, DatabaseError):
+            logger.exception("database unavailable")
+            resp = json_error(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")
+            resp["Retry-After"] = "2"
+            return resp
+        logger.exception("unhandled error")
+        return json_error(500, "INTERNAL_ERROR", "An unexpected error occurred.")

@@ -1,0 +1,69 @@
+"""The per-session state version: bumped after every change the live snapshot shows.
+
+It lives in the shared cache (Redis in production, local memory on a single process), never only in
+one process's memory, and never as a per-vote UPDATE of a shared database row (that would
+serialize every vote on one lock). Writers call :func:`bump` inside their transaction; the bump runs
+after commit, so a poll never sees a version whose data is not yet visible.
+
+When the key is missing (fresh cache, eviction, Redis restart) it is seeded from the wall clock in
+milliseconds, so a version never goes backwards across a cache loss.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from uuid import UUID
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger("caja.state")
+
+VERSION_TIMEOUT = 7 * 24 * 3600
+
+
+def version_key(session_id: UUID | str) -> str:
+    return f"sv:{session_id}"
+
+
+def _seed() -> int:
+    return int(time.time() * 1000)
+
+
+def bump_now(session_id: UUID | str) -> int | None:
+    key = version_key(session_id)
+    try:
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # missing key
+            cache.add(key, _seed(), timeout=VERSION_TIMEOUT)
+            return int(cache.incr(key))
+    except Exception:  # cache down: polls fall back to the database, see live.snapshot
+        logger.warning("state version bump failed", exc_info=True, extra={"session_id": str(session_id)})
+        return None
+
+
+def bump(session_id: UUID | str) -> None:
+    """Bump the session's version once the current transaction commits."""
+    transaction.on_commit(lambda: bump_now(session_id))
+
+
+def current_or_raise(session_id: UUID | str) -> int:
+    """The current version, seeding it if missing. Raises if the cache is unreachable."""
+    key = version_key(session_id)
+    value: Any = cache.get(key)
+    if value is None:
+        cache.add(key, _seed(), timeout=VERSION_TIMEOUT)
+        value = cache.get(key)
+    return int(value)
+
+
+def current(session_id: UUID | str) -> int | None:
+    """The current version, or None when the cache is unreachable."""
+    try:
+        return current_or_raise(session_id)
+    except Exception:
+        logger.warning("state version read failed", exc_info=True)
+        return None

@@ -1,0 +1,112 @@
+"""Shared pytest fixtures: API clients for each role, and a clean cache per test."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _redis_reachable() -> str | None:
+    """None when REDIS_URL points at a live server, else why not."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return "REDIS_URL is not set (make test starts a redis-server)"
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1
+        ) as sock:
+            sock.sendall(b"PING\r\n")
+            if not sock.recv(16).startswith(b"+PONG"):
+                return f"no PONG from {url}"
+    except OSError as exc:
+        return f"redis at {url} unreachable: {exc}"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests whose backing service is missing, with the reason in the report."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    skip_pg = (
+        None
+        if engine == "django.db.backends.postgresql"
+        else pytest.mark.skip(reason=f"needs PostgreSQL (DATABASE_URL=postgres://...), DB engine is {engine}")
+    )
+    redis_reason = _redis_reachable() if any(i.get_closest_marker("redis") for i in items) else None
+    skip_redis = pytest.mark.skip(reason=f"needs redis: {redis_reason}") if redis_reason else None
+    skip_browser = (
+        None
+        if CHROMIUM.exists()
+        else pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    )
+    for item in items:
+        if skip_pg and item.get_closest_marker("postgres"):
+            item.add_marker(skip_pg)
+        if skip_redis and item.get_closest_marker("redis"):
+            item.add_marker(skip_redis)
+        if skip_browser and item.get_closest_marker("browser"):
+            item.add_marker(skip_browser)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Any:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def organizer(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(username="alice", password="pw-alice-123", is_staff=True)
+
+
+@pytest.fixture
+def other_organizer(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(username="bob", password="pw-bob-123", is_staff=True)
+
+
+@pytest.fixture
+def superuser(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_superuser(username="root", password="pw-root-123")
+
+
+@pytest.fixture
+def org_api(organizer: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(organizer)
+    return client
+
+
+@pytest.fixture
+def other_api(other_organizer: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(other_organizer)
+    return client
+
+
+@pytest.fixture
+def super_api(superuser: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(superuser)
+    return client
+
+
+def participant_client(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_X_PARTICIPANT_TOKEN=token)
+    return client

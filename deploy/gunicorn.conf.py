@@ -1,0 +1,55 @@
+"""gunicorn settings for Caja: `gunicorn -c deploy/gunicorn.conf.py caja.wsgi`.
+
+Everything is read from the environment so the same file serves a laptop and a container.
+gthread workers keep client connections alive (sync workers close after each response).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from typing import Any
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = _int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12))
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 4)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 0)
+# Django logs requests itself (JSON with LOG_FORMAT=json); set GUNICORN_ACCESSLOG=- to add gunicorn's.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
+# /dev/shm keeps worker heartbeats off slow container filesystems.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+
+
+def _shared_cache_problem(n_workers: int) -> str | None:
+    cache_url = os.environ.get("CACHE_URL", "").strip()
+    if n_workers > 1 and (not cache_url or cache_url.startswith("locmem")):
+        return (
+            f"Caja refuses to start {n_workers} workers with a per-process cache "
+            f"(CACHE_URL={cache_url or 'unset'}): several workers need a shared cache: "
+            "set CACHE_URL=redis://..., or run one worker with WEB_CONCURRENCY=1."
+        )
+    return None
+
+
+def on_starting(server: Any) -> None:
+    problem = _shared_cache_problem(int(server.cfg.workers))
+    if problem:
+        server.log.error(problem)
+        sys.stderr.write(problem + "\n")
+        sys.exit(1)

@@ -1,0 +1,49 @@
+"""Shapes of the live endpoints, for the OpenAPI schema (the views write bytes directly)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class StateSessionSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    join_code = serializers.CharField()
+
+
+class StateActivitySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    type = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    status = serializers.CharField()
+    order = serializers.IntegerField()
+    activated_at = serializers.DateTimeField(allow_null=True)
+    config = serializers.DictField()
+    response_count = serializers.IntegerField()
+    results = serializers.DictField(allow_null=True)
+
+
+class StateSerializer(serializers.Serializer):
+    session = StateSessionSerializer()
+    current_activity = StateActivitySerializer(allow_null=True)
+    participant_count = serializers.IntegerField()
+    version = serializers.IntegerField()
+    last_updated = serializers.DateTimeField()
+    server_time = serializers.DateTimeField()
+
+
+class SessionStatusSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    status = serializers.CharField()
+    current_activity_id = serializers.UUIDField(allow_null=True)
+    participant_count = serializers.IntegerField()
+    last_updated = serializers.DateTimeField()
+
+
+class ActivityStatusSerializer(serializers.Serializer):
+    activity_id = serializers.UUIDField()
+    status = serializers.CharField()
+    response_count = serializers.IntegerField()
+    last_response_at = serializers.DateTimeField(allow_null=True)
+    last_updated = serializers.DateTimeField()

@@ -1,0 +1,253 @@
+"""The live state snapshot: built once per change, shared by every caller, cached.
+
+Reading it (the hot path, 500-10,000 phones every 2 s):
+
+1. read the session's version counter from the shared cache (one cheap round trip);
+2. if this process already holds the snapshot built at that version, use it (no more I/O);
+3. else fetch the shared snapshot from the cache; if it is current, use it;
+4. else rebuild from the database — at most once per ``MIN_REBUILD_SECONDS`` per session under a
+   storm of answers (a cache lock elects the builder; the others serve the previous snapshot).
+
+The snapshot's ``version`` and ETag change exactly when its content changes: a rebuild that
+produces the same content keeps the previous version, ETag and ``last_updated``.
+
+If the cache is down, snapshots are built from the database and kept in this process for
+``DEGRADED_TTL`` seconds: polling keeps answering, a little staler, and recovers by itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from activities import results as activity_results
+from activities.models import Activity
+from activities.types import get_type
+from caja import state_version
+from participants.models import Participant
+from sessions_app.models import Session
+
+logger = logging.getLogger("caja.state")
+
+MIN_REBUILD_SECONDS = 0.25
+DEGRADED_TTL = 1.0
+SNAPSHOT_TIMEOUT = 24 * 3600
+LOCAL_MAX = 2048
+
+
+@dataclass
+class Snapshot:
+    session_id: str
+    version: int  # the version shown (changes only with the content)
+    seen_version: int | None  # the counter value this build reflects
+    content: bytes  # JSON without the closing brace and server_time
+    etag: str
+    last_updated: datetime
+    built_at: float
+    valid_until: float | None  # a time-driven visibility change (quiz timer) forces a rebuild
+    status: dict[str, Any] = field(default_factory=dict)
+    activities: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def body(self, now: datetime | None = None) -> bytes:
+        server_time = (now or timezone.now()).isoformat().replace("+00:00", "Z")
+        return self.content + b',"server_time":"' + server_time.encode() + b'"}'
+
+
+def _snap_key(session_id: str) -> str:
+    return f"ss:{session_id}"
+
+
+def _lock_key(session_id: str) -> str:
+    return f"ssl:{session_id}"
+
+
+_local: dict[str, Snapshot] = {}
+_local_lock = threading.Lock()
+
+
+def _remember(snap: Snapshot) -> None:
+    with _local_lock:
+        if len(_local) >= LOCAL_MAX:
+            _local.pop(next(iter(_local)))
+        _local[snap.session_id] = snap
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests, and after a session is deleted)."""
+    with _local_lock:
+        _local.clear()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def build_content(session_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]], float | None] | None:
+    """Read the database and return (public state, status, per-activity status, valid_until)."""
+    session = Session.objects.select_related("current_activity").filter(pk=session_id).first()
+    if session is None:
+        return None
+    now = timezone.now()
+    participant_count = Participant.objects.filter(session_id=session_id, kicked_at__isnull=True).count()
+    per_activity = {
+        str(row["pk"]): row
+        for row in Activity.objects.filter(session_id=session_id).values("pk", "status", "updated_at").annotate(
+            response_count=Count("responses"), last_response_at=Max("responses__updated_at")
+        )
+    }
+    current = session.current_activity
+    valid_until: float | None = None
+    current_state: dict[str, Any] | None = None
+    if current is not None:
+        activity_type = get_type(current.type)
+        row = per_activity.get(str(current.pk), {})
+        current_state = {
+            "id": str(current.pk),
+            "type": current.type,
+            "title": current.title,
+            "status": current.status,
+            "order": current.order,
+            "activated_at": _iso(current.activated_at),
+            "config": activity_type.public_config(current, now),
+            "response_count": row.get("response_count", 0),
+            "results": activity_results.activity_public_results(current, now),
+        }
+        change_at = getattr(activity_type, "next_visibility_change", lambda a, n: None)(current, now)
+        if change_at is not None:
+            valid_until = change_at.timestamp()
+    state = {
+        "session": {
+            "id": str(session.pk),
+            "name": session.name,
+            "status": session.status,
+            "join_code": session.join_code,
+        },
+        "current_activity": current_state,
+        "participant_count": participant_count,
+    }
+    status = {
+        "session_id": str(session.pk),
+        "status": session.status,
+        "current_activity_id": str(current.pk) if current else None,
+        "participant_count": participant_count,
+    }
+    activities = {
+        aid: {
+            "activity_id": aid,
+            "status": row["status"],
+            "response_count": row["response_count"],
+            "last_response_at": _iso(row["last_response_at"]),
+        }
+        for aid, row in per_activity.items()
+    }
+    return state, status, activities, valid_until
+
+
+def _encode(obj: Any) -> bytes:
+    return json.dumps(obj, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _build(session_id: str, counter: int | None, previous: Snapshot | None) -> Snapshot | None:
+    built = build_content(session_id)
+    if built is None:
+        return None
+    state, status, activities, valid_until = built
+    fingerprint = _encode([state, status, activities])
+    digest = hashlib.sha256(fingerprint).hexdigest()[:24]
+    now = timezone.now()
+    if previous is not None and previous.etag.strip('"').split("-", 1)[-1] == digest:
+        # Same content: keep the version, ETag and last_updated the clients already have.
+        version, last_updated = previous.version, previous.last_updated
+    else:
+        version = counter if counter is not None else int(time.time() * 1000)
+        if previous is not None and version <= previous.version:
+            version = previous.version + 1
+        last_updated = now
+    state["version"] = version
+    state["last_updated"] = _iso(last_updated)
+    status["last_updated"] = _iso(last_updated)
+    for item in activities.values():
+        item["last_updated"] = _iso(last_updated)
+    content = _encode(state)[:-1]
+    return Snapshot(
+        session_id=session_id,
+        version=version,
+        seen_version=counter,
+        content=content,
+        etag=f'"{version}-{digest}"',
+        last_updated=last_updated,
+        built_at=time.time(),
+        valid_until=valid_until,
+        status=status,
+        activities=activities,
+    )
+
+
+def get_snapshot(session_id: UUID | str) -> Snapshot | None:
+    """The current snapshot of a session, or None if the session does not exist."""
+    sid = str(session_id)
+    now = time.time()
+    local = _local.get(sid)
+    try:
+        counter = state_version.current_or_raise(sid)
+    except Exception:
+        # Degraded: no shared cache. Rebuild from the database at most every DEGRADED_TTL.
+        if local is not None and now - local.built_at < DEGRADED_TTL:
+            return local
+        snap = _build(sid, None, local)
+        if snap is not None:
+            _remember(snap)
+        return snap
+
+    def fresh(snap: Snapshot | None) -> bool:
+        return (
+            snap is not None
+            and snap.seen_version == counter
+            and (snap.valid_until is None or now < snap.valid_until)
+        )
+
+    if fresh(local):
+        return local
+    try:
+        shared: Snapshot | None = cache.get(_snap_key(sid))
+    except Exception:
+        shared = None
+    if fresh(shared):
+        assert shared is not None
+        _remember(shared)
+        return shared
+    previous = shared or local
+    if previous is not None and previous.seen_version is not None and counter is not None:
+        time_due = previous.valid_until is not None and now >= previous.valid_until
+        # Under a storm of answers, rebuild at most every MIN_REBUILD_SECONDS per session;
+        # meanwhile everyone gets the previous snapshot (it is at most that much behind).
+        if not time_due and now - previous.built_at < MIN_REBUILD_SECONDS:
+            return previous
+        try:
+            elected = cache.add(_lock_key(sid), 1, timeout=2)
+        except Exception:
+            elected = True
+        if not elected and not time_due:
+            return previous
+    snap = _build(sid, counter, previous)
+    if snap is None:
+        return None
+    try:
+        cache.set(_snap_key(sid), snap, timeout=SNAPSHOT_TIMEOUT)
+        cache.delete(_lock_key(sid))
+    except Exception:
+        logger.warning("snapshot store failed", exc_info=True)
+    _remember(snap)
+    return snap

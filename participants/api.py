@@ -1,0 +1,22 @@
+"""The role-aware base view with participant-token support, for this layer and the ones above."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caja.permissions import IsParticipant
+from caja.views import RoleView
+
+from .authentication import ParticipantTokenAuthentication
+from .models import Participant
+
+
+class ParticipantRoleView(RoleView):
+    participant_authentication = ParticipantTokenAuthentication
+    participant_permission = IsParticipant
+
+    @property
+    def participant(self) -> Participant:
+        auth: Any = self.request.auth
+        assert isinstance(auth, Participant)
+        return auth

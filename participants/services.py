@@ -1,0 +1,106 @@
+"""Every write to a Participant: join, kick, presence."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from caja import state_version
+from caja.errors import NicknameTaken, SessionNotActive, ValidationFailed
+from sessions_app.models import Session, SessionStatus
+
+from .models import Participant
+
+NICKNAME_MAX = 30
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _has_forbidden_chars(text: str) -> bool:
+    # Cc: control characters; Cf: format characters such as right-to-left overrides and
+    # zero-width joiners, which let a nickname impersonate another on screen.
+    return any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in text)
+
+
+def normalize_nickname(raw: object) -> tuple[str, str]:
+    """Return (nickname as shown, comparison key) or raise ValidationFailed."""
+    if not isinstance(raw, str):
+        raise ValidationFailed({"nickname": ["Must be a string."]})
+    nickname = unicodedata.normalize("NFC", " ".join(raw.split()))
+    if not nickname:
+        raise ValidationFailed({"nickname": ["A nickname is required."]})
+    if len(nickname) > NICKNAME_MAX:
+        raise ValidationFailed({"nickname": [f"At most {NICKNAME_MAX} characters."]})
+    if _has_forbidden_chars(raw.strip()):
+        raise ValidationFailed({"nickname": ["Control or formatting characters are not allowed."]})
+    key = unicodedata.normalize("NFKC", nickname).casefold()
+    return nickname, key
+
+
+@transaction.atomic
+def participant_join(*, session: Session, nickname: str) -> tuple[Participant, str]:
+    """Join a draft (lobby) or active session. Returns the participant and its token, shown once."""
+    shown, key = normalize_nickname(nickname)
+    status = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
+    if status == SessionStatus.COMPLETED or status is None:
+        raise SessionNotActive("This session has ended.")
+    token = secrets.token_urlsafe(32)
+    try:
+        # The unique constraint decides between racing joins; a savepoint keeps the
+        # outer transaction usable after the IntegrityError.
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                session=session, nickname=shown, nickname_key=key, token_hash=hash_token(token)
+            )
+    except IntegrityError:
+        raise NicknameTaken(details={"nickname": shown}) from None
+    state_version.bump(session.pk)
+    return participant, token
+
+
+@transaction.atomic
+def participant_kick(*, participant: Participant, purge: bool = False) -> None:
+    """Remove a participant: the token stops working at once. Their answers stay counted
+    unless ``purge``; a purged participant disappears with their answers."""
+    token_hash = participant.token_hash
+    if purge:
+        participant.delete()
+    else:
+        now = timezone.now()
+        Participant.objects.filter(pk=participant.pk).update(kicked_at=now, token_hash=None)
+    if token_hash:
+        transaction.on_commit(lambda: cache.delete(token_cache_key(token_hash)))
+    state_version.bump(participant.session_id)
+
+
+def token_cache_key(token_hash: str) -> str:
+    return f"ptok:{token_hash}"
+
+
+def participant_touch(*, participant: Participant) -> bool:
+    """Record presence at most once every CAJA_PRESENCE_INTERVAL seconds (polls are not writes).
+
+    Returns True when the row was written."""
+    now = timezone.now()
+    interval = settings.CAJA_PRESENCE_INTERVAL
+    if participant.last_activity and now - participant.last_activity < timedelta(seconds=interval):
+        return False
+    try:
+        if not cache.add(f"seen:{participant.pk}", 1, timeout=interval):
+            return False
+    except Exception:
+        pass  # no cache: the database condition below still bounds the writes
+    written = Participant.objects.filter(
+        pk=participant.pk, last_activity__lt=now - timedelta(seconds=interval)
+    ).update(last_activity=now)
+    participant.last_activity = now
+    return bool(written)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from caja.errors import Forbidden, NotFound, ValidationFailed
+from caja.serializers import ErrorEnvelopeSerializer
+from sessions_app import selectors as session_selectors
+from sessions_app.models import Session
+
+from . import services
+from .api import ParticipantRoleView
+from .models import Participant
+from .serializers import (
+    JoinByCodeSerializer,
+    JoinSerializer,
+    ParticipantSerializer,
+    ParticipantWithTokenSerializer,
+)
+
+E = ErrorEnvelopeSerializer
+JOIN_ERRORS = {400: E, 404: E, 409: E, 429: E}
+
+
+def _join_response(session: Session, nickname: str) -> Response:
+    participant, token = services.participant_join(session=session, nickname=nickname)
+    data = dict(ParticipantWithTokenSerializer(participant).data)
+    data["token"] = token
+    return Response(data, status=status.HTTP_201_CREATED)
+
+
+class SessionParticipantsView(ParticipantRoleView):
+    roles = {"GET": "organizer", "POST": "public"}
+    serializer_class = ParticipantSerializer
+    throttle_scope_post = "join"
+
+    def get_throttles(self) -> list[Any]:
+        from caja.throttles import join_throttles
+
+        return join_throttles() if self._role() == "public" else []
+
+    @extend_schema(operation_id="participants_list", responses={200: ParticipantSerializer(many=True), 401: E, 404: E})
+    def get(self, request: Request, session_id: Any) -> Response:
+        session = session_selectors.session_get_for(request.user, session_id)
+        qs: QuerySet[Participant] = Participant.objects.filter(
+            session=session, kicked_at__isnull=True
+        ).order_by("joined_at", "id")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="participants_join",
+        request=JoinSerializer,
+        responses={201: ParticipantWithTokenSerializer, **JOIN_ERRORS},
+        auth=[],
+    )
+    def post(self, request: Request, session_id: Any) -> Response:
+        data = JoinSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = session_selectors.session_get_public(session_id)
+        return _join_response(session, data.validated_data["nickname"])
+
+
+class JoinByCodeView(ParticipantRoleView):
+    roles = {"POST": "public"}
+
+    def get_throttles(self) -> list[Any]:
+        from caja.throttles import join_throttles
+
+        return join_throttles()
+
+    @extend_schema(
+        operation_id="join_by_code",
+        request=JoinByCodeSerializer,
+        responses={201: ParticipantWithTokenSerializer, **JOIN_ERRORS},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = JoinByCodeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = session_selectors.session_get_by_code(data.validated_data["join_code"])
+        return _join_response(session, data.validated_data["nickname"])
+
+
+class ParticipantDetailView(ParticipantRoleView):
+    roles = {"DELETE": "organizer"}
+
+    @extend_schema(
+        operation_id="participants_kick",
+        parameters=[OpenApiParameter("purge", bool, required=False, description="Also delete their answers.")],
+        responses={204: None, 400: E, 401: E, 404: E},
+    )
+    def delete(self, request: Request, session_id: Any, participant_id: Any) -> Response:
+        session = session_selectors.session_get_for(request.user, session_id)
+        participant = Participant.objects.filter(
+            session=session, pk=participant_id, kicked_at__isnull=True
+        ).first()
+        if participant is None:
+            raise NotFound("Participant not found.")
+        raw = request.query_params.get("purge", "false").lower()
+        if raw not in {"true", "false", "1", "0"}:
+            raise ValidationFailed({"purge": ["Must be true or false."]})
+        services.participant_kick(participant=participant, purge=raw in {"true", "1"})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(ParticipantRoleView):
+    roles = {"GET": "participant"}
+
+    @extend_schema(operation_id="participants_me", responses={200: ParticipantSerializer, 401: E})
+    def get(self, request: Request) -> Response:
+        participant = self.participant
+        services.participant_touch(participant=participant)
+        return Response(ParticipantSerializer(participant).data)
+
+
+def ensure_participant_session(participant: Participant, session_id: Any) -> None:
+    """A token is valid only for its own session (403 elsewhere)."""
+    if str(participant.session_id) != str(session_id):
+        raise Forbidden("This participant token belongs to another session.")

@@ -1,0 +1,46 @@
+"""Reads of sessions that feed responses (scoped and annotated: no N+1)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from caja.errors import NotFound
+
+from .models import Session
+
+
+def session_queryset_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Session]:
+    """Sessions the organizer may see: their own, or all for a superuser."""
+    qs = Session.objects.select_related("owner").annotate(
+        participant_count=Count("participants", filter=Q(participants__kicked_at__isnull=True))
+    )
+    if getattr(user, "is_superuser", False):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(owner=user)
+
+
+def session_get_for(user: AbstractBaseUser | AnonymousUser, session_id: object) -> Session:
+    # Another organizer's session answers 404: its existence is not revealed.
+    session = session_queryset_for(user).filter(pk=session_id).first()
+    if session is None:
+        raise NotFound("Session not found.")
+    return session
+
+
+def session_get_public(session_id: object) -> Session:
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        raise NotFound("Session not found.")
+    return session
+
+
+def session_get_by_code(join_code: str) -> Session:
+    """The open session with this code (case-insensitive); completed sessions are not found."""
+    code = (join_code or "").strip().upper()
+    session = Session.objects.filter(join_code=code).exclude(status="completed").first()
+    if session is None:
+        raise NotFound("No open session has this join code.")
+    return session

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from caja.serializers import StrictSerializer
+
+from .models import Session, SessionStatus
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    admin_id = serializers.CharField(source="owner.username", read_only=True)
+    join_url = serializers.CharField(read_only=True)
+    qr_code_url = serializers.CharField(read_only=True)
+    current_activity_id = serializers.UUIDField(read_only=True, allow_null=True)
+    participant_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "name",
+            "description",
+            "status",
+            "admin_id",
+            "join_code",
+            "join_url",
+            "qr_code_url",
+            "current_activity_id",
+            "participant_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_participant_count(self, obj: Any) -> int:
+        annotated = getattr(obj, "participant_count", None)
+        if annotated is not None:
+            return int(annotated)
+        return int(obj.participants.filter(kicked_at__isnull=True).count())
+
+
+class SessionCreateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SessionUpdateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
+
+
+class JoinLookupSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=SessionStatus.choices)
