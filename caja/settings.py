@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
 CAJA_PROFANITY_EXTRA = env.list("CAJA_PROFANITY_EXTRA", default=[])
 # Seconds between two writes of a participant's last_activity (polls must not become writes).
 CAJA_PRESENCE_INTERVAL = env.int("CAJA_PRESENCE_INTERVAL", default=10)
+# Under a storm of answers a session's snapshot is rebuilt at most once per this many seconds.
+CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = env.float("CAJA_SNAPSHOT_MIN_REBUILD_SECONDS", default=0.25)
 # Suggested poll interval in seconds (X-Poll-Interval), raised under load.
 CAJA_POLL_INTERVAL = env.float("CAJA_POLL_INTERVAL", default=2.0)
 

@@ -46,8 +46,15 @@ def bump_now(session_id: UUID | str) -> int | None:
 
 
 def bump(session_id: UUID | str) -> None:
-    """Bump the session's version once the current transaction commits."""
-    transaction.on_commit(lambda: bump_now(session_id))
+    """Bump the session's version now and again once the current transaction commits.
+
+    The bump after commit is the one that matters: a rebuild that ran between the first bump
+    and the commit read the old rows, and the second bump makes the next poll rebuild again.
+    The immediate bump keeps code that runs inside a long outer transaction (tests, management
+    commands) correct without relying on on_commit."""
+    bump_now(session_id)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: bump_now(session_id))
 
 
 def current_or_raise(session_id: UUID | str) -> int:

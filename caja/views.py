@@ -5,15 +5,29 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.http import HttpRequest
-from rest_framework import permissions
+from django.utils.module_loading import import_string
+from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from caja.errors import Forbidden
 from caja.permissions import IsOrganizer
 
 ORGANIZER_AUTH: list[type[BaseAuthentication]] = [JWTAuthentication, SessionAuthentication]
+# Resolved lazily by name: caja does not import the higher participants layer.
+PARTICIPANT_AUTH_PATH = "participants.authentication.ParticipantTokenAuthentication"
+
+
+def _valid_participant_token(request: Request, auth_class: type[BaseAuthentication] | None) -> bool:
+    if not request.headers.get("X-Participant-Token"):
+        return False
+    klass = auth_class or import_string(PARTICIPANT_AUTH_PATH)
+    try:
+        return klass().authenticate(request) is not None
+    except exceptions.APIException:
+        return False
 
 
 class RoleView(GenericAPIView):
@@ -39,7 +53,11 @@ class RoleView(GenericAPIView):
         method = self._method or (self.request.method if getattr(self, "request", None) else "GET")
         if method in ("HEAD", "OPTIONS"):
             method = "GET"
-        return self.roles.get(method or "GET", "organizer")
+        method = method or "GET"
+        if method.lower() not in self.http_method_names or not hasattr(self, method.lower()):
+            # A method the view does not implement: no credentials needed to learn it is 405.
+            return "public"
+        return self.roles.get(method, "organizer")
 
     def get_authenticators(self) -> list[BaseAuthentication]:
         role = self._role()
@@ -48,6 +66,16 @@ class RoleView(GenericAPIView):
         if role == "participant" and self.participant_authentication is not None:
             return [self.participant_authentication()]
         return [auth() for auth in ORGANIZER_AUTH]
+
+    def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> None:
+        # A valid participant token on an organizer-only action: authenticated, but not allowed (403).
+        if (
+            self._role() == "organizer"
+            and not (request.user and request.user.is_authenticated)
+            and _valid_participant_token(request, self.participant_authentication)
+        ):
+            raise Forbidden("This action needs organizer credentials; a participant token cannot do it.")
+        super().permission_denied(request, message=message, code=code)
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         role = self._role()

@@ -2,4 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-urlpatterns: list = []
+from . import pages
+
+app_name = "live"
+
+urlpatterns = [
+    path("join", pages.join_start, name="join-start"),
+    path("join/", pages.join_start),
+    path("join/<str:code>", pages.join, name="join"),
+    path("present/<uuid:session_id>", pages.present, name="present"),
+]

@@ -7,6 +7,7 @@ import math
 from typing import Any
 from uuid import UUID
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -102,6 +103,7 @@ def _poll(request: HttpRequest, session_id: UUID) -> tuple[Snapshot | None, Http
     return snap, None
 
 
+@transaction.non_atomic_requests  # no BEGIN/COMMIT around a poll
 @require_GET
 def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     snap, early = _poll(request, session_id)
@@ -113,6 +115,7 @@ def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return _poll_headers(HttpResponse(snap.body(), content_type="application/json"), snap)
 
 
+@transaction.non_atomic_requests
 @require_GET
 def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     snap, early = _poll(request, session_id)
@@ -124,6 +127,7 @@ def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return _poll_headers(JsonResponse(snap.status), snap)
 
 
+@transaction.non_atomic_requests
 @require_GET
 def activity_status_view(request: HttpRequest, session_id: UUID, activity_id: UUID) -> HttpResponse:
     snap, early = _poll(request, session_id)
@@ -160,3 +164,61 @@ def build_state_now(session_id: Any) -> dict[str, Any]:
     assert snap is not None
     body: dict[str, Any] = json.loads(snap.body())
     return body
+
+
+# --- OpenAPI description of the plain polling views --------------------------------------------
+# The poll path is a plain Django view (no DRF per-request machinery). drf-spectacular only
+# introspects DRF views, so each plain view carries a schema-only APIView as ``cls``; Django
+# never dispatches to these classes.
+from drf_spectacular.types import OpenApiTypes  # noqa: E402
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from .serializers import ActivityStatusSerializer, SessionStatusSerializer  # noqa: E402
+
+_POLL_PARAMS = [
+    OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+    OpenApiParameter("X-Participant-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+]
+_POLL_ERRORS = {
+    304: OpenApiResponse(description="Not modified (no body)"),
+    404: ErrorEnvelopeSerializer,
+    429: ErrorEnvelopeSerializer,
+}
+
+
+class _SchemaOnly(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+
+
+class StateSchema(_SchemaOnly):
+    @extend_schema(
+        operation_id="sessions_state",
+        parameters=[*_POLL_PARAMS, OpenApiParameter("last_update", OpenApiTypes.DATETIME, required=False)],
+        responses={200: StateSerializer, **_POLL_ERRORS},
+        auth=[],
+    )
+    def get(self, request: Request, session_id: UUID) -> Response:
+        raise AssertionError("schema only")
+
+
+class SessionStatusSchema(_SchemaOnly):
+    @extend_schema(operation_id="sessions_status", parameters=_POLL_PARAMS, responses={200: SessionStatusSerializer, **_POLL_ERRORS}, auth=[])
+    def get(self, request: Request, session_id: UUID) -> Response:
+        raise AssertionError("schema only")
+
+
+class ActivityStatusSchema(_SchemaOnly):
+    @extend_schema(operation_id="activities_status", parameters=_POLL_PARAMS, responses={200: ActivityStatusSerializer, **_POLL_ERRORS}, auth=[])
+    def get(self, request: Request, session_id: UUID, activity_id: UUID) -> Response:
+        raise AssertionError("schema only")
+
+
+for _view, _cls in (
+    (state_view, StateSchema),
+    (session_status_view, SessionStatusSchema),
+    (activity_status_view, ActivityStatusSchema),
+):
+    _view.cls = _cls  # type: ignore[attr-defined]
+    _view.initkwargs = {}  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ stop() {
             kill "$pid"
             for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         fi
-        rm -f "$PIDFILE"
+        rm -f "$PIDFILE" "/tmp/caja-test-redis-$PORT.log"
         echo "scripts/redis.sh: stopped redis on port $PORT" >&2
     fi
 }

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from caja.errors import NotFound
+
+# "Seen recently": a participant whose phone polled (or answered) within this many seconds.
+RECENTLY_SEEN_SECONDS = 30
 
 from .models import Session
 
 
 def session_queryset_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Session]:
     """Sessions the organizer may see: their own, or all for a superuser."""
+    seen_since = timezone.now() - timedelta(seconds=RECENTLY_SEEN_SECONDS)
     qs = Session.objects.select_related("owner").annotate(
-        participant_count=Count("participants", filter=Q(participants__kicked_at__isnull=True))
+        participant_count=Count("participants", filter=Q(participants__kicked_at__isnull=True)),
+        participants_seen_recently=Count(
+            "participants",
+            filter=Q(participants__kicked_at__isnull=True, participants__last_activity__gte=seen_since),
+        ),
     )
     if getattr(user, "is_superuser", False):
         return qs

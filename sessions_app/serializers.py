@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,6 +18,9 @@ class SessionSerializer(serializers.ModelSerializer):
     qr_code_url = serializers.CharField(read_only=True)
     current_activity_id = serializers.UUIDField(read_only=True, allow_null=True)
     participant_count = serializers.SerializerMethodField()
+    participants_seen_recently = serializers.SerializerMethodField(
+        help_text="Participants whose phone polled or answered in the last 30 seconds."
+    )
 
     class Meta:
         model = Session
@@ -30,6 +35,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "qr_code_url",
             "current_activity_id",
             "participant_count",
+            "participants_seen_recently",
             "created_at",
             "updated_at",
         ]
@@ -41,6 +47,17 @@ class SessionSerializer(serializers.ModelSerializer):
         if annotated is not None:
             return int(annotated)
         return int(obj.participants.filter(kicked_at__isnull=True).count())
+
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_participants_seen_recently(self, obj: Any) -> int:
+        annotated = getattr(obj, "participants_seen_recently", None)
+        if annotated is not None:
+            return int(annotated)
+        from .selectors import RECENTLY_SEEN_SECONDS
+
+        since = timezone.now() - timedelta(seconds=RECENTLY_SEEN_SECONDS)
+        return int(obj.participants.filter(kicked_at__isnull=True, last_activity__gte=since).count())
 
 
 class SessionCreateSerializer(StrictSerializer):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from caja import state_version
@@ -126,3 +128,106 @@ def session_delete(*, session: Session) -> None:
     Session.objects.filter(pk=session_id).update(current_activity=None)
     session.delete()
     state_version.bump(session_id)
+
+
+# --- operations (manage.py close_stale_sessions / purge_sessions) ---------------------------------
+
+
+def session_last_seen(*, session: Session) -> datetime:
+    """When anything last happened in ``session``: the latest of its own update, a participant's
+    join or presence, and an answer's write. Through reverse relations (no upward imports)."""
+    from django.db.models import Max
+
+    people = session.participants.aggregate(seen=Max("last_activity"), joined=Max("joined_at"))  # type: ignore[attr-defined]
+    answers = session.activities.aggregate(answered=Max("responses__updated_at"))  # type: ignore[attr-defined]
+    moments = [session.updated_at, people["seen"], people["joined"], answers["answered"]]
+    return max(m for m in moments if m is not None)
+
+
+def sessions_stale(*, idle_hours: float, now: datetime | None = None) -> list[tuple[Session, datetime]]:
+    """Active sessions idle for at least ``idle_hours``, with their last-seen time, oldest first."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=idle_hours)
+    stale: list[tuple[Session, datetime]] = []
+    # A session updated after the cutoff is not idle: that bounds the candidates cheaply.
+    for session in Session.objects.filter(status=SessionStatus.ACTIVE, updated_at__lt=cutoff).order_by(
+        "updated_at"
+    ):
+        seen = session_last_seen(session=session)
+        if seen < cutoff:
+            stale.append((session, seen))
+    stale.sort(key=lambda pair: pair[1])
+    return stale
+
+
+def session_close_stale(
+    *, idle_hours: float, dry_run: bool = False, now: datetime | None = None
+) -> list[tuple[Session, datetime]]:
+    """Complete every active session idle for ``idle_hours`` (its live activity expires with it).
+
+    Each session is completed in its own transaction after a re-check under a row lock, so a
+    session that came back to life (or was completed meanwhile) is left alone. Returns the
+    sessions completed (or, with ``dry_run``, those that would be) with their last-seen time."""
+    now = now or timezone.now()
+    candidates = sessions_stale(idle_hours=idle_hours, now=now)
+    if dry_run:
+        return candidates
+    cutoff = now - timedelta(hours=idle_hours)
+    closed: list[tuple[Session, datetime]] = []
+    for candidate, _ in candidates:
+        with transaction.atomic():
+            session = Session.objects.select_for_update().filter(pk=candidate.pk).first()
+            if session is None or session.status != SessionStatus.ACTIVE:
+                continue
+            seen = session_last_seen(session=session)
+            if seen >= cutoff:
+                continue
+            try:
+                session_complete(session=session)
+            except InvalidTransition:
+                continue
+        closed.append((session, seen))
+    return closed
+
+
+def sessions_purgeable(*, completed_before: datetime) -> QuerySet[Session]:
+    """Completed sessions that ended before ``completed_before``. Draft and active sessions are
+    never selected."""
+    return Session.objects.filter(status=SessionStatus.COMPLETED).filter(
+        Q(completed_at__lt=completed_before) | Q(completed_at__isnull=True, updated_at__lt=completed_before)
+    )
+
+
+def sessions_purge_counts(sessions: QuerySet[Session]) -> dict[str, int]:
+    """How many sessions, activities, participants and responses deleting ``sessions`` removes."""
+    from django.db.models import Count
+
+    qs = sessions.order_by()
+    return {
+        "sessions": qs.count(),
+        "activities": qs.aggregate(n=Count("activities"))["n"] or 0,
+        "participants": qs.aggregate(n=Count("participants"))["n"] or 0,
+        "responses": qs.aggregate(n=Count("activities__responses"))["n"] or 0,
+    }
+
+
+def session_purge_completed(*, completed_before: datetime, dry_run: bool = False) -> dict[str, int]:
+    """Delete completed sessions that ended before ``completed_before`` with everything under them
+    (activities, participants, responses). Returns the counts (what would go, with ``dry_run``).
+
+    One transaction per session: a long purge never holds one huge transaction, and a session
+    is deleted only if it is still completed when its row is locked."""
+    candidates = sessions_purgeable(completed_before=completed_before)
+    counts = sessions_purge_counts(candidates)
+    if dry_run:
+        return counts
+    for session_id in list(candidates.values_list("pk", flat=True)):
+        with transaction.atomic():
+            session = (
+                Session.objects.select_for_update()
+                .filter(pk=session_id, status=SessionStatus.COMPLETED)
+                .first()
+            )
+            if session is not None:
+                session_delete(session=session)
+    return counts

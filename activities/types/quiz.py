@@ -1,12 +1,212 @@
-"""Quiz (placeholder: permissive JSON-object schemas until the activity-types issue lands)."""
+"""Quiz: one question with a correct option, an optional time limit, and points on a leaderboard.
+
+config        ``{"question": str, "options": [{"id", "label"}, 2–10], "correct_option_id": id,
+              "time_limit_seconds": int 5–600 | null = 30, "points": int 1–10000 = 1000}``
+response_data ``{"option_id": id}`` — one answer only; after ``activated_at + time_limit`` → TIME_UP
+score         correct: ``round_half_up(points * (1 - 0.5 * elapsed / time_limit))`` with elapsed in
+              whole milliseconds from ``activated_at`` clamped to ``[0, time_limit]`` (full points
+              without a limit); wrong: 0. Integer arithmetic, so no float surprises at .5.
+visibility    the correct option and the per-option counts are secret until the activity is
+              revealed, expired, or its time limit has passed (server clock).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from caja.errors import TimeUp
+
 from . import register
-from .base import ActivityType
+from .base import ActivityType, Score
+from .fields import (
+    NOT_STRING,
+    REQUIRED,
+    TEXT_MAX,
+    clean_int,
+    clean_options,
+    clean_text,
+    config_object,
+    response_object,
+)
+
+if TYPE_CHECKING:
+    from activities.models import Activity
+
+MIN_OPTIONS = 2
+MAX_OPTIONS = 10
+DEFAULT_TIME_LIMIT = 30
+TIME_LIMIT_MIN = 5
+TIME_LIMIT_MAX = 600
+DEFAULT_POINTS = 1000
+POINTS_MAX = 10000
+LEADERBOARD_SIZE = 10
+
+
+def compute_score(points: int, time_limit_seconds: int | None, elapsed_ms: int, correct: bool) -> int:
+    """``round(points * (1 - 0.5 * elapsed / limit))``, rounded half up, in exact integers."""
+    if not correct:
+        return 0
+    if not time_limit_seconds:
+        return points
+    limit_ms = time_limit_seconds * 1000
+    elapsed_ms = min(max(elapsed_ms, 0), limit_ms)
+    # points * (2*limit - elapsed) / (2*limit), then floor(x + 1/2) == (2*num + den) // (2*den)
+    numerator = points * (2 * limit_ms - elapsed_ms)
+    denominator = 2 * limit_ms
+    return (2 * numerator + denominator) // (2 * denominator)
 
 
 @register
 class QuizType(ActivityType):
     key = "quiz"
     label = "Quiz"
+    replace_on_reanswer = False  # a second answer is 409 ALREADY_ANSWERED
+    supports_reveal = True
+    scored = True
+
+    def default_config(self) -> dict[str, Any]:
+        return {}
+
+    def validate_config(self, config: Any) -> dict[str, Any]:
+        data, errors = config_object(
+            config, ("question", "options", "correct_option_id", "time_limit_seconds", "points")
+        )
+        question = clean_text(data, "question", "config", errors, max_length=TEXT_MAX)
+        options = clean_options(data, "config", errors, minimum=MIN_OPTIONS, maximum=MAX_OPTIONS)
+        correct = data.get("correct_option_id")
+        if correct is None:
+            errors.add("config.correct_option_id", REQUIRED)
+        elif not isinstance(correct, str):
+            errors.add("config.correct_option_id", NOT_STRING)
+        elif correct not in {o["id"] for o in options}:
+            errors.add("config.correct_option_id", "Must be the id of one of the options.")
+        time_limit = clean_int(
+            data,
+            "time_limit_seconds",
+            "config",
+            errors,
+            minimum=TIME_LIMIT_MIN,
+            maximum=TIME_LIMIT_MAX,
+            default=DEFAULT_TIME_LIMIT,
+            nullable=True,
+        )
+        points = clean_int(data, "points", "config", errors, minimum=1, maximum=POINTS_MAX, default=DEFAULT_POINTS)
+        errors.raise_if_any("Invalid activity configuration.")
+        return {
+            "question": question,
+            "options": options,
+            "correct_option_id": correct,
+            "time_limit_seconds": time_limit,
+            "points": points,
+        }
+
+    # --- answers ------------------------------------------------------------------------------
+    def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
+        data, errors = response_object(data, ("option_id",))
+        option_id = data.get("option_id")
+        if option_id is None:
+            errors.add("response_data.option_id", REQUIRED)
+        elif not isinstance(option_id, str):
+            errors.add("response_data.option_id", NOT_STRING)
+        elif option_id not in {o["id"] for o in activity.config.get("options", [])}:
+            errors.add("response_data.option_id", "Unknown option.")
+        errors.raise_if_any("Invalid answer.")
+        return {"option_id": option_id}
+
+    def deadline(self, activity: Activity) -> datetime | None:
+        limit = activity.config.get("time_limit_seconds")
+        if not limit or activity.activated_at is None:
+            return None
+        return activity.activated_at + timedelta(seconds=limit)
+
+    def check_answer_allowed(self, activity: Activity, now: datetime) -> None:
+        deadline = self.deadline(activity)
+        if deadline is not None and now > deadline:
+            raise TimeUp()
+
+    def elapsed_ms(self, activity: Activity, now: datetime) -> int:
+        if activity.activated_at is None:
+            return 0
+        elapsed = max(now - activity.activated_at, timedelta(0))
+        limit = activity.config.get("time_limit_seconds")
+        if limit:
+            elapsed = min(elapsed, timedelta(seconds=limit))
+        return elapsed // timedelta(milliseconds=1)
+
+    def score(self, activity: Activity, response_data: dict[str, Any], now: datetime) -> Score | None:
+        config = activity.config
+        correct = response_data.get("option_id") == config.get("correct_option_id")
+        elapsed_ms = self.elapsed_ms(activity, now)
+        points = int(config.get("points", DEFAULT_POINTS))
+        return Score(
+            score=compute_score(points, config.get("time_limit_seconds"), elapsed_ms, correct),
+            is_correct=correct,
+            elapsed_ms=elapsed_ms,
+        )
+
+    # --- visibility and results ---------------------------------------------------------------
+    def is_revealed(self, activity: Activity, now: datetime) -> bool:
+        """Revealed, expired, or past its time limit. Also decides leaderboard eligibility."""
+        if activity.revealed_at is not None or activity.status == "expired":
+            return True
+        deadline = self.deadline(activity)
+        return deadline is not None and now > deadline
+
+    def public_config(self, activity: Activity, now: datetime) -> dict[str, Any]:
+        config = dict(activity.config)
+        if not self.is_revealed(activity, now):
+            config.pop("correct_option_id", None)
+        return config
+
+    def option_counts(self, activity: Activity) -> dict[str, int]:
+        """``{option_id: count}`` — one GROUP BY query."""
+        rows = (
+            activity.responses.order_by()
+            .values(choice=KT("response_data__option_id"))
+            .annotate(n=Count("id"))
+            .values_list("choice", "n")
+        )
+        return {choice: n for choice, n in rows if choice is not None}
+
+    def _options(self, activity: Activity, counts: dict[str, int]) -> list[dict[str, Any]]:
+        correct = activity.config.get("correct_option_id")
+        return [
+            {"id": o["id"], "label": o["label"], "count": counts.get(o["id"], 0), "correct": o["id"] == correct}
+            for o in activity.config.get("options", [])
+        ]
+
+    def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:
+        if not self.is_revealed(activity, now):
+            return {"type": self.key, "total_responses": activity.responses.count(), "revealed": False}
+        from activities.results import leaderboard  # results imports the registry
+
+        counts = self.option_counts(activity)
+        return {
+            "type": self.key,
+            "total_responses": sum(counts.values()),
+            "revealed": True,
+            "options": self._options(activity, counts),
+            "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
+        }
+
+    def full_results(self, activity: Activity) -> dict[str, Any]:
+        """Everything, at any time: counts per option, the correct option, the top 10."""
+        from activities.results import leaderboard
+
+        now = timezone.now()
+        counts = self.option_counts(activity)
+        correct = activity.config.get("correct_option_id")
+        return {
+            "type": self.key,
+            "total_responses": sum(counts.values()),
+            "revealed": self.is_revealed(activity, now),
+            "correct_option_id": correct,
+            "correct_count": counts.get(correct, 0) if correct else 0,
+            "options": self._options(activity, counts),
+            "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
+        }

@@ -1,12 +1,240 @@
-"""Word cloud (placeholder: permissive JSON-object schemas until the activity-types issue lands)."""
+"""Word cloud: each participant sends 1–5 short words; the public sees them counted, live.
+
+config        ``{"prompt": str, "max_words": int 1–5 = 3, "max_length": int 1–40 = 25}``
+response_data ``{"words": [str, 1..max_words]}``, stored as typed after trimming and collapsing
+              inner whitespace (their spelling is what the cloud displays).
+results       ``{"type": "wordcloud", "total_responses": N, "words": [{"text", "count"}]}`` — words
+              grouped by their normalized form (NFKC, whitespace collapsed, case-folded), shown in
+              their most common spelling (ties: alphabetical), top 100 by count (ties: alphabetical
+              by normalized form), without the words an organizer hid or the profanity filter blocks.
+profanity     ``data/profanity_en.txt`` + ``settings.CAJA_PROFANITY_EXTRA``; a blocked word is refused
+              with 400 VALIDATION_ERROR at ``response_data.words.N`` (never silently dropped).
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.fields.json import KT
+
 from . import register
 from .base import ActivityType
+from .fields import (
+    NOT_LIST,
+    NOT_STRING,
+    REQUIRED,
+    TEXT_MAX,
+    clean_int,
+    clean_text,
+    collapse_whitespace,
+    config_object,
+    has_control_chars,
+    response_object,
+)
+
+if TYPE_CHECKING:
+    from activities.models import Activity
+
+MAX_WORDS_LIMIT = 5
+MAX_LENGTH_LIMIT = 40
+DEFAULT_MAX_WORDS = 3
+DEFAULT_MAX_LENGTH = 25
+TOP_WORDS = 100
+PROFANITY_FILE = Path(__file__).resolve().parent / "data" / "profanity_en.txt"
+BLOCKED_MESSAGE = "This word is not allowed."
+_TOKEN_RE = re.compile(r"\w+")
+
+
+def normalize(text: str) -> str:
+    """The comparison form of a word: NFKC, whitespace trimmed and collapsed, case-folded.
+
+    NFKC first so that full-width letters and ligatures ("ｃｏｆｆｅｅ", "ﬁsh") meet their plain
+    forms; casefold rather than lower so "Straße" and "STRASSE" are one word."""
+    return collapse_whitespace(unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+def _tokens(normalized: str) -> tuple[str, ...]:
+    # Whole-word matching: punctuation separates words ("shit!" → "shit"), so an entry never
+    # matches inside a longer word ("class" does not contain "ass").
+    return tuple(_TOKEN_RE.findall(normalized))
+
+
+@functools.cache
+def _file_entries() -> tuple[str, ...]:
+    lines = PROFANITY_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+@functools.lru_cache(maxsize=8)
+def _compile(entries: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    single: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    for entry in entries:
+        tokens = _tokens(normalize(entry))
+        if len(tokens) == 1:
+            single.add(tokens[0])
+        elif tokens:
+            phrases.add(tokens)
+    return frozenset(single), tuple(sorted(phrases))
+
+
+def blocklist() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """(single words, multi-word phrases); read per call so settings overrides take effect."""
+    extra = tuple(str(e) for e in getattr(settings, "CAJA_PROFANITY_EXTRA", ()) or ())
+    return _compile(_file_entries() + extra)
+
+
+def is_blocked(normalized: str) -> bool:
+    tokens = _tokens(normalized)
+    if not tokens:
+        return False
+    single, phrases = blocklist()
+    if not single.isdisjoint(tokens):
+        return True
+    for phrase in phrases:
+        size = len(phrase)
+        if any(tokens[i : i + size] == phrase for i in range(len(tokens) - size + 1)):
+            return True
+    return False
+
+
+def rank_words(
+    spellings: Iterable[tuple[str, int]], excluded: set[str], limit: int = TOP_WORDS
+) -> list[dict[str, Any]]:
+    """Merge ``(spelling, count)`` groups into normalized words and rank them.
+
+    ``count`` of a word is the sum over its spellings; its ``text`` is the spelling with the most
+    votes (ties: alphabetical). Words are ordered by count, then by normalized form."""
+    by_key: dict[str, dict[str, int]] = {}
+    for spelling, count in spellings:
+        if spelling is None or not count:
+            continue
+        key = normalize(spelling)
+        if not key or key in excluded or is_blocked(key):
+            continue
+        variants = by_key.setdefault(key, {})
+        variants[spelling] = variants.get(spelling, 0) + count
+    ranked = []
+    for key, variants in by_key.items():
+        text = min(variants, key=lambda s: (-variants[s], s))
+        ranked.append((-sum(variants.values()), key, text))
+    ranked.sort()
+    return [{"text": text, "count": -neg} for neg, _key, text in ranked[:limit]]
 
 
 @register
-class WordcloudType(ActivityType):
+class WordCloudType(ActivityType):
     key = "wordcloud"
     label = "Word cloud"
+    replace_on_reanswer = True
+    supports_hidden_words = True
+
+    def default_config(self) -> dict[str, Any]:
+        return {}
+
+    def validate_config(self, config: Any) -> dict[str, Any]:
+        data, errors = config_object(config, ("prompt", "max_words", "max_length"))
+        prompt = clean_text(data, "prompt", "config", errors, max_length=TEXT_MAX)
+        max_words = clean_int(
+            data, "max_words", "config", errors, minimum=1, maximum=MAX_WORDS_LIMIT, default=DEFAULT_MAX_WORDS
+        )
+        max_length = clean_int(
+            data, "max_length", "config", errors, minimum=1, maximum=MAX_LENGTH_LIMIT, default=DEFAULT_MAX_LENGTH
+        )
+        errors.raise_if_any("Invalid activity configuration.")
+        return {"prompt": prompt, "max_words": max_words, "max_length": max_length}
+
+    def normalize_word(self, text: str) -> str:
+        return normalize(text)
+
+    def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
+        data, errors = response_object(data, ("words",))
+        max_words = int(activity.config.get("max_words", DEFAULT_MAX_WORDS))
+        max_length = int(activity.config.get("max_length", DEFAULT_MAX_LENGTH))
+        raw = data.get("words")
+        words: list[str] = []
+        if raw is None:
+            errors.add("response_data.words", REQUIRED)
+        elif not isinstance(raw, list):
+            errors.add("response_data.words", NOT_LIST)
+        else:
+            if not raw:
+                errors.add("response_data.words", "Send at least one word.")
+            elif len(raw) > max_words:
+                errors.add("response_data.words", f"At most {max_words} words.")
+            seen: set[str] = set()
+            for index, item in enumerate(raw):
+                path = f"response_data.words.{index}"
+                if not isinstance(item, str):
+                    errors.add(path, NOT_STRING)
+                    continue
+                word = collapse_whitespace(item)
+                key = normalize(word)
+                if not word:
+                    errors.add(path, "A word may not be blank.")
+                elif has_control_chars(word):
+                    errors.add(path, "Must not contain control characters.")
+                elif len(word) > max_length:
+                    errors.add(path, f"At most {max_length} characters.")
+                elif is_blocked(key):
+                    errors.add(path, BLOCKED_MESSAGE)
+                elif key in seen:
+                    errors.add(path, "Duplicate word.")
+                else:
+                    seen.add(key)
+                    words.append(word)
+        errors.raise_if_any("Invalid answer.")
+        return {"words": words}
+
+    # --- results ------------------------------------------------------------------------------
+    def is_revealed(self, activity: Activity, now: datetime) -> bool:
+        return True  # word clouds are live
+
+    def spelling_counts(self, activity: Activity) -> list[tuple[str, int]]:
+        """``(spelling, responses)`` groups — one UNION ALL of one GROUP BY per word position.
+
+        Each response holds at most ``MAX_WORDS_LIMIT`` words with distinct normalized forms
+        (validation refuses duplicates), so counting every position counts a word once per
+        participant. Grouping on the exact spelling in SQL and folding spellings into normalized
+        words in Python keeps the normalization identical to validation (SQLite's LOWER only folds
+        ASCII), while the rows fetched scale with distinct spellings, not with responses."""
+        queries = [
+            activity.responses.order_by()
+            .annotate(w=KT(f"response_data__words__{position}"))
+            .filter(w__isnull=False)
+            .values("w")
+            .annotate(n=Count("id"))
+            .values_list("w", "n")
+            for position in range(MAX_WORDS_LIMIT)
+        ]
+        first, rest = queries[0], queries[1:]
+        return list(first.union(*rest, all=True))
+
+    def hidden_words(self, activity: Activity) -> list[str]:
+        return sorted(activity.hidden_words.values_list("text", flat=True))
+
+    def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:
+        hidden = set(self.hidden_words(activity))
+        return {
+            "type": self.key,
+            "total_responses": activity.responses.count(),
+            "words": rank_words(self.spelling_counts(activity), hidden),
+        }
+
+    def full_results(self, activity: Activity) -> dict[str, Any]:
+        """Public results plus the organizer's hidden words (normalized, to show them again)."""
+        hidden = self.hidden_words(activity)
+        return {
+            "type": self.key,
+            "total_responses": activity.responses.count(),
+            "words": rank_words(self.spelling_counts(activity), set(hidden)),
+            "hidden": hidden,
+        }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 import factory
 
 from participants.models import Participant
@@ -20,7 +22,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
-        token = kwargs.pop("token", None) or f"tok-{factory.random.randgen.getrandbits(96):x}"
+        token = kwargs.pop("token", None) or f"tok-{secrets.token_hex(12)}"
         kwargs["token_hash"] = hash_token(token)
         obj = super()._create(model_class, *args, **kwargs)
         obj.token = token

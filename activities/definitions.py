@@ -1,0 +1,151 @@
+"""Session definitions as JSON: a session's name, description and activities, nothing live.
+
+Used by ``manage.py export_session`` / ``import_session`` to copy an event's plan between
+installations or keep it as a template. No participants, responses, statuses or join codes.
+
+It lives in the activities layer (not sessions_app) because it validates activities through the
+type registry and creates them through ``activities.services``; imports flow one way.
+
+Format (version 1)::
+
+    {"format": "caja.session", "version": 1, "exported_at": "...",
+     "source": {"session_id": "...", "owner": "alice"},          # informative, ignored on import
+     "session": {"name": "...", "description": "...",
+                 "activities": [{"order": 1, "type": "poll", "title": "...", "config": {...}}]}}
+
+An import is all or nothing: the whole file is validated first (every activity's config through
+``get_type(type).validate_config``) and every problem is reported with its path, e.g.
+``session.activities.2.config.options``; then everything is created in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from caja.errors import DomainError, ValidationFailed
+from sessions_app.models import Session
+from sessions_app.services import session_create
+
+from .models import Activity
+from .services import activity_create
+from .types import get_type
+
+DEFINITION_FORMAT = "caja.session"
+DEFINITION_VERSION = 1
+MAX_ACTIVITIES = 500
+
+_TOP_KEYS = {"format", "version", "exported_at", "source", "session"}
+_SESSION_KEYS = {"name", "description", "activities"}
+_ACTIVITY_KEYS = {"order", "type", "title", "config"}
+
+
+def session_definition(session: Session) -> dict[str, Any]:
+    """The definition of ``session`` (a JSON-ready dict)."""
+    activities = Activity.objects.filter(session=session).order_by("order", "created_at", "id")
+    return {
+        "format": DEFINITION_FORMAT,
+        "version": DEFINITION_VERSION,
+        "exported_at": timezone.now().isoformat().replace("+00:00", "Z"),
+        "source": {"session_id": str(session.pk), "owner": session.owner.get_username()},
+        "session": {
+            "name": session.name,
+            "description": session.description,
+            "activities": [
+                {"order": a.order, "type": a.type, "title": a.title, "config": a.config} for a in activities
+            ],
+        },
+    }
+
+
+def _unknown(obj: dict[str, Any], allowed: set[str], path: str, errors: dict[str, list[str]]) -> None:
+    for key in sorted(set(obj) - allowed):
+        errors.setdefault(f"{path}.{key}" if path else key, []).append("Unknown field.")
+
+
+def validate_definition(data: Any) -> dict[str, Any]:
+    """Check a whole definition and return the cleaned session dict, or raise ValidationFailed
+    whose details map every problem's path to its messages."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(data, dict):
+        raise ValidationFailed({"": ["The file must hold a JSON object."]}, "Invalid session definition.")
+    _unknown(data, _TOP_KEYS, "", errors)
+    if data.get("format") != DEFINITION_FORMAT:
+        errors["format"] = [f"Must be {DEFINITION_FORMAT!r}."]
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        errors["version"] = ["Must be an integer."]
+    elif version != DEFINITION_VERSION:
+        errors["version"] = [f"Unsupported version {version}; this Caja reads version {DEFINITION_VERSION}."]
+    session = data.get("session")
+    if not isinstance(session, dict):
+        errors["session"] = ["Must be a JSON object."]
+        raise ValidationFailed(errors, "Invalid session definition.")
+    _unknown(session, _SESSION_KEYS, "session", errors)
+    name, description = session.get("name"), session.get("description", "")
+    if not isinstance(name, str) or not name.strip():
+        errors["session.name"] = ["A non-empty string is required."]
+    elif len(name.strip()) > 200:
+        errors["session.name"] = ["At most 200 characters."]
+    if not isinstance(description, str):
+        errors["session.description"] = ["Must be a string."]
+    elif len(description.strip()) > 2000:
+        errors["session.description"] = ["At most 2000 characters."]
+    raw_activities = session.get("activities", [])
+    cleaned: list[dict[str, Any]] = []
+    if not isinstance(raw_activities, list):
+        errors["session.activities"] = ["Must be a list."]
+        raw_activities = []
+    elif len(raw_activities) > MAX_ACTIVITIES:
+        errors["session.activities"] = [f"At most {MAX_ACTIVITIES} activities."]
+        raw_activities = []
+    for index, item in enumerate(raw_activities):
+        path = f"session.activities.{index}"
+        if not isinstance(item, dict):
+            errors[path] = ["Must be a JSON object."]
+            continue
+        _unknown(item, _ACTIVITY_KEYS, path, errors)
+        order = item.get("order", index + 1)
+        if not isinstance(order, int) or isinstance(order, bool) or order < 0:
+            errors[f"{path}.order"] = ["Must be a non-negative integer."]
+        title = item.get("title", "")
+        if not isinstance(title, str):
+            errors[f"{path}.title"] = ["Must be a string."]
+        elif len(title.strip()) > 200:
+            errors[f"{path}.title"] = ["At most 200 characters."]
+        type_key = item.get("type")
+        try:
+            if not isinstance(type_key, str):
+                raise ValidationFailed({"type": ["A string is required."]})
+            activity_type = get_type(type_key)
+            config = activity_type.validate_config(item.get("config", activity_type.default_config()))
+        except DomainError as exc:
+            # The type modules report paths starting at "config" (or "type"): prefix the index.
+            for field, messages in (exc.details or {"config": [exc.message]}).items():
+                errors.setdefault(f"{path}.{field}", []).extend(
+                    messages if isinstance(messages, list) else [str(messages)]
+                )
+            continue
+        cleaned.append({"order": order, "type": type_key, "title": title, "config": config})
+    if errors:
+        raise ValidationFailed(errors, "Invalid session definition.")
+    return {"name": name, "description": description, "activities": cleaned}
+
+
+@transaction.atomic
+def session_import(*, owner: AbstractBaseUser, data: Any) -> Session:
+    """Create a draft session from a definition. All or nothing: a bad file creates nothing."""
+    clean = validate_definition(data)
+    session = session_create(owner=owner, name=clean["name"], description=clean["description"])
+    for item in clean["activities"]:
+        activity_create(
+            session=session,
+            type=item["type"],
+            config=item["config"],
+            title=item["title"],
+            order=item["order"],
+        )
+    return session

@@ -1,0 +1,302 @@
+"""Quiz: schemas, time limit, scoring at known elapsed times, secrecy until reveal, leaderboard."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from activities.results import activity_public_results, activity_results, leaderboard
+from activities.services import activity_reveal, response_submit
+from activities.tests.factories import QUIZ_CONFIG, ActivityFactory, ResponseFactory, live_activity
+from activities.types import get_type
+from activities.types.base import Score
+from activities.types.quiz import compute_score
+from caja.errors import AlreadyAnswered, TimeUp, ValidationFailed
+from participants.services import participant_kick
+from participants.tests.factories import ParticipantFactory
+from sessions_app.tests.factories import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+quiz = get_type("quiz")
+T0 = timezone.now().replace(microsecond=0)
+
+
+def cfg(**overrides: Any) -> dict[str, Any]:
+    config = {k: v for k, v in QUIZ_CONFIG.items() if k not in ("time_limit_seconds", "points")}
+    config.update(overrides)
+    return config
+
+
+# --- config -----------------------------------------------------------------------------------
+
+
+def test_config_defaults() -> None:
+    clean = quiz.validate_config(cfg())
+    assert clean["time_limit_seconds"] == 30 and clean["points"] == 1000
+    assert clean["correct_option_id"] == "a"
+
+
+def test_config_bounds_and_null_limit() -> None:
+    assert quiz.validate_config(cfg(time_limit_seconds=None))["time_limit_seconds"] is None
+    assert quiz.validate_config(cfg(time_limit_seconds=5, points=1))["points"] == 1
+    assert quiz.validate_config(cfg(time_limit_seconds=600, points=10000))["time_limit_seconds"] == 600
+    ten = [{"id": f"o{i}", "label": str(i)} for i in range(10)]
+    assert len(quiz.validate_config(cfg(options=ten, correct_option_id="o9"))["options"]) == 10
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"time_limit_seconds": 4}, {"config.time_limit_seconds": ["Must be between 5 and 600."]}),
+        ({"time_limit_seconds": 601}, {"config.time_limit_seconds": ["Must be between 5 and 600."]}),
+        ({"time_limit_seconds": True}, {"config.time_limit_seconds": ["Must be an integer."]}),
+        ({"time_limit_seconds": 30.0}, {"config.time_limit_seconds": ["Must be an integer."]}),
+        ({"time_limit_seconds": "30"}, {"config.time_limit_seconds": ["Must be an integer."]}),
+        ({"points": 0}, {"config.points": ["Must be between 1 and 10000."]}),
+        ({"points": 10001}, {"config.points": ["Must be between 1 and 10000."]}),
+        ({"points": False}, {"config.points": ["Must be an integer."]}),
+        ({"points": None}, {"config.points": ["This field may not be null."]}),
+        ({"correct_option_id": "z"}, {"config.correct_option_id": ["Must be the id of one of the options."]}),
+        ({"correct_option_id": 1}, {"config.correct_option_id": ["Must be a string."]}),
+        ({"correct_option_id": None}, {"config.correct_option_id": ["This field is required."]}),
+        ({"hint": "x"}, {"config.hint": ["Unknown field."]}),
+        ({"question": ""}, {"config.question": ["This field may not be blank."]}),
+        (
+            {"options": [{"id": f"o{i}", "label": "x"} for i in range(11)], "correct_option_id": "o0"},
+            {"config.options": ["At most 10 options are allowed."]},
+        ),
+        (
+            {"options": [{"id": "a", "label": "x"}]},
+            {"config.options": ["At least 2 options are required."]},
+        ),
+    ],
+)
+def test_config_refused(overrides: dict[str, Any], expected: dict[str, list[str]]) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        quiz.validate_config(cfg(**overrides))
+    assert exc.value.details == expected
+
+
+def test_config_collects_all_errors() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        quiz.validate_config({"points": True, "time_limit_seconds": 1})
+    assert set(exc.value.details) == {
+        "config.question",
+        "config.options",
+        "config.correct_option_id",
+        "config.points",
+        "config.time_limit_seconds",
+    }
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({}, {"response_data.option_id": ["This field is required."]}),
+        ({"option_id": "z"}, {"response_data.option_id": ["Unknown option."]}),
+        ({"option_id": ["a"]}, {"response_data.option_id": ["Must be a string."]}),
+        ({"option_ids": ["a"]}, {"response_data.option_ids": ["Unknown field."],
+                                 "response_data.option_id": ["This field is required."]}),
+    ],
+)
+def test_response_refused(data: Any, expected: dict[str, list[str]]) -> None:
+    activity = ActivityFactory.build(type="quiz", config=quiz.validate_config(cfg()))
+    with pytest.raises(ValidationFailed) as exc:
+        quiz.validate_response(activity, data)
+    assert exc.value.details == expected
+
+
+def test_response_accepted() -> None:
+    activity = ActivityFactory.build(type="quiz", config=quiz.validate_config(cfg()))
+    assert quiz.validate_response(activity, {"option_id": "b"}) == {"option_id": "b"}
+
+
+# --- time limit and scoring -------------------------------------------------------------------
+
+
+def built(**overrides: Any) -> Any:
+    return ActivityFactory.build(
+        type="quiz", config=quiz.validate_config(cfg(**overrides)), status="active", activated_at=T0
+    )
+
+
+def test_time_limit_on_server_clock() -> None:
+    activity = built(time_limit_seconds=30)
+    quiz.check_answer_allowed(activity, T0 + timedelta(seconds=30))  # exactly at the limit: allowed
+    with pytest.raises(TimeUp):
+        quiz.check_answer_allowed(activity, T0 + timedelta(seconds=30, microseconds=1))
+    unlimited = built(time_limit_seconds=None)
+    quiz.check_answer_allowed(unlimited, T0 + timedelta(hours=5))
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "points", "limit", "option", "expected"),
+    [
+        (timedelta(0), 1000, 30, "a", Score(1000, True, 0)),
+        (timedelta(seconds=15), 1000, 30, "a", Score(750, True, 15000)),
+        (timedelta(seconds=30), 1000, 30, "a", Score(500, True, 30000)),
+        (timedelta(seconds=10), 1000, 30, "a", Score(833, True, 10000)),  # 833.33
+        (timedelta(seconds=20), 1000, 30, "a", Score(667, True, 20000)),  # 666.67
+        (timedelta(milliseconds=1234), 1000, 10, "a", Score(938, True, 1234)),  # 938.3
+        (timedelta(seconds=10), 5, 10, "a", Score(3, True, 10000)),  # 2.5 rounds half up (not to even)
+        (timedelta(seconds=10), 3, 10, "a", Score(2, True, 10000)),  # 1.5 → 2
+        (timedelta(seconds=45), 1000, 30, "a", Score(500, True, 30000)),  # clamped to the limit
+        (timedelta(seconds=-2), 1000, 30, "a", Score(1000, True, 0)),  # clock skew: clamped at 0
+        (timedelta(seconds=3), 1000, 30, "b", Score(0, False, 3000)),
+        (timedelta(minutes=7), 800, None, "a", Score(800, True, 420000)),  # no limit: full points
+        (timedelta(minutes=7), 800, None, "c", Score(0, False, 420000)),
+    ],
+)
+def test_score(elapsed: timedelta, points: int, limit: int | None, option: str, expected: Score) -> None:
+    activity = built(points=points, time_limit_seconds=limit)
+    assert quiz.score(activity, {"option_id": option}, T0 + elapsed) == expected
+
+
+def test_compute_score_formula_matches_float_where_unambiguous() -> None:
+    for elapsed_ms in range(0, 30001, 997):
+        exact = 1000 * (1 - 0.5 * elapsed_ms / 30000)
+        if abs(exact - int(exact) - 0.5) > 1e-6:
+            assert compute_score(1000, 30, elapsed_ms, True) == round(exact)
+
+
+def test_submit_scores_and_refuses_second_answer_and_late_answer() -> None:
+    activity = live_activity("quiz", cfg(time_limit_seconds=30), activated_at=timezone.now() - timedelta(seconds=3))
+    participant = ParticipantFactory(session=activity.session)
+    response, created = response_submit(participant=participant, activity=activity,
+                                        response_data={"option_id": "a"})
+    assert created and response.is_correct is True
+    assert 2900 <= response.elapsed_ms <= 10000 and 833 <= response.score <= 952
+    with pytest.raises(AlreadyAnswered):
+        response_submit(participant=participant, activity=activity, response_data={"option_id": "b"})
+
+    late = live_activity("quiz", cfg(time_limit_seconds=5), activated_at=timezone.now() - timedelta(seconds=6))
+    with pytest.raises(TimeUp):
+        response_submit(participant=ParticipantFactory(session=late.session), activity=late,
+                        response_data={"option_id": "a"})
+
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def test_secret_until_revealed() -> None:
+    activity = live_activity("quiz", cfg(time_limit_seconds=None))
+    for option in ["a", "b", "a"]:
+        response_submit(participant=ParticipantFactory(session=activity.session), activity=activity,
+                        response_data={"option_id": option})
+    now = timezone.now()
+    assert not quiz.is_revealed(activity, now)
+    assert "correct_option_id" not in quiz.public_config(activity, now)
+    assert quiz.public_config(activity, now)["options"] == activity.config["options"]
+    assert activity_public_results(activity, now) == {"type": "quiz", "total_responses": 3, "revealed": False}
+    # leaderboard does not count an unrevealed question
+    assert leaderboard(activity.session, None) == []
+
+    activity_reveal(activity=activity)
+    assert quiz.public_config(activity, now)["correct_option_id"] == "a"
+    public = activity_public_results(activity, now)
+    assert public is not None
+    assert public["revealed"] is True and public["total_responses"] == 3
+    assert public["options"] == [
+        {"id": "a", "label": "Paris", "count": 2, "correct": True},
+        {"id": "b", "label": "Lyon", "count": 1, "correct": False},
+        {"id": "c", "label": "Nice", "count": 0, "correct": False},
+    ]
+    assert [row["score"] for row in public["leaderboard"]] == [1000, 1000, 0]
+
+
+def test_revealed_by_expiry_or_time_limit() -> None:
+    expired = built()
+    expired.status = "expired"
+    assert quiz.is_revealed(expired, T0)
+    assert "correct_option_id" in quiz.public_config(expired, T0)
+
+    timed = built(time_limit_seconds=10)
+    assert not quiz.is_revealed(timed, T0 + timedelta(seconds=10))
+    assert quiz.is_revealed(timed, T0 + timedelta(seconds=10, milliseconds=1))
+    assert "correct_option_id" in quiz.public_config(timed, T0 + timedelta(seconds=11))
+
+
+def test_full_results_show_everything_before_reveal() -> None:
+    activity = ActivityFactory(type="quiz", config=quiz.validate_config(cfg(time_limit_seconds=None)),
+                               status="active", activated_at=timezone.now())
+    ResponseFactory(activity=activity, response_data={"option_id": "c"}, score=0, is_correct=False, elapsed_ms=5)
+    full = activity_results(activity)
+    assert full["revealed"] is False and full["correct_option_id"] == "a" and full["correct_count"] == 0
+    assert [o["count"] for o in full["options"]] == [0, 0, 1]
+    assert full["leaderboard"] == []
+
+
+# --- leaderboard ------------------------------------------------------------------------------
+
+
+def answer(activity: Any, participant: Any, score: int, ms: int) -> None:
+    ResponseFactory(activity=activity, participant=participant, response_data={"option_id": "a" if score else "b"},
+                    score=score, is_correct=bool(score), elapsed_ms=ms)
+
+
+def test_leaderboard_order_ties_and_eligibility() -> None:
+    session = SessionFactory(status="active")
+    config = quiz.validate_config(cfg())
+    q1 = ActivityFactory(session=session, type="quiz", config=config, status="expired", activated_at=T0)
+    q2 = ActivityFactory(session=session, type="quiz", config=config, status="published", activated_at=T0,
+                         revealed_at=T0)
+    hidden = ActivityFactory(session=session, type="quiz", config=quiz.validate_config(cfg(time_limit_seconds=None)),
+                             status="active", activated_at=timezone.now())
+    poll = ActivityFactory(session=session, type="poll")
+    zoe, amy, bob, cat, dan = (ParticipantFactory(session=session, nickname=n) for n in ["zoe", "Amy", "bob", "cat", "dan"])
+    answer(q1, zoe, 900, 2000)
+    answer(q2, zoe, 600, 5000)  # zoe 1500 in 7000 ms
+    answer(q1, amy, 800, 3000)
+    answer(q2, amy, 700, 3000)  # amy 1500 in 6000 ms → ahead of zoe
+    answer(q1, bob, 0, 1000)
+    answer(q2, bob, 1000, 9000)  # bob 1000 in 10000
+    answer(q1, cat, 1000, 10000)  # cat 1000 in 10000 → tie with bob: nickname
+    answer(hidden, dan, 1000, 1)  # not eligible yet
+    ResponseFactory(activity=poll, participant=dan, response_data={"option_ids": ["a"]})
+
+    rows = leaderboard(session, None)
+    assert [(r["nickname"], r["score"], r["correct_count"]) for r in rows] == [
+        ("Amy", 1500, 2),
+        ("zoe", 1500, 2),
+        ("bob", 1000, 1),
+        ("cat", 1000, 1),
+    ]
+    assert rows[0]["participant_id"] == str(amy.pk)
+    assert [r["nickname"] for r in leaderboard(session, 2)] == ["Amy", "zoe"]
+
+    participant_kick(participant=cat)  # kicked participants keep their answers on the board
+    assert "cat" in [r["nickname"] for r in leaderboard(session, None)]
+
+    hidden.revealed_at = timezone.now()
+    hidden.save()
+    assert leaderboard(session, 1)[0]["nickname"] == "Amy"
+    dan_row = next(r for r in leaderboard(session, None) if r["nickname"] == "dan")
+    assert dan_row == {"participant_id": str(dan.pk), "nickname": "dan", "score": 1000, "correct_count": 1}
+
+
+def test_leaderboard_top_ten_in_public_results() -> None:
+    session = SessionFactory(status="active")
+    activity = ActivityFactory(session=session, type="quiz", config=quiz.validate_config(cfg()),
+                               status="expired", activated_at=T0)
+    for i in range(12):
+        answer(activity, ParticipantFactory(session=session, nickname=f"p{i:02d}"), 100 * (i + 1), 1000)
+    public = activity_public_results(activity, timezone.now())
+    assert public is not None
+    assert [r["nickname"] for r in public["leaderboard"]] == [f"p{i:02d}" for i in range(11, 1, -1)]
+    assert len(leaderboard(session, None)) == 12
+
+
+def test_leaderboard_counts_wrong_only_participants_with_zero() -> None:
+    session = SessionFactory(status="active")
+    activity = ActivityFactory(session=session, type="quiz", config=quiz.validate_config(cfg()),
+                               status="expired", activated_at=T0)
+    answer(activity, ParticipantFactory(session=session, nickname="wrong"), 0, 500)
+    assert leaderboard(session, None)[0]["score"] == 0
+    assert leaderboard(SessionFactory(), None) == []

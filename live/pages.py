@@ -1,0 +1,89 @@
+"""The built-in pages: the participant page (QR target) and the presenter's big screen.
+
+Plain Django views rendering templates; everything live comes from the public REST API through
+small static ES modules (``live/static/live``). Templates receive only what the first paint needs
+and pass it to the scripts through ``json_script`` (escaped, never inline JavaScript).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+
+from sessions_app.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionStatus
+
+
+def _clean_code(raw: str) -> str:
+    return "".join((raw or "").split()).upper()
+
+
+def _session_for_code(code: str) -> Session | None:
+    """The open session with this code, else the latest completed one (a code is reused only once
+    its session is over, so a returning participant of a finished session still finds it)."""
+    if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
+        return None
+    sessions = Session.objects.filter(join_code=code)
+    return (
+        sessions.exclude(status=SessionStatus.COMPLETED).first()
+        or sessions.filter(status=SessionStatus.COMPLETED).order_by("-completed_at", "-created_at").first()
+    )
+
+
+def join_start(request: HttpRequest) -> HttpResponse:
+    """``/join``: ask for the code (works without JavaScript), then go to ``/join/<CODE>``."""
+    code = _clean_code(request.GET.get("code", ""))
+    if code:
+        return HttpResponseRedirect(reverse("live:join", args=[code]))
+    return render(request, "live/join_start.html", {"page_title": "Join a session"})
+
+
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """``/join/<code>``: the participant page."""
+    clean = _clean_code(code)
+    if clean != code:
+        return HttpResponseRedirect(reverse("live:join", args=[clean]))
+    session = _session_for_code(clean)
+    config: dict[str, Any] = {
+        "join_code": clean,
+        "session_id": str(session.pk) if session else None,
+        "session_name": session.name if session else None,
+        "session_status": session.status if session else None,
+    }
+    context = {"page_title": session.name if session else "Session not found", "session": session,
+               "join_code": clean, "config": config}
+    return render(request, "live/join.html", context, status=200 if session else 404)
+
+
+def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """``/present/<uuid>``: the big screen; controls only for the owning organizer."""
+    session = Session.objects.select_related("owner").filter(pk=session_id).first()
+    if session is None:
+        raise Http404("Session not found.")
+    user = request.user
+    can_control = bool(
+        user.is_authenticated and (session.owner_id == user.pk or getattr(user, "is_superuser", False))
+    )
+    config: dict[str, Any] = {
+        "session_id": str(session.pk),
+        "session_name": session.name,
+        "session_status": session.status,
+        "join_code": session.join_code,
+        "join_url": session.join_url,
+        "qr_url": f"/api/v1/sessions/{session.pk}/qr.svg",
+        "can_control": can_control,
+        "csrf_token": get_token(request) if can_control else None,
+    }
+    context = {
+        "page_title": session.name,
+        "session": session,
+        "config": config,
+        "can_control": can_control,
+        "participant_count": session.participants.filter(kicked_at__isnull=True).count(),  # type: ignore[attr-defined]
+    }
+    return render(request, "live/present.html", context)
+
