@@ -309,3 +309,22 @@ def hidden_word_remove(*, activity: Activity, text: str) -> bool:
     if deleted:
         state_version.bump(activity.session_id)
     return bool(deleted)
+
+
+@transaction.atomic
+def session_duplicate(*, session: Session, owner: Any) -> Session:
+    """A new draft session (new join code) with copies of ``session``'s activities: same type,
+    title, config and order, status draft. No participants, responses, hidden words or history.
+
+    Lives here, not in sessions_app, because it creates activities (imports flow one way)."""
+    from sessions_app.services import session_create
+
+    suffix = " (copy)"
+    copy = session_create(
+        owner=owner, name=session.name[: 200 - len(suffix)] + suffix, description=session.description
+    )
+    for activity in Activity.objects.filter(session=session).order_by("order", "created_at"):
+        activity_create(
+            session=copy, type=activity.type, config=activity.config, title=activity.title, order=activity.order
+        )
+    return copy

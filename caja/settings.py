@@ -77,6 +77,8 @@ WSGI_APPLICATION = "caja.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when the server is gone: /health/ready must answer 503 within 2 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2))
     if env.bool("DB_POOL", default=False):
         # Django 5.1+ psycopg 3 pool; not combinable with CONN_MAX_AGE.
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -98,6 +100,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://caja")}
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="caja"))
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A dead or hung Redis must cost a poll milliseconds, not a worker: short socket timeouts,
+    # after which the app degrades to the database (see live/snapshot.py).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+            "health_check_interval": 10,
+        }
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,6 +216,11 @@ CAJA_PROFANITY_EXTRA = env.list("CAJA_PROFANITY_EXTRA", default=[])
 CAJA_PRESENCE_INTERVAL = env.int("CAJA_PRESENCE_INTERVAL", default=10)
 # Under a storm of answers a session's snapshot is rebuilt at most once per this many seconds.
 CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = env.float("CAJA_SNAPSHOT_MIN_REBUILD_SECONDS", default=0.25)
+# A worker reuses a session's version read from the shared cache for this long (seconds): a change
+# made through another worker shows up in polls at most this much later.
+CAJA_VERSION_MEMO_SECONDS = env.float("CAJA_VERSION_MEMO_SECONDS", default=0.2)
+# Serves /bench/constant/<size> for the benchmark's ceiling measurement (never in production).
+CAJA_BENCH_CEILING = env.bool("CAJA_BENCH_CEILING", default=False)
 # Suggested poll interval in seconds (X-Poll-Interval), raised under load.
 CAJA_POLL_INTERVAL = env.float("CAJA_POLL_INTERVAL", default=2.0)
 
@@ -232,3 +249,15 @@ LOGGING = {
         "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
     },
 }
+
+# --- metrics and operations (issue 7) -------------------------------------------------------
+# Prometheus metrics at /metrics: off unless METRICS_ENABLED; scrapes send
+# "Authorization: Bearer $METRICS_TOKEN". With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR
+# (see caja/metrics.py and deploy/gunicorn.conf.py).
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_ENABLED:
+    _after = MIDDLEWARE.index("caja.middleware.RequestIDMiddleware") + 1
+    MIDDLEWARE.insert(_after, "caja.metrics.MetricsMiddleware")
+# Where collectstatic writes (nginx serves it); overridable for containers and the stack test.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))

@@ -32,8 +32,14 @@ def _seed() -> int:
     return int(time.time() * 1000)
 
 
+# Process-local memo of recently read versions: {session_id: (version, monotonic read time)}.
+_memo: dict[str, tuple[int, float]] = {}
+
+
 def bump_now(session_id: UUID | str) -> int | None:
     key = version_key(session_id)
+    # Writes made by this process are seen by its own next poll at once.
+    _memo.pop(str(session_id), None)
     try:
         try:
             return int(cache.incr(key))
@@ -65,6 +71,27 @@ def current_or_raise(session_id: UUID | str) -> int:
         cache.add(key, _seed(), timeout=VERSION_TIMEOUT)
         value = cache.get(key)
     return int(value)
+
+
+def current_memoized(session_id: UUID | str, max_age: float) -> int:
+    """Like :func:`current_or_raise`, but a value read less than ``max_age`` seconds ago by this
+    process is reused. At thousands of polls per second this turns one cache round trip per
+    poll into a few per second per worker, at the price of seeing another worker's change up to
+    ``max_age`` later (settings.CAJA_VERSION_MEMO_SECONDS, well under the 1 s promise)."""
+    sid = str(session_id)
+    now = time.monotonic()
+    hit = _memo.get(sid)
+    if hit is not None and now - hit[1] < max_age:
+        return hit[0]
+    value = current_or_raise(sid)
+    if len(_memo) > 10_000:
+        _memo.clear()
+    _memo[sid] = (value, now)
+    return value
+
+
+def forget_memo() -> None:
+    _memo.clear()
 
 
 def current(session_id: UUID | str) -> int | None:

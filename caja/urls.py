@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from caja import health
+from django.conf import settings
+
+from caja import health, metrics
 
 urlpatterns = [
     path("health", health.health, name="health"),
@@ -14,11 +16,19 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # The polling endpoints first: they are most of the traffic, and URL resolution is linear.
+    path("api/v1/", include("live.api_urls")),
     path("api/v1/", include("caja.auth_urls")),
     path("api/v1/", include("sessions_app.urls")),
     path("api/v1/", include("participants.urls")),
     path("api/v1/", include("activities.urls")),
-    path("api/v1/", include("live.api_urls")),
     path("admin/", admin.site.urls),
+    # Prometheus scrape endpoint: 404 unless METRICS_ENABLED, bearer METRICS_TOKEN (caja/metrics.py).
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("live.urls")),
 ]
+
+if getattr(settings, "CAJA_BENCH_CEILING", False):
+    from caja import benchviews
+
+    urlpatterns.insert(0, path("bench/constant/<int:size>", benchviews.constant))

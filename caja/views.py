@@ -67,7 +67,9 @@ class RoleView(GenericAPIView):
             return [self.participant_authentication()]
         return [auth() for auth in ORGANIZER_AUTH]
 
-    def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> None:
+    def permission_denied(
+        self, request: Request, message: str | None = None, code: str | None = None
+    ) -> None:
         # A valid participant token on an organizer-only action: authenticated, but not allowed (403).
         if (
             self._role() == "organizer"

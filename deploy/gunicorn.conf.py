@@ -21,6 +21,8 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = _int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12))
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
+# gthread: open keep-alive connections per worker (phones idle between polls hold one each).
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
@@ -53,3 +55,24 @@ def on_starting(server: Any) -> None:
         server.log.error(problem)
         sys.stderr.write(problem + "\n")
         sys.exit(1)
+
+
+# --- Prometheus multiprocess mode (caja/metrics.py) ---------------------------------------------
+# With PROMETHEUS_MULTIPROC_DIR set, every worker writes its metrics to files there and /metrics
+# merges them. Stale files from a previous run would be counted again: the master empties the
+# directory once, when it is ready and before the first worker forks.
+def when_ready(server: Any) -> None:
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(directory, name))
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

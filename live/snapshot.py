@@ -91,6 +91,7 @@ def forget_local() -> None:
     """Drop this process's copies (tests, and after a session is deleted)."""
     with _local_lock:
         _local.clear()
+    state_version.forget_memo()
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -204,7 +205,7 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
     now = time.time()
     local = _local.get(sid)
     try:
-        counter = state_version.current_or_raise(sid)
+        counter = state_version.current_memoized(sid, getattr(settings, "CAJA_VERSION_MEMO_SECONDS", 0.2))
     except Exception:
         # Degraded: no shared cache. Rebuild from the database at most every DEGRADED_TTL.
         if local is not None and now - local.built_at < DEGRADED_TTL:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import UTC
 from typing import Any
 from uuid import UUID
 
@@ -75,7 +76,7 @@ def _not_modified_since(request: HttpRequest, snap: Snapshot) -> bool:
     if since is None:
         return False
     if timezone.is_naive(since):
-        since = timezone.make_aware(since, timezone.utc)
+        since = since.replace(tzinfo=UTC)
     return snap.last_updated <= since
 
 

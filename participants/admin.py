@@ -1,2 +1,66 @@
+"""Participants in the admin: read-only records, scoped to the organizer's sessions.
 
-# Register your models here.
+Nothing is added or edited here; the only write is kicking (``participant_kick``, the same
+service as ``DELETE /api/v1/sessions/{id}/participants/{pid}``), as a changelist action and as a
+button on the session overview page (activities/admin.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from sessions_app.admin import OwnedAdminMixin, ReadOnlyAdminMixin, run_service
+
+from . import services
+from .models import Participant
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ReadOnlyAdminMixin, OwnedAdminMixin, admin.ModelAdmin):
+    owner_field = "session__owner"
+    list_display = ("nickname", "session", "joined_at", "last_activity", "kicked")
+    # RelatedOnlyFieldListFilter: the filter lists only sessions in the (scoped) queryset, so an
+    # organizer never sees the names of other organizers' sessions.
+    list_filter = (("session", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("nickname", "session__name", "session__join_code")
+    fields = ("nickname", "session", "joined_at", "last_activity", "kicked_at")
+    readonly_fields = fields
+    list_select_related = ("session",)
+    actions = ["kick_participants", "kick_and_purge_participants"]
+
+    @admin.display(boolean=True, description="Kicked")
+    def kicked(self, obj: Participant) -> bool:
+        return obj.kicked_at is not None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
+        return super().get_queryset(request).select_related("session")
+
+    # Read-only, but the actions still need the changelist's action form.
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Kick selected participants (their answers stay counted)", permissions=["view"])
+    def kick_participants(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:
+        run_service(
+            self,
+            request,
+            queryset.filter(kicked_at__isnull=True),
+            lambda p: services.participant_kick(participant=p),
+            done="Kicked {count} participant(s).",
+        )
+
+    @admin.action(description="Kick selected participants and delete their answers", permissions=["view"])
+    def kick_and_purge_participants(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:
+        run_service(
+            self,
+            request,
+            list(queryset),
+            lambda p: services.participant_kick(participant=p, purge=True),
+            done="Removed {count} participant(s) and their answers.",
+        )

@@ -82,7 +82,9 @@ class SessionDetailView(RoleView):
         if not partial and "name" not in values:
             raise ValidationFailed({"name": ["This field is required."]})
         services.session_update(session=session, name=values.get("name"), description=values.get("description"))
-        if "status" in values and values["status"] != session.status:
+        if "status" in values:
+            # Asking for the current status is refused too (409 from active to active): of two
+            # racing "start" requests exactly one wins, whichever reads the row first.
             services.session_set_status(session=session, status=values["status"])
         return Response(SessionSerializer(self._session(session_id)).data)
 

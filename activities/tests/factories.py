@@ -52,9 +52,7 @@ class ResponseFactory(factory.django.DjangoModelFactory):
         model = Response
 
     activity = factory.SubFactory(ActivityFactory)
-    participant = factory.SubFactory(
-        ParticipantFactory, session=factory.SelfAttribute("..activity.session")
-    )
+    participant = factory.SubFactory(ParticipantFactory, session=factory.SelfAttribute("..activity.session"))
     response_data = factory.LazyFunction(lambda: {"option_ids": ["a"]})
 
 

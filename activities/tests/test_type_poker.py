@@ -49,8 +49,14 @@ def test_config_story_may_be_empty_or_null() -> None:
     ("config", "expected"),
     [
         ("fibonacci", {"config": ["Must be a JSON object."]}),
-        ({"deck": "hours"}, {"config.deck": ["Must be one of fibonacci, tshirt, powers_of_two or a list of cards."]}),
-        ({"deck": 3}, {"config.deck": ["Must be one of fibonacci, tshirt, powers_of_two or a list of cards."]}),
+        (
+            {"deck": "hours"},
+            {"config.deck": ["Must be one of fibonacci, tshirt, powers_of_two or a list of cards."]},
+        ),
+        (
+            {"deck": 3},
+            {"config.deck": ["Must be one of fibonacci, tshirt, powers_of_two or a list of cards."]},
+        ),
         ({"deck": ["1"]}, {"config.deck": ["At least 2 cards are required."]}),
         ({"deck": [str(i) for i in range(21)]}, {"config.deck": ["At most 20 cards are allowed."]}),
         ({"deck": ["1", "1"]}, {"config.deck.1": ["Duplicate card."]}),
@@ -133,8 +139,11 @@ def test_summarize(distribution: dict[str, int], average: float | None, median: 
 
 def vote(activity: Any, *values: str) -> None:
     for value in values:
-        response_submit(participant=ParticipantFactory(session=activity.session), activity=activity,
-                        response_data={"value": value})
+        response_submit(
+            participant=ParticipantFactory(session=activity.session),
+            activity=activity,
+            response_data={"value": value},
+        )
 
 
 def test_hidden_until_revealed_then_distribution_in_deck_order() -> None:
@@ -226,7 +235,11 @@ def test_reset_keeps_rounds_in_history_without_nesting() -> None:
     assert history[1]["results"]["distribution"] == {"8": 1}
     assert history[1]["results"]["revealed"] is False
     assert all("history" not in h["results"] for h in history)
-    assert activity_public_results(activity, timezone.now()) == {"type": "poker", "revealed": False, "vote_count": 0}
+    assert activity_public_results(activity, timezone.now()) == {
+        "type": "poker",
+        "revealed": False,
+        "vote_count": 0,
+    }
 
 
 def test_results_from_direct_rows() -> None:

@@ -32,7 +32,10 @@ def details(exc: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, list[str]]
 
 def test_config_defaults_and_trimming() -> None:
     clean = poll.validate_config(
-        {"question": "  Lunch?  ", "options": [{"id": "a", "label": " Pizza "}, {"id": "B-2_x", "label": "Salad"}]}
+        {
+            "question": "  Lunch?  ",
+            "options": [{"id": "a", "label": " Pizza "}, {"id": "B-2_x", "label": "Salad"}],
+        }
     )
     assert clean == {
         "question": "Lunch?",
@@ -66,8 +69,14 @@ def test_config_limits_accepted() -> None:
         ({"question": "Q", "options": opts(21)}, {"config.options": ["At most 20 options are allowed."]}),
         ({"question": "Q", "options": "ab"}, {"config.options": ["Must be a list."]}),
         ({"question": "Q", "options": opts(2), "foo": 1}, {"config.foo": ["Unknown field."]}),
-        ({"question": "Q", "options": opts(2), "multiple": "yes"}, {"config.multiple": ["Must be true or false."]}),
-        ({"question": "Q", "options": opts(2), "max_choices": 1}, {"config.max_choices": ["Only allowed when multiple is true."]}),
+        (
+            {"question": "Q", "options": opts(2), "multiple": "yes"},
+            {"config.multiple": ["Must be true or false."]},
+        ),
+        (
+            {"question": "Q", "options": opts(2), "max_choices": 1},
+            {"config.max_choices": ["Only allowed when multiple is true."]},
+        ),
         (
             {"question": "Q", "options": opts(2), "multiple": True, "max_choices": 3},
             {"config.max_choices": ["Must be between 1 and 2."]},
@@ -121,7 +130,9 @@ def test_config_option_errors_collected_with_paths() -> None:
 
 def test_config_refuses_control_characters_in_labels() -> None:
     with pytest.raises(ValidationFailed) as exc:
-        poll.validate_config({"question": "Q", "options": [{"id": "a", "label": "A\x00"}, {"id": "b", "label": "B"}]})
+        poll.validate_config(
+            {"question": "Q", "options": [{"id": "a", "label": "A\x00"}, {"id": "b", "label": "B"}]}
+        )
     assert details(exc) == {"config.options.0.label": ["Must not contain control characters."]}
 
 
@@ -130,7 +141,9 @@ def test_config_refuses_control_characters_in_labels() -> None:
 
 @pytest.fixture
 def single() -> Any:
-    return ActivityFactory.build(type="poll", config=poll.validate_config({"question": "Q", "options": opts(4)}))
+    return ActivityFactory.build(
+        type="poll", config=poll.validate_config({"question": "Q", "options": opts(4)})
+    )
 
 
 @pytest.fixture
@@ -147,7 +160,11 @@ def test_response_accepted(single: Any, multi: Any) -> None:
 def test_multiple_without_max_choices_allows_all() -> None:
     config = poll.validate_config({"question": "Q", "options": opts(3), "multiple": True})
     activity = ActivityFactory.build(type="poll", config=config)
-    assert poll.validate_response(activity, {"option_ids": ["o0", "o1", "o2"]})["option_ids"] == ["o0", "o1", "o2"]
+    assert poll.validate_response(activity, {"option_ids": ["o0", "o1", "o2"]})["option_ids"] == [
+        "o0",
+        "o1",
+        "o2",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -157,7 +174,11 @@ def test_multiple_without_max_choices_allows_all() -> None:
         ("single", {}, {"response_data.option_ids": ["This field is required."]}),
         ("single", {"option_ids": "o1"}, {"response_data.option_ids": ["Must be a list."]}),
         ("single", {"option_ids": []}, {"response_data.option_ids": ["Choose at least one option."]}),
-        ("single", {"option_ids": ["o0", "o1"]}, {"response_data.option_ids": ["Choose exactly one option."]}),
+        (
+            "single",
+            {"option_ids": ["o0", "o1"]},
+            {"response_data.option_ids": ["Choose exactly one option."]},
+        ),
         ("single", {"option_ids": ["nope"]}, {"response_data.option_ids.0": ["Unknown option."]}),
         ("single", {"option_ids": [1]}, {"response_data.option_ids.0": ["Must be a string."]}),
         ("single", {"option_ids": ["o0"], "x": 1}, {"response_data.x": ["Unknown field."]}),
@@ -183,8 +204,11 @@ def test_response_refused(request: Any, fixture: str, data: Any, expected: dict[
 def test_results_single_choice_percentages() -> None:
     activity = live_activity("poll", {"question": "Q", "options": opts(3)})
     for choice in ["o0", "o0", "o1"]:
-        response_submit(participant=ParticipantFactory(session=activity.session), activity=activity,
-                        response_data={"option_ids": [choice]})
+        response_submit(
+            participant=ParticipantFactory(session=activity.session),
+            activity=activity,
+            response_data={"option_ids": [choice]},
+        )
     results = activity_results(activity)
     assert results == {
         "type": "poll",
@@ -201,7 +225,9 @@ def test_results_single_choice_percentages() -> None:
 
 
 def test_results_percentage_rounds_half_up() -> None:
-    activity = ActivityFactory(type="poll", config=poll.validate_config({"question": "Q", "options": opts(2)}))
+    activity = ActivityFactory(
+        type="poll", config=poll.validate_config({"question": "Q", "options": opts(2)})
+    )
     ResponseFactory(activity=activity, response_data={"option_ids": ["o0"]})
     for _ in range(7):
         ResponseFactory(activity=activity, response_data={"option_ids": ["o1"]})
@@ -230,8 +256,11 @@ def test_results_multiple_choice_and_lookalike_ids() -> None:
     activity = live_activity("poll", config)
     answers = [["ab"], ["A", "b_a"], ["a-b", "a"], ["ab", "A"], ["a", "A", "ab", "b_a", "a-b"]]
     for ids in answers:
-        response_submit(participant=ParticipantFactory(session=activity.session), activity=activity,
-                        response_data={"option_ids": ids})
+        response_submit(
+            participant=ParticipantFactory(session=activity.session),
+            activity=activity,
+            response_data={"option_ids": ids},
+        )
     counts = {o["id"]: (o["count"], o["percentage"]) for o in activity_results(activity)["options"]}
     assert counts == {"a": (2, 40.0), "A": (3, 60.0), "ab": (3, 60.0), "b_a": (2, 40.0), "a-b": (2, 40.0)}
 
@@ -239,9 +268,13 @@ def test_results_multiple_choice_and_lookalike_ids() -> None:
 def test_reanswer_replaces() -> None:
     activity = live_activity("poll")
     participant = ParticipantFactory(session=activity.session)
-    _, created = response_submit(participant=participant, activity=activity, response_data={"option_ids": ["a"]})
+    _, created = response_submit(
+        participant=participant, activity=activity, response_data={"option_ids": ["a"]}
+    )
     assert created
-    _, created = response_submit(participant=participant, activity=activity, response_data={"option_ids": ["b"]})
+    _, created = response_submit(
+        participant=participant, activity=activity, response_data={"option_ids": ["b"]}
+    )
     assert not created
     assert [o["count"] for o in activity_results(activity)["options"]] == [0, 1]
 

@@ -102,8 +102,13 @@ def test_config_collects_all_errors() -> None:
         ({}, {"response_data.option_id": ["This field is required."]}),
         ({"option_id": "z"}, {"response_data.option_id": ["Unknown option."]}),
         ({"option_id": ["a"]}, {"response_data.option_id": ["Must be a string."]}),
-        ({"option_ids": ["a"]}, {"response_data.option_ids": ["Unknown field."],
-                                 "response_data.option_id": ["This field is required."]}),
+        (
+            {"option_ids": ["a"]},
+            {
+                "response_data.option_ids": ["Unknown field."],
+                "response_data.option_id": ["This field is required."],
+            },
+        ),
     ],
 )
 def test_response_refused(data: Any, expected: dict[str, list[str]]) -> None:
@@ -167,19 +172,27 @@ def test_compute_score_formula_matches_float_where_unambiguous() -> None:
 
 
 def test_submit_scores_and_refuses_second_answer_and_late_answer() -> None:
-    activity = live_activity("quiz", cfg(time_limit_seconds=30), activated_at=timezone.now() - timedelta(seconds=3))
+    activity = live_activity(
+        "quiz", cfg(time_limit_seconds=30), activated_at=timezone.now() - timedelta(seconds=3)
+    )
     participant = ParticipantFactory(session=activity.session)
-    response, created = response_submit(participant=participant, activity=activity,
-                                        response_data={"option_id": "a"})
+    response, created = response_submit(
+        participant=participant, activity=activity, response_data={"option_id": "a"}
+    )
     assert created and response.is_correct is True
     assert 2900 <= response.elapsed_ms <= 10000 and 833 <= response.score <= 952
     with pytest.raises(AlreadyAnswered):
         response_submit(participant=participant, activity=activity, response_data={"option_id": "b"})
 
-    late = live_activity("quiz", cfg(time_limit_seconds=5), activated_at=timezone.now() - timedelta(seconds=6))
+    late = live_activity(
+        "quiz", cfg(time_limit_seconds=5), activated_at=timezone.now() - timedelta(seconds=6)
+    )
     with pytest.raises(TimeUp):
-        response_submit(participant=ParticipantFactory(session=late.session), activity=late,
-                        response_data={"option_id": "a"})
+        response_submit(
+            participant=ParticipantFactory(session=late.session),
+            activity=late,
+            response_data={"option_id": "a"},
+        )
 
 
 # --- visibility -------------------------------------------------------------------------------
@@ -188,8 +201,11 @@ def test_submit_scores_and_refuses_second_answer_and_late_answer() -> None:
 def test_secret_until_revealed() -> None:
     activity = live_activity("quiz", cfg(time_limit_seconds=None))
     for option in ["a", "b", "a"]:
-        response_submit(participant=ParticipantFactory(session=activity.session), activity=activity,
-                        response_data={"option_id": option})
+        response_submit(
+            participant=ParticipantFactory(session=activity.session),
+            activity=activity,
+            response_data={"option_id": option},
+        )
     now = timezone.now()
     assert not quiz.is_revealed(activity, now)
     assert "correct_option_id" not in quiz.public_config(activity, now)
@@ -224,9 +240,15 @@ def test_revealed_by_expiry_or_time_limit() -> None:
 
 
 def test_full_results_show_everything_before_reveal() -> None:
-    activity = ActivityFactory(type="quiz", config=quiz.validate_config(cfg(time_limit_seconds=None)),
-                               status="active", activated_at=timezone.now())
-    ResponseFactory(activity=activity, response_data={"option_id": "c"}, score=0, is_correct=False, elapsed_ms=5)
+    activity = ActivityFactory(
+        type="quiz",
+        config=quiz.validate_config(cfg(time_limit_seconds=None)),
+        status="active",
+        activated_at=timezone.now(),
+    )
+    ResponseFactory(
+        activity=activity, response_data={"option_id": "c"}, score=0, is_correct=False, elapsed_ms=5
+    )
     full = activity_results(activity)
     assert full["revealed"] is False and full["correct_option_id"] == "a" and full["correct_count"] == 0
     assert [o["count"] for o in full["options"]] == [0, 0, 1]
@@ -237,20 +259,34 @@ def test_full_results_show_everything_before_reveal() -> None:
 
 
 def answer(activity: Any, participant: Any, score: int, ms: int) -> None:
-    ResponseFactory(activity=activity, participant=participant, response_data={"option_id": "a" if score else "b"},
-                    score=score, is_correct=bool(score), elapsed_ms=ms)
+    ResponseFactory(
+        activity=activity,
+        participant=participant,
+        response_data={"option_id": "a" if score else "b"},
+        score=score,
+        is_correct=bool(score),
+        elapsed_ms=ms,
+    )
 
 
 def test_leaderboard_order_ties_and_eligibility() -> None:
     session = SessionFactory(status="active")
     config = quiz.validate_config(cfg())
     q1 = ActivityFactory(session=session, type="quiz", config=config, status="expired", activated_at=T0)
-    q2 = ActivityFactory(session=session, type="quiz", config=config, status="published", activated_at=T0,
-                         revealed_at=T0)
-    hidden = ActivityFactory(session=session, type="quiz", config=quiz.validate_config(cfg(time_limit_seconds=None)),
-                             status="active", activated_at=timezone.now())
+    q2 = ActivityFactory(
+        session=session, type="quiz", config=config, status="published", activated_at=T0, revealed_at=T0
+    )
+    hidden = ActivityFactory(
+        session=session,
+        type="quiz",
+        config=quiz.validate_config(cfg(time_limit_seconds=None)),
+        status="active",
+        activated_at=timezone.now(),
+    )
     poll = ActivityFactory(session=session, type="poll")
-    zoe, amy, bob, cat, dan = (ParticipantFactory(session=session, nickname=n) for n in ["zoe", "Amy", "bob", "cat", "dan"])
+    zoe, amy, bob, cat, dan = (
+        ParticipantFactory(session=session, nickname=n) for n in ["zoe", "Amy", "bob", "cat", "dan"]
+    )
     answer(q1, zoe, 900, 2000)
     answer(q2, zoe, 600, 5000)  # zoe 1500 in 7000 ms
     answer(q1, amy, 800, 3000)
@@ -283,8 +319,9 @@ def test_leaderboard_order_ties_and_eligibility() -> None:
 
 def test_leaderboard_top_ten_in_public_results() -> None:
     session = SessionFactory(status="active")
-    activity = ActivityFactory(session=session, type="quiz", config=quiz.validate_config(cfg()),
-                               status="expired", activated_at=T0)
+    activity = ActivityFactory(
+        session=session, type="quiz", config=quiz.validate_config(cfg()), status="expired", activated_at=T0
+    )
     for i in range(12):
         answer(activity, ParticipantFactory(session=session, nickname=f"p{i:02d}"), 100 * (i + 1), 1000)
     public = activity_public_results(activity, timezone.now())
@@ -295,8 +332,9 @@ def test_leaderboard_top_ten_in_public_results() -> None:
 
 def test_leaderboard_counts_wrong_only_participants_with_zero() -> None:
     session = SessionFactory(status="active")
-    activity = ActivityFactory(session=session, type="quiz", config=quiz.validate_config(cfg()),
-                               status="expired", activated_at=T0)
+    activity = ActivityFactory(
+        session=session, type="quiz", config=quiz.validate_config(cfg()), status="expired", activated_at=T0
+    )
     answer(activity, ParticipantFactory(session=session, nickname="wrong"), 0, 500)
     assert leaderboard(session, None)[0]["score"] == 0
     assert leaderboard(SessionFactory(), None) == []

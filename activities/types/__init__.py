@@ -35,3 +35,4 @@ def all_types() -> dict[str, ActivityType]:
 from . import poker, poll, quiz, wordcloud  # noqa: E402, F401
 
 __all__ = ["ActivityType", "Score", "get_type", "register", "type_keys", "all_types"]
+from . import forms  # noqa: E402, F401

@@ -105,7 +105,9 @@ def clean_text(
         return default
     value = value.strip()
     if len(value) < min_length:
-        errors.add(path, "This field may not be blank." if min_length == 1 else f"At least {min_length} characters.")
+        errors.add(
+            path, "This field may not be blank." if min_length == 1 else f"At least {min_length} characters."
+        )
     elif len(value) > max_length:
         errors.add(path, f"At most {max_length} characters.")
     elif has_control_chars(value, allow_whitespace=True, formats=False):

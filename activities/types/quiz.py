@@ -95,7 +95,9 @@ class QuizType(ActivityType):
             default=DEFAULT_TIME_LIMIT,
             nullable=True,
         )
-        points = clean_int(data, "points", "config", errors, minimum=1, maximum=POINTS_MAX, default=DEFAULT_POINTS)
+        points = clean_int(
+            data, "points", "config", errors, minimum=1, maximum=POINTS_MAX, default=DEFAULT_POINTS
+        )
         errors.raise_if_any("Invalid activity configuration.")
         return {
             "question": question,
@@ -176,7 +178,12 @@ class QuizType(ActivityType):
     def _options(self, activity: Activity, counts: dict[str, int]) -> list[dict[str, Any]]:
         correct = activity.config.get("correct_option_id")
         return [
-            {"id": o["id"], "label": o["label"], "count": counts.get(o["id"], 0), "correct": o["id"] == correct}
+            {
+                "id": o["id"],
+                "label": o["label"],
+                "count": counts.get(o["id"], 0),
+                "correct": o["id"] == correct,
+            }
             for o in activity.config.get("options", [])
         ]
 

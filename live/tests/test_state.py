@@ -31,6 +31,7 @@ POLL = {"question": "Lunch?", "options": [{"id": "a", "label": "Pizza"}, {"id": 
 def _fresh_process_state(settings: Any) -> Any:
     # Tests write and read within microseconds; the storm guard is tested on its own below.
     settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
+    settings.CAJA_VERSION_MEMO_SECONDS = 0
     forget_local()
     polling.reset()
     yield

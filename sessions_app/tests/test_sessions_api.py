@@ -124,12 +124,16 @@ def test_create_session_anonymous_is_401(api):
     assert Session.objects.count() == 0
 
 
-def test_create_session_with_participant_token_only_is_refused(api):
+def test_create_session_with_a_participant_token_is_403(api):
     p = ParticipantFactory()
     resp = api.post("/api/v1/sessions", {"name": "x"}, format="json", HTTP_X_PARTICIPANT_TOKEN=p.token)
-    assert resp.status_code in (401, 403)
-    assert resp.json()["error"]["code"] in ("NOT_AUTHENTICATED", "PERMISSION_DENIED")
+    assert_error(resp, 403, "PERMISSION_DENIED")
     assert Session.objects.filter(name="x").count() == 0
+
+
+def test_create_session_with_an_invalid_participant_token_is_401(api):
+    resp = api.post("/api/v1/sessions", {"name": "x"}, format="json", HTTP_X_PARTICIPANT_TOKEN="bogus")
+    assert_error(resp, 401, "NOT_AUTHENTICATED")
 
 
 def test_create_session_strips_name(org_api):

@@ -29,7 +29,9 @@ def resolve_session(ref: str) -> Session:
     code = ref.upper()
     if len(code) != 6 or not code.isalnum():
         raise CommandError(f"{ref!r} is neither a session id (uuid) nor a join code (6 characters).")
-    matches = list(Session.objects.select_related("owner").filter(join_code=code).order_by("-created_at")[:20])
+    matches = list(
+        Session.objects.select_related("owner").filter(join_code=code).order_by("-created_at")[:20]
+    )
     open_ = [s for s in matches if s.status != SessionStatus.COMPLETED]
     if open_:
         return open_[0]
@@ -44,7 +46,9 @@ def resolve_session(ref: str) -> Session:
 class Progress:
     """Periodic counts on stderr: a `\\r` line when stderr is a terminal, else a line every ``every``."""
 
-    def __init__(self, label: str, total: int | None = None, every: int = 10_000, stream: TextIO | None = None):
+    def __init__(
+        self, label: str, total: int | None = None, every: int = 10_000, stream: TextIO | None = None
+    ):
         self.label = label
         self.total = total
         self.every = every

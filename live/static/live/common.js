@@ -1,5 +1,5 @@
 // Shared helpers for the Caja pages. No framework, no build step.
-// Every piece of user-provided text goes through textContent (h() below), never innerHTML.
+// Every piece of user-provided text goes through textContent (h() below), never HTML parsing.
 
 export const DECKS = {
   fibonacci: ["0", "1", "2", "3", "5", "8", "13", "21", "?", "coffee"],

@@ -1,0 +1,81 @@
+"""Benchmark helper run against the benchmark database (DATABASE_URL from the environment).
+
+  setup_session.py N            create an organizer, a session with a live poll, N participants;
+                                prints JSON with ids and a tokens file (one token a line)
+  setup_session.py verify AID   counts responses of an activity
+  setup_session.py size SID PORT  size in bytes of the /state body
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caja.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from activities import services as activity_services  # noqa: E402
+from activities.models import Response  # noqa: E402
+from participants.models import Participant  # noqa: E402
+from participants.services import hash_token  # noqa: E402
+from sessions_app import services as session_services  # noqa: E402
+
+
+def create(n: int) -> None:
+    import secrets
+
+    user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
+    session = session_services.session_create(owner=user, name=f"Bench {n}")
+    activity = activity_services.activity_create(
+        session=session,
+        type="poll",
+        title="Lunch",
+        config={"question": "Lunch?", "options": [{"id": "a", "label": "Pizza"}, {"id": "b", "label": "Salad"}]},
+    )
+    session_services.session_start(session=session)
+    activity_services.activity_set_status(activity=activity, status="active")
+    tokens = [secrets.token_urlsafe(32) for _ in range(n)]
+    Participant.objects.bulk_create(
+        [
+            Participant(session=session, nickname=f"p{i}", nickname_key=f"p{i}", token_hash=hash_token(t))
+            for i, t in enumerate(tokens)
+        ],
+        batch_size=1000,
+    )
+    from caja import state_version
+
+    state_version.bump_now(session.pk)
+    fd, path = tempfile.mkstemp(prefix="caja-bench-tokens-", suffix=".txt")
+    with os.fdopen(fd, "w") as f:
+        f.write("\n".join(tokens) + "\n")
+    print(json.dumps({"session_id": str(session.pk), "activity_id": str(activity.pk), "tokens_file": path}))
+
+
+def verify(activity_id: str) -> None:
+    qs = Response.objects.filter(activity_id=activity_id)
+    print(json.dumps({"responses": qs.count(), "distinct_participants": qs.values("participant").distinct().count()}))
+
+
+def size(session_id: str, port: str) -> None:
+    c = http.client.HTTPConnection("127.0.0.1", int(port))
+    c.request("GET", f"/api/v1/sessions/{session_id}/state")
+    print(json.dumps({"bytes": len(c.getresponse().read())}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "verify":
+        verify(sys.argv[2])
+    elif sys.argv[1] == "size":
+        size(sys.argv[2], sys.argv[3])
+    else:
+        create(int(sys.argv[1]))

@@ -1,0 +1,480 @@
+// Participant page: /join/<code>. Join with a nickname, then follow the live activity.
+import {
+  StatePoller, activityHeading, announce, api, clear, deckCards, errorText, h, parseTime, plural,
+  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, typeLabel, wordCloud,
+} from "./common.js";
+
+const cfg = readConfig();
+const app = document.getElementById("app");
+const storeKey = `caja.participant.${cfg.session_id}`;
+let me = null; // {token, participant_id, nickname}
+let poller = null;
+let view = null; // what the screen shows now: "join", "lobby", "activity", "summary", "removed", "ended"
+let cur = null; // the activity on screen
+
+function load() {
+  try { return JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (err) { return null; }
+}
+function save(value) {
+  try { localStorage.setItem(storeKey, JSON.stringify(value)); } catch (err) { /* private mode */ }
+}
+function forget() {
+  try { localStorage.removeItem(storeKey); } catch (err) { /* ignore */ }
+}
+
+function showWho() {
+  const who = document.getElementById("who");
+  if (me) {
+    document.getElementById("who-name").textContent = me.nickname;
+    who.hidden = false;
+  } else {
+    who.hidden = true;
+  }
+}
+
+function setView(name, ...children) {
+  view = name;
+  app.dataset.view = name;
+  replace(app, ...children);
+}
+
+// --- entry ------------------------------------------------------------------------------------
+
+async function init() {
+  if (!cfg.session_id) return;
+  const stored = load();
+  if (stored && stored.token) {
+    const res = await api("/api/v1/me", { token: stored.token });
+    if (res.status === 200) {
+      me = { ...stored, nickname: res.data.nickname, participant_id: res.data.id };
+      save(me);
+      return startLive();
+    }
+    if (res.status === 401 || res.status === 403) return showRemoved();
+    me = stored; // offline or a hiccup: keep going with what we have
+    return startLive();
+  }
+  if (cfg.session_status === "completed") return showEnded();
+  showJoinForm();
+}
+
+function showJoinForm(message) {
+  const error = h("p", { class: "error", id: "join-error", attrs: { role: "alert" } });
+  const input = h("input", {
+    id: "nickname", name: "nickname", type: "text", required: true, maxLength: 30,
+    autocomplete: "nickname", attrs: { "aria-describedby": "nickname-hint join-error", spellcheck: "false" },
+  });
+  const button = h("button", { type: "submit", class: "btn btn-primary", text: "Join" });
+  const form = h("form", { class: "card stack join-form", id: "join-form", attrs: { novalidate: "" } },
+    h("label", { for: "nickname", text: "Your nickname" }),
+    input,
+    h("p", { class: "hint", id: "nickname-hint", text: "1 to 30 characters, shown on the big screen." }),
+    button,
+    error);
+  if (message) error.textContent = message;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const nickname = input.value.trim();
+    if (!nickname) { error.textContent = "Please enter a nickname."; input.focus(); return; }
+    button.disabled = true;
+    error.textContent = "";
+    const res = await api("/api/v1/join", { method: "POST", body: { join_code: cfg.join_code, nickname } });
+    button.disabled = false;
+    if (res.status === 201) {
+      me = { token: res.data.token, participant_id: res.data.id, nickname: res.data.nickname };
+      save(me);
+      return startLive();
+    }
+    if (res.status === 404) { error.textContent = "No open session has this code. It may have ended."; return; }
+    error.textContent = errorText(res, {
+      NICKNAME_TAKEN: "That nickname is taken. Please choose another.",
+      SESSION_NOT_ACTIVE: "This session has ended.",
+    });
+    input.focus();
+  });
+  setView("join", form);
+  input.focus();
+}
+
+function showRemoved() {
+  forget();
+  me = null;
+  showWho();
+  if (poller) poller.stop();
+  stopTimers();
+  setView("removed", h("section", { class: "card stack notice", attrs: { role: "alert" } },
+    h("h2", { text: "You were removed from this session" }),
+    h("p", { text: "The organizer removed you. You can close this page." })));
+}
+
+function showEnded() {
+  setView("ended", h("section", { class: "card stack notice" },
+    h("h2", { text: "This session has ended" }),
+    h("p", { text: "Thanks for your interest. Ask the organizer for the next one." })));
+}
+
+function startLive() {
+  showWho();
+  setView("lobby", lobby(null));
+  poller = new StatePoller(cfg.session_id, {
+    token: me.token,
+    onState: render,
+    onError: (res) => {
+      if (res.status === 404) {
+        poller.stop();
+        setView("ended", h("section", { class: "card stack notice" }, h("h2", { text: "This session no longer exists" })));
+      }
+    },
+  });
+  poller.start();
+}
+
+// --- state → screen ---------------------------------------------------------------------------
+
+function lobby(state) {
+  const status = state ? state.session.status : cfg.session_status;
+  const count = state ? state.participant_count : null;
+  return h("section", { class: "card stack lobby", id: "lobby" },
+    h("h2", { text: "You're in!" }),
+    h("p", { text: status === "draft" ? "The session has not started yet. Keep this page open." : "Waiting for the next activity…" }),
+    count !== null ? h("p", { class: "muted", text: plural(count, "participant", "participants") + " here" }) : null);
+}
+
+function render(state) {
+  if (!me) return;
+  const session = state.session;
+  if (session.status === "completed") return showSummary(state);
+  const a = state.current_activity;
+  if (session.status !== "active" || !a || a.status !== "active") {
+    if (cur) stopTimers();
+    cur = null;
+    if (view !== "lobby" || app.dataset.lobbyStatus !== session.status || app.dataset.count !== String(state.participant_count)) {
+      setView("lobby", lobby(state));
+      app.dataset.lobbyStatus = session.status;
+      app.dataset.count = String(state.participant_count);
+    }
+    return;
+  }
+  if (!cur || cur.id !== a.id || view !== "activity") {
+    buildActivity(a);
+  } else {
+    updateActivity(a);
+  }
+}
+
+function stopTimers() {
+  if (cur && cur.timer) clearInterval(cur.timer);
+}
+
+async function buildActivity(a) {
+  stopTimers();
+  delete app.dataset.lobbyStatus;
+  cur = { id: a.id, type: a.type, config: a.config || {}, activity: a, mine: null, loaded: false, prev: null };
+  const heading = activityHeading(a);
+  announce(`New ${typeLabel(a.type).toLowerCase()}: ${heading}`);
+  cur.els = {
+    form: h("div", { class: "answer-area" }),
+    mine: h("p", { class: "my-answer", id: "my-answer" }),
+    feedback: h("p", { class: "feedback", id: "feedback", attrs: { role: "status" } }),
+    timer: h("p", { class: "countdown", id: "countdown", attrs: { role: "timer", "aria-live": "off" } }),
+    results: h("div", { class: "results-area", id: "results" }),
+    count: h("p", { class: "muted response-count" }),
+  };
+  setView("activity", h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
+    h("p", { class: "kicker", text: a.title && a.title !== heading ? `${typeLabel(a.type)} · ${a.title}` : typeLabel(a.type) }),
+    h("h2", { class: "question", id: "question", text: heading }),
+    a.type === "quiz" ? cur.els.timer : null,
+    cur.els.form, cur.els.mine, cur.els.feedback, cur.els.count, cur.els.results));
+  const thisOne = cur;
+  await loadMine();
+  if (cur !== thisOne) return;
+  cur.loaded = true;
+  renderForm();
+  updateActivity(a);
+}
+
+async function loadMine() {
+  const res = await api(`/api/v1/sessions/${cfg.session_id}/activities/${cur.id}/responses/mine`, { token: me.token });
+  if (res.status === 401) { showRemoved(); return; }
+  if (res.status === 200 && res.data) cur.mine = res.data.response_data;
+  else cur.mine = null;
+}
+
+async function submit(data) {
+  const thisOne = cur;
+  setFeedback("Sending…");
+  const res = await api(`/api/v1/sessions/${cfg.session_id}/activities/${thisOne.id}/responses`, {
+    method: "POST", token: me.token, body: { response_data: data },
+  });
+  if (cur !== thisOne) return false;
+  if (res.status === 200 || res.status === 201) {
+    cur.mine = res.data.response_data;
+    setFeedback(res.status === 201 ? "Answer sent. Thank you!" : "Answer updated.");
+    renderForm();
+    updateActivity(cur.activity);
+    poller.poke();
+    return true;
+  }
+  if (res.status === 401) { showRemoved(); return false; }
+  if (res.error && res.error.code === "ALREADY_ANSWERED") await loadMine();
+  setFeedback(errorText(res), true);
+  if (res.error && ["TIME_UP", "ACTIVITY_NOT_ACTIVE", "ALREADY_ANSWERED"].includes(res.error.code)) {
+    cur.closed = res.error.code !== "ALREADY_ANSWERED";
+    renderForm();
+  }
+  poller.poke();
+  return false;
+}
+
+function setFeedback(text, isError = false) {
+  if (!cur) return;
+  cur.els.feedback.textContent = text;
+  cur.els.feedback.classList.toggle("error", isError);
+  cur.els.feedback.setAttribute("role", isError ? "alert" : "status");
+}
+
+// --- forms per type ---------------------------------------------------------------------------
+
+function renderForm() {
+  const c = cur.config;
+  const area = cur.els.form;
+  clear(area);
+  if (cur.type === "poll") area.appendChild(pollForm(c));
+  else if (cur.type === "poker") area.appendChild(pokerForm(c));
+  else if (cur.type === "quiz") area.appendChild(quizForm(c));
+  else if (cur.type === "wordcloud") area.appendChild(wordForm(c));
+  renderMine();
+}
+
+function labelOf(options, id) {
+  const o = (options || []).find((x) => x.id === id);
+  return o ? o.label : id;
+}
+
+function renderMine() {
+  const m = cur.mine;
+  const el = cur.els.mine;
+  if (!m) { el.textContent = ""; return; }
+  const c = cur.config;
+  let text = "";
+  if (cur.type === "poll") text = (m.option_ids || []).map((id) => labelOf(c.options, id)).join(", ");
+  else if (cur.type === "poker") text = m.value;
+  else if (cur.type === "quiz") text = labelOf(c.options, m.option_id);
+  else if (cur.type === "wordcloud") text = (m.words || []).join(", ");
+  replace(el, cur.type === "poker" ? "Your vote: " : cur.type === "wordcloud" ? "Your words: " : "Your answer: ",
+    h("strong", { class: "my-answer-value", text }));
+}
+
+function pollForm(c) {
+  const multiple = !!c.multiple;
+  const chosen = new Set((cur.mine && cur.mine.option_ids) || []);
+  const max = multiple ? c.max_choices || c.options.length : 1;
+  const inputs = [];
+  const fieldset = h("fieldset", { class: "choices" },
+    h("legend", { class: "visually-hidden", text: c.question || "Choose" }),
+    h("p", { class: "hint", text: multiple ? (c.max_choices ? `Choose up to ${c.max_choices}.` : "Choose one or more.") : "Choose one." }));
+  c.options.forEach((o, i) => {
+    const id = `opt-${i}`;
+    const input = h("input", { type: multiple ? "checkbox" : "radio", name: "option", id, value: o.id, checked: chosen.has(o.id) });
+    inputs.push(input);
+    fieldset.appendChild(h("label", { class: "choice", for: id }, input, h("span", { text: o.label })));
+  });
+  const limit = () => {
+    if (!multiple) return;
+    const n = inputs.filter((x) => x.checked).length;
+    for (const x of inputs) x.disabled = !x.checked && n >= max;
+  };
+  fieldset.addEventListener("change", limit);
+  limit();
+  const button = h("button", { type: "submit", class: "btn btn-primary", text: cur.mine ? "Change answer" : "Send answer" });
+  const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const ids = inputs.filter((x) => x.checked).map((x) => x.value);
+    if (!ids.length) { setFeedback("Choose an option first.", true); return; }
+    button.disabled = true;
+    await submit({ option_ids: ids });
+    button.disabled = false;
+  });
+  return form;
+}
+
+function pokerForm(c) {
+  const cards = deckCards(c);
+  const mine = cur.mine && cur.mine.value;
+  const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": "Cards" } });
+  for (const card of cards) {
+    const label = card === "coffee" ? "☕ coffee" : card;
+    const b = h("button", {
+      type: "button", class: "poker-card", text: label, dataset: { card },
+      attrs: { "aria-pressed": mine === card ? "true" : "false", "aria-label": `Vote ${card}` },
+    });
+    b.addEventListener("click", async () => {
+      for (const x of grid.querySelectorAll("button")) x.disabled = true;
+      const ok = await submit({ value: card });
+      if (!ok) for (const x of grid.querySelectorAll("button")) x.disabled = false;
+    });
+    grid.appendChild(b);
+  }
+  return h("div", { class: "stack" }, h("p", { class: "hint", text: mine ? "You can change your vote until the cards are revealed." : "Pick a card." }), grid);
+}
+
+function quizDeadline() {
+  const limit = cur.config.time_limit_seconds;
+  const start = parseTime(cur.activity.activated_at);
+  return limit && start !== null ? start + limit * 1000 : null;
+}
+
+function quizForm(c) {
+  const mine = cur.mine && cur.mine.option_id;
+  const deadline = quizDeadline();
+  const timeUp = cur.closed || (deadline !== null && poller.now() >= deadline);
+  const grid = h("div", { class: "quiz-options", attrs: { role: "group", "aria-label": "Answers" } });
+  c.options.forEach((o, i) => {
+    const b = h("button", {
+      type: "button", class: "quiz-option", dataset: { optionId: o.id },
+      disabled: !!mine || timeUp,
+      attrs: { "aria-pressed": mine === o.id ? "true" : "false" },
+    }, h("span", { class: "letter", attrs: { "aria-hidden": "true" }, text: String.fromCharCode(65 + i) }), h("span", { text: o.label }));
+    b.addEventListener("click", async () => {
+      for (const x of grid.querySelectorAll("button")) x.disabled = true;
+      const ok = await submit({ option_id: o.id });
+      if (!ok && !cur.closed && !cur.mine) for (const x of grid.querySelectorAll("button")) x.disabled = false;
+    });
+    grid.appendChild(b);
+  });
+  return grid;
+}
+
+function wordForm(c) {
+  const maxWords = c.max_words || 3;
+  const maxLength = c.max_length || 25;
+  const previous = (cur.mine && cur.mine.words) || [];
+  const inputs = [];
+  const fieldset = h("fieldset", { class: "stack words" },
+    h("legend", { class: "visually-hidden", text: c.prompt || "Your words" }),
+    h("p", { class: "hint", text: `Up to ${plural(maxWords, "word", "words")}, ${maxLength} characters each.` }));
+  for (let i = 0; i < maxWords; i++) {
+    const id = `word-${i}`;
+    const input = h("input", { type: "text", id, name: "word", maxLength, value: previous[i] || "", autocomplete: "off", attrs: { spellcheck: "true" } });
+    inputs.push(input);
+    fieldset.appendChild(h("label", { for: id, class: "word-label", text: `Word ${i + 1}` }));
+    fieldset.appendChild(input);
+  }
+  const button = h("button", { type: "submit", class: "btn btn-primary", text: previous.length ? "Update words" : "Send words" });
+  const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const words = inputs.map((x) => x.value.trim()).filter(Boolean);
+    if (!words.length) { setFeedback("Type at least one word.", true); inputs[0].focus(); return; }
+    button.disabled = true;
+    await submit({ words });
+    button.disabled = false;
+  });
+  return form;
+}
+
+// --- live updates of the activity on screen ------------------------------------------------------
+
+function updateActivity(a) {
+  const prev = cur.activity;
+  cur.activity = a;
+  cur.config = a.config || cur.config;
+  if (!cur.loaded) return;
+  const r = a.results;
+  cur.els.count.textContent = plural(a.response_count || 0, "answer", "answers") + " so far";
+
+  if (a.type === "poker") {
+    const before = prev && prev.results;
+    const wasRevealed = before && before.revealed;
+    const reset = (wasRevealed && r && !r.revealed) || (before && r && r.vote_count < before.vote_count && cur.mine);
+    if (reset) {
+      cur.mine = null;
+      setFeedback("New round: vote again.");
+      renderForm();
+    }
+    if (r && r.revealed) replace(cur.els.results, h("h3", { text: "Votes revealed" }), pokerDistribution(r, deckCards(cur.config)));
+    else clear(cur.els.results);
+  } else if (a.type === "poll") {
+    if (r && cur.mine) replace(cur.els.results, h("h3", { text: "Results so far" }), pollBars(r, { mine: cur.mine.option_ids || [] }));
+    else clear(cur.els.results);
+  } else if (a.type === "wordcloud") {
+    if (r && cur.mine) replace(cur.els.results, h("h3", { text: "Everyone's words" }), wordCloud(r, { mine: cur.mine.words || [] }));
+    else clear(cur.els.results);
+  } else if (a.type === "quiz") {
+    updateQuiz(a);
+  }
+}
+
+function updateQuiz(a) {
+  const r = a.results;
+  const revealed = r && r.revealed;
+  if (!cur.timer && !revealed) {
+    cur.timer = setInterval(tickQuiz, 250);
+  }
+  tickQuiz();
+  if (revealed) {
+    const mine = cur.mine && cur.mine.option_id;
+    const correct = (r.options || []).find((o) => o.correct);
+    let verdict = "You did not answer.";
+    if (mine) verdict = correct && correct.id === mine ? "Correct!" : "Not quite.";
+    const mineRow = (r.leaderboard || []).find((p) => p.participant_id === me.participant_id);
+    replace(cur.els.results,
+      h("p", { class: `verdict ${mine && correct && correct.id === mine ? "right" : "wrong"}`, id: "verdict", text: verdict }),
+      quizOptions(r, { mine }),
+      mineRow ? h("p", { class: "my-score", text: `Your score: ${mineRow.score} points` }) : null);
+    for (const b of cur.els.form.querySelectorAll("button")) b.disabled = true;
+  }
+}
+
+function tickQuiz() {
+  if (!cur || cur.type !== "quiz") return;
+  const r = cur.activity.results;
+  const deadline = quizDeadline();
+  const el = cur.els.timer;
+  if (r && r.revealed) {
+    el.textContent = "Time is up.";
+    if (cur.timer) { clearInterval(cur.timer); cur.timer = null; }
+    return;
+  }
+  if (deadline === null) { el.textContent = ""; return; }
+  const left = Math.ceil((deadline - poller.now()) / 1000);
+  if (left > 0) {
+    el.textContent = `${left} s left`;
+    el.classList.toggle("urgent", left <= 5);
+  } else {
+    el.textContent = cur.mine ? "Time is up." : "Time is up: answers are closed.";
+    el.classList.add("urgent");
+    if (!cur.closed) {
+      cur.closed = true;
+      for (const b of cur.els.form.querySelectorAll("button")) b.disabled = true;
+      if (!cur.mine) setFeedback("Time is up: answers are closed.", true);
+    }
+  }
+}
+
+// --- the end ----------------------------------------------------------------------------------
+
+async function showSummary(state) {
+  if (view === "summary") return;
+  view = "summary";
+  stopTimers();
+  cur = null;
+  poller.stop();
+  const body = h("div", { class: "stack" }, h("p", { class: "muted", text: "Loading results…" }));
+  setView("summary", h("section", { class: "card stack summary", id: "summary" },
+    h("h2", { text: "This session has ended" }),
+    h("p", {}, "Thanks for taking part, ", h("strong", { text: me.nickname }), "!"),
+    h("p", { class: "muted", text: plural(state.participant_count, "participant", "participants") }),
+    body));
+  announce("The session has ended.");
+  const res = await api(`/api/v1/sessions/${cfg.session_id}/leaderboard`);
+  const items = (res.data && res.data.items) || [];
+  const rank = items.findIndex((p) => p.participant_id === me.participant_id);
+  replace(body,
+    items.length ? h("h3", { text: "Final leaderboard" }) : null,
+    items.length ? podium(items, { highlight: me.participant_id }) : null,
+    rank >= 0 ? h("p", { class: "my-score", text: `You placed #${rank + 1} with ${items[rank].score} points.` }) : null);
+}
+
+init();

@@ -1,0 +1,291 @@
+// Presenter page: /present/<session id>. The big screen, with controls for the owning organizer.
+import {
+  StatePoller, activityHeading, announce, api, deckCards, errorText, h, parseTime, plural,
+  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, typeLabel, wordCloud,
+} from "./common.js";
+
+const cfg = readConfig();
+const sid = cfg.session_id;
+const stage = document.getElementById("stage");
+const body = document.body;
+let state = null;
+let shownActivity = null;
+let countdown = null;
+let summaryShown = false;
+
+const poller = new StatePoller(sid, {
+  onState: (s) => { state = s; render(); },
+  onError: (res) => { if (res.status === 404) replace(stage, h("p", { class: "big-message", text: "This session no longer exists." })); },
+});
+
+// --- rendering ---------------------------------------------------------------------------------
+
+function render() {
+  const s = state;
+  document.getElementById("session-name").textContent = s.session.name;
+  document.getElementById("participant-count").textContent = String(s.participant_count);
+  document.getElementById("participant-label").textContent = s.participant_count === 1 ? "participant" : "participants";
+  document.getElementById("session-status").textContent = { draft: "Not started", active: "Live", completed: "Ended" }[s.session.status] || s.session.status;
+  const a = s.current_activity;
+  const running = s.session.status === "active" && a && a.status === "active";
+  body.classList.toggle("lobby", !running && s.session.status !== "completed");
+  body.classList.toggle("running", !!running);
+  body.classList.toggle("completed", s.session.status === "completed");
+  updateControls();
+
+  if (s.session.status === "completed") return renderSummary();
+  summaryShown = false;
+  if (!running) {
+    stopCountdown();
+    shownActivity = null;
+    replace(stage, h("div", { class: "lobby-message stack" },
+      h("p", { class: "big-message", text: s.session.status === "draft" ? "Join now: we start soon" : "Join now" }),
+      h("p", { class: "sub-message", text: "Scan the QR code or open the link on your phone." })));
+    return;
+  }
+  if (!shownActivity || shownActivity !== a.id) {
+    shownActivity = a.id;
+    announce(`Now: ${typeLabel(a.type)}. ${activityHeading(a)}`);
+  }
+  renderActivity(a);
+}
+
+function renderActivity(a) {
+  const heading = activityHeading(a);
+  const r = a.results;
+  let content = null;
+  if (a.type === "poll") content = r ? pollBars(r) : null;
+  else if (a.type === "poker") content = pokerView(a);
+  else if (a.type === "quiz") content = quizView(a);
+  else if (a.type === "wordcloud") content = r ? wordCloud(r) : null;
+  if (a.type !== "quiz") stopCountdown();
+  replace(stage, h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
+    h("p", { class: "kicker", text: a.title && a.title !== heading ? `${typeLabel(a.type)} · ${a.title}` : typeLabel(a.type) }),
+    h("h2", { class: "question", id: "question", text: heading }),
+    content,
+    h("p", { class: "response-count", id: "response-count", text: plural(a.response_count || 0, "response", "responses") })));
+}
+
+function pokerView(a) {
+  const r = a.results || { revealed: false, vote_count: a.response_count || 0 };
+  if (r.revealed) return pokerDistribution(r, deckCards(a.config || {}));
+  const n = r.vote_count || 0;
+  const shown = Math.min(n, 24);
+  const backs = h("ul", { class: "card-backs", attrs: { "aria-hidden": "true" } });
+  for (let i = 0; i < shown; i++) backs.appendChild(h("li", { class: "card-back" }));
+  return h("div", { class: "results poker-hidden" },
+    backs,
+    h("p", { class: "vote-count", id: "vote-count", text: `${plural(n, "vote", "votes")}${n > shown ? ` (${shown} shown)` : ""}, cards face down` }));
+}
+
+function quizView(a) {
+  const r = a.results;
+  const c = a.config || {};
+  if (r && r.revealed) {
+    stopCountdown();
+    return h("div", { class: "stack" },
+      quizOptions(r),
+      h("h3", { class: "podium-title", text: "Leaderboard" }),
+      podium(r.leaderboard || []));
+  }
+  const list = h("ol", { class: "quiz-list" });
+  (c.options || []).forEach((o, i) => list.appendChild(h("li", { class: "quiz-list-item" },
+    h("span", { class: "letter", text: String.fromCharCode(65 + i) }), h("span", { text: o.label }))));
+  const timer = h("p", { class: "countdown big-countdown", id: "countdown", attrs: { role: "timer" } });
+  startCountdown(a, timer);
+  return h("div", { class: "stack" }, timer, list);
+}
+
+function startCountdown(a, el) {
+  stopCountdown();
+  const limit = (a.config || {}).time_limit_seconds;
+  const start = parseTime(a.activated_at);
+  if (!limit || start === null) return;
+  const deadline = start + limit * 1000;
+  const tick = () => {
+    const left = Math.ceil((deadline - poller.now()) / 1000);
+    el.textContent = left > 0 ? `${left}` : "Time is up";
+    el.setAttribute("aria-label", left > 0 ? `${left} seconds left` : "Time is up");
+    el.classList.toggle("urgent", left <= 5);
+    if (left <= 0) { stopCountdown(); poller.poke(); }
+  };
+  tick();
+  countdown = setInterval(tick, 250);
+}
+
+function stopCountdown() {
+  if (countdown) clearInterval(countdown);
+  countdown = null;
+}
+
+async function renderSummary() {
+  stopCountdown();
+  if (summaryShown) return;
+  summaryShown = true;
+  shownActivity = null;
+  announce("The session has ended.");
+  const s = state;
+  const details = h("div", { class: "stack" }, h("p", { class: "muted", text: "Loading results…" }));
+  replace(stage, h("section", { class: "stack summary", id: "summary" },
+    h("h2", { class: "question", text: "Thank you!" }),
+    h("p", { class: "summary-count", text: `${plural(s.participant_count, "participant", "participants")} took part` }),
+    details));
+  const parts = [];
+  let leaderboard = null;
+  if (cfg.can_control) {
+    const [res, acts] = await Promise.all([
+      api(`/api/v1/sessions/${sid}/results`),
+      api(`/api/v1/sessions/${sid}/activities?limit=100`),
+    ]);
+    if (res.ok && res.data) {
+      const configs = {};
+      for (const act of (acts.data && acts.data.items) || []) configs[act.id] = act;
+      for (const item of res.data.activities || []) {
+        const full = configs[item.id] || item;
+        parts.push(summaryItem({ ...item, config: full.config || {} }, item.results));
+      }
+      leaderboard = res.data.leaderboard;
+    }
+  }
+  if (leaderboard === null) {
+    const a = s.current_activity;
+    if (a && a.results) parts.push(summaryItem(a, a.results));
+    const lb = await api(`/api/v1/sessions/${sid}/leaderboard`);
+    leaderboard = (lb.data && lb.data.items) || [];
+  }
+  replace(details,
+    parts.length ? h("div", { class: "summary-activities" }, parts) : null,
+    h("h3", { class: "podium-title", text: "Final podium" }),
+    podium(leaderboard, { limit: 10 }));
+}
+
+function summaryItem(a, r) {
+  const answers = r.total_responses ?? r.vote_count ?? 0;
+  let content = null;
+  if (a.type === "poll" && r.options) content = pollBars(r);
+  else if (a.type === "poker") content = r.distribution ? pokerDistribution(r, deckCards(a.config || {})) : null;
+  else if (a.type === "quiz" && r.options) content = quizOptions(r);
+  else if (a.type === "wordcloud") content = wordCloud(r);
+  return h("article", { class: "summary-item stack", dataset: { type: a.type } },
+    h("h3", { text: `${typeLabel(a.type)}: ${activityHeading(a)}` }),
+    h("p", { class: "summary-answers", text: plural(answers, "answer", "answers") }),
+    content);
+}
+
+// --- controls (owning organizer only) ------------------------------------------------------------
+
+const controls = document.getElementById("controls");
+const btn = (id) => document.getElementById(id);
+const message = (text) => { const el = btn("control-message"); if (el) el.textContent = text || ""; };
+
+function updateControls() {
+  if (!controls || !state) return;
+  const s = state;
+  const a = s.current_activity;
+  const active = s.session.status === "active";
+  const running = active && a && a.status === "active";
+  const completed = s.session.status === "completed";
+  btn("btn-start").hidden = s.session.status !== "draft";
+  btn("btn-next").hidden = completed;
+  const revealable = running && (a.type === "poker" || a.type === "quiz") && !(a.results && a.results.revealed);
+  btn("btn-reveal").hidden = !revealable;
+  btn("btn-reveal").textContent = a && a.type === "quiz" ? "Reveal answer" : "Reveal cards";
+  btn("btn-reset").hidden = !(running && a.type === "poker" && ((a.results && a.results.revealed) || a.response_count));
+  btn("btn-complete").hidden = completed;
+  controls.hidden = completed;
+}
+
+let busy = false;
+async function act(fn) {
+  if (busy || !cfg.can_control) return;
+  busy = true;
+  message("");
+  try { await fn(); } finally { busy = false; }
+}
+
+function failed(res) {
+  if (res.status === 401 || res.status === 403) message("Your login has expired: reload the page and log in again.");
+  else message(errorText(res, { INVALID_TRANSITION: res.error && res.error.message }));
+}
+
+const csrf = cfg.csrf_token;
+const patchStatus = (status) => api(`/api/v1/sessions/${sid}`, { method: "PATCH", csrf, body: { status } });
+
+async function start() {
+  const res = await patchStatus("active");
+  if (!res.ok) failed(res);
+  poller.poke();
+  return res.ok;
+}
+
+function next() {
+  return act(async () => {
+    if (state && state.session.status === "completed") return;
+    if (state && state.session.status === "draft" && !(await start())) return;
+    const res = await api(`/api/v1/sessions/${sid}/next`, { method: "POST", csrf });
+    if (res.ok) poller.accept(res.data);
+    else if (res.status === 409 && res.error && res.error.code !== "INVALID_TRANSITION") message("No more activities. End the session when you are ready.");
+    else failed(res);
+    poller.poke();
+  });
+}
+
+function reveal() {
+  return act(async () => {
+    const a = state && state.current_activity;
+    if (!a || a.status !== "active" || !["poker", "quiz"].includes(a.type)) return;
+    const res = await api(`/api/v1/sessions/${sid}/activities/${a.id}/reveal`, { method: "POST", csrf });
+    if (!res.ok) failed(res);
+    poller.poke();
+  });
+}
+
+function reset() {
+  return act(async () => {
+    const a = state && state.current_activity;
+    if (!a || a.type !== "poker") return;
+    const res = await api(`/api/v1/sessions/${sid}/activities/${a.id}/reset`, { method: "POST", csrf });
+    if (!res.ok) failed(res);
+    else message("New round: votes cleared.");
+    poller.poke();
+  });
+}
+
+let confirmTimer = null;
+function complete() {
+  const b = btn("btn-complete");
+  if (!confirmTimer) {
+    b.textContent = "Press again to end";
+    b.classList.add("confirm");
+    confirmTimer = setTimeout(() => { confirmTimer = null; b.textContent = "End session"; b.classList.remove("confirm"); }, 5000);
+    return;
+  }
+  clearTimeout(confirmTimer);
+  confirmTimer = null;
+  b.textContent = "End session";
+  b.classList.remove("confirm");
+  act(async () => {
+    const res = await patchStatus("completed");
+    if (!res.ok) failed(res);
+    poller.poke();
+  });
+}
+
+if (controls) {
+  btn("btn-start").addEventListener("click", () => act(start));
+  btn("btn-next").addEventListener("click", next);
+  btn("btn-reveal").addEventListener("click", reveal);
+  btn("btn-reset").addEventListener("click", reset);
+  btn("btn-complete").addEventListener("click", complete);
+  document.addEventListener("keydown", (ev) => {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.defaultPrevented) return;
+    const t = ev.target;
+    const tag = t && t.tagName ? t.tagName.toLowerCase() : "";
+    if (["input", "textarea", "select"].includes(tag) || (t && t.isContentEditable)) return;
+    if (ev.key === "ArrowRight" || ev.key === "PageDown") { ev.preventDefault(); next(); }
+    else if (ev.key === " " && !["button", "a", "summary"].includes(tag)) { ev.preventDefault(); next(); }
+    else if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); reveal(); }
+  });
+}
+
+poller.start();

@@ -1,0 +1,328 @@
+"""A whole event in real browsers: an organizer on the big screen, three phones.
+
+Drives Debian's Chromium (never a downloaded browser) through Playwright against pytest-django's
+``live_server``. Screenshots of both pages at each step land in ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from activities import services as activity_services
+from activities.models import Response
+from sessions_app import services as session_services
+from sessions_app.models import Session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+TIMEOUT = 10_000
+XSS_NICK = "<script>alert(1)</script>"
+XSS_WORD = "<img src=x onerror=alert(1)>"
+PASSWORD = "pw-organizer-123"
+
+
+@pytest.fixture(scope="session")
+def _serial_live_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """On in-memory SQLite the live server shares the test's one connection across its request
+    threads, which fails under concurrent requests ("database table is locked"). There, serve
+    requests one at a time (browsers then get ``Connection: close``); other databases keep the
+    threaded server. Must be requested before ``live_server`` (session-scoped, started once), and
+    the test database must exist first, or the server threads open their own connections."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(LiveServerThread, "server_class", SerialWSGIServer)
+        yield
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+    # are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def event(django_user_model: Any) -> dict[str, Any]:
+    organizer = django_user_model.objects.create_user(username="olga", password=PASSWORD, is_staff=True)
+    session = session_services.session_create(owner=organizer, name="All-hands Q3")
+    poll = activity_services.activity_create(
+        session=session,
+        type="poll",
+        title="Lunch",
+        config={
+            "question": "Where should we go for lunch?",
+            "options": [
+                {"id": "tacos", "label": "Tacos"},
+                {"id": "sushi", "label": "Sushi"},
+                {"id": "pizza", "label": "Pizza"},
+            ],
+        },
+    )
+    poker = activity_services.activity_create(
+        session=session, type="poker", config={"story": "Login page redesign", "deck": "fibonacci"}
+    )
+    quiz = activity_services.activity_create(
+        session=session,
+        type="quiz",
+        config={
+            "question": "What is the capital of France?",
+            "options": [
+                {"id": "paris", "label": "Paris"},
+                {"id": "rome", "label": "Rome"},
+                {"id": "madrid", "label": "Madrid"},
+            ],
+            "correct_option_id": "paris",
+            "time_limit_seconds": 5,
+            "points": 1000,
+        },
+    )
+    cloud = activity_services.activity_create(
+        session=session,
+        type="wordcloud",
+        config={"prompt": "One word for this quarter", "max_words": 3, "max_length": 40},
+    )
+    return {"organizer": organizer, "session": session, "poll": poll, "poker": poker, "quiz": quiz, "cloud": cloud}
+
+
+class Shots:
+    def __init__(self) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for old in SHOTS.glob("*.png"):
+            old.unlink()
+        self.step = 0
+
+    def take(self, name: str, **pages: Any) -> None:
+        self.step += 1
+        for who, page in pages.items():
+            page.screenshot(path=str(SHOTS / f"{self.step:02d}-{name}-{who}.png"), full_page=True)
+
+
+def test_whole_event(_serial_live_server: None, live_server: Any, browser: Any, event: dict[str, Any]) -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session: Session = event["session"]
+    shots = Shots()
+    dialogs: list[str] = []
+
+    def new_page(viewport: dict[str, int]) -> Any:
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        return page
+
+    # --- the organizer logs in and opens the big screen ---------------------------------------
+    screen = new_page({"width": 1600, "height": 900})
+    screen.goto(f"{live_server.url}/admin/login/")
+    screen.fill("#id_username", "olga")
+    screen.fill("#id_password", PASSWORD)
+    screen.click("input[type=submit]")
+    expect(screen).not_to_have_url(re.compile(r"/admin/login/"))
+    screen.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    expect(screen.locator("#session-name")).to_have_text("All-hands Q3")
+    expect(screen.locator("#join-code")).to_have_text(session.join_code)
+    expect(screen.locator("#qr")).to_have_attribute("src", f"/api/v1/sessions/{session.pk}/qr.svg")
+    expect(screen.locator("#btn-next")).to_be_visible()
+
+    # --- three phones join through the QR code's target ---------------------------------------
+    assert session.join_url.endswith(f"/join/{session.join_code}")
+    join_url = f"{live_server.url}/join/{session.join_code}?poll=0.5"
+    nicknames = {"ana": "Ana", "ben": "Ben", "xss": XSS_NICK}
+    phones: dict[str, Any] = {}
+    for key, nickname in nicknames.items():
+        phone = new_page({"width": 320 if key == "xss" else 390, "height": 760})
+        phone.goto(join_url)
+        expect(phone.locator("#session-name")).to_have_text("All-hands Q3")
+        phone.fill("#nickname", nickname)
+        phone.get_by_role("button", name="Join").click()
+        expect(phone.locator("#who-name")).to_have_text(nickname)
+        expect(phone.locator("#lobby")).to_contain_text("You're in!")
+        phones[key] = phone
+    ana, ben, xss = phones["ana"], phones["ben"], phones["xss"]
+
+    # A taken nickname is refused in words.
+    late = new_page({"width": 390, "height": 760})
+    late.goto(join_url)
+    late.fill("#nickname", "ana")
+    late.get_by_role("button", name="Join").click()
+    expect(late.locator("#join-error")).to_have_text("That nickname is taken. Please choose another.")
+    late.context.close()
+
+    expect(screen.locator("#participant-count")).to_have_text("3")
+    shots.take("lobby", screen=screen, phone=xss)
+
+    # --- poll ---------------------------------------------------------------------------------
+    screen.keyboard.press("ArrowRight")  # starts the draft session and activates the first activity
+    expect(screen.locator("#question")).to_have_text("Where should we go for lunch?")
+    expect(screen.locator("body")).to_have_class(re.compile(r"\brunning\b"))
+    for phone, choice in ((ana, "Tacos"), (ben, "Sushi"), (xss, "Tacos")):
+        expect(phone.locator("#question")).to_have_text("Where should we go for lunch?")
+        phone.get_by_label(choice).check()
+        phone.get_by_role("button", name="Send answer").click()
+        expect(phone.locator("#my-answer")).to_have_text(f"Your answer: {choice}")
+    # Changing one's poll answer is allowed while the poll runs.
+    ben.get_by_label("Pizza").check()
+    ben.get_by_role("button", name="Change answer").click()
+    expect(ben.locator("#feedback")).to_have_text("Answer updated.")
+    expect(ben.locator("#my-answer")).to_have_text("Your answer: Pizza")
+    expect(screen.locator("#response-count")).to_have_text("3 responses")
+    expect(screen.locator('.bar-row[data-option-id="tacos"] .bar-value')).to_have_text("2 · 66.7%")
+    expect(screen.locator('.bar-row[data-option-id="pizza"] .bar-value')).to_have_text("1 · 33.3%")
+    expect(screen.locator('.bar-row[data-option-id="sushi"] .bar-value')).to_have_text("0 · 0%")
+    expect(ana.locator('.bar-row[data-option-id="tacos"] .bar-value')).to_have_text("2 · 66.7%")
+    shots.take("poll", screen=screen, phone=ana)
+
+    # --- planning poker -----------------------------------------------------------------------
+    screen.keyboard.press("ArrowRight")
+    expect(screen.locator("#question")).to_have_text("Login page redesign")
+    for phone, card in ((ana, "5"), (ben, "8"), (xss, "5")):
+        expect(phone.locator("#question")).to_have_text("Login page redesign")
+        phone.locator(f'.poker-card[data-card="{card}"]').click()
+        expect(phone.locator("#my-answer")).to_have_text(f"Your vote: {card}")
+    expect(screen.locator("#vote-count")).to_contain_text("3 votes")
+    expect(screen.locator(".card-back")).to_have_count(3)
+    shots.take("poker-hidden", screen=screen, phone=ben)
+    screen.keyboard.press("r")
+    expect(screen.locator(".stat-average")).to_have_text("6")
+    expect(screen.locator(".stat-median")).to_have_text("5")
+    expect(screen.locator(".stat-consensus")).to_have_text("No")
+    expect(screen.locator('.bar-row[data-card="5"] .bar-value')).to_have_text("2 votes")
+    expect(screen.locator('.bar-row[data-card="8"] .bar-value')).to_have_text("1 vote")
+    expect(ana.locator(".stat-average")).to_have_text("6")
+    shots.take("poker-revealed", screen=screen, phone=ana)
+
+    # --- quiz: one right, one wrong, one too late -----------------------------------------------
+    screen.keyboard.press("ArrowRight")
+    expect(screen.locator("#question")).to_have_text("What is the capital of France?")
+    expect(screen.locator("#countdown")).to_have_text(re.compile(r"^\d+$"))
+    for phone, choice in ((xss, "Paris"), (ben, "Rome")):
+        expect(phone.locator("#question")).to_have_text("What is the capital of France?")
+        phone.locator(".quiz-option", has_text=choice).click()
+        expect(phone.locator("#my-answer")).to_have_text(f"Your answer: {choice}")
+    expect(ana.locator("#countdown")).to_have_text(re.compile(r"\d+ s left"))
+    shots.take("quiz-running", screen=screen, phone=ana)
+    # Ana waits past the 5 s limit: the options close and she is told so.
+    expect(ana.locator("#countdown")).to_have_text("Time is up: answers are closed.", timeout=12_000)
+    expect(ana.locator("#feedback")).to_have_text("Time is up: answers are closed.")
+    for option in ana.locator(".quiz-option").all():
+        expect(option).to_be_disabled()
+    # The late answer was refused: the quiz holds two responses (read through the organizer API, which
+    # reads the same database, so the test thread does not share the server's connection mid-request).
+    quiz_results = screen.request.get(
+        f"{live_server.url}/api/v1/sessions/{session.pk}/activities/{event['quiz'].pk}/results"
+    )
+    assert quiz_results.status == 200
+    assert quiz_results.json()["total_responses"] == 2
+    screen.keyboard.press("r")
+    expect(screen.locator(".correct-answer")).to_contain_text("Paris")
+    expect(screen.locator('.bar-row[data-option-id="paris"] .bar-value')).to_have_text("1 answer")
+    expect(screen.locator('.bar-row[data-option-id="rome"] .bar-value')).to_have_text("1 answer")
+    podium = screen.locator(".podium")
+    expect(podium.locator(".podium-row").first.locator(".nick")).to_have_text(XSS_NICK)
+    expect(podium).to_contain_text("Ben")
+    expect(xss.locator("#verdict")).to_have_text("Correct!")
+    expect(ben.locator("#verdict")).to_have_text("Not quite.")
+    expect(ana.locator("#verdict")).to_have_text("You did not answer.")
+    shots.take("quiz-revealed", screen=screen, phone=xss)
+
+    # --- word cloud ---------------------------------------------------------------------------
+    screen.keyboard.press("ArrowRight")
+    expect(screen.locator("#question")).to_have_text("One word for this quarter")
+    for phone, words in ((ana, ["Growth", "Focus"]), (ben, ["growth", XSS_WORD]), (xss, ["Focus"])):
+        expect(phone.locator("#question")).to_have_text("One word for this quarter")
+        for i, word in enumerate(words):
+            phone.fill(f"#word-{i}", word)
+        phone.get_by_role("button", name="Send words").click()
+        expect(phone.locator("#my-answer")).to_have_text("Your words: " + ", ".join(words))
+    cloud = screen.locator(".cloud")
+    expect(cloud.locator(".cloud-word", has_text="Growth")).to_have_attribute("data-count", "2")
+    expect(cloud.locator(".cloud-word", has_text="Focus")).to_have_attribute("data-count", "2")
+    expect(cloud.locator(".cloud-text", has_text=XSS_WORD)).to_have_text(XSS_WORD)
+    expect(screen.locator("#response-count")).to_have_text("3 responses")
+    expect(ben.locator(".cloud")).to_contain_text(XSS_WORD)
+    shots.take("wordcloud", screen=screen, phone=ben)
+
+    # A profane word is refused with the API's message.
+    xss.fill("#word-0", "shit")
+    xss.get_by_role("button", name="Update words").click()
+    expect(xss.locator("#feedback")).to_have_text("Word 1: This word is not allowed.")
+
+    # --- a phone reloads mid-event: same participant, no join form ------------------------------
+    ben.reload()
+    expect(ben.locator("#who-name")).to_have_text("Ben")
+    expect(ben.locator("#question")).to_have_text("One word for this quarter")
+    expect(ben.locator("#join-form")).to_have_count(0)
+    expect(ben.locator("#word-1")).to_have_value(XSS_WORD)
+    expect(ben.locator("#my-answer")).to_have_text(f"Your words: growth, {XSS_WORD}")
+    shots.take("reloaded", screen=screen, phone=ben)
+
+    # --- the end ------------------------------------------------------------------------------
+    complete = screen.locator("#btn-complete")
+    complete.click()
+    expect(complete).to_have_text("Press again to end")
+    complete.click()
+    summary = screen.locator("#summary")
+    expect(summary).to_contain_text("3 participants took part")
+    expect(summary.locator(".podium .podium-row").first.locator(".nick")).to_have_text(XSS_NICK)
+    expect(summary.locator(".summary-item")).to_have_count(4)
+    expect(summary.locator('.summary-item[data-type="poll"] .summary-answers')).to_have_text("3 answers")
+    expect(summary.locator('.summary-item[data-type="quiz"] .summary-answers')).to_have_text("2 answers")
+    expect(summary).to_contain_text(XSS_WORD)
+    expect(screen.locator("#controls")).to_be_hidden()
+    for key, phone in phones.items():
+        expect(phone.locator("#summary")).to_contain_text("This session has ended")
+        expect(phone.locator("#summary")).to_contain_text(nicknames[key])
+    expect(xss.locator("#summary .my-score")).to_have_text(re.compile(r"You placed #1 with \d+ points\."))
+    shots.take("summary", screen=screen, phone=xss)
+
+    # An anonymous viewer of the big screen sees the summary too, without controls.
+    viewer = new_page({"width": 1280, "height": 800})
+    viewer.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    expect(viewer.locator("#summary")).to_contain_text("3 participants took part")
+    expect(viewer.locator("#summary .podium")).to_contain_text(XSS_NICK)
+    expect(viewer.locator("#controls")).to_have_count(0)
+    shots.take("summary-anonymous", screen=viewer)
+
+    # Nothing user-provided ever ran as markup.
+    assert dialogs == []
+    for page in (screen, viewer, *phones.values()):
+        page.context.close()
+    assert Session.objects.get(pk=session.pk).status == "completed"
+    assert Response.objects.filter(activity=event["quiz"]).count() == 2

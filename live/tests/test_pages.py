@@ -1,0 +1,157 @@
+"""The built-in pages render, find their session, escape user text and gate the controls."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from participants.services import participant_join
+from sessions_app import services as session_services
+
+pytestmark = pytest.mark.django_db
+
+EVIL = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def session(organizer: Any) -> Any:
+    return session_services.session_create(owner=organizer, name="Team sync")
+
+
+def _config(html: str) -> dict[str, Any]:
+    match = re.search(r'<script id="caja-config" type="application/json">(.*?)</script>', html, re.S)
+    assert match, "the page carries its config as json_script"
+    return json.loads(match.group(1))
+
+
+# --- participant page ---------------------------------------------------------------------------
+
+
+def test_join_page_renders_session_name_and_code(client: Client, session: Any) -> None:
+    response = client.get(f"/join/{session.join_code}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 id="session-name" class="session-name">Team sync</h1>' in html
+    assert f'<span class="code" id="join-code">{session.join_code}</span>' in html
+    assert "live/join.js" in html and "live/caja.css" in html
+    config = _config(html)
+    assert config == {
+        "join_code": session.join_code,
+        "session_id": str(session.pk),
+        "session_name": "Team sync",
+        "session_status": "draft",
+    }
+
+
+def test_join_page_code_is_case_insensitive(client: Client, session: Any) -> None:
+    response = client.get(f"/join/{session.join_code.lower()}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/join/{session.join_code}"
+
+
+def test_join_page_unknown_code_is_404_page(client: Client) -> None:
+    response = client.get("/join/ZZZZZZ")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Session not found" in html
+    assert _config(html)["session_id"] is None
+
+
+def test_join_page_finds_completed_session(client: Client, session: Any) -> None:
+    session_services.session_start(session=session)
+    session_services.session_complete(session=session)
+    response = client.get(f"/join/{session.join_code}")
+    assert response.status_code == 200
+    assert _config(response.content.decode())["session_status"] == "completed"
+
+
+def test_join_start_page_and_redirect(client: Client) -> None:
+    response = client.get("/join")
+    assert response.status_code == 200
+    assert 'name="code"' in response.content.decode()
+    redirect = client.get("/join", {"code": " k7mx2q "})
+    assert redirect.status_code == 302
+    assert redirect["Location"] == "/join/K7MX2Q"
+
+
+def test_join_page_escapes_session_name(client: Client, organizer: Any) -> None:
+    evil = session_services.session_create(owner=organizer, name=EVIL)
+    html = client.get(f"/join/{evil.join_code}").content.decode()
+    assert EVIL not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    # json_script escapes <, > and & inside the JSON block, so it cannot close the script tag.
+    assert _config(html)["session_name"] == EVIL
+    assert html.count("</script>") == html.count("<script")
+
+
+# --- presenter page -----------------------------------------------------------------------------
+
+
+def test_present_page_anonymous_has_no_controls(client: Client, session: Any) -> None:
+    participant_join(session=session, nickname="Ana")
+    response = client.get(f"/present/{session.pk}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 id="session-name" class="session-name">Team sync</h1>' in html
+    assert f'<span id="join-code" class="code">{session.join_code}</span>' in html
+    assert f'<span id="join-url" class="join-url">{session.join_url}</span>' in html
+    assert f'src="/api/v1/sessions/{session.pk}/qr.svg"' in html
+    assert '<span id="participant-count" class="big-number">1</span>' in html
+    assert 'id="controls"' not in html
+    assert 'id="btn-next"' not in html
+    config = _config(html)
+    assert config["can_control"] is False
+    assert config["csrf_token"] is None
+
+
+def test_present_page_owner_gets_controls_and_csrf(client: Client, session: Any, organizer: Any) -> None:
+    client.force_login(organizer)
+    html = client.get(f"/present/{session.pk}").content.decode()
+    for control in ("btn-next", "btn-reveal", "btn-reset", "btn-complete", "btn-start"):
+        assert f'id="{control}"' in html
+    config = _config(html)
+    assert config["can_control"] is True
+    assert config["csrf_token"]
+
+
+def test_present_page_other_organizer_has_no_controls(client: Client, session: Any, other_organizer: Any) -> None:
+    client.force_login(other_organizer)
+    html = client.get(f"/present/{session.pk}").content.decode()
+    assert 'id="controls"' not in html
+    assert _config(html)["can_control"] is False
+
+
+def test_present_page_superuser_gets_controls(client: Client, session: Any, superuser: Any) -> None:
+    client.force_login(superuser)
+    html = client.get(f"/present/{session.pk}").content.decode()
+    assert 'id="controls"' in html
+
+
+def test_present_page_unknown_session_is_404(client: Client) -> None:
+    assert client.get(f"/present/{uuid.uuid4()}").status_code == 404
+    assert client.get("/present/not-a-uuid").status_code == 404
+
+
+def test_present_page_escapes_session_name(client: Client, organizer: Any) -> None:
+    evil = session_services.session_create(owner=organizer, name=EVIL)
+    html = client.get(f"/present/{evil.pk}").content.decode()
+    assert EVIL not in html
+    assert "&lt;script&gt;" in html
+    assert _config(html)["session_name"] == EVIL
+    assert html.count("</script>") == html.count("<script")
+
+
+def test_static_modules_never_use_inner_html() -> None:
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parents[1] / "static" / "live"
+    for name in ("common.js", "join.js", "present.js"):
+        source = (static / name).read_text()
+        assert "innerHTML" not in source, name
+        assert "insertAdjacentHTML" not in source, name
+        assert "document.write" not in source, name
