@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -26,6 +26,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -104,7 +105,11 @@ def render_results(value: Any, key: str = "") -> SafeString:
                 "",
                 "<tr>{}</tr>",
                 (
-                    (format_html_join("", "<td>{}</td>", ((render_results(item.get(c), c),) for c in columns)),)
+                    (
+                        format_html_join(
+                            "", "<td>{}</td>", ((render_results(item.get(c), c),) for c in columns)
+                        ),
+                    )
                     for item in value
                 ),
             )
@@ -188,7 +193,7 @@ class ActivityAdminForm(forms.ModelForm):
                     self.fields[name].help_text = "Read-only: the activity is no longer draft or published."
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean() or self.cleaned_data
         if not self.config_editable or any(name in self.errors for name in self.config_names):
             return cleaned
         config_form = self.config_form_class(data=self.data, prefix=self.prefix)
@@ -221,15 +226,17 @@ class ChooseTypeForm(forms.Form):
 
     def __init__(self, *args: Any, sessions: QuerySet[Session], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = sessions
-        self.fields["type"].choices = [(key, t.label) for key, t in sorted(all_types().items())]
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = sessions
+        cast(forms.ChoiceField, self.fields["type"]).choices = [
+            (key, t.label) for key, t in sorted(all_types().items())
+        ]
 
 
 def sessions_for(request: HttpRequest) -> QuerySet[Session]:
     qs = Session.objects.order_by("-created_at")
     if request.user.is_superuser:
         return qs
-    return qs.filter(owner=request.user)
+    return qs.filter(owner_id=request.user.pk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,7 +366,9 @@ class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixi
         return TemplateResponse(request, "admin/activities/activity/choose_type.html", context)
 
     # --- the form ---------------------------------------------------------------------------
-    def get_form(self, request: HttpRequest, obj: Activity | None = None, change: bool = False, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Activity | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         config_form = config_form_for(get_type(self._type_key(request, obj)))
         kwargs["form"] = activity_admin_form(config_form)
         return super().get_form(request, obj, change=change, **kwargs)
@@ -383,7 +392,14 @@ class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixi
                 "Timeline",
                 {
                     "classes": ("collapse",),
-                    "fields": ("activated_at", "revealed_at", "expired_at", "round", "created_at", "updated_at"),
+                    "fields": (
+                        "activated_at",
+                        "revealed_at",
+                        "expired_at",
+                        "round",
+                        "created_at",
+                        "updated_at",
+                    ),
                 },
             ),
         ]
@@ -495,7 +511,9 @@ class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixi
             _message_domain_error(self, request, exc)
             return HttpResponseRedirect(request.get_full_path())
 
-    def response_add(self, request: HttpRequest, obj: Activity, post_url_continue: str | None = None) -> HttpResponse:
+    def response_add(
+        self, request: HttpRequest, obj: Activity, post_url_continue: str | None = None
+    ) -> HttpResponse:
         response = super().response_add(request, obj, post_url_continue)
         if IS_POPUP_VAR in request.POST or "_continue" in request.POST:
             return response
@@ -532,7 +550,9 @@ class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixi
             try:
                 if op == "hide":
                     services.hidden_word_add(activity=activity, text=text)
-                    self.message_user(request, f"“{text}” is hidden from the public results.", messages.SUCCESS)
+                    self.message_user(
+                        request, f"“{text}” is hidden from the public results.", messages.SUCCESS
+                    )
                 elif op == "unhide":
                     services.hidden_word_remove(activity=activity, text=text)
                     self.message_user(request, f"“{text}” is shown again.", messages.SUCCESS)
@@ -561,11 +581,31 @@ class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixi
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyAdminMixin, OwnedAdminMixin, admin.ModelAdmin):
     owner_field = "activity__session__owner"
-    list_display = ("activity", "participant", "response_data", "score", "is_correct", "created_at", "updated_at")
-    list_filter = (("activity__session", admin.RelatedOnlyFieldListFilter), ("activity", admin.RelatedOnlyFieldListFilter))
+    list_display = (
+        "activity",
+        "participant",
+        "response_data",
+        "score",
+        "is_correct",
+        "created_at",
+        "updated_at",
+    )
+    list_filter = (
+        ("activity__session", admin.RelatedOnlyFieldListFilter),
+        ("activity", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("activity", "participant")
     search_fields = ("participant__nickname", "activity__title")
-    fields = ("activity", "participant", "response_data", "score", "is_correct", "elapsed_ms", "created_at", "updated_at")
+    fields = (
+        "activity",
+        "participant",
+        "response_data",
+        "score",
+        "is_correct",
+        "elapsed_ms",
+        "created_at",
+        "updated_at",
+    )
     readonly_fields = fields
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
@@ -612,7 +652,7 @@ class ActivityInline(admin.TabularInline):
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         add_url = reverse("admin:activities_activity_add")
-        formset.caja_add_links = (
+        formset.caja_add_links = (  # type: ignore[attr-defined]
             [
                 {"label": t.label, "url": f"{add_url}?session={obj.pk}&type={key}", "key": key}
                 for key, t in sorted(all_types().items())
@@ -685,7 +725,10 @@ class SessionWithActivitiesAdmin(SessionAdmin):
 
     def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
         return [
-            {"label": "Results & participants", "url": reverse("admin:sessions_app_session_overview", args=[obj.pk])}
+            {
+                "label": "Results & participants",
+                "url": reverse("admin:sessions_app_session_overview", args=[obj.pk]),
+            }
         ] + super().object_links(request, obj)
 
     # --- actions ----------------------------------------------------------------------------
@@ -699,7 +742,9 @@ class SessionWithActivitiesAdmin(SessionAdmin):
             else:
                 self.message_user(request, f"{session}: “{activity}” is now live.", messages.SUCCESS)
 
-    @admin.action(description="Duplicate selected sessions (activities only, as a new draft)", permissions=["view"])
+    @admin.action(
+        description="Duplicate selected sessions (activities only, as a new draft)", permissions=["view"]
+    )
     def duplicate_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse | None:
         copies = []
         for session in queryset:
@@ -719,7 +764,7 @@ class SessionWithActivitiesAdmin(SessionAdmin):
             return HttpResponseRedirect(reverse("admin:sessions_app_session_change", args=[copies[0].pk]))
         return None
 
-    def _export(self, request: HttpRequest, queryset: QuerySet[Session], fmt: str) -> HttpResponse | None:
+    def _export(self, request: HttpRequest, queryset: QuerySet[Session], fmt: str) -> HttpResponseBase | None:
         sessions = list(queryset[:2])
         if len(sessions) != 1:
             self.message_user(request, "Select exactly one session to export.", messages.ERROR)
@@ -732,11 +777,15 @@ class SessionWithActivitiesAdmin(SessionAdmin):
         return response
 
     @admin.action(description="Export results as CSV (one session)", permissions=["view"])
-    def export_results_csv(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse | None:
+    def export_results_csv(
+        self, request: HttpRequest, queryset: QuerySet[Session]
+    ) -> HttpResponseBase | None:
         return self._export(request, queryset, "csv")
 
     @admin.action(description="Export results as JSON (one session)", permissions=["view"])
-    def export_results_json(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse | None:
+    def export_results_json(
+        self, request: HttpRequest, queryset: QuerySet[Session]
+    ) -> HttpResponseBase | None:
         return self._export(request, queryset, "json")
 
     # --- overview page: every activity's results, leaderboard, participants with kick ---------
@@ -773,7 +822,7 @@ class SessionWithActivitiesAdmin(SessionAdmin):
         activities = Activity.objects.filter(session=session).order_by("order", "created_at")
         participants = (
             Participant.objects.filter(session=session)
-            .annotate(_responses=Count("responses"))
+            .annotate(answer_count=Count("responses"))
             .order_by("joined_at")
         )
         context = {

@@ -325,6 +325,10 @@ def session_duplicate(*, session: Session, owner: Any) -> Session:
     )
     for activity in Activity.objects.filter(session=session).order_by("order", "created_at"):
         activity_create(
-            session=copy, type=activity.type, config=activity.config, title=activity.title, order=activity.order
+            session=copy,
+            type=activity.type,
+            config=activity.config,
+            title=activity.title,
+            order=activity.order,
         )
     return copy

@@ -54,8 +54,12 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "session_name": session.name if session else None,
         "session_status": session.status if session else None,
     }
-    context = {"page_title": session.name if session else "Session not found", "session": session,
-               "join_code": clean, "config": config}
+    context = {
+        "page_title": session.name if session else "Session not found",
+        "session": session,
+        "join_code": clean,
+        "config": config,
+    }
     return render(request, "live/join.html", context, status=200 if session else 404)
 
 
@@ -83,7 +87,6 @@ def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "session": session,
         "config": config,
         "can_control": can_control,
-        "participant_count": session.participants.filter(kicked_at__isnull=True).count(),  # type: ignore[attr-defined]
+        "participant_count": session.participants.filter(kicked_at__isnull=True).count(),
     }
     return render(request, "live/present.html", context)
-

@@ -128,7 +128,7 @@ def build_content(session_id: str) -> tuple[dict[str, Any], dict[str, Any], dict
             "response_count": row.get("response_count", 0),
             "results": activity_results.activity_public_results(current, now),
         }
-        change_at = getattr(activity_type, "next_visibility_change", lambda a, n: None)(current, now)
+        change_at = activity_type.next_visibility_change(current, now)
         if change_at is not None:
             valid_until = change_at.timestamp()
     state = {

@@ -172,14 +172,20 @@ class ObjectActionsMixin:
             {
                 "name": name,
                 "label": label,
-                "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_object_action", args=[obj.pk, name]),
+                "url": reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_object_action", args=[obj.pk, name]
+                ),
             }
             for name, label in self.object_actions
             if name in available
         ]
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
         extra_context = {
@@ -197,6 +203,10 @@ class ObjectActionsMixin:
 # ---------------------------------------------------------------------------------------------
 # Session
 # ---------------------------------------------------------------------------------------------
+
+admin.site.site_header = "Caja administration"
+admin.site.site_title = "Caja admin"
+admin.site.index_title = "Sessions, activities and participants"
 
 
 class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):

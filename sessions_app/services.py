@@ -138,8 +138,8 @@ def session_last_seen(*, session: Session) -> datetime:
     join or presence, and an answer's write. Through reverse relations (no upward imports)."""
     from django.db.models import Max
 
-    people = session.participants.aggregate(seen=Max("last_activity"), joined=Max("joined_at"))  # type: ignore[attr-defined]
-    answers = session.activities.aggregate(answered=Max("responses__updated_at"))  # type: ignore[attr-defined]
+    people = session.participants.aggregate(seen=Max("last_activity"), joined=Max("joined_at"))
+    answers = session.activities.aggregate(answered=Max("responses__updated_at"))
     moments = [session.updated_at, people["seen"], people["joined"], answers["answered"]]
     return max(m for m in moments if m is not None)
 

@@ -64,6 +64,11 @@ class ActivityType:
     def is_revealed(self, activity: Activity, now: datetime) -> bool:
         return activity.revealed_at is not None
 
+    def next_visibility_change(self, activity: Activity, now: datetime) -> datetime | None:
+        """When what the public may see changes by the clock alone (no write), e.g. a quiz's
+        deadline: the live snapshot is rebuilt at that moment. None: only writes change it."""
+        return None
+
     def public_config(self, activity: Activity, now: datetime) -> dict[str, Any]:
         return dict(activity.config)
 

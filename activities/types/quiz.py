@@ -159,6 +159,13 @@ class QuizType(ActivityType):
         deadline = self.deadline(activity)
         return deadline is not None and now > deadline
 
+    def next_visibility_change(self, activity: Activity, now: datetime) -> datetime | None:
+        # At the deadline the correct answer, the counts and the leaderboard become public.
+        deadline = self.deadline(activity)
+        if deadline is None or self.is_revealed(activity, now):
+            return None
+        return deadline
+
     def public_config(self, activity: Activity, now: datetime) -> dict[str, Any]:
         config = dict(activity.config)
         if not self.is_revealed(activity, now):

@@ -119,7 +119,9 @@ def test_present_page_owner_gets_controls_and_csrf(client: Client, session: Any,
     assert config["csrf_token"]
 
 
-def test_present_page_other_organizer_has_no_controls(client: Client, session: Any, other_organizer: Any) -> None:
+def test_present_page_other_organizer_has_no_controls(
+    client: Client, session: Any, other_organizer: Any
+) -> None:
     client.force_login(other_organizer)
     html = client.get(f"/present/{session.pk}").content.decode()
     assert 'id="controls"' not in html

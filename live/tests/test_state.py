@@ -222,8 +222,11 @@ def test_quiz_answer_appears_when_time_runs_out_without_any_write(api: APIClient
     # The cached snapshot knows its own expiry time: it must not be served past the deadline.
     import live.snapshot as snapshot
 
+    from django.core.cache import cache
+
     for snap in list(snapshot._local.values()):
         snap.valid_until = 0.0
+        cache.set(snapshot._snap_key(snap.session_id), snap)
     cur = json.loads(_state(api, session).content)["current_activity"]
     assert cur["config"]["correct_option_id"] == "4"
 

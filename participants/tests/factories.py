@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 import factory
+import factory.random
 
 from participants.models import Participant
 from participants.services import hash_token

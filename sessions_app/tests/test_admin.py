@@ -39,7 +39,7 @@ def change_url(session: Session) -> str:
 
 def change_data(session: Session, **fields: Any) -> dict[str, Any]:
     """The change form's POST body: the session fields and the activity inline's rows."""
-    activities = list(session.activities.order_by("order", "created_at"))  # type: ignore[attr-defined]
+    activities = list(session.activities.order_by("order", "created_at"))
     data: dict[str, Any] = {
         "name": session.name,
         "description": session.description,
@@ -102,7 +102,12 @@ def test_other_organizers_session_is_404_everywhere(other_organizer, a_session):
     ]:
         assert client.get(url).status_code == 404, url
     # Nor can an action or a change-page button touch it.
-    assert client.post(reverse("admin:sessions_app_session_object_action", args=[pk, "start_sessions"])).status_code == 404
+    assert (
+        client.post(
+            reverse("admin:sessions_app_session_object_action", args=[pk, "start_sessions"])
+        ).status_code
+        == 404
+    )
     run_action(client, "start_sessions", a_session)
     a_session.refresh_from_db()
     assert a_session.status == "draft"
@@ -213,7 +218,9 @@ def test_delete_goes_through_session_delete(organizer, a_session):
     activity = activity_create(session=a_session, type="poll", config=POLL)
     services.session_start(session=a_session)
     activity_set_status(activity=activity, status="active")
-    response = login(organizer).post(reverse("admin:sessions_app_session_delete", args=[a_session.pk]), {"post": "yes"})
+    response = login(organizer).post(
+        reverse("admin:sessions_app_session_delete", args=[a_session.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302
     assert not Session.objects.filter(pk=a_session.pk).exists()
 
@@ -263,5 +270,10 @@ def test_change_page_buttons_run_the_actions(organizer, a_session):
     a_session.refresh_from_db()
     assert a_session.status == "active"
     # An unknown action is a 404, a GET only redirects.
-    assert client.post(reverse("admin:sessions_app_session_object_action", args=[a_session.pk, "nope"])).status_code == 404
+    assert (
+        client.post(
+            reverse("admin:sessions_app_session_object_action", args=[a_session.pk, "nope"])
+        ).status_code
+        == 404
+    )
     assert client.get(start_url).status_code == 302

@@ -49,7 +49,8 @@ class Command(BaseCommand):
         if options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1.")
         total = session_response_count(session)
-        progress = Progress("responses exported", total, stream=sys.stderr)
+        # The raw stream under Django's OutputWrapper (which would end every write with a newline).
+        progress = Progress("responses exported", total, stream=getattr(self.stderr, "_out", sys.stderr))
         started = time.monotonic()
         chunks = iter_session_export(session, fmt, chunk_size=options["chunk_size"], on_progress=progress)
         if output and output != "-":

@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 for field, messages in sorted(exc.details.items())
             )
             raise CommandError(f"Refused {source}, nothing was created. {exc.message} {problems}") from exc
-        n = session.activities.count()  # type: ignore[attr-defined]
+        n = session.activities.count()
         self.stdout.write(
             f"Imported session {session.pk} ({session.name!r}, {n} activities, "
             f"join code {session.join_code}) "

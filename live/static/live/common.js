@@ -240,8 +240,7 @@ export function pollBars(results, { mine = [] } = {}) {
         h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } })));
     list.appendChild(row);
   }
-  return h("div", { class: "results poll-results" }, list,
-    h("p", { class: "total", text: plural(total, "response", "responses") }));
+  return h("div", { class: "results poll-results", dataset: { total } }, list);
 }
 
 export function pokerDistribution(results, cards) {
@@ -303,8 +302,7 @@ export function wordCloud(results, { mine = [] } = {}) {
       dataset: { count: w.count },
     }, h("span", { class: "cloud-text", text: w.text }), h("span", { class: "cloud-count", text: ` ${w.count}` })));
   }
-  return h("div", { class: "results wordcloud-results" }, cloud,
-    h("p", { class: "total", text: plural(results.total_responses || 0, "response", "responses") }));
+  return h("div", { class: "results wordcloud-results", dataset: { total: results.total_responses || 0 } }, cloud);
 }
 
 export function podium(items, { highlight = null, limit = 10 } = {}) {
