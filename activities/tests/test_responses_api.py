@@ -106,7 +106,10 @@ def test_answering_a_non_active_activity_is_409(session, participant, status):
 
 def test_answering_an_activity_that_is_not_the_current_one_is_409(org_api, session, activity, participant):
     b = ActivityFactory(session=session, order=activity.order + 1)
-    assert org_api.patch(f"/api/v1/activities/{b.pk}/status", {"status": "active"}, format="json").status_code == 200
+    assert (
+        org_api.patch(f"/api/v1/activities/{b.pk}/status", {"status": "active"}, format="json").status_code
+        == 200
+    )
     assert_error(answer(participant.token, activity), 409, "ACTIVITY_NOT_ACTIVE")
     assert answer(participant.token, b).status_code == 201
     assert list(Response.objects.values_list("activity_id", flat=True)) == [b.pk]
@@ -123,7 +126,10 @@ def test_answering_in_a_non_active_session_is_409(organizer, session_status):
 
 def test_answering_after_the_session_completed(org_api, session, activity, participant):
     assert answer(participant.token, activity).status_code == 201
-    assert org_api.patch(f"/api/v1/sessions/{session.pk}", {"status": "completed"}, format="json").status_code == 200
+    assert (
+        org_api.patch(f"/api/v1/sessions/{session.pk}", {"status": "completed"}, format="json").status_code
+        == 200
+    )
     assert_error(answer(participant.token, activity, "b"), 409, "SESSION_NOT_ACTIVE")
     assert Response.objects.get().response_data == {"option_ids": ["a"]}
 
@@ -131,12 +137,18 @@ def test_answering_after_the_session_completed(org_api, session, activity, parti
 def test_token_of_another_session_is_403(organizer, activity):
     stranger = ParticipantFactory(session=SessionFactory(owner=organizer, status="active"))
     assert_error(answer(stranger.token, activity), 403, "PERMISSION_DENIED")
-    assert_error(participant_client(stranger.token).get(responses_url(activity, "/mine")), 403, "PERMISSION_DENIED")
+    assert_error(
+        participant_client(stranger.token).get(responses_url(activity, "/mine")), 403, "PERMISSION_DENIED"
+    )
     assert Response.objects.count() == 0
 
 
 def test_missing_or_invalid_token_is_401(api, activity):
-    assert_error(api.post(responses_url(activity), {"response_data": {"option_ids": ["a"]}}, format="json"), 401, "NOT_AUTHENTICATED")
+    assert_error(
+        api.post(responses_url(activity), {"response_data": {"option_ids": ["a"]}}, format="json"),
+        401,
+        "NOT_AUTHENTICATED",
+    )
     assert_error(answer("forged-token", activity), 401, "NOT_AUTHENTICATED")
     assert Response.objects.count() == 0
 
@@ -169,7 +181,9 @@ def test_invalid_bodies_are_400(activity, participant):
     client = participant_client(participant.token)
     err = assert_error(client.post(responses_url(activity), {}, format="json"), 400, "VALIDATION_ERROR")
     assert "response_data" in err["details"]
-    resp = client.post(responses_url(activity), {"response_data": {"option_ids": ["a"]}, "score": 5}, format="json")
+    resp = client.post(
+        responses_url(activity), {"response_data": {"option_ids": ["a"]}, "score": 5}, format="json"
+    )
     assert set(assert_error(resp, 400, "VALIDATION_ERROR")["details"]) == {"score"}
     resp = client.post(responses_url(activity), {"response_data": {"option_ids": ["nope"]}}, format="json")
     err = assert_error(resp, 400, "VALIDATION_ERROR")
@@ -208,7 +222,9 @@ def test_mine_is_404_before_answering_then_the_answer(activity, participant):
 
 def test_mine_shows_only_the_callers_answer(activity, session, participant):
     ResponseFactory(activity=activity, participant=ParticipantFactory(session=session))
-    assert_error(participant_client(participant.token).get(responses_url(activity, "/mine")), 404, "NOT_FOUND")
+    assert_error(
+        participant_client(participant.token).get(responses_url(activity, "/mine")), 404, "NOT_FOUND"
+    )
 
 
 def test_mine_needs_a_token(api, activity):
@@ -229,7 +245,13 @@ def test_organizer_lists_responses_oldest_first(org_api, activity, session):
     assert set(body) == PAGE_KEYS
     assert [r["id"] for r in body["items"]] == [str(early.pk), str(late.pk)]
     assert all(set(r) == RESPONSE_KEYS for r in body["items"])
-    assert (body["total"], body["limit"], body["offset"], body["has_next"], body["has_prev"]) == (2, 20, 0, False, False)
+    assert (body["total"], body["limit"], body["offset"], body["has_next"], body["has_prev"]) == (
+        2,
+        20,
+        0,
+        False,
+        False,
+    )
     page = org_api.get(responses_url(activity, "/?limit=1")).json()
     assert [r["id"] for r in page["items"]] == [str(early.pk)]
     assert page["has_next"] is True
@@ -309,7 +331,9 @@ def test_since_includes_updated_answers(org_api, activity, session):
         created_at=t0 - timedelta(minutes=5),
         updated_at=t0 + timedelta(minutes=1),
     )
-    assert [x["id"] for x in org_api.get(since_url(activity, "2026-01-01T10:00:00Z")).json()["items"]] == [str(r.pk)]
+    assert [x["id"] for x in org_api.get(since_url(activity, "2026-01-01T10:00:00Z")).json()["items"]] == [
+        str(r.pk)
+    ]
 
 
 @pytest.mark.parametrize("ts", ["yesterday", "2026-13-45T99:00:00Z", "12345"])

@@ -47,14 +47,18 @@ def test_malformed_json_is_400(org_api, raw):
 
 def test_malformed_json_on_a_public_endpoint(api, organizer):
     s = SessionFactory(owner=organizer, status="active")
-    resp = api.post(f"/api/v1/sessions/{s.pk}/participants", b'{"nickname": ', content_type="application/json")
+    resp = api.post(
+        f"/api/v1/sessions/{s.pk}/participants", b'{"nickname": ', content_type="application/json"
+    )
     assert_error(resp, 400, "MALFORMED_JSON")
     assert Participant.objects.count() == 0
 
 
 @pytest.mark.parametrize("body", [b"[]", b'"name"', b"42", b"null"])
 def test_json_that_is_not_an_object_is_a_validation_error(org_api, body):
-    assert_error(org_api.post("/api/v1/sessions", body, content_type="application/json"), 400, "VALIDATION_ERROR")
+    assert_error(
+        org_api.post("/api/v1/sessions", body, content_type="application/json"), 400, "VALIDATION_ERROR"
+    )
     assert Session.objects.count() == 0
 
 
@@ -80,13 +84,19 @@ def test_multipart_is_415(org_api):
 
 def test_non_json_content_type_on_a_public_endpoint_is_415(api, organizer):
     s = SessionFactory(owner=organizer, status="active")
-    resp = api.post(f"/api/v1/sessions/{s.pk}/participants", b"nickname=x", content_type="application/x-www-form-urlencoded")
+    resp = api.post(
+        f"/api/v1/sessions/{s.pk}/participants",
+        b"nickname=x",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert_error(resp, 415, "UNSUPPORTED_MEDIA_TYPE")
     assert Participant.objects.count() == 0
 
 
 def test_json_with_charset_is_accepted(org_api):
-    resp = org_api.post("/api/v1/sessions", b'{"name": "Caf\xc3\xa9"}', content_type="application/json; charset=utf-8")
+    resp = org_api.post(
+        "/api/v1/sessions", b'{"name": "Caf\xc3\xa9"}', content_type="application/json; charset=utf-8"
+    )
     assert resp.status_code == 201
     assert resp.json()["name"] == "Café"
 
@@ -159,7 +169,9 @@ def test_health_with_trailing_slash(api):
 
 def test_body_over_64_kib_is_413(org_api, api, organizer):
     big = json.dumps({"name": "x", "description": "d" * (64 * 1024)}).encode()
-    err = assert_error(org_api.post("/api/v1/sessions", big, content_type="application/json"), 413, "PAYLOAD_TOO_LARGE")
+    err = assert_error(
+        org_api.post("/api/v1/sessions", big, content_type="application/json"), 413, "PAYLOAD_TOO_LARGE"
+    )
     assert isinstance(err["details"], dict)
     assert Session.objects.count() == 0
     s = SessionFactory(owner=organizer, status="active")
@@ -172,7 +184,9 @@ def test_body_over_64_kib_is_413(org_api, api, organizer):
 def test_body_just_under_the_limit_is_parsed(org_api):
     body = json.dumps({"name": "x", "description": "d" * (60 * 1024)}).encode()
     assert len(body) < 64 * 1024
-    err = assert_error(org_api.post("/api/v1/sessions", body, content_type="application/json"), 400, "VALIDATION_ERROR")
+    err = assert_error(
+        org_api.post("/api/v1/sessions", body, content_type="application/json"), 400, "VALIDATION_ERROR"
+    )
     assert "description" in err["details"]
 
 
@@ -242,7 +256,9 @@ def test_unexpected_failure_is_a_generic_500_envelope(org_api, monkeypatch):
 def test_join_throttle_is_429_with_retry_after(api, organizer, monkeypatch):
     from caja.throttles import JoinIPThrottle
 
-    monkeypatch.setattr(JoinIPThrottle, "THROTTLE_RATES", {**JoinIPThrottle.THROTTLE_RATES, "join_ip": "2/min"})
+    monkeypatch.setattr(
+        JoinIPThrottle, "THROTTLE_RATES", {**JoinIPThrottle.THROTTLE_RATES, "join_ip": "2/min"}
+    )
     s = SessionFactory(owner=organizer, status="active")
     url = f"/api/v1/sessions/{s.pk}/participants"
     assert api.post(url, {"nickname": "a"}, format="json").status_code == 201

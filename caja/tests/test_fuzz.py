@@ -13,6 +13,7 @@ counts; run with ``pytest -s`` to see them.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis import DataGenerationMethod
+from schemathesis.exceptions import SkipTest
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -115,6 +117,7 @@ def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> N
     failures: dict[tuple[str, str], str] = {}
     counter = [0]
     unsatisfiable: list[str] = []
+    timings: dict[str, float] = {}
 
     # The throttles are exercised elsewhere; here they would turn most cases into 429s.
     for throttle in (JoinIPThrottle, ParticipantTokenThrottle):
@@ -175,17 +178,21 @@ def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> N
         security = _security(operation)
         stats["operations"] += 1
         for method, max_examples in MAX_EXAMPLES.items():
+            started = time.monotonic()
             try:
                 _runner(operation.as_strategy(data_generation_method=method), max_examples, op_id, security)()
-            except Unsatisfiable:
+            except (Unsatisfiable, SkipTest):
                 # Negative generation has nothing to mutate (e.g. no parameters and no body).
                 unsatisfiable.append(f"{op_id}/{method.name}")
+            timings[f"{op_id}/{method.name}"] = time.monotonic() - started
 
     with capsys.disabled():
         print(
             f"\n[fuzz] operations={stats['operations']} cases={stats['cases']} "
             f"failures={stats['failures']} distinct={len(failures)} statuses={dict(sorted(statuses.items()))}"
         )
+        slowest = sorted(timings.items(), key=lambda kv: -kv[1])[:5]
+        print("[fuzz] slowest: " + ", ".join(f"{k}={v:.1f}s" for k, v in slowest))
         print(f"[fuzz] no negative cases possible for: {', '.join(unsatisfiable) or '-'}")
         for (op_id, _), text in sorted(failures.items()):
             print(f"[fuzz] FAIL {op_id}: {text}")

@@ -120,7 +120,9 @@ def test_same_nickname_in_another_session_is_fine(api, organizer, session):
     ],
 )
 def test_join_invalid_nickname_is_400(api, session, nickname):
-    err = assert_error(api.post(join_url(session), {"nickname": nickname}, format="json"), 400, "VALIDATION_ERROR")
+    err = assert_error(
+        api.post(join_url(session), {"nickname": nickname}, format="json"), 400, "VALIDATION_ERROR"
+    )
     assert "nickname" in err["details"]
     assert Participant.objects.count() == 0
 
@@ -134,7 +136,9 @@ def test_join_30_chars_after_trimming_is_allowed(api, session):
 def test_join_missing_or_non_string_nickname_is_400(api, session):
     err = assert_error(api.post(join_url(session), {}, format="json"), 400, "VALIDATION_ERROR")
     assert "nickname" in err["details"]
-    err = assert_error(api.post(join_url(session), {"nickname": ["a"]}, format="json"), 400, "VALIDATION_ERROR")
+    err = assert_error(
+        api.post(join_url(session), {"nickname": ["a"]}, format="json"), 400, "VALIDATION_ERROR"
+    )
     assert "nickname" in err["details"]
 
 
@@ -169,22 +173,32 @@ def test_join_by_code(api, session):
 
 
 def test_join_by_code_is_case_insensitive(api, session):
-    resp = api.post("/api/v1/join/", {"join_code": f" {session.join_code.lower()} ", "nickname": "Bo"}, format="json")
+    resp = api.post(
+        "/api/v1/join/", {"join_code": f" {session.join_code.lower()} ", "nickname": "Bo"}, format="json"
+    )
     assert resp.status_code == 201
     assert resp.json()["session_id"] == str(session.pk)
 
 
 def test_join_by_code_unknown_or_completed_is_404(api, organizer):
     done = SessionFactory(owner=organizer, status="completed")
-    assert_error(api.post("/api/v1/join", {"join_code": done.join_code, "nickname": "x"}, format="json"), 404, "NOT_FOUND")
-    assert_error(api.post("/api/v1/join", {"join_code": "ZZZZZZ", "nickname": "x"}, format="json"), 404, "NOT_FOUND")
+    assert_error(
+        api.post("/api/v1/join", {"join_code": done.join_code, "nickname": "x"}, format="json"),
+        404,
+        "NOT_FOUND",
+    )
+    assert_error(
+        api.post("/api/v1/join", {"join_code": "ZZZZZZ", "nickname": "x"}, format="json"), 404, "NOT_FOUND"
+    )
     assert Participant.objects.count() == 0
 
 
 def test_join_by_code_validation(api, session):
     err = assert_error(api.post("/api/v1/join", {"nickname": "x"}, format="json"), 400, "VALIDATION_ERROR")
     assert "join_code" in err["details"]
-    resp = api.post("/api/v1/join", {"join_code": session.join_code, "nickname": "x", "extra": 1}, format="json")
+    resp = api.post(
+        "/api/v1/join", {"join_code": session.join_code, "nickname": "x", "extra": 1}, format="json"
+    )
     assert set(assert_error(resp, 400, "VALIDATION_ERROR")["details"]) == {"extra"}
     resp = api.post("/api/v1/join", {"join_code": session.join_code, "nickname": "a\u202eb"}, format="json")
     assert "nickname" in assert_error(resp, 400, "VALIDATION_ERROR")["details"]
@@ -216,7 +230,13 @@ def test_list_participants_oldest_first_without_kicked(org_api, session):
     assert set(body) == PAGE_KEYS
     assert [p["id"] for p in body["items"]] == [str(a.pk), str(b.pk)]
     assert all(set(p) == PARTICIPANT_KEYS for p in body["items"])
-    assert (body["total"], body["limit"], body["offset"], body["has_next"], body["has_prev"]) == (2, 20, 0, False, False)
+    assert (body["total"], body["limit"], body["offset"], body["has_next"], body["has_prev"]) == (
+        2,
+        20,
+        0,
+        False,
+        False,
+    )
 
 
 def test_list_participants_paginates(org_api, session):
@@ -273,7 +293,9 @@ def test_me_with_bad_token_is_401(session):
 
 
 def test_me_organizer_credentials_are_not_a_participant(api, organizer):
-    tokens = api.post("/api/v1/auth/token", {"username": "alice", "password": "pw-alice-123"}, format="json").json()
+    tokens = api.post(
+        "/api/v1/auth/token", {"username": "alice", "password": "pw-alice-123"}, format="json"
+    ).json()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
     resp = api.get("/api/v1/me")
     assert resp.status_code in (401, 403)

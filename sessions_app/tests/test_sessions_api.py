@@ -204,7 +204,12 @@ def test_list_pagination_default_20_and_flags(org_api, organizer):
     assert (first["limit"], first["offset"], first["has_next"], first["has_prev"]) == (20, 0, True, False)
     second = org_api.get("/api/v1/sessions?limit=20&offset=20").json()
     assert len(second["items"]) == 5
-    assert (second["limit"], second["offset"], second["has_next"], second["has_prev"]) == (20, 20, False, True)
+    assert (second["limit"], second["offset"], second["has_next"], second["has_prev"]) == (
+        20,
+        20,
+        False,
+        True,
+    )
     assert not {s["id"] for s in first["items"]} & {s["id"] for s in second["items"]}
     middle = org_api.get("/api/v1/sessions?limit=5&offset=5").json()
     assert [s["name"] for s in middle["items"]] == ["s19", "s18", "s17", "s16", "s15"]
@@ -214,7 +219,9 @@ def test_list_pagination_default_20_and_flags(org_api, organizer):
     assert beyond["items"] == [] and beyond["total"] == 25
 
 
-@pytest.mark.parametrize("query", ["limit=101", "limit=-1", "limit=0", "limit=abc", "offset=abc", "offset=-1"])
+@pytest.mark.parametrize(
+    "query", ["limit=101", "limit=-1", "limit=0", "limit=abc", "offset=abc", "offset=-1"]
+)
 def test_list_bad_pagination_params_are_400(org_api, query):
     err = assert_error(org_api.get(f"/api/v1/sessions?{query}"), 400, "VALIDATION_ERROR")
     assert query.split("=")[0] in err["details"]
@@ -384,7 +391,9 @@ def test_completing_a_session_expires_its_active_activity(org_api, organizer):
 
 def test_patch_other_organizers_session_is_404_and_unchanged(other_api, organizer):
     s = SessionFactory(owner=organizer, name="Keep")
-    assert_error(other_api.patch(url(s), {"name": "Hijack", "status": "active"}, format="json"), 404, "NOT_FOUND")
+    assert_error(
+        other_api.patch(url(s), {"name": "Hijack", "status": "active"}, format="json"), 404, "NOT_FOUND"
+    )
     s.refresh_from_db()
     assert (s.name, s.status) == ("Keep", "draft")
 
