@@ -41,7 +41,7 @@ class ActivityCreateSerializer(StrictSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Choices come from the registry, so a new type module needs no change here.
-        self.fields["type"].choices = type_keys()  # type: ignore[attr-defined]
+        self.fields["type"].choices = type_keys()
 
 
 class ActivityUpdateSerializer(StrictSerializer):
@@ -52,7 +52,7 @@ class ActivityUpdateSerializer(StrictSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = type_keys()  # type: ignore[attr-defined]
+        self.fields["type"].choices = type_keys()
 
 
 class ActivityStatusSerializer(StrictSerializer):

@@ -159,7 +159,9 @@ def activity_activate_next(*, session: Session) -> Activity:
     if session.status != SessionStatus.ACTIVE:
         raise SessionNotActive("Start the session before moving to the next activity.")
     activities = Activity.objects.filter(session=session)
-    current = activities.filter(pk=session.current_activity_id).first()
+    current = (
+        activities.filter(pk=session.current_activity_id).first() if session.current_activity_id else None
+    )
     pending = activities.filter(status__in=EDITABLE_STATUSES)
     if current is not None:
         pending = pending.filter(order__gte=current.order).exclude(pk=current.pk)

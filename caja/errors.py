@@ -193,10 +193,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         details = flatten_details(exc.detail)
     elif isinstance(exc, drf_exc.Throttled):
         message = "Too many requests. Please slow down."
-        if exc.wait is not None:
-            details = {"retry_after": int(exc.wait + 0.999)}
+        wait = getattr(exc, "wait", None)
+        if wait is not None:
+            details = {"retry_after": int(wait + 0.999)}
     elif isinstance(exc, drf_exc.APIException):
-        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else exc.default_detail
+        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else str(exc.default_detail)
     else:
         message = "Request failed."
     if isinstance(exc, drf_exc.NotAuthenticated | drf_exc.AuthenticationFailed):

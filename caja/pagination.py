@@ -37,14 +37,15 @@ class EnvelopePagination(LimitOffsetPagination):
         return parse_int_param(request, "offset", 0, 0, MAX_OFFSET)
 
     def get_paginated_response(self, data: Any) -> Response:
+        limit, offset, count = int(self.limit or 0), int(self.offset or 0), int(self.count or 0)
         return Response(
             {
                 "items": data,
                 "total": self.count,
                 "limit": self.limit,
                 "offset": self.offset,
-                "has_next": self.offset + self.limit < self.count,
-                "has_prev": self.offset > 0,
+                "has_next": offset + limit < count,
+                "has_prev": offset > 0,
             }
         )
 

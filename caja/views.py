@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
@@ -69,7 +69,7 @@ class RoleView(GenericAPIView):
 
     def permission_denied(
         self, request: Request, message: str | None = None, code: str | None = None
-    ) -> None:
+    ) -> NoReturn:
         # A valid participant token on an organizer-only action: authenticated, but not allowed (403).
         if (
             self._role() == "organizer"

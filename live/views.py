@@ -221,5 +221,5 @@ for _view, _cls in (
     (session_status_view, SessionStatusSchema),
     (activity_status_view, ActivityStatusSchema),
 ):
-    _view.cls = _cls  # type: ignore[attr-defined]
-    _view.initkwargs = {}  # type: ignore[attr-defined]
+    setattr(_view, "cls", _cls)  # noqa: B010 (a function attribute, for drf-spectacular)
+    setattr(_view, "initkwargs", {})  # noqa: B010

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ RECENTLY_SEEN_SECONDS = 30
 from .models import Session
 
 
-def session_queryset_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Session]:
+def session_queryset_for(user: Any) -> QuerySet[Session]:
     """Sessions the organizer may see: their own, or all for a superuser."""
     seen_since = timezone.now() - timedelta(seconds=RECENTLY_SEEN_SECONDS)
     qs = Session.objects.select_related("owner").annotate(
@@ -33,7 +33,7 @@ def session_queryset_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ses
     return qs.filter(owner=user)
 
 
-def session_get_for(user: AbstractBaseUser | AnonymousUser, session_id: object) -> Session:
+def session_get_for(user: Any, session_id: Any) -> Session:
     # Another organizer's session answers 404: its existence is not revealed.
     session = session_queryset_for(user).filter(pk=session_id).first()
     if session is None:
@@ -41,7 +41,7 @@ def session_get_for(user: AbstractBaseUser | AnonymousUser, session_id: object) 
     return session
 
 
-def session_get_public(session_id: object) -> Session:
+def session_get_public(session_id: Any) -> Session:
     session = Session.objects.filter(pk=session_id).first()
     if session is None:
         raise NotFound("Session not found.")

@@ -58,7 +58,7 @@ class SessionListCreateView(RoleView):
     def post(self, request: Request) -> Response:
         data = SessionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = services.session_create(owner=request.user, **data.validated_data)  # type: ignore[arg-type]
+        session = services.session_create(owner=request.user, **data.validated_data)
         session = selectors.session_get_for(request.user, session.pk)
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 

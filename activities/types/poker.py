@@ -87,7 +87,7 @@ def summarize(distribution: dict[str, int]) -> dict[str, Any]:
     average: float | None = None
     median: int | float | None = None
     if n:
-        total = sum(number * count for number, count in numeric)
+        total = sum((number * count for number, count in numeric), Decimal(0))
         average = float((total / n).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
         def nth(position: int) -> Decimal:  # 0-based position in the sorted numeric votes
