@@ -49,6 +49,25 @@ class EnvelopePagination(LimitOffsetPagination):
             }
         )
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        # The documented bounds are the enforced ones (values outside get 400).
+        return [
+            {
+                "name": "limit",
+                "required": False,
+                "in": "query",
+                "description": "Number of results to return per page.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_limit, "default": self.default_limit},
+            },
+            {
+                "name": "offset",
+                "required": False,
+                "in": "query",
+                "description": "The initial index from which to return the results.",
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+            },
+        ]
+
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "object",

@@ -325,7 +325,7 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
         data = form.cleaned_data
         if not change:
             created = services.session_create(
-                owner=request.user,  # type: ignore[arg-type]
+                owner=request.user,
                 name=data["name"],
                 description=data.get("description", ""),
             )

@@ -22,7 +22,8 @@ import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.test import Client
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hyp_settings
 from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -43,7 +44,7 @@ from sessions_app import services as session_services
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-MAX_EXAMPLES = {DataGenerationMethod.positive: 20, DataGenerationMethod.negative: 8}
+MAX_EXAMPLES = {DataGenerationMethod.positive: 25, DataGenerationMethod.negative: 15}
 CHECKS = (not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance)
 TYPES = ("poll", "poker", "quiz", "wordcloud")
 
@@ -106,14 +107,18 @@ def _security(operation: Any) -> set[str]:
     return schemes
 
 
-def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, settings: Any, capsys: Any) -> None:
     from caja.throttles import JoinIPThrottle, ParticipantTokenThrottle
+
+    # Token requests hash a password each (even for unknown users): keep that cheap here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     user = get_user_model().objects.create_user(username="fuzz-org", password="pw-fuzz-12345")
     schema = _schema()
     operations = [result.ok() for result in schema.get_all_operations()]
     stats: Counter[str] = Counter()
     statuses: Counter[int] = Counter()
+    real_statuses: Counter[int] = Counter()
     failures: dict[tuple[str, str], str] = {}
     counter = [0]
     unsatisfiable: list[str] = []
@@ -124,7 +129,7 @@ def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> N
         monkeypatch.setattr(throttle, "allow_request", lambda self, request, view: True)
 
     def _runner(strategy: Any, max_examples: int, op_id: str, security: set[str]) -> Any:
-        @settings(
+        @hyp_settings(
             max_examples=max_examples,
             deadline=None,
             derandomize=True,
@@ -159,6 +164,8 @@ def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> N
             response = case.call(headers=headers)
             stats["cases"] += 1
             statuses[response.status_code] += 1
+            if real:
+                real_statuses[response.status_code] += 1
             try:
                 case.validate_response(response, checks=CHECKS, headers=headers)
             except Exception as exc:  # collected, reported together below
@@ -177,7 +184,12 @@ def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> N
         op_id = operation.definition.raw.get("operationId", operation.verbose_name)
         security = _security(operation)
         stats["operations"] += 1
+        has_path_params = any(p.get("in") == "path" for p in operation.definition.raw.get("parameters", []))
         for method, max_examples in MAX_EXAMPLES.items():
+            if method is DataGenerationMethod.negative and has_path_params:
+                # Schemathesis 3.39 cannot make negative cases that keep the path valid for these
+                # (it gives up after seconds of filtering); test_hostile_input covers them.
+                continue
             started = time.monotonic()
             try:
                 _runner(operation.as_strategy(data_generation_method=method), max_examples, op_id, security)()
@@ -191,6 +203,7 @@ def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> N
             f"\n[fuzz] operations={stats['operations']} cases={stats['cases']} "
             f"failures={stats['failures']} distinct={len(failures)} statuses={dict(sorted(statuses.items()))}"
         )
+        print(f"[fuzz] statuses of the cases with real ids: {dict(sorted(real_statuses.items()))}")
         slowest = sorted(timings.items(), key=lambda kv: -kv[1])[:5]
         print("[fuzz] slowest: " + ", ".join(f"{k}={v:.1f}s" for k, v in slowest))
         print(f"[fuzz] no negative cases possible for: {', '.join(unsatisfiable) or '-'}")

@@ -22,7 +22,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     nickname_key = factory.LazyAttribute(lambda o: o.nickname.casefold())
 
     @classmethod
-    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def _create(cls, model_class, *args, **kwargs):
         token = kwargs.pop("token", None) or f"tok-{secrets.token_hex(12)}"
         kwargs["token_hash"] = hash_token(token)
         obj = super()._create(model_class, *args, **kwargs)
