@@ -219,14 +219,14 @@ class MyResponseView(ParticipantRoleView):
 
 def parse_since(raw: str) -> Any:
     # A "+" in a query or path is often decoded to a space: put it back.
-    value = parse_datetime(raw.strip().replace(" ", "+")) if raw else None
+    text = (raw or "").strip().replace(" ", "+")
+    try:
+        # parse_datetime returns None for a wrong shape and raises for impossible values.
+        value = parse_datetime(text) if text else None
+    except (ValueError, OverflowError):
+        value = None
     if value is None:
-        try:
-            from datetime import datetime
-
-            value = datetime.fromisoformat(raw.strip().replace(" ", "+").replace("Z", "+00:00"))
-        except ValueError:
-            raise ValidationFailed({"timestamp": ["Expected an ISO 8601 timestamp."]}) from None
+        raise ValidationFailed({"timestamp": ["Expected an ISO 8601 timestamp, e.g. 2026-11-22T10:00:00Z."]})
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
     return value

@@ -12,9 +12,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = get_user_model()
         django_get_or_create = ("username",)
 
+
     username = factory.Sequence(lambda n: f"organizer{n}")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "pw-organizer-123")
+    password = factory.django.Password("pw-organizer-123")
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,326 @@
+"""Who may do what: every endpoint of the contract × every role, in one table.
+
+Roles: anonymous, organizer A (owns session X), organizer B (owns session Y), a superuser, a
+participant of X, a participant of Y, and a kicked participant of X. Organizers send real JWTs,
+participants their X-Participant-Token. Each cell is one request against a fresh world; the
+expected status comes from the contract (401 without credentials, 403 for a participant token on
+an organizer action or on another session, 404 for another organizer's session).
+
+Below the matrix: public reads never show tokens, a quiz's correct option before it is revealed,
+poker votes before the reveal, or another organizer's sessions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from activities import services as activity_services
+from activities.models import Activity
+from activities.tests.factories import CONFIGS
+from live.snapshot import forget_local
+from participants import services as participant_services
+from participants.models import Participant
+from sessions_app import services as session_services
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "owner", "other", "super", "part_x", "part_y", "kicked")
+OK = "ok"  # the row's success status
+# An organizer action on session X.
+ORG = {"anon": 401, "owner": OK, "other": 404, "super": OK, "part_x": 403, "part_y": 403, "kicked": 401}
+# An organizer action that is not about one session (create, list).
+ORG_ANY = {**ORG, "other": OK}
+# A participant action in session X.
+PART = {"anon": 401, "owner": 401, "other": 401, "super": 401, "part_x": OK, "part_y": 403, "kicked": 401}
+# The caller's own participant record.
+ME = {**PART, "part_y": OK}
+PUBLIC = dict.fromkeys(ROLES, OK)
+
+
+@dataclass
+class World:
+    sid: str
+    sid_y: str
+    code: str
+    quiz: str  # expired: can be revealed
+    poker: str  # active, current, answered by part_x
+    poll: str  # draft: editable, next to activate
+    cloud: str  # draft, "secret" hidden
+    victim: str  # a participant of X to kick
+    tokens: dict[str, str] = field(default_factory=dict)  # role -> participant token
+    jwts: dict[str, str] = field(default_factory=dict)  # role -> access token
+    all_tokens: list[str] = field(default_factory=list)
+
+
+def _user(username: str, **extra: Any) -> Any:
+    user = get_user_model().objects.create(username=username, is_staff=True, **extra)
+    user.set_password(f"pw-{username}-123")
+    user.save()
+    return user
+
+
+def _join(session: Any, nickname: str) -> tuple[Participant, str]:
+    return participant_services.participant_join(session=session, nickname=nickname)
+
+
+@pytest.fixture
+def world(settings: Any) -> World:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A poll right after a write sees it (no storm damping, no version memo).
+    settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
+    settings.CAJA_VERSION_MEMO_SECONDS = 0
+    forget_local()
+    owner, other, root = _user("alice"), _user("bob"), _user("root", is_superuser=True)
+    x = session_services.session_create(owner=owner, name="Session X")
+    session_services.session_set_status(session=x, status="active")
+    y = session_services.session_create(owner=other, name="Session Y of Bob")
+    session_services.session_set_status(session=y, status="active")
+
+    def create(kind: str, order: int) -> Activity:
+        return activity_services.activity_create(
+            session=x, type=kind, config=dict(CONFIGS[kind]), title=kind, order=order
+        )
+
+    quiz, poker, poll, cloud = create("quiz", 1), create("poker", 2), create("poll", 3), create("wordcloud", 4)
+    activity_services.activity_set_status(activity=quiz, status="active")
+    activity_services.activity_set_status(activity=poker, status="active")  # expires the quiz
+    activity_services.hidden_word_add(activity=cloud, text="secret")
+    part_x, token_x = _join(x, "Xavier")
+    _, token_y = _join(y, "Yolanda")
+    kicked, token_kicked = _join(x, "Kicked")
+    victim, token_victim = _join(x, "Victim")
+    activity_services.response_submit(participant=part_x, activity=poker, response_data={"value": "8"})
+    participant_services.participant_kick(participant=kicked)
+    return World(
+        sid=str(x.pk),
+        sid_y=str(y.pk),
+        code=x.join_code,
+        quiz=str(quiz.pk),
+        poker=str(poker.pk),
+        poll=str(poll.pk),
+        cloud=str(cloud.pk),
+        victim=str(victim.pk),
+        tokens={"part_x": token_x, "part_y": token_y, "kicked": token_kicked},
+        jwts={
+            role: str(RefreshToken.for_user(user).access_token)
+            for role, user in (("owner", owner), ("other", other), ("super", root))
+        },
+        all_tokens=[token_x, token_y, token_kicked, token_victim],
+    )
+
+
+def _client(world: World, role: str) -> APIClient:
+    client = APIClient()
+    if role in world.jwts:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {world.jwts[role]}")
+    elif role in world.tokens:
+        client.credentials(HTTP_X_PARTICIPANT_TOKEN=world.tokens[role])
+    return client
+
+
+S = "/api/v1/sessions/{sid}"
+A = S + "/activities"
+# (method, path template, body, success status, {role: expected}, public read?)
+ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
+    ("get", "/health", None, 200, PUBLIC, True),
+    ("get", "/health/ready", None, 200, PUBLIC, True),
+    ("get", "/api/schema", None, 200, PUBLIC, False),
+    ("get", "/api/docs", None, 200, PUBLIC, False),
+    ("post", "/api/v1/auth/token", {"username": "alice", "password": "pw-alice-123"}, 200, PUBLIC, False),
+    # sessions
+    ("post", "/api/v1/sessions", {"name": "New"}, 201, ORG_ANY, False),
+    ("get", "/api/v1/sessions", None, 200, ORG_ANY, False),
+    ("get", S, None, 200, ORG, False),
+    ("patch", S, {"name": "Renamed"}, 200, ORG, False),
+    ("put", S, {"name": "Renamed", "description": "d"}, 200, ORG, False),
+    ("delete", S, None, 204, ORG, False),
+    ("post", S + "/next", None, 200, ORG, False),
+    ("get", S + "/qr.png", None, 200, PUBLIC, False),
+    ("get", S + "/qr.svg", None, 200, PUBLIC, False),
+    ("get", "/api/v1/join/{code}", None, 200, PUBLIC, True),
+    ("get", S + "/results", None, 200, ORG, False),
+    # activities
+    ("post", A, {"type": "poll", "config": CONFIGS["poll"]}, 201, ORG, False),
+    ("get", A, None, 200, ORG, False),
+    ("get", A + "/{poll}", None, 200, ORG, False),
+    ("patch", A + "/{poll}", {"title": "Renamed"}, 200, ORG, False),
+    ("put", A + "/{poll}", {"title": "T", "config": CONFIGS["poll"]}, 200, ORG, False),
+    ("delete", A + "/{poll}", None, 204, ORG, False),
+    ("patch", "/api/v1/activities/{poll}/status", {"status": "published"}, 200, ORG, False),
+    ("post", A + "/{quiz}/reveal", None, 200, ORG, False),
+    ("post", A + "/{poker}/reset", None, 200, ORG, False),
+    ("get", A + "/{poker}/results", None, 200, ORG, False),
+    ("post", A + "/{cloud}/hidden-words", {"text": "rude"}, 201, ORG, False),
+    ("delete", A + "/{cloud}/hidden-words/secret", None, 204, ORG, False),
+    # participants
+    ("post", S + "/participants", {"nickname": "Newcomer"}, 201, PUBLIC, False),
+    ("post", "/api/v1/join", {"join_code": "{code}", "nickname": "Coder"}, 201, PUBLIC, False),
+    ("get", S + "/participants", None, 200, ORG, False),
+    ("delete", S + "/participants/{victim}", None, 204, ORG, False),
+    ("get", "/api/v1/me", None, 200, ME, False),
+    # responses
+    ("post", A + "/{poker}/responses", {"response_data": {"value": "5"}}, 200, PART, False),
+    ("get", A + "/{poker}/responses/mine", None, 200, PART, False),
+    ("get", A + "/{poker}/responses", None, 200, ORG, False),
+    ("get", A + "/{poker}/responses/since/2000-01-01T00:00:00Z", None, 200, ORG, False),
+    # polling and the leaderboard
+    ("get", S + "/state", None, 200, PUBLIC, True),
+    ("get", S + "/status", None, 200, PUBLIC, True),
+    ("get", A + "/{poker}/status", None, 200, PUBLIC, True),
+    ("get", S + "/leaderboard", None, 200, PUBLIC, True),
+]
+
+CASES = [
+    pytest.param(row, role, id=f"{row[0].upper()} {row[1]} as {role}")
+    for row in ROWS
+    for role in ROLES
+]
+ERROR_CODES = {401: "NOT_AUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
+
+
+def _fill(template: Any, world: World) -> Any:
+    values = {k: getattr(world, k) for k in ("sid", "sid_y", "code", "quiz", "poker", "poll", "cloud", "victim")}
+    if isinstance(template, str):
+        return template.format(**values)
+    if isinstance(template, dict):
+        return {k: _fill(v, world) for k, v in template.items()}
+    return template
+
+
+@pytest.mark.parametrize(("row", "role"), CASES)
+def test_permission_matrix(world: World, row: tuple[str, str, Any, int, dict[str, Any], bool], role: str) -> None:
+    method, template, body, success, expected_by_role, public_read = row
+    expected = expected_by_role[role]
+    expected = success if expected == OK else expected
+    path = _fill(template, world)
+    client = _client(world, role)
+    kwargs: dict[str, Any] = {"format": "json"} if body is not None else {}
+    response = getattr(client, method)(path, _fill(body, world), **kwargs) if body is not None else getattr(
+        client, method
+    )(path)
+    text = response.content.decode("utf-8", "replace") if not response.streaming else ""
+    assert response.status_code == expected, f"{method.upper()} {path} as {role}: {response.status_code} {text[:300]}"
+    if expected >= 400:
+        error = response.json()["error"]
+        assert error["code"] == ERROR_CODES[expected], error
+    if public_read:
+        _assert_no_secrets(text, world)
+    if method == "get" and template == "/api/v1/sessions" and expected == 200:
+        names = {item["name"] for item in response.json()["items"]}
+        assert names == {
+            "owner": {"Session X"},
+            "other": {"Session Y of Bob"},
+            "super": {"Session X", "Session Y of Bob"},
+        }[role]
+    if template == S and method == "get" and role == "other":
+        assert "Session X" not in text  # the 404 does not reveal another organizer's session
+
+
+def _assert_no_secrets(text: str, world: World) -> None:
+    assert '"token"' not in text and "token_hash" not in text
+    for token in world.all_tokens:
+        assert token not in text
+    assert "correct_option_id" not in text or '"revealed":true' in text.replace(" ", "")
+
+
+# --- public reads never leak ----------------------------------------------------------------
+
+
+def _public_bodies(sid: str, aid: str, code: str) -> list[str]:
+    client = APIClient()
+    paths = [
+        f"/api/v1/sessions/{sid}/state",
+        f"/api/v1/sessions/{sid}/status",
+        f"/api/v1/sessions/{sid}/activities/{aid}/status",
+        f"/api/v1/sessions/{sid}/leaderboard",
+        f"/api/v1/join/{code}",
+    ]
+    bodies = []
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        bodies.append(response.content.decode())
+    return bodies
+
+
+def test_public_reads_hide_quiz_answer_until_revealed(world: World) -> None:
+    owner = _client(world, "owner")
+    quiz = owner.post(
+        f"/api/v1/sessions/{world.sid}/activities",
+        {"type": "quiz", "config": {**CONFIGS["quiz"], "correct_option_id": "c"}},
+        format="json",
+    ).json()
+    assert owner.patch(f"/api/v1/activities/{quiz['id']}/status", {"status": "active"}, format="json").status_code == 200
+    answer = _client(world, "part_x").post(
+        f"/api/v1/sessions/{world.sid}/activities/{quiz['id']}/responses",
+        {"response_data": {"option_id": "c"}},
+        format="json",
+    )
+    assert answer.status_code == 201
+    for body in _public_bodies(world.sid, quiz["id"], world.code):
+        assert "correct_option_id" not in body
+        assert '"correct"' not in body
+        assert '"score"' not in body or '"items":[]' in body.replace(" ", "")
+        _assert_no_secrets(body, world)
+    # The participant's own answer does not reveal it either.
+    mine = _client(world, "part_x").get(f"/api/v1/sessions/{world.sid}/activities/{quiz['id']}/responses/mine")
+    assert mine.status_code == 200
+    assert "correct" not in json.dumps(mine.json()) and "score" not in mine.json()
+    # After the reveal the answer is public.
+    assert owner.post(f"/api/v1/sessions/{world.sid}/activities/{quiz['id']}/reveal").status_code == 200
+    state = APIClient().get(f"/api/v1/sessions/{world.sid}/state").json()
+    assert state["current_activity"]["config"]["correct_option_id"] == "c", state
+
+
+def test_public_reads_hide_poker_votes_until_revealed(world: World) -> None:
+    for body in _public_bodies(world.sid, world.poker, world.code):
+        assert '"distribution"' not in body and '"average"' not in body
+        assert '"value"' not in body
+        _assert_no_secrets(body, world)
+    state = json.loads(_public_bodies(world.sid, world.poker, world.code)[0])
+    assert state["current_activity"]["results"] == {"type": "poker", "revealed": False, "vote_count": 1}
+    owner = _client(world, "owner")
+    assert owner.post(f"/api/v1/sessions/{world.sid}/activities/{world.poker}/reveal").status_code == 200
+    state = APIClient().get(f"/api/v1/sessions/{world.sid}/state").json()
+    assert state["current_activity"]["results"]["distribution"] == {"8": 1}
+
+
+def test_public_reads_show_no_other_organizers_data(world: World) -> None:
+    text = "".join(_public_bodies(world.sid, world.poker, world.code))
+    assert "Session Y of Bob" not in text and "Yolanda" not in text and world.sid_y not in text
+    assert "alice" not in text and "bob" not in text  # no organizer usernames
+    # Organizer B cannot see X's objects through any id-taking endpoint.
+    bob = _client(world, "other")
+    for path in (
+        f"/api/v1/sessions/{world.sid}/participants",
+        f"/api/v1/sessions/{world.sid}/activities/{world.poker}/responses",
+        f"/api/v1/sessions/{world.sid}/results",
+    ):
+        response = bob.get(path)
+        assert response.status_code == 404
+        assert "Xavier" not in response.content.decode()
+    # A participant of Y cannot read or answer in X.
+    y = _client(world, "part_y")
+    assert y.get(f"/api/v1/sessions/{world.sid}/activities/{world.poker}/responses/mine").status_code == 403
+    # The kicked participant's token is dead everywhere it is checked.
+    kicked = _client(world, "kicked")
+    assert kicked.get("/api/v1/me").status_code == 401
+    assert Participant.objects.filter(nickname="Kicked", token_hash__isnull=True).exists()
+
+
+def test_join_answer_shows_the_token_once(world: World) -> None:
+    joined = APIClient().post(f"/api/v1/sessions/{world.sid}/participants", {"nickname": "Once"}, format="json")
+    token = joined.json()["token"]
+    assert len(token) >= 32
+    me = APIClient()
+    me.credentials(HTTP_X_PARTICIPANT_TOKEN=token)
+    assert "token" not in me.get("/api/v1/me").json()
+    listing = _client(world, "owner").get(f"/api/v1/sessions/{world.sid}/participants").content.decode()
+    assert token not in listing and "token" not in listing
