@@ -27,14 +27,20 @@ def activity_get_for(
 def activity_get_owned(user: AbstractBaseUser | AnonymousUser, activity_id: Any) -> Activity:
     """An activity by id alone (``/activities/{aid}/status``), scoped to the organizer's sessions."""
     sessions = session_selectors.session_queryset_for(user)
-    activity = Activity.objects.select_related("session").filter(pk=activity_id, session__in=sessions.values("pk")).first()
+    activity = (
+        Activity.objects.select_related("session")
+        .filter(pk=activity_id, session__in=sessions.values("pk"))
+        .first()
+    )
     if activity is None:
         raise NotFound("Activity not found.")
     return activity
 
 
 def activity_get_public(session_id: Any, activity_id: Any) -> Activity:
-    activity = Activity.objects.select_related("session").filter(session_id=session_id, pk=activity_id).first()
+    activity = (
+        Activity.objects.select_related("session").filter(session_id=session_id, pk=activity_id).first()
+    )
     if activity is None:
         raise NotFound("Activity not found.")
     return activity

@@ -51,9 +51,7 @@ def activity_create(
     order: int | None = None,
 ) -> Activity:
     activity_type = get_type(type)
-    clean_config = activity_type.validate_config(
-        activity_type.default_config() if config is None else config
-    )
+    clean_config = activity_type.validate_config(activity_type.default_config() if config is None else config)
     if order is None:
         # New activities go last. Lock the session row so two concurrent creates do not pick
         # the same order.
@@ -207,11 +205,15 @@ def activity_reset(*, activity: Activity) -> Activity:
         )
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.status != ActivityStatus.ACTIVE:
-        raise InvalidTransition(from_=activity.status, to="reset", message="Only a live activity can be reset.")
+        raise InvalidTransition(
+            from_=activity.status, to="reset", message="Only a live activity can be reset."
+        )
     activity_type.on_reset(activity)
     now = timezone.now()
     results = activity_type.full_results(activity)
-    history = list(activity.history) + [{"round": activity.round, "ended_at": now.isoformat(), "results": results}]
+    history = list(activity.history) + [
+        {"round": activity.round, "ended_at": now.isoformat(), "results": results}
+    ]
     Response.objects.filter(activity=activity).delete()
     Activity.objects.filter(pk=activity.pk).update(
         round=activity.round + 1, history=history, revealed_at=None, updated_at=now
@@ -307,6 +309,8 @@ def hidden_word_remove(*, activity: Activity, text: str) -> bool:
     if not activity_type.supports_hidden_words:
         return False
     key = activity_type.normalize_word(text)
+    if "\x00" in key:  # never stored (refused on add); PostgreSQL would reject the query
+        return False
     deleted, _ = HiddenWord.objects.filter(activity=activity, text=key).delete()
     if deleted:
         state_version.bump(activity.session_id)

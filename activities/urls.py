@@ -7,7 +7,9 @@ from . import views
 A = "sessions/<uuid:session_id>/activities/<uuid:activity_id>"
 
 urlpatterns = [
-    path("sessions/<uuid:session_id>/activities", views.ActivityListCreateView.as_view(), name="activity-list"),
+    path(
+        "sessions/<uuid:session_id>/activities", views.ActivityListCreateView.as_view(), name="activity-list"
+    ),
     path(A, views.ActivityDetailView.as_view(), name="activity-detail"),
     path(f"{A}/reveal", views.ActivityRevealView.as_view(), name="activity-reveal"),
     path(f"{A}/reset", views.ActivityResetView.as_view(), name="activity-reset"),
@@ -17,7 +19,13 @@ urlpatterns = [
     path(f"{A}/responses/since/<path:timestamp>", views.ResponsesSinceView.as_view(), name="response-since"),
     path(f"{A}/hidden-words", views.HiddenWordsView.as_view(), name="hidden-words"),
     path(f"{A}/hidden-words/<str:text>", views.HiddenWordDetailView.as_view(), name="hidden-word-detail"),
-    path("activities/<uuid:activity_id>/status", views.ActivityStatusChangeView.as_view(), name="activity-status-change"),
+    path(
+        "activities/<uuid:activity_id>/status",
+        views.ActivityStatusChangeView.as_view(),
+        name="activity-status-change",
+    ),
     path("sessions/<uuid:session_id>/results", views.SessionResultsView.as_view(), name="session-results"),
-    path("sessions/<uuid:session_id>/leaderboard", views.LeaderboardView.as_view(), name="session-leaderboard"),
+    path(
+        "sessions/<uuid:session_id>/leaderboard", views.LeaderboardView.as_view(), name="session-leaderboard"
+    ),
 ]

@@ -45,14 +45,20 @@ class ActivityListCreateView(ParticipantRoleView):
     roles = {"GET": "organizer", "POST": "organizer"}
     serializer_class = ActivitySerializer
 
-    @extend_schema(operation_id="activities_list", responses={200: ActivitySerializer(many=True), 401: E, 404: E})
+    @extend_schema(
+        operation_id="activities_list", responses={200: ActivitySerializer(many=True), 401: E, 404: E}
+    )
     def get(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
         qs = Activity.objects.filter(session=session).order_by("order", "created_at", "id")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ActivitySerializer(page, many=True).data)
 
-    @extend_schema(operation_id="activities_create", request=ActivityCreateSerializer, responses={201: ActivitySerializer, **ERRORS})
+    @extend_schema(
+        operation_id="activities_create",
+        request=ActivityCreateSerializer,
+        responses={201: ActivitySerializer, **ERRORS},
+    )
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
         data = ActivityCreateSerializer(data=request.data)
@@ -76,17 +82,27 @@ class ActivityDetailView(ParticipantRoleView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "type" in values and values.pop("type") != activity.type:
-            raise ValidationFailed({"type": ["The type of an activity cannot change; create a new activity."]})
+            raise ValidationFailed(
+                {"type": ["The type of an activity cannot change; create a new activity."]}
+            )
         if not partial and "config" not in values:
             raise ValidationFailed({"config": ["This field is required."]})
         activity = services.activity_update(activity=activity, **values)
         return Response(ActivitySerializer(activity).data)
 
-    @extend_schema(operation_id="activities_partial_update", request=ActivityUpdateSerializer, responses={200: ActivitySerializer, **ERRORS})
+    @extend_schema(
+        operation_id="activities_partial_update",
+        request=ActivityUpdateSerializer,
+        responses={200: ActivitySerializer, **ERRORS},
+    )
     def patch(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         return self._update(request, session_id, activity_id, partial=True)
 
-    @extend_schema(operation_id="activities_update", request=ActivityUpdateSerializer, responses={200: ActivitySerializer, **ERRORS})
+    @extend_schema(
+        operation_id="activities_update",
+        request=ActivityUpdateSerializer,
+        responses={200: ActivitySerializer, **ERRORS},
+    )
     def put(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         return self._update(request, session_id, activity_id, partial=False)
 
@@ -100,7 +116,11 @@ class ActivityDetailView(ParticipantRoleView):
 class ActivityStatusChangeView(ParticipantRoleView):
     roles = {"PATCH": "organizer"}
 
-    @extend_schema(operation_id="activities_set_status", request=ActivityStatusSerializer, responses={200: ActivitySerializer, **ERRORS})
+    @extend_schema(
+        operation_id="activities_set_status",
+        request=ActivityStatusSerializer,
+        responses={200: ActivitySerializer, **ERRORS},
+    )
     def patch(self, request: Request, activity_id: Any) -> Response:
         activity = selectors.activity_get_owned(request.user, activity_id)
         data = ActivityStatusSerializer(data=request.data)
@@ -112,7 +132,9 @@ class ActivityStatusChangeView(ParticipantRoleView):
 class ActivityRevealView(ParticipantRoleView):
     roles = {"POST": "organizer"}
 
-    @extend_schema(operation_id="activities_reveal", request=None, responses={200: ActivitySerializer, **ERRORS})
+    @extend_schema(
+        operation_id="activities_reveal", request=None, responses={200: ActivitySerializer, **ERRORS}
+    )
     def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
         activity = services.activity_reveal(activity=activity)
@@ -122,7 +144,9 @@ class ActivityRevealView(ParticipantRoleView):
 class ActivityResetView(ParticipantRoleView):
     roles = {"POST": "organizer"}
 
-    @extend_schema(operation_id="activities_reset", request=None, responses={200: ActivitySerializer, **ERRORS})
+    @extend_schema(
+        operation_id="activities_reset", request=None, responses={200: ActivitySerializer, **ERRORS}
+    )
     def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
         activity = services.activity_reset(activity=activity)
@@ -132,7 +156,9 @@ class ActivityResetView(ParticipantRoleView):
 class ActivityResultsView(ParticipantRoleView):
     roles = {"GET": "organizer"}
 
-    @extend_schema(operation_id="activities_results", responses={200: ActivityResultsSerializer, 401: E, 404: E})
+    @extend_schema(
+        operation_id="activities_results", responses={200: ActivityResultsSerializer, 401: E, 404: E}
+    )
     def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
         return Response(
@@ -161,9 +187,7 @@ class LeaderboardView(ParticipantRoleView):
     def get(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_public(session_id)
         user = request.user
-        is_owner = bool(
-            user and user.is_authenticated and (user.is_superuser or session.owner_id == user.pk)
-        )
+        is_owner = bool(user and user.is_authenticated and (user.is_superuser or session.owner_id == user.pk))
         # Top 10 publicly; the organizer sees everyone.
         return Response({"items": results.leaderboard(session, None if is_owner else 10)})
 
@@ -175,7 +199,9 @@ class ResponsesView(ParticipantRoleView):
     def get_throttles(self) -> list[Any]:
         return answer_throttles() if self._role() == "participant" else []
 
-    @extend_schema(operation_id="responses_list", responses={200: ResponseSerializer(many=True), 401: E, 404: E})
+    @extend_schema(
+        operation_id="responses_list", responses={200: ResponseSerializer(many=True), 401: E, 404: E}
+    )
     def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
         qs = ResponseModel.objects.filter(activity=activity).order_by("created_at", "id")
@@ -198,7 +224,8 @@ class ResponsesView(ParticipantRoleView):
         )
         participant_touch(participant=participant)
         return Response(
-            ResponseSerializer(response).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            ResponseSerializer(response).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -229,6 +256,11 @@ def parse_since(raw: str) -> Any:
         raise ValidationFailed({"timestamp": ["Expected an ISO 8601 timestamp, e.g. 2026-11-22T10:00:00Z."]})
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
+    try:
+        # 0001-01-01T00:00+14:00 is before year 1 in UTC: the database adapter would overflow (500).
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationFailed({"timestamp": ["The timestamp is out of range."]}) from None
     return value
 
 
@@ -237,26 +269,38 @@ class ResponsesSinceView(ParticipantRoleView):
 
     @extend_schema(
         operation_id="responses_since",
-        parameters=[OpenApiParameter("timestamp", OpenApiTypes.STR, OpenApiParameter.PATH, description="ISO 8601, URL-encoded")],
+        parameters=[
+            OpenApiParameter(
+                "timestamp", OpenApiTypes.STR, OpenApiParameter.PATH, description="ISO 8601, URL-encoded"
+            )
+        ],
         responses={200: ResponsesSinceSerializer, 400: E, 401: E, 404: E},
     )
     def get(self, request: Request, session_id: Any, activity_id: Any, timestamp: str) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
         since = parse_since(timestamp)
         items = list(
-            ResponseModel.objects.filter(activity=activity, updated_at__gt=since).order_by("updated_at", "id")[
-                :SINCE_LIMIT
-            ]
+            ResponseModel.objects.filter(activity=activity, updated_at__gt=since).order_by(
+                "updated_at", "id"
+            )[:SINCE_LIMIT]
         )
         return Response(
-            {"items": ResponseSerializer(items, many=True).data, "since": since.isoformat(), "count": len(items)}
+            {
+                "items": ResponseSerializer(items, many=True).data,
+                "since": since.isoformat(),
+                "count": len(items),
+            }
         )
 
 
 class HiddenWordsView(ParticipantRoleView):
     roles = {"POST": "organizer"}
 
-    @extend_schema(operation_id="hidden_words_add", request=HiddenWordSerializer, responses={201: HiddenWordSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="hidden_words_add",
+        request=HiddenWordSerializer,
+        responses={201: HiddenWordSerializer, **ERRORS},
+    )
     def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
         data = HiddenWordSerializer(data=request.data)

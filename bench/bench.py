@@ -28,7 +28,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -110,7 +109,9 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
 
 
-def wrk(port: int, path: str, *, connections: int, duration: int, delay_ms: int, tokens: str, conditional: bool) -> dict[str, Any]:
+def wrk(
+    port: int, path: str, *, connections: int, duration: int, delay_ms: int, tokens: str, conditional: bool
+) -> dict[str, Any]:
     env = {
         **os.environ,
         "CAJA_PATH": path,
@@ -120,8 +121,15 @@ def wrk(port: int, path: str, *, connections: int, duration: int, delay_ms: int,
     }
     threads = max(1, min(2, connections))
     cmd = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
-        "-s", str(ROOT / "bench" / "poll.lua"), f"http://127.0.0.1:{port}{path}",
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(ROOT / "bench" / "poll.lua"),
+        f"http://127.0.0.1:{port}{path}",
     ]
     started = time.process_time()
     ru0 = os.times()
@@ -129,13 +137,19 @@ def wrk(port: int, path: str, *, connections: int, duration: int, delay_ms: int,
     ru1 = os.times()
     del started
     line = next(ln for ln in out.splitlines() if ln.startswith("WRKJSON "))
-    data: dict[str, Any] = json.loads(line[len("WRKJSON "):])
+    data: dict[str, Any] = json.loads(line[len("WRKJSON ") :])
     secs = data["duration_us"] / 1e6
     data["rps"] = round(data["requests"] / secs, 1)
     data["p50_ms"] = round(data["p50_us"] / 1000, 2)
     data["p99_ms"] = round(data["p99_us"] / 1000, 2)
-    data["errors"] = sum(data[k] for k in ("errors_connect", "errors_read", "errors_write", "errors_timeout")) + data["sother"] + data["s429"]
-    data["generator_cpu_s"] = round((ru1.children_user + ru1.children_system) - (ru0.children_user + ru0.children_system), 1)
+    data["errors"] = (
+        sum(data[k] for k in ("errors_connect", "errors_read", "errors_write", "errors_timeout"))
+        + data["sother"]
+        + data["s429"]
+    )
+    data["generator_cpu_s"] = round(
+        (ru1.children_user + ru1.children_system) - (ru0.children_user + ru0.children_system), 1
+    )
     return data
 
 
@@ -156,7 +170,12 @@ def vote_storm(port: int, setup: dict[str, Any], tokens: list[str], n_threads: i
         for i, tok in enumerate(chunk):
             body = json.dumps({"response_data": {"option_ids": ["ab"[i % 2]]}})
             try:
-                conn.request("POST", path, body=body, headers={"Content-Type": "application/json", "X-Participant-Token": tok})
+                conn.request(
+                    "POST",
+                    path,
+                    body=body,
+                    headers={"Content-Type": "application/json", "X-Participant-Token": tok},
+                )
                 r = conn.getresponse()
                 r.read()
                 status = r.status
@@ -177,7 +196,13 @@ def vote_storm(port: int, setup: dict[str, Any], tokens: list[str], n_threads: i
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t0
-    return {"accepted": len(ok), "refused": failed, "seconds": round(elapsed, 2), "votes_per_s": round(len(ok) / elapsed, 1), "ok_tokens": ok}
+    return {
+        "accepted": len(ok),
+        "refused": failed,
+        "seconds": round(elapsed, 2),
+        "votes_per_s": round(len(ok) / elapsed, 1),
+        "ok_tokens": ok,
+    }
 
 
 def vote_visibility(port: int, setup: dict[str, Any], tokens: list[str], samples: int = 15) -> dict[str, Any]:
@@ -194,9 +219,12 @@ def vote_visibility(port: int, setup: dict[str, Any], tokens: list[str], samples
     for tok in tokens[:samples]:
         before = count()
         vconn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        vconn.request("POST", f"/api/v1/sessions/{sid}/activities/{aid}/responses",
-                      body=json.dumps({"response_data": {"option_ids": ["a"]}}),
-                      headers={"Content-Type": "application/json", "X-Participant-Token": tok})
+        vconn.request(
+            "POST",
+            f"/api/v1/sessions/{sid}/activities/{aid}/responses",
+            body=json.dumps({"response_data": {"option_ids": ["a"]}}),
+            headers={"Content-Type": "application/json", "X-Participant-Token": tok},
+        )
         resp = vconn.getresponse()
         resp.read()
         t0 = time.perf_counter()
@@ -225,7 +253,7 @@ def main() -> int:
     interval = float(os.environ.get("BENCH_INTERVAL", "2"))
     max_conns = int(os.environ.get("BENCH_CONNECTIONS", "400"))
 
-    pg_env = {**os.environ, "PG_STATE_FILE": "/tmp/caja-bench-pg.state"}
+    pg_env = {**os.environ, "PG_STATE_FILE": "/tmp/caja-bench-pg.state"}  # noqa: S108
     redis_env = {**os.environ, "REDIS_TEST_PORT": "63799"}
     db_url = sh("bash", "scripts/pg.sh", "start", env=pg_env).splitlines()[-1]
     redis_url = sh("bash", "scripts/redis.sh", "start", env=redis_env).splitlines()[-1]
@@ -254,20 +282,32 @@ def main() -> int:
             delay_ms = int(connections * interval * 1000 / n)
             intended = n / interval
 
-            result: dict[str, Any] = {"N": n, "workers": workers, "threads": threads, "connections": connections}
+            result: dict[str, Any] = {
+                "N": n,
+                "workers": workers,
+                "threads": threads,
+                "connections": connections,
+            }
             # (a)+(b): polls with think time while every participant votes once.
             holder: dict[str, Any] = {}
+            poll_kwargs = {
+                "connections": connections,
+                "duration": duration,
+                "delay_ms": delay_ms,
+                "tokens": setup["tokens_file"],
+                "conditional": True,
+            }
             poll_thread = threading.Thread(
-                target=lambda: holder.update(
-                    wrk(server.port, state_path, connections=connections, duration=duration, delay_ms=delay_ms, tokens=setup["tokens_file"], conditional=True)
-                )
+                target=lambda h=holder, p=state_path, kw=poll_kwargs: h.update(wrk(server.port, p, **kw))
             )
             poll_thread.start()
             time.sleep(min(3, duration / 4))
             votes = vote_storm(server.port, setup, tokens[: n - 20])
             poll_thread.join()
             polls = holder
-            verify = json.loads(sh(PY, "bench/setup_session.py", "verify", setup["activity_id"], env=env).splitlines()[-1])
+            verify = json.loads(
+                sh(PY, "bench/setup_session.py", "verify", setup["activity_id"], env=env).splitlines()[-1]
+            )
             ok_set = set(votes.pop("ok_tokens"))
             result.update(
                 {
@@ -284,17 +324,50 @@ def main() -> int:
                     "votes_refused": votes["refused"],
                     "votes_per_s": votes["votes_per_s"],
                     "db_responses": verify["responses"],
-                    "db_matches_2xx": verify["responses"] == len(ok_set) and verify["distinct_participants"] == len(ok_set),
+                    "db_matches_2xx": verify["responses"] == len(ok_set)
+                    and verify["distinct_participants"] == len(ok_set),
                 }
             )
             # (c) vote -> visible in /state
-            result.update({f"visible_{k}": v for k, v in vote_visibility(server.port, setup, tokens[n - 20 :]).items()})
+            result.update(
+                {f"visible_{k}": v for k, v in vote_visibility(server.port, setup, tokens[n - 20 :]).items()}
+            )
             # (d) ceilings, saturated (no think time), same connections
-            size = int(json.loads(sh(PY, "bench/setup_session.py", "size", setup["session_id"], str(server.port), env=env).splitlines()[-1])["bytes"])
+            size = int(
+                json.loads(
+                    sh(
+                        PY, "bench/setup_session.py", "size", setup["session_id"], str(server.port), env=env
+                    ).splitlines()[-1]
+                )["bytes"]
+            )
             sat_conns = min(connections, 64)
-            ours_200 = wrk(server.port, state_path, connections=sat_conns, duration=max(5, duration // 2), delay_ms=0, tokens="", conditional=False)
-            ours_304 = wrk(server.port, state_path, connections=sat_conns, duration=max(5, duration // 2), delay_ms=0, tokens="", conditional=True)
-            c2 = wrk(server.port, f"/bench/constant/{size}", connections=sat_conns, duration=max(5, duration // 2), delay_ms=0, tokens="", conditional=False)
+            ours_200 = wrk(
+                server.port,
+                state_path,
+                connections=sat_conns,
+                duration=max(5, duration // 2),
+                delay_ms=0,
+                tokens="",
+                conditional=False,
+            )
+            ours_304 = wrk(
+                server.port,
+                state_path,
+                connections=sat_conns,
+                duration=max(5, duration // 2),
+                delay_ms=0,
+                tokens="",
+                conditional=True,
+            )
+            c2 = wrk(
+                server.port,
+                f"/bench/constant/{size}",
+                connections=sat_conns,
+                duration=max(5, duration // 2),
+                delay_ms=0,
+                tokens="",
+                conditional=False,
+            )
             result.update(
                 {
                     "state_bytes": size,
@@ -316,17 +389,31 @@ def main() -> int:
 
     (OUT / "results.json").write_text(json.dumps(rows, indent=2))
     cols = [
-        ("N", "N"), ("connections", "conns"), ("intended_polls_per_s", "intended/s"), ("achieved_polls_per_s", "achieved/s"),
-        ("poll_p50_ms", "p50 ms"), ("poll_p99_ms", "p99 ms"), ("poll_errors", "errors"), ("votes_per_s", "votes/s"),
-        ("votes_accepted", "votes ok"), ("db_matches_2xx", "db=2xx"), ("visible_median_ms", "vote→state p50 ms"),
-        ("visible_max_ms", "max ms"), ("ours_304_rps", "ours304/s"), ("ours_200_rps", "ours200/s"), ("c2_rps", "C2/s"),
-        ("ours_200_over_c2", "200÷C2"), ("ours_304_over_c2", "304÷C2"), ("worker_peak_mb", "peak MB/worker"),
+        ("N", "N"),
+        ("connections", "conns"),
+        ("intended_polls_per_s", "intended/s"),
+        ("achieved_polls_per_s", "achieved/s"),
+        ("poll_p50_ms", "p50 ms"),
+        ("poll_p99_ms", "p99 ms"),
+        ("poll_errors", "errors"),
+        ("votes_per_s", "votes/s"),
+        ("votes_accepted", "votes ok"),
+        ("db_matches_2xx", "db=2xx"),
+        ("visible_median_ms", "vote→state p50 ms"),
+        ("visible_max_ms", "max ms"),
+        ("ours_304_rps", "ours304/s"),
+        ("ours_200_rps", "ours200/s"),
+        ("c2_rps", "C2/s"),
+        ("ours_200_over_c2", "200÷C2"),
+        ("ours_304_over_c2", "304÷C2"),
+        ("worker_peak_mb", "peak MB/worker"),
     ]
     print("| " + " | ".join(h for _, h in cols) + " |")
     print("|" + "---|" * len(cols))
     for row in rows:
         print("| " + " | ".join(str(row.get(k)) for k, _ in cols) + " |")
-    print(f"\nJSON: {OUT / 'results.json'}  (workers={workers}, threads={threads}, duration={duration}s, interval={interval}s)")
+    print(f"\nJSON: {OUT / 'results.json'}")
+    print(f"(workers={workers}, threads={threads}, duration={duration}s, interval={interval}s)")
     return 0
 
 

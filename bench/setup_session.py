@@ -1,9 +1,9 @@
 """Benchmark helper run against the benchmark database (DATABASE_URL from the environment).
 
-  setup_session.py N            create an organizer, a session with a live poll, N participants;
-                                prints JSON with ids and a tokens file (one token a line)
-  setup_session.py verify AID   counts responses of an activity
-  setup_session.py size SID PORT  size in bytes of the /state body
+setup_session.py N            create an organizer, a session with a live poll, N participants;
+                              prints JSON with ids and a tokens file (one token a line)
+setup_session.py verify AID   counts responses of an activity
+setup_session.py size SID PORT  size in bytes of the /state body
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ def create(n: int) -> None:
         session=session,
         type="poll",
         title="Lunch",
-        config={"question": "Lunch?", "options": [{"id": "a", "label": "Pizza"}, {"id": "b", "label": "Salad"}]},
+        config={
+            "question": "Lunch?",
+            "options": [{"id": "a", "label": "Pizza"}, {"id": "b", "label": "Salad"}],
+        },
     )
     session_services.session_start(session=session)
     activity_services.activity_set_status(activity=activity, status="active")
@@ -63,7 +66,11 @@ def create(n: int) -> None:
 
 def verify(activity_id: str) -> None:
     qs = Response.objects.filter(activity_id=activity_id)
-    print(json.dumps({"responses": qs.count(), "distinct_participants": qs.values("participant").distinct().count()}))
+    print(
+        json.dumps(
+            {"responses": qs.count(), "distinct_participants": qs.values("participant").distinct().count()}
+        )
+    )
 
 
 def size(session_id: str, port: str) -> None:

@@ -113,7 +113,9 @@ def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> 
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
-def json_error(status_code: int, code: str, message: str, details: dict[str, Any] | None = None) -> JsonResponse:
+def json_error(
+    status_code: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> JsonResponse:
     return JsonResponse(envelope(code, message, details), status=status_code)
 
 
@@ -168,8 +170,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     response = drf_handler(exc, context)  # sets headers (WWW-Authenticate, Retry-After) and rollback
     if response is None:
         set_rollback()
-        from django.db import DatabaseError
+        from django.db import DatabaseError, DataError
 
+        if isinstance(exc, DataError):
+            # The database refused a value of the request (a NUL character, a number out of
+            # range): the client's fault, not an outage.
+            logger.warning("database refused a request value: %s", exc.__class__.__name__)
+            return Response(envelope("VALIDATION_ERROR", "A value in the request is not valid."), status=400)
         if isinstance(exc, DatabaseError):
             logger.exception("database unavailable")
             return Response(

@@ -104,8 +104,11 @@ class ApiErrorPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not _is_api(request.path_info):
             return None
-        from django.db import DatabaseError
+        from django.db import DatabaseError, DataError
 
+        if isinstance(exception, DataError):  # a request value the database refuses (caja/errors.py)
+            logger.warning("database refused a request value: %s", exception.__class__.__name__)
+            return json_error(400, "VALIDATION_ERROR", "A value in the request is not valid.")
         if isinstance(exception, DatabaseError):
             logger.exception("database unavailable")
             resp = json_error(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")

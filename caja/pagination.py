@@ -57,7 +57,12 @@ class EnvelopePagination(LimitOffsetPagination):
                 "required": False,
                 "in": "query",
                 "description": "Number of results to return per page.",
-                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_limit, "default": self.default_limit},
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_limit,
+                    "default": self.default_limit,
+                },
             },
             {
                 "name": "offset",

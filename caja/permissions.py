@@ -22,4 +22,8 @@ class IsParticipant(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         auth = request.auth
-        return auth is not None and getattr(auth, "_meta", None) is not None and auth._meta.label == "participants.Participant"
+        return (
+            auth is not None
+            and getattr(auth, "_meta", None) is not None
+            and auth._meta.label == "participants.Participant"
+        )

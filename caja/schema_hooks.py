@@ -30,7 +30,9 @@ def _authenticated(operation: dict[str, Any]) -> bool:
     return bool(security) and not any(requirement == {} for requirement in security)
 
 
-def add_common_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+def add_common_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     for path, operations in result.get("paths", {}).items():
         if not path.startswith("/api/"):
             continue

@@ -78,7 +78,9 @@ WSGI_APPLICATION = "caja.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the server is gone: /health/ready must answer 503 within 2 s.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2))
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2)
+    )
     if env.bool("DB_POOL", default=False):
         # Django 5.1+ psycopg 3 pool; not combinable with CONN_MAX_AGE.
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -170,7 +172,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "caja.pagination.EnvelopePagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSONParser plus a 400 for deeply nested documents (caja/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["caja.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "caja.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -15,7 +15,6 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-
 logger = logging.getLogger("caja.throttle")
 
 

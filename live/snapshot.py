@@ -36,7 +36,7 @@ from django.utils import timezone
 from activities import results as activity_results
 from activities.models import Activity
 from activities.types import get_type
-from caja import state_version
+from caja import metrics, state_version
 from participants.models import Participant
 from sessions_app.models import Session
 
@@ -98,7 +98,9 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def build_content(session_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]], float | None] | None:
+def build_content(
+    session_id: str,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]], float | None] | None:
     """Read the database and return (public state, status, per-activity status, valid_until)."""
     session = Session.objects.select_related("current_activity").filter(pk=session_id).first()
     if session is None:
@@ -107,9 +109,9 @@ def build_content(session_id: str) -> tuple[dict[str, Any], dict[str, Any], dict
     participant_count = Participant.objects.filter(session_id=session_id, kicked_at__isnull=True).count()
     per_activity = {
         str(row["pk"]): row
-        for row in Activity.objects.filter(session_id=session_id).values("pk", "status", "updated_at").annotate(
-            response_count=Count("responses"), last_response_at=Max("responses__updated_at")
-        )
+        for row in Activity.objects.filter(session_id=session_id)
+        .values("pk", "status", "updated_at")
+        .annotate(response_count=Count("responses"), last_response_at=Max("responses__updated_at"))
     }
     current = session.current_activity
     valid_until: float | None = None
@@ -228,8 +230,7 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
         shared: Snapshot | None = cache.get(_snap_key(sid))
     except Exception:
         shared = None
-    if fresh(shared):
-        assert shared is not None
+    if shared is not None and fresh(shared):
         _remember(shared)
         return shared
     previous = shared or local
@@ -249,7 +250,9 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
     snap = _build(sid, counter, previous)
     if snap is None:
         return None
-    rebuilds_counter.append(1) if len(rebuilds_counter) < 1_000_000 else None
+    if len(rebuilds_counter) < 1_000_000:
+        rebuilds_counter.append(1)
+    metrics.record_snapshot_rebuild()
     try:
         cache.set(_snap_key(sid), snap, timeout=SNAPSHOT_TIMEOUT)
         cache.delete(_lock_key(sid))

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from activities import services as activity_services
-from caja.errors import json_error
+from caja.errors import NotFound, json_error
 from caja.serializers import ErrorEnvelopeSerializer
 from caja.views import RoleView
 from participants.authentication import participant_from_token
@@ -88,29 +88,31 @@ def _poll_headers(response: HttpResponse, snap: Snapshot) -> HttpResponse:
     return response
 
 
-def _poll(request: HttpRequest, session_id: UUID) -> tuple[Snapshot | None, HttpResponse | None]:
+def _poll(request: HttpRequest, session_id: UUID) -> Snapshot | HttpResponse:
+    """The session's snapshot, or the answer to send instead (429, 404)."""
     polling.note_poll()
     token = request.headers.get(PRESENCE_HEADER)
     wait = polling.check_fast_poller(token)
     if wait is not None:
-        resp = json_error(429, "THROTTLED", "Polling too fast; respect X-Poll-Interval.", {"retry_after": math.ceil(wait)})
+        resp = json_error(
+            429, "THROTTLED", "Polling too fast; respect X-Poll-Interval.", {"retry_after": math.ceil(wait)}
+        )
         resp["Retry-After"] = str(math.ceil(wait))
         resp["X-Poll-Interval"] = str(polling.suggested_interval())
-        return None, resp
+        return resp
     snap = get_snapshot(session_id)
     if snap is None:
-        return None, _not_found()
+        return _not_found()
     _touch_presence(token)
-    return snap, None
+    return snap
 
 
 @transaction.non_atomic_requests  # no BEGIN/COMMIT around a poll
 @require_GET
 def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    snap, early = _poll(request, session_id)
-    if early is not None:
-        return early
-    assert snap is not None
+    snap = _poll(request, session_id)
+    if isinstance(snap, HttpResponse):
+        return snap
     if _etag_matches(request, snap.etag) or _not_modified_since(request, snap):
         return _poll_headers(HttpResponse(status=304), snap)
     return _poll_headers(HttpResponse(snap.body(), content_type="application/json"), snap)
@@ -119,10 +121,9 @@ def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
 @transaction.non_atomic_requests
 @require_GET
 def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    snap, early = _poll(request, session_id)
-    if early is not None:
-        return early
-    assert snap is not None
+    snap = _poll(request, session_id)
+    if isinstance(snap, HttpResponse):
+        return snap
     if _etag_matches(request, snap.etag):
         return _poll_headers(HttpResponse(status=304), snap)
     return _poll_headers(JsonResponse(snap.status), snap)
@@ -131,10 +132,9 @@ def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
 @transaction.non_atomic_requests
 @require_GET
 def activity_status_view(request: HttpRequest, session_id: UUID, activity_id: UUID) -> HttpResponse:
-    snap, early = _poll(request, session_id)
-    if early is not None:
-        return early
-    assert snap is not None
+    snap = _poll(request, session_id)
+    if isinstance(snap, HttpResponse):
+        return snap
     item = snap.activities.get(str(activity_id))
     if item is None:
         return json_error(404, "NOT_FOUND", "Activity not found.")
@@ -149,7 +149,12 @@ class SessionNextView(RoleView):
     @extend_schema(
         operation_id="sessions_next",
         request=None,
-        responses={200: StateSerializer, 401: ErrorEnvelopeSerializer, 404: ErrorEnvelopeSerializer, 409: ErrorEnvelopeSerializer},
+        responses={
+            200: StateSerializer,
+            401: ErrorEnvelopeSerializer,
+            404: ErrorEnvelopeSerializer,
+            409: ErrorEnvelopeSerializer,
+        },
     )
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
@@ -162,7 +167,8 @@ def build_state_now(session_id: Any) -> dict[str, Any]:
     from .snapshot import _build
 
     snap = _build(str(session_id), None, None)
-    assert snap is not None
+    if snap is None:
+        raise NotFound("Session not found.")
     body: dict[str, Any] = json.loads(snap.body())
     return body
 
@@ -205,13 +211,23 @@ class StateSchema(_SchemaOnly):
 
 
 class SessionStatusSchema(_SchemaOnly):
-    @extend_schema(operation_id="sessions_status", parameters=_POLL_PARAMS, responses={200: SessionStatusSerializer, **_POLL_ERRORS}, auth=[])
+    @extend_schema(
+        operation_id="sessions_status",
+        parameters=_POLL_PARAMS,
+        responses={200: SessionStatusSerializer, **_POLL_ERRORS},
+        auth=[],
+    )
     def get(self, request: Request, session_id: UUID) -> Response:
         raise AssertionError("schema only")
 
 
 class ActivityStatusSchema(_SchemaOnly):
-    @extend_schema(operation_id="activities_status", parameters=_POLL_PARAMS, responses={200: ActivityStatusSerializer, **_POLL_ERRORS}, auth=[])
+    @extend_schema(
+        operation_id="activities_status",
+        parameters=_POLL_PARAMS,
+        responses={200: ActivityStatusSerializer, **_POLL_ERRORS},
+        auth=[],
+    )
     def get(self, request: Request, session_id: UUID, activity_id: UUID) -> Response:
         raise AssertionError("schema only")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.exceptions import NotAuthenticated
+
 from caja.permissions import IsParticipant
 from caja.views import RoleView
 
@@ -18,5 +20,6 @@ class ParticipantRoleView(RoleView):
     @property
     def participant(self) -> Participant:
         auth: Any = self.request.auth
-        assert isinstance(auth, Participant)
+        if not isinstance(auth, Participant):  # only reachable through a misconfigured view
+            raise NotAuthenticated()
         return auth

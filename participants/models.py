@@ -8,9 +8,7 @@ from django.utils import timezone
 
 class Participant(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    session = models.ForeignKey(
-        "sessions_app.Session", on_delete=models.CASCADE, related_name="participants"
-    )
+    session = models.ForeignKey("sessions_app.Session", on_delete=models.CASCADE, related_name="participants")
     nickname = models.CharField(max_length=30)
     # The nickname as compared: NFKC + casefold, so "Ana" and "ANA " collide on every database
     # (SQLite's lower() only folds ASCII, hence a stored key rather than a functional index).

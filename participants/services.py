@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import unicodedata
 from datetime import timedelta
@@ -17,6 +18,8 @@ from caja.errors import NicknameTaken, SessionNotActive, ValidationFailed
 from sessions_app.models import Session, SessionStatus
 
 from .models import Participant
+
+logger = logging.getLogger("caja.participants")
 
 NICKNAME_MAX = 30
 
@@ -97,8 +100,8 @@ def participant_touch(*, participant: Participant) -> bool:
     try:
         if not cache.add(f"seen:{participant.pk}", 1, timeout=interval):
             return False
-    except Exception:
-        pass  # no cache: the database condition below still bounds the writes
+    except Exception:  # no cache: the database condition below still bounds the writes
+        logger.debug("presence cache unavailable", exc_info=True)
     written = Participant.objects.filter(
         pk=participant.pk, last_activity__lt=now - timedelta(seconds=interval)
     ).update(last_activity=now)

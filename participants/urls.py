@@ -5,7 +5,11 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("sessions/<uuid:session_id>/participants", views.SessionParticipantsView.as_view(), name="participant-list"),
+    path(
+        "sessions/<uuid:session_id>/participants",
+        views.SessionParticipantsView.as_view(),
+        name="participant-list",
+    ),
     path(
         "sessions/<uuid:session_id>/participants/<uuid:participant_id>",
         views.ParticipantDetailView.as_view(),

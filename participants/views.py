@@ -44,7 +44,9 @@ class SessionParticipantsView(ParticipantRoleView):
 
         return join_throttles() if self._role() == "public" else []
 
-    @extend_schema(operation_id="participants_list", responses={200: ParticipantSerializer(many=True), 401: E, 404: E})
+    @extend_schema(
+        operation_id="participants_list", responses={200: ParticipantSerializer(many=True), 401: E, 404: E}
+    )
     def get(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
         qs: QuerySet[Participant] = Participant.objects.filter(
@@ -92,7 +94,9 @@ class ParticipantDetailView(ParticipantRoleView):
 
     @extend_schema(
         operation_id="participants_kick",
-        parameters=[OpenApiParameter("purge", bool, required=False, description="Also delete their answers.")],
+        parameters=[
+            OpenApiParameter("purge", bool, required=False, description="Also delete their answers.")
+        ],
         responses={204: None, 400: E, 401: E, 404: E},
     )
     def delete(self, request: Request, session_id: Any, participant_id: Any) -> Response:

@@ -13,7 +13,9 @@ from caja.errors import NotFound
 # "Seen recently": a participant whose phone polled (or answered) within this many seconds.
 RECENTLY_SEEN_SECONDS = 30
 
-from .models import Session
+from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session
+
+_JOIN_CODE_CHARS = frozenset(JOIN_CODE_ALPHABET)
 
 
 def session_queryset_for(user: Any) -> QuerySet[Session]:
@@ -51,6 +53,9 @@ def session_get_public(session_id: Any) -> Session:
 def session_get_by_code(join_code: str) -> Session:
     """The open session with this code (case-insensitive); completed sessions are not found."""
     code = (join_code or "").strip().upper()
+    if len(code) != JOIN_CODE_LENGTH or not set(code) <= _JOIN_CODE_CHARS:
+        # A code that cannot exist (garbage, a NUL byte PostgreSQL would refuse) needs no query.
+        raise NotFound("No open session has this join code.")
     session = Session.objects.filter(join_code=code).exclude(status="completed").first()
     if session is None:
         raise NotFound("No open session has this join code.")

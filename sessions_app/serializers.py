@@ -48,7 +48,6 @@ class SessionSerializer(serializers.ModelSerializer):
             return int(annotated)
         return int(obj.participants.filter(kicked_at__isnull=True).count())
 
-
     @extend_schema_field(serializers.IntegerField())
     def get_participants_seen_recently(self, obj: Any) -> int:
         annotated = getattr(obj, "participants_seen_recently", None)

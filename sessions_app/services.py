@@ -62,9 +62,7 @@ def session_create(*, owner: Any, name: str, description: str = "") -> Session:
 
 
 @transaction.atomic
-def session_update(
-    *, session: Session, name: str | None = None, description: str | None = None
-) -> Session:
+def session_update(*, session: Session, name: str | None = None, description: str | None = None) -> Session:
     values = _validate_text(name=name, description=description)
     if values:
         values["updated_at"] = timezone.now()
@@ -81,9 +79,7 @@ def _transition(session: Session, to: str, **extra: Any) -> Session:
     if to not in SESSION_TRANSITIONS.get(current, set()):
         raise InvalidTransition(from_=current, to=to)
     now = timezone.now()
-    changed = Session.objects.filter(pk=session.pk, status=current).update(
-        status=to, updated_at=now, **extra
-    )
+    changed = Session.objects.filter(pk=session.pk, status=current).update(status=to, updated_at=now, **extra)
     if not changed:
         fresh = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
         raise InvalidTransition(from_=fresh, to=to)

@@ -48,13 +48,21 @@ class SessionListCreateView(RoleView):
     @extend_schema(
         operation_id="sessions_list",
         parameters=[OpenApiParameter("status", enum=SessionStatus.values, required=False)],
-        responses={200: SessionSerializer(many=True), 400: ErrorEnvelopeSerializer, 401: ErrorEnvelopeSerializer},
+        responses={
+            200: SessionSerializer(many=True),
+            400: ErrorEnvelopeSerializer,
+            401: ErrorEnvelopeSerializer,
+        },
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(SessionSerializer(page, many=True).data)
 
-    @extend_schema(operation_id="sessions_create", request=SessionCreateSerializer, responses={201: SessionSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="sessions_create",
+        request=SessionCreateSerializer,
+        responses={201: SessionSerializer, **ERRORS},
+    )
     def post(self, request: Request) -> Response:
         data = SessionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -81,22 +89,35 @@ class SessionDetailView(RoleView):
         values = data.validated_data
         if not partial and "name" not in values:
             raise ValidationFailed({"name": ["This field is required."]})
-        services.session_update(session=session, name=values.get("name"), description=values.get("description"))
+        services.session_update(
+            session=session, name=values.get("name"), description=values.get("description")
+        )
         if "status" in values:
             # Asking for the current status is refused too (409 from active to active): of two
             # racing "start" requests exactly one wins, whichever reads the row first.
             services.session_set_status(session=session, status=values["status"])
         return Response(SessionSerializer(self._session(session_id)).data)
 
-    @extend_schema(operation_id="sessions_partial_update", request=SessionUpdateSerializer, responses={200: SessionSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="sessions_partial_update",
+        request=SessionUpdateSerializer,
+        responses={200: SessionSerializer, **ERRORS},
+    )
     def patch(self, request: Request, session_id: Any) -> Response:
         return self._update(request, session_id, partial=True)
 
-    @extend_schema(operation_id="sessions_update", request=SessionUpdateSerializer, responses={200: SessionSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="sessions_update",
+        request=SessionUpdateSerializer,
+        responses={200: SessionSerializer, **ERRORS},
+    )
     def put(self, request: Request, session_id: Any) -> Response:
         return self._update(request, session_id, partial=False)
 
-    @extend_schema(operation_id="sessions_destroy", responses={204: None, 401: ErrorEnvelopeSerializer, 404: ErrorEnvelopeSerializer})
+    @extend_schema(
+        operation_id="sessions_destroy",
+        responses={204: None, 401: ErrorEnvelopeSerializer, 404: ErrorEnvelopeSerializer},
+    )
     def delete(self, request: Request, session_id: Any) -> Response:
         services.session_delete(session=self._session(session_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -24,17 +24,17 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hyp_settings
-from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis import DataGenerationMethod
-from schemathesis.exceptions import SkipTest
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.exceptions import SkipTest
 
 from activities import services as activity_services
 from activities.tests.factories import CONFIGS

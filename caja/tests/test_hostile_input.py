@@ -31,6 +31,11 @@ SQL = "'; DROP TABLE x; --"
 CAJA_APPS = ("sessions_app", "participants", "activities", "auth")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(organizer: Any, settings: Any) -> dict[str, Any]:
     settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
@@ -298,7 +303,7 @@ def test_sql_looking_text_is_stored_verbatim(world: dict[str, Any], organizer: A
     assert [w["text"] for w in state["current_activity"]["results"]["words"]] == [SQL]
 
 
-@pytest.mark.parametrize("word", ["\u202eevil", "a\x00b", "tab\tword", "zero\u200bwidth", "bell\x07"])
+@pytest.mark.parametrize("word", ["\u202eevil", "a\x00b", "zero\u200bwidth", "bell\x07", "esc\x1b[31m"])
 def test_control_characters_in_words_are_refused(world: dict[str, Any], word: str) -> None:
     activity_services.activity_set_status(activity=world["cloud_obj"], status="active")
     before = snapshot_db()
@@ -316,3 +321,10 @@ def test_huge_word_list_is_refused(world: dict[str, Any]) -> None:
     assert len(response.content) < 64 * 1024, "the error for a huge list stays small"
     assert "response_data.words" in body["error"]["details"]
     assert snapshot_db() == before
+
+
+def test_whitespace_controls_in_words_are_collapsed_not_stored(world: dict[str, Any]) -> None:
+    activity_services.activity_set_status(activity=world["cloud_obj"], status="active")
+    response = call(world, "post", CLOUD + "/responses", {"response_data": {"words": ["tab\tword\n"]}}, auth="part")
+    assert response.status_code == 201
+    assert response.json()["response_data"] == {"words": ["tab word"]}

@@ -72,9 +72,15 @@ def test_20_concurrent_joins_with_one_nickname_exactly_one_wins() -> None:
     session = SessionFactory(status="active")
 
     def join(i: int) -> int:
-        return APIClient().post(
-            f"/api/v1/sessions/{session.pk}/participants", {"nickname": "Ana" if i % 2 else " ANA "}, format="json"
-        ).status_code
+        return (
+            APIClient()
+            .post(
+                f"/api/v1/sessions/{session.pk}/participants",
+                {"nickname": "Ana" if i % 2 else " ANA "},
+                format="json",
+            )
+            .status_code
+        )
 
     codes = Counter(run_concurrently(20, join))
     assert codes == {201: 1, 409: 19}
@@ -84,7 +90,9 @@ def test_20_concurrent_joins_with_one_nickname_exactly_one_wins() -> None:
 def test_20_concurrent_answers_from_one_participant_store_exactly_one_response() -> None:
     session, activity = _live_poll()
     participant = ParticipantFactory(session=session)
-    codes = Counter(run_concurrently(20, lambda i: _answer(session, activity, participant.token, "ab"[i % 2])))
+    codes = Counter(
+        run_concurrently(20, lambda i: _answer(session, activity, participant.token, "ab"[i % 2]))
+    )
     assert codes[201] == 1 and codes[200] == 19, codes
     assert Response.objects.filter(activity=activity).count() == 1
 
@@ -143,7 +151,9 @@ def test_concurrent_activation_of_two_activities_leaves_exactly_one_active() -> 
         client = APIClient()
         client.force_authenticate(owner)
         target = (a1, a2)[i % 2]
-        return client.patch(f"/api/v1/activities/{target.pk}/status", {"status": "active"}, format="json").status_code
+        return client.patch(
+            f"/api/v1/activities/{target.pk}/status", {"status": "active"}, format="json"
+        ).status_code
 
     for _ in range(5):
         Activity.objects.filter(pk__in=[a1.pk, a2.pk]).update(status="draft")

@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -40,7 +40,9 @@ def _fresh_process_state(settings: Any) -> Any:
 
 def _live_session(config: dict[str, Any] | None = None, type: str = "poll") -> tuple[Any, Activity]:
     session = SessionFactory()
-    activity = activity_services.activity_create(session=session, type=type, config=config or POLL, title="Q1")
+    activity = activity_services.activity_create(
+        session=session, type=type, config=config or POLL, title="Q1"
+    )
     session_services.session_start(session=session)
     activity_services.activity_set_status(activity=activity, status="active")
     return session, activity
@@ -62,16 +64,40 @@ def test_state_shape_and_headers(api: APIClient) -> None:
     assert r.status_code == 200
     assert r["Content-Type"] == "application/json"
     body = json.loads(r.content)
-    assert set(body) == {"session", "current_activity", "participant_count", "version", "last_updated", "server_time"}
-    assert body["session"] == {"id": str(session.pk), "name": session.name, "status": "active", "join_code": session.join_code}
+    assert set(body) == {
+        "session",
+        "current_activity",
+        "participant_count",
+        "version",
+        "last_updated",
+        "server_time",
+    }
+    assert body["session"] == {
+        "id": str(session.pk),
+        "name": session.name,
+        "status": "active",
+        "join_code": session.join_code,
+    }
     cur = body["current_activity"]
-    assert set(cur) == {"id", "type", "title", "status", "order", "activated_at", "config", "response_count", "results"}
+    assert set(cur) == {
+        "id",
+        "type",
+        "title",
+        "status",
+        "order",
+        "activated_at",
+        "config",
+        "response_count",
+        "results",
+    }
     assert cur["id"] == str(activity.pk) and cur["status"] == "active" and cur["response_count"] == 0
     assert r["ETag"].startswith('"') and float(r["X-Poll-Interval"]) >= 2.0
     assert r["X-Request-ID"]
 
 
-def test_unchanged_poll_is_304_without_body_and_without_queries(api: APIClient, django_assert_num_queries: Any) -> None:
+def test_unchanged_poll_is_304_without_body_and_without_queries(
+    api: APIClient, django_assert_num_queries: Any
+) -> None:
     session, _ = _live_session()
     first = _state(api, session)
     etag = first["ETag"]
@@ -220,9 +246,9 @@ def test_quiz_answer_appears_when_time_runs_out_without_any_write(api: APIClient
     # Move the start back past the limit (the clock advancing), without bumping the version.
     Activity.objects.filter(pk=activity.pk).update(activated_at=timezone.now() - timedelta(seconds=6))
     # The cached snapshot knows its own expiry time: it must not be served past the deadline.
-    import live.snapshot as snapshot
-
     from django.core.cache import cache
+
+    import live.snapshot as snapshot
 
     for snap in list(snapshot._local.values()):
         snap.valid_until = 0.0
@@ -250,7 +276,10 @@ def test_presence_is_written_at_most_once_per_interval(api: APIClient, settings:
 def test_fast_poller_gets_429_with_retry_after_but_anonymous_venue_does_not(api: APIClient) -> None:
     session, _ = _live_session()
     _, token = participant_services.participant_join(session=session, nickname="Hammer")
-    codes = [_state(api, session, HTTP_X_PARTICIPANT_TOKEN=token).status_code for _ in range(polling.POLL_BURST + 5)]
+    codes = [
+        _state(api, session, HTTP_X_PARTICIPANT_TOKEN=token).status_code
+        for _ in range(polling.POLL_BURST + 5)
+    ]
     assert codes[: polling.POLL_BURST] == [200] * polling.POLL_BURST
     last = _state(api, session, HTTP_X_PARTICIPANT_TOKEN=token)
     assert last.status_code == 429
@@ -269,7 +298,14 @@ def test_next_answers_the_state_snapshot(org_api: APIClient, organizer: Any) -> 
     assert r.status_code == 200
     body = r.json()
     assert body["current_activity"]["id"] == str(first.pk)
-    assert {"session", "current_activity", "participant_count", "version", "last_updated", "server_time"} <= set(body)
+    assert {
+        "session",
+        "current_activity",
+        "participant_count",
+        "version",
+        "last_updated",
+        "server_time",
+    } <= set(body)
 
 
 def test_one_poll_costs_at_most_one_cache_read_when_unchanged(api: APIClient, monkeypatch: Any) -> None:
@@ -299,12 +335,16 @@ def test_a_storm_of_answers_rebuilds_at_most_a_few_times_per_second(api: APIClie
 
     settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0.25
     session, activity = _live_session()
-    participants = [participant_services.participant_join(session=session, nickname=f"p{i}")[0] for i in range(60)]
+    participants = [
+        participant_services.participant_join(session=session, nickname=f"p{i}")[0] for i in range(60)
+    ]
     _state(api, session)
     before = len(snapshot.rebuilds_counter)
     started = time.monotonic()
     for p in participants:  # every answer followed by a poll: the worst case
-        activity_services.response_submit(participant=p, activity=activity, response_data={"option_ids": ["a"]})
+        activity_services.response_submit(
+            participant=p, activity=activity, response_data={"option_ids": ["a"]}
+        )
         _state(api, session)
     elapsed = time.monotonic() - started
     rebuilds = len(snapshot.rebuilds_counter) - before
