@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 
+@transaction.non_atomic_requests  # liveness never touches the database
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "healthy", "timestamp": timezone.now().isoformat()})
@@ -37,6 +38,9 @@ def _check_cache() -> str:
     return "ok" if ok else "error: cache did not return the value it stored"
 
 
+# Outside ATOMIC_REQUESTS: opening the request's transaction would fail before the view runs when
+# the database is down, and the probe must answer its own 503 naming the failing check.
+@transaction.non_atomic_requests
 @require_GET
 def ready(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database(), "cache": _check_cache()}

@@ -178,6 +178,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "caja.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Proxies in front of gunicorn whose X-Forwarded-For entries are trusted (nginx: 1). With 0
+    # the client address is REMOTE_ADDR: a client cannot dodge the join limit with a forged header.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "join_ip": env.str("THROTTLE_JOIN_IP", default="600/min"),
         "join_token": env.str("THROTTLE_JOIN_TOKEN", default="30/min"),

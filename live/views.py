@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 from datetime import UTC
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -31,6 +32,7 @@ from .serializers import StateSerializer
 from .snapshot import Snapshot, get_snapshot
 
 PRESENCE_HEADER = "X-Participant-Token"
+logger = logging.getLogger("caja.state")
 _presence_memo: dict[str, float] = {}
 
 
@@ -53,9 +55,14 @@ def _touch_presence(token: str | None) -> None:
     if len(_presence_memo) > 100_000:
         _presence_memo.clear()
     _presence_memo[key] = now
-    participant = participant_from_token(token)
-    if participant is not None:
-        participant_touch(participant=participant)
+    try:
+        participant = participant_from_token(token)
+        if participant is not None:
+            participant_touch(participant=participant)
+    except DatabaseError:
+        # Presence is best-effort: a poll served from the cache must not fail (503) because
+        # the database is briefly unreachable.
+        logger.warning("presence update skipped: database unavailable")
 
 
 def _etag_matches(request: HttpRequest, etag: str) -> bool:
@@ -72,8 +79,11 @@ def _not_modified_since(request: HttpRequest, snap: Snapshot) -> bool:
     raw = request.GET.get("last_update")
     if not raw:
         return False
-    since = parse_datetime(raw.strip().replace(" ", "+"))
-    if since is None:
+    try:
+        since = parse_datetime(raw.strip().replace(" ", "+"))
+    except (ValueError, OverflowError):  # well formed but impossible, e.g. month 13
+        since = None
+    if since is None:  # an unusable hint is ignored: the full state is sent
         return False
     if timezone.is_naive(since):
         since = since.replace(tzinfo=UTC)

@@ -43,14 +43,18 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
     forget_local()
     session = session_services.session_create(owner=organizer, name="Hostile")
     session_services.session_set_status(session=session, status="active")
-    poll = activity_services.activity_create(session=session, type="poll", config=dict(CONFIGS["poll"]), order=1)
+    poll = activity_services.activity_create(
+        session=session, type="poll", config=dict(CONFIGS["poll"]), order=1
+    )
     cloud = activity_services.activity_create(
         session=session, type="wordcloud", config=dict(CONFIGS["wordcloud"]), order=2
     )
     activity_services.activity_set_status(activity=poll, status="active")
     activity_services.hidden_word_add(activity=cloud, text="hidden")
     participant, token = participant_services.participant_join(session=session, nickname="Player")
-    activity_services.response_submit(participant=participant, activity=poll, response_data={"option_ids": ["a"]})
+    activity_services.response_submit(
+        participant=participant, activity=poll, response_data={"option_ids": ["a"]}
+    )
     return {
         "sid": str(session.pk),
         "code": session.join_code,
@@ -74,7 +78,9 @@ def snapshot_db() -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def call(world: dict[str, Any], method: str, path: str, body: Any = None, *, auth: str = "", **extra: Any) -> Any:
+def call(
+    world: dict[str, Any], method: str, path: str, body: Any = None, *, auth: str = "", **extra: Any
+) -> Any:
     client = Client()
     headers: dict[str, Any] = {}
     if auth == "org":
@@ -118,10 +124,37 @@ REFUSED: list[tuple[str, str, str, Any, str, dict[str, Any], int, str]] = [
     # size
     ("oversized session", "post", "/api/v1/sessions", {"name": BIG}, "org", {}, 413, "PAYLOAD_TOO_LARGE"),
     ("oversized join", "post", S + "/participants", {"nickname": BIG}, "", {}, 413, "PAYLOAD_TOO_LARGE"),
-    ("oversized answer", "post", POLL + "/responses", {"response_data": {"x": BIG}}, "part", {}, 413, "PAYLOAD_TOO_LARGE"),
-    ("bad content-length", "post", "/api/v1/sessions", {"name": "a"}, "org", {"CONTENT_LENGTH": "abc"}, 400, "VALIDATION_ERROR"),
+    (
+        "oversized answer",
+        "post",
+        POLL + "/responses",
+        {"response_data": {"x": BIG}},
+        "part",
+        {},
+        413,
+        "PAYLOAD_TOO_LARGE",
+    ),
+    (
+        "bad content-length",
+        "post",
+        "/api/v1/sessions",
+        {"name": "a"},
+        "org",
+        {"CONTENT_LENGTH": "abc"},
+        400,
+        "VALIDATION_ERROR",
+    ),
     # nesting: unclosed, closed, and just under the recursion limit inside a valid document
-    ("10k [ session", "post", "/api/v1/sessions", nested(10_000, closed=False), "org", {}, 400, "MALFORMED_JSON"),
+    (
+        "10k [ session",
+        "post",
+        "/api/v1/sessions",
+        nested(10_000, closed=False),
+        "org",
+        {},
+        400,
+        "MALFORMED_JSON",
+    ),
     ("10k [] session", "post", "/api/v1/sessions", nested(10_000), "org", {}, 400, "MALFORMED_JSON"),
     ("10k [ join", "post", S + "/participants", nested(10_000, closed=False), "", {}, 400, "MALFORMED_JSON"),
     ("10k [ answer", "post", POLL + "/responses", nested(10_000), "part", {}, 400, "MALFORMED_JSON"),
@@ -146,45 +179,195 @@ REFUSED: list[tuple[str, str, str, Any, str, dict[str, Any], int, str]] = [
         400,
         "",
     ),
-    ("deep answer 990", "post", POLL + "/responses", b'{"response_data": ' + nested(990) + b"}", "part", {}, 400, ""),
+    (
+        "deep answer 990",
+        "post",
+        POLL + "/responses",
+        b'{"response_data": ' + nested(990) + b"}",
+        "part",
+        {},
+        400,
+        "",
+    ),
     # huge arrays
     (
         "5000 options",
         "post",
         S + "/activities",
-        {"type": "poll", "config": {"question": "q", "options": [{"id": f"o{i}", "label": "l"} for i in range(2000)]}},
+        {
+            "type": "poll",
+            "config": {"question": "q", "options": [{"id": f"o{i}", "label": "l"} for i in range(2000)]},
+        },
         "org",
         {},
         400,
         "VALIDATION_ERROR",
     ),
-    ("10000 option_ids", "post", POLL + "/responses", {"response_data": {"option_ids": ["a"] * 10_000}}, "part", {}, 400, "VALIDATION_ERROR"),
+    (
+        "10000 option_ids",
+        "post",
+        POLL + "/responses",
+        {"response_data": {"option_ids": ["a"] * 10_000}},
+        "part",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     ("huge number", "post", S + "/activities", b'{"type": "poll", "order": 1e400}', "org", {}, 400, ""),
     ("NaN literal", "post", "/api/v1/sessions", b'{"name": NaN}', "org", {}, 400, "MALFORMED_JSON"),
-    ("4301 digits", "post", S + "/activities", b'{"type": "poll", "order": ' + b"9" * 4301 + b"}", "org", {}, 400, ""),
+    (
+        "4301 digits",
+        "post",
+        S + "/activities",
+        b'{"type": "poll", "order": ' + b"9" * 4301 + b"}",
+        "org",
+        {},
+        400,
+        "",
+    ),
     # encodings and types
-    ("invalid utf-8", "post", "/api/v1/sessions", b'{"name": "\xff\xfe\xfd"}', "org", {}, 400, "MALFORMED_JSON"),
-    ("invalid utf-8 join", "post", S + "/participants", b'{"nickname": "\xc3\x28"}', "", {}, 400, "MALFORMED_JSON"),
+    (
+        "invalid utf-8",
+        "post",
+        "/api/v1/sessions",
+        b'{"name": "\xff\xfe\xfd"}',
+        "org",
+        {},
+        400,
+        "MALFORMED_JSON",
+    ),
+    (
+        "invalid utf-8 join",
+        "post",
+        S + "/participants",
+        b'{"nickname": "\xc3\x28"}',
+        "",
+        {},
+        400,
+        "MALFORMED_JSON",
+    ),
     ("top-level list", "post", "/api/v1/sessions", [], "org", {}, 400, "VALIDATION_ERROR"),
     ("top-level null", "post", S + "/participants", None, "", {}, 400, ""),
-    ("text/plain", "post", "/api/v1/sessions", b"name=x", "org", {"content_type": "text/plain"}, 415, "UNSUPPORTED_MEDIA_TYPE"),
-    ("form body", "post", S + "/participants", b"nickname=x", "", {"content_type": "application/x-www-form-urlencoded"}, 415, "UNSUPPORTED_MEDIA_TYPE"),
+    (
+        "text/plain",
+        "post",
+        "/api/v1/sessions",
+        b"name=x",
+        "org",
+        {"content_type": "text/plain"},
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+    ),
+    (
+        "form body",
+        "post",
+        S + "/participants",
+        b"nickname=x",
+        "",
+        {"content_type": "application/x-www-form-urlencoded"},
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+    ),
     # control and formatting characters
-    ("RTL nickname", "post", S + "/participants", {"nickname": "\u202eevil"}, "", {}, 400, "VALIDATION_ERROR"),
-    ("zero-width nickname", "post", S + "/participants", {"nickname": "a\u200bb"}, "", {}, 400, "VALIDATION_ERROR"),
+    (
+        "RTL nickname",
+        "post",
+        S + "/participants",
+        {"nickname": "\u202eevil"},
+        "",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
+    (
+        "zero-width nickname",
+        "post",
+        S + "/participants",
+        {"nickname": "a\u200bb"},
+        "",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     ("NUL nickname", "post", S + "/participants", {"nickname": "a\x00b"}, "", {}, 400, "VALIDATION_ERROR"),
-    ("BEL nickname", "post", "/api/v1/join", {"join_code": "{code}", "nickname": "a\x07b"}, "", {}, 400, "VALIDATION_ERROR"),
+    (
+        "BEL nickname",
+        "post",
+        "/api/v1/join",
+        {"join_code": "{code}", "nickname": "a\x07b"},
+        "",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     ("NUL session name", "post", "/api/v1/sessions", {"name": "a\x00b"}, "org", {}, 400, "VALIDATION_ERROR"),
     ("NUL title", "patch", POLL, {"title": "a\x00b"}, "org", {}, 400, "VALIDATION_ERROR"),
-    ("NUL config", "post", S + "/activities", {"type": "wordcloud", "config": {"prompt": "a\x00"}}, "org", {}, 400, "VALIDATION_ERROR"),
-    ("NUL hidden word", "post", CLOUD + "/hidden-words", {"text": "a\x00"}, "org", {}, 400, "VALIDATION_ERROR"),
-    ("NUL username", "post", "/api/v1/auth/token", {"username": "a\x00", "password": "x"}, "", {}, 400, "VALIDATION_ERROR"),
+    (
+        "NUL config",
+        "post",
+        S + "/activities",
+        {"type": "wordcloud", "config": {"prompt": "a\x00"}},
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
+    (
+        "NUL hidden word",
+        "post",
+        CLOUD + "/hidden-words",
+        {"text": "a\x00"},
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
+    (
+        "NUL username",
+        "post",
+        "/api/v1/auth/token",
+        {"username": "a\x00", "password": "x"},
+        "",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     ("NUL join code", "post", "/api/v1/join", {"join_code": "AB\x00CD", "nickname": "n"}, "", {}, 400, ""),
     # SQL where it is not a valid value
     ("SQL join code", "post", "/api/v1/join", {"join_code": SQL, "nickname": "n"}, "", {}, 404, "NOT_FOUND"),
-    ("SQL option id", "post", S + "/activities", {"type": "poll", "config": {"question": "q", "options": [{"id": SQL, "label": "a"}, {"id": "b", "label": "b"}]}}, "org", {}, 400, "VALIDATION_ERROR"),
-    ("SQL status filter", "get", "/api/v1/sessions?status=" + quote(SQL), None, "org", {}, 400, "VALIDATION_ERROR"),
-    ("SQL answer id", "post", POLL + "/responses", {"response_data": {"option_ids": [SQL]}}, "part", {}, 400, "VALIDATION_ERROR"),
+    (
+        "SQL option id",
+        "post",
+        S + "/activities",
+        {
+            "type": "poll",
+            "config": {"question": "q", "options": [{"id": SQL, "label": "a"}, {"id": "b", "label": "b"}]},
+        },
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
+    (
+        "SQL status filter",
+        "get",
+        "/api/v1/sessions?status=" + quote(SQL),
+        None,
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
+    (
+        "SQL answer id",
+        "post",
+        POLL + "/responses",
+        {"response_data": {"option_ids": [SQL]}},
+        "part",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     # path segments that are not what they should be
     ("SQL join lookup", "get", "/api/v1/join/" + quote(SQL), None, "", {}, 404, "NOT_FOUND"),
     ("NUL join lookup", "get", "/api/v1/join/AB%00CD", None, "", {}, 404, "NOT_FOUND"),
@@ -194,28 +377,118 @@ REFUSED: list[tuple[str, str, str, Any, str, dict[str, Any], int, str]] = [
     ("session int id", "patch", "/api/v1/sessions/123", {"name": "x"}, "org", {}, 404, "NOT_FOUND"),
     ("state not uuid", "get", "/api/v1/sessions/../../etc/passwd/state", None, "", {}, 404, "NOT_FOUND"),
     ("state SQL id", "get", "/api/v1/sessions/" + quote(SQL) + "/state", None, "", {}, 404, "NOT_FOUND"),
-    ("activity not uuid", "patch", "/api/v1/activities/1%20OR%201=1/status", {"status": "active"}, "org", {}, 404, "NOT_FOUND"),
-    ("answer bad ids", "post", "/api/v1/sessions/x/activities/y/responses", {"response_data": {}}, "part", {}, 404, "NOT_FOUND"),
+    (
+        "activity not uuid",
+        "patch",
+        "/api/v1/activities/1%20OR%201=1/status",
+        {"status": "active"},
+        "org",
+        {},
+        404,
+        "NOT_FOUND",
+    ),
+    (
+        "answer bad ids",
+        "post",
+        "/api/v1/sessions/x/activities/y/responses",
+        {"response_data": {}},
+        "part",
+        {},
+        404,
+        "NOT_FOUND",
+    ),
     ("kick not uuid", "delete", S + "/participants/%00", None, "org", {}, 404, "NOT_FOUND"),
     # pagination
     ("limit -1", "get", "/api/v1/sessions?limit=-1", None, "org", {}, 400, "VALIDATION_ERROR"),
     ("limit 0", "get", S + "/participants?limit=0", None, "org", {}, 400, "VALIDATION_ERROR"),
     ("limit 10**30", "get", S + "/activities?limit=" + str(10**30), None, "org", {}, 400, "VALIDATION_ERROR"),
-    ("offset 10**30", "get", POLL + "/responses?offset=" + str(10**30), None, "org", {}, 400, "VALIDATION_ERROR"),
+    (
+        "offset 10**30",
+        "get",
+        POLL + "/responses?offset=" + str(10**30),
+        None,
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     ("offset -5", "get", "/api/v1/sessions?offset=-5", None, "org", {}, 400, "VALIDATION_ERROR"),
     ("limit float", "get", "/api/v1/sessions?limit=1e3", None, "org", {}, 400, "VALIDATION_ERROR"),
-    ("limit 5000 digits", "get", "/api/v1/sessions?limit=" + "9" * 5000, None, "org", {}, 400, "VALIDATION_ERROR"),
-    ("purge garbage", "delete", S + "/participants/00000000-0000-0000-0000-000000000000?purge=" + quote(SQL), None, "org", {}, 404, "NOT_FOUND"),
+    (
+        "limit 5000 digits",
+        "get",
+        "/api/v1/sessions?limit=" + "9" * 5000,
+        None,
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
+    (
+        "purge garbage",
+        "delete",
+        S + "/participants/00000000-0000-0000-0000-000000000000?purge=" + quote(SQL),
+        None,
+        "org",
+        {},
+        404,
+        "NOT_FOUND",
+    ),
     # since/
-    ("since 10**20", "get", POLL + "/responses/since/" + str(10**20), None, "org", {}, 400, "VALIDATION_ERROR"),
+    (
+        "since 10**20",
+        "get",
+        POLL + "/responses/since/" + str(10**20),
+        None,
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     ("since -1", "get", POLL + "/responses/since/-1", None, "org", {}, 400, "VALIDATION_ERROR"),
     ("since NaN", "get", POLL + "/responses/since/NaN", None, "org", {}, 400, "VALIDATION_ERROR"),
-    ("since month 13", "get", POLL + "/responses/since/2026-13-45T99:99:99Z", None, "org", {}, 400, "VALIDATION_ERROR"),
+    (
+        "since month 13",
+        "get",
+        POLL + "/responses/since/2026-13-45T99:99:99Z",
+        None,
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     ("since SQL", "get", POLL + "/responses/since/" + quote(SQL), None, "org", {}, 400, "VALIDATION_ERROR"),
-    ("since year 0", "get", POLL + "/responses/since/0000-01-01T00:00:00Z", None, "org", {}, 400, "VALIDATION_ERROR"),
-    ("since year 10000", "get", POLL + "/responses/since/10000-01-01T00:00:00Z", None, "org", {}, 400, "VALIDATION_ERROR"),
+    (
+        "since year 0",
+        "get",
+        POLL + "/responses/since/0000-01-01T00:00:00Z",
+        None,
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
+    (
+        "since year 10000",
+        "get",
+        POLL + "/responses/since/10000-01-01T00:00:00Z",
+        None,
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
     ("since NUL", "get", POLL + "/responses/since/2026%00", None, "org", {}, 400, "VALIDATION_ERROR"),
-    ("since huge offset", "get", POLL + "/responses/since/2026-01-01T00:00:00+99:00", None, "org", {}, 400, "VALIDATION_ERROR"),
+    (
+        "since huge offset",
+        "get",
+        POLL + "/responses/since/2026-01-01T00:00:00+99:00",
+        None,
+        "org",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
 ]
 
 
@@ -224,7 +497,14 @@ REFUSED: list[tuple[str, str, str, Any, str, dict[str, Any], int, str]] = [
     [pytest.param(*row[1:], id=row[0]) for row in REFUSED],
 )
 def test_hostile_request_is_refused_and_changes_nothing(
-    world: dict[str, Any], method: str, path: str, body: Any, auth: str, extra: dict[str, Any], status: int, code: str
+    world: dict[str, Any],
+    method: str,
+    path: str,
+    body: Any,
+    auth: str,
+    extra: dict[str, Any],
+    status: int,
+    code: str,
 ) -> None:
     if isinstance(body, dict):
         body = json.loads(json.dumps(body).replace("{code}", world["code"]))
@@ -298,7 +578,9 @@ def test_sql_looking_text_is_stored_verbatim(world: dict[str, Any], organizer: A
     assert Activity.objects.count() == 2  # nothing was dropped
     state = Client().get(f"/api/v1/sessions/{world['sid']}/state").json()
     assert state["current_activity"]["results"]["words"] == []  # hidden by the organizer
-    assert call(world, "delete", CLOUD + "/hidden-words/" + quote(SQL, safe=""), auth="org").status_code == 204
+    assert (
+        call(world, "delete", CLOUD + "/hidden-words/" + quote(SQL, safe=""), auth="org").status_code == 204
+    )
     state = Client().get(f"/api/v1/sessions/{world['sid']}/state").json()
     assert [w["text"] for w in state["current_activity"]["results"]["words"]] == [SQL]
 
@@ -325,6 +607,69 @@ def test_huge_word_list_is_refused(world: dict[str, Any]) -> None:
 
 def test_whitespace_controls_in_words_are_collapsed_not_stored(world: dict[str, Any]) -> None:
     activity_services.activity_set_status(activity=world["cloud_obj"], status="active")
-    response = call(world, "post", CLOUD + "/responses", {"response_data": {"words": ["tab\tword\n"]}}, auth="part")
+    response = call(
+        world, "post", CLOUD + "/responses", {"response_data": {"words": ["tab\tword\n"]}}, auth="part"
+    )
     assert response.status_code == 201
     assert response.json()["response_data"] == {"words": ["tab word"]}
+
+
+# --- floods: the throttles, with real requests against the default (in-process) cache -------------
+
+
+@pytest.fixture
+def small_rates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from caja.throttles import JoinIPThrottle, ParticipantTokenThrottle
+
+    # DRF copies the rates into the class when it is defined: patch them there.
+    for throttle in (JoinIPThrottle, ParticipantTokenThrottle):
+        monkeypatch.setattr(throttle, "THROTTLE_RATES", {"join_ip": "3/min", "answer": "3/min"})
+
+
+def _join(world: dict[str, Any], nickname: str, ip: str, **extra: Any) -> Any:
+    return call(world, "post", S + "/participants", {"nickname": nickname}, REMOTE_ADDR=ip, **extra)
+
+
+def test_join_is_throttled_per_ip_and_forged_forwarded_for_does_not_help(
+    world: dict[str, Any], small_rates: None
+) -> None:
+    assert [_join(world, f"n{i}", "198.51.100.7").status_code for i in range(3)] == [201, 201, 201]
+    before = snapshot_db()
+    refused = _join(world, "n3", "198.51.100.7")
+    body = assert_refused(refused, 429, "THROTTLED")
+    assert int(refused["Retry-After"]) >= 1 and body["error"]["details"]["retry_after"] >= 1
+    # The same address under a forged X-Forwarded-For is still the same client (NUM_PROXIES=0).
+    for i in range(3):
+        assert_refused(
+            _join(world, f"f{i}", "198.51.100.7", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}"), 429, "THROTTLED"
+        )
+    # Joining by code counts against the same limit.
+    by_code = call(
+        world,
+        "post",
+        "/api/v1/join",
+        {"join_code": world["code"], "nickname": "c"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert_refused(by_code, 429, "THROTTLED")
+    assert snapshot_db() == before
+    # Another address is another client.
+    assert _join(world, "other", "198.51.100.8").status_code == 201
+
+
+def test_answers_are_throttled_per_participant_token(world: dict[str, Any], small_rates: None) -> None:
+    url = POLL + "/responses"
+    statuses = [
+        call(world, "post", url, {"response_data": {"option_ids": [o]}}, auth="part").status_code
+        for o in "aba"
+    ]
+    assert statuses == [200, 200, 200]  # the fixture's first answer is replaced each time
+    before = snapshot_db()
+    refused = call(world, "post", url, {"response_data": {"option_ids": ["b"]}}, auth="part")
+    assert_refused(refused, 429, "THROTTLED")
+    assert refused["Retry-After"]
+    assert snapshot_db() == before
+    # Another participant behind the same address is not affected.
+    other = _join(world, "Neighbour", "127.0.0.1").json()["token"]
+    ok = call(world, "post", url, {"response_data": {"option_ids": ["a"]}}, HTTP_X_PARTICIPANT_TOKEN=other)
+    assert ok.status_code == 201

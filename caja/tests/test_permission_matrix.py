@@ -88,7 +88,12 @@ def world(settings: Any) -> World:
             session=x, type=kind, config=dict(CONFIGS[kind]), title=kind, order=order
         )
 
-    quiz, poker, poll, cloud = create("quiz", 1), create("poker", 2), create("poll", 3), create("wordcloud", 4)
+    quiz, poker, poll, cloud = (
+        create("quiz", 1),
+        create("poker", 2),
+        create("poll", 3),
+        create("wordcloud", 4),
+    )
     activity_services.activity_set_status(activity=quiz, status="active")
     activity_services.activity_set_status(activity=poker, status="active")  # expires the quiz
     activity_services.hidden_word_add(activity=cloud, text="secret")
@@ -177,16 +182,14 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("get", S + "/leaderboard", None, 200, PUBLIC, True),
 ]
 
-CASES = [
-    pytest.param(row, role, id=f"{row[0].upper()} {row[1]} as {role}")
-    for row in ROWS
-    for role in ROLES
-]
+CASES = [pytest.param(row, role, id=f"{row[0].upper()} {row[1]} as {role}") for row in ROWS for role in ROLES]
 ERROR_CODES = {401: "NOT_AUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
 
 
 def _fill(template: Any, world: World) -> Any:
-    values = {k: getattr(world, k) for k in ("sid", "sid_y", "code", "quiz", "poker", "poll", "cloud", "victim")}
+    values = {
+        k: getattr(world, k) for k in ("sid", "sid_y", "code", "quiz", "poker", "poll", "cloud", "victim")
+    }
     if isinstance(template, str):
         return template.format(**values)
     if isinstance(template, dict):
@@ -195,18 +198,24 @@ def _fill(template: Any, world: World) -> Any:
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)
-def test_permission_matrix(world: World, row: tuple[str, str, Any, int, dict[str, Any], bool], role: str) -> None:
+def test_permission_matrix(
+    world: World, row: tuple[str, str, Any, int, dict[str, Any], bool], role: str
+) -> None:
     method, template, body, success, expected_by_role, public_read = row
     expected = expected_by_role[role]
     expected = success if expected == OK else expected
     path = _fill(template, world)
     client = _client(world, role)
     kwargs: dict[str, Any] = {"format": "json"} if body is not None else {}
-    response = getattr(client, method)(path, _fill(body, world), **kwargs) if body is not None else getattr(
-        client, method
-    )(path)
+    response = (
+        getattr(client, method)(path, _fill(body, world), **kwargs)
+        if body is not None
+        else getattr(client, method)(path)
+    )
     text = response.content.decode("utf-8", "replace") if not response.streaming else ""
-    assert response.status_code == expected, f"{method.upper()} {path} as {role}: {response.status_code} {text[:300]}"
+    assert response.status_code == expected, (
+        f"{method.upper()} {path} as {role}: {response.status_code} {text[:300]}"
+    )
     if expected >= 400:
         error = response.json()["error"]
         assert error["code"] == ERROR_CODES[expected], error
@@ -214,11 +223,14 @@ def test_permission_matrix(world: World, row: tuple[str, str, Any, int, dict[str
         _assert_no_secrets(text, world)
     if method == "get" and template == "/api/v1/sessions" and expected == 200:
         names = {item["name"] for item in response.json()["items"]}
-        assert names == {
-            "owner": {"Session X"},
-            "other": {"Session Y of Bob"},
-            "super": {"Session X", "Session Y of Bob"},
-        }[role]
+        assert (
+            names
+            == {
+                "owner": {"Session X"},
+                "other": {"Session Y of Bob"},
+                "super": {"Session X", "Session Y of Bob"},
+            }[role]
+        )
     if template == S and method == "get" and role == "other":
         assert "Session X" not in text  # the 404 does not reveal another organizer's session
 
@@ -257,7 +269,12 @@ def test_public_reads_hide_quiz_answer_until_revealed(world: World) -> None:
         {"type": "quiz", "config": {**CONFIGS["quiz"], "correct_option_id": "c"}},
         format="json",
     ).json()
-    assert owner.patch(f"/api/v1/activities/{quiz['id']}/status", {"status": "active"}, format="json").status_code == 200
+    assert (
+        owner.patch(
+            f"/api/v1/activities/{quiz['id']}/status", {"status": "active"}, format="json"
+        ).status_code
+        == 200
+    )
     answer = _client(world, "part_x").post(
         f"/api/v1/sessions/{world.sid}/activities/{quiz['id']}/responses",
         {"response_data": {"option_id": "c"}},
@@ -270,7 +287,9 @@ def test_public_reads_hide_quiz_answer_until_revealed(world: World) -> None:
         assert '"score"' not in body or '"items":[]' in body.replace(" ", "")
         _assert_no_secrets(body, world)
     # The participant's own answer does not reveal it either.
-    mine = _client(world, "part_x").get(f"/api/v1/sessions/{world.sid}/activities/{quiz['id']}/responses/mine")
+    mine = _client(world, "part_x").get(
+        f"/api/v1/sessions/{world.sid}/activities/{quiz['id']}/responses/mine"
+    )
     assert mine.status_code == 200
     assert "correct" not in json.dumps(mine.json()) and "score" not in mine.json()
     # After the reveal the answer is public.
@@ -316,7 +335,9 @@ def test_public_reads_show_no_other_organizers_data(world: World) -> None:
 
 
 def test_join_answer_shows_the_token_once(world: World) -> None:
-    joined = APIClient().post(f"/api/v1/sessions/{world.sid}/participants", {"nickname": "Once"}, format="json")
+    joined = APIClient().post(
+        f"/api/v1/sessions/{world.sid}/participants", {"nickname": "Once"}, format="json"
+    )
     token = joined.json()["token"]
     assert len(token) >= 32
     me = APIClient()

@@ -602,3 +602,15 @@ def test_state_is_public(api, organizer):
     assert set(body) == STATE_KEYS
     assert body["current_activity"] is None
     assert body["session"]["join_code"] == s.join_code
+
+
+@pytest.mark.parametrize("value", ["garbage", "2026-13-45T99:00:00Z"])
+def test_state_ignores_an_unparsable_last_update(api, organizer, value):
+    """An unparsable ``?last_update=`` is ignored (full state), never a 500.
+
+    Fails until live/views.py ``_not_modified_since`` catches the ValueError that
+    ``parse_datetime`` raises for well-formed but impossible dates (month 13)."""
+    s = SessionFactory(owner=organizer)
+    resp = api.get(url(s, f"/state?last_update={value}"))
+    assert resp.status_code == 200, resp.content
+    assert set(resp.json()) == STATE_KEYS
