@@ -42,7 +42,7 @@ start() {
         || as_pg "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=300" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     as_pg "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$DB_NAME"
     echo "postgres://postgres@127.0.0.1:$port/$DB_NAME"

@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from caja.errors import NotFound
 
-# "Seen recently": a participant whose phone polled (or answered) within this many seconds.
-RECENTLY_SEEN_SECONDS = 30
-
 from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session
 
+# "Seen recently": a participant whose phone polled (or answered) within this many seconds.
+RECENTLY_SEEN_SECONDS = 30
 _JOIN_CODE_CHARS = frozenset(JOIN_CODE_ALPHABET)
 
 

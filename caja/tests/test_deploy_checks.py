@@ -70,8 +70,8 @@ def test_security_settings_come_from_the_environment() -> None:
     code = (
         "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in "
         "['DEBUG', 'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', "
-        "'SECURE_HSTS_PRELOAD', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_CONTENT_TYPE_NOSNIFF', "
-        "'X_FRAME_OPTIONS', 'ALLOWED_HOSTS']}))"
+        "'SECURE_HSTS_PRELOAD', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
+        "'SECURE_CONTENT_TYPE_NOSNIFF', 'X_FRAME_OPTIONS', 'ALLOWED_HOSTS']}))"
     )
     result = _manage("shell", "-c", code)
     assert result.returncode == 0, result.stderr

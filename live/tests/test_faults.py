@@ -231,12 +231,19 @@ class App:
         return status, resp_headers, parsed
 
 
+# Never inherited: the test's own servers decide; an empty PROMETHEUS_MULTIPROC_DIR would make
+# prometheus_client write its files into the working directory.
+_INHERITED_NOT = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "PROMETHEUS_MULTIPROC_DIR",
+}
+
+
 def _env(database_url: str, cache_url: str | None, workers: int, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in _INHERITED_NOT}
     env.update(
         DATABASE_URL=database_url,
         DEBUG="false",
@@ -246,7 +253,6 @@ def _env(database_url: str, cache_url: str | None, workers: int, **extra: str) -
         GUNICORN_THREADS="4",
         GUNICORN_LOGLEVEL="warning",
         LOG_LEVEL="WARNING",
-        PROMETHEUS_MULTIPROC_DIR="",
         METRICS_ENABLED="false",
         **extra,
     )
