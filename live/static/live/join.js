@@ -432,24 +432,22 @@ function tickQuiz() {
   const r = cur.activity.results;
   const deadline = quizDeadline();
   const el = cur.els.timer;
-  if (r && r.revealed) {
-    el.textContent = "Time is up.";
-    if (cur.timer) { clearInterval(cur.timer); cur.timer = null; }
-    return;
-  }
-  if (deadline === null) { el.textContent = ""; return; }
-  const left = Math.ceil((deadline - poller.now()) / 1000);
+  const revealed = r && r.revealed;
+  if (revealed && cur.timer) { clearInterval(cur.timer); cur.timer = null; }
+  if (!revealed && deadline === null) { el.textContent = ""; return; }
+  const left = revealed ? 0 : Math.ceil((deadline - poller.now()) / 1000);
   if (left > 0) {
     el.textContent = `${left} s left`;
     el.classList.toggle("urgent", left <= 5);
-  } else {
-    el.textContent = cur.mine ? "Time is up." : "Time is up: answers are closed.";
-    el.classList.add("urgent");
-    if (!cur.closed) {
-      cur.closed = true;
-      for (const b of cur.els.form.querySelectorAll("button")) b.disabled = true;
-      if (!cur.mine) setFeedback("Time is up: answers are closed.", true);
-    }
+    return;
+  }
+  // Closed: by our clock (corrected by the server's) or because the state already shows the answer.
+  el.textContent = cur.mine ? "Time is up." : "Time is up: answers are closed.";
+  el.classList.add("urgent");
+  if (!cur.closed) {
+    cur.closed = true;
+    for (const b of cur.els.form.querySelectorAll("button")) b.disabled = true;
+    if (!cur.mine) setFeedback("Time is up: answers are closed.", true);
   }
 }
 
