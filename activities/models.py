@@ -16,18 +16,14 @@ class ActivityStatus(models.TextChoices):
 
 class Activity(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    session = models.ForeignKey(
-        "sessions_app.Session", on_delete=models.CASCADE, related_name="activities"
-    )
+    session = models.ForeignKey("sessions_app.Session", on_delete=models.CASCADE, related_name="activities")
     # A key of the activity-type registry (activities/types); validated there, not by a CHECK,
     # so that adding a type is one module and no migration.
     type = models.CharField(max_length=32)
     title = models.CharField(max_length=200, blank=True, default="")
     config = models.JSONField(default=dict)
     order = models.PositiveIntegerField(default=0)
-    status = models.CharField(
-        max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT
-    )
+    status = models.CharField(max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
     activated_at = models.DateTimeField(null=True, blank=True, editable=False)
     expired_at = models.DateTimeField(null=True, blank=True, editable=False)
     revealed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -77,9 +73,7 @@ class Response(models.Model):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["activity", "participant"], name="response_one_per_participant"
-            )
+            models.UniqueConstraint(fields=["activity", "participant"], name="response_one_per_participant")
         ]
         indexes = [
             models.Index(fields=["activity", "updated_at"], name="response_activity_updated"),
@@ -98,9 +92,7 @@ class HiddenWord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["activity", "text"], name="hiddenword_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["activity", "text"], name="hiddenword_unique")]
 
     def __str__(self) -> str:
         return self.text

@@ -44,9 +44,7 @@ class Session(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=SessionStatus.values), name="session_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=SessionStatus.values), name="session_status_valid"),
             # A code is reusable once its session is over; never two open sessions with one code.
             models.UniqueConstraint(
                 fields=["join_code"],

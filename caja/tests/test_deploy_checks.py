@@ -173,7 +173,7 @@ def test_no_ip_address_is_stored_or_logged(
         fields = _text_fields(model)
         if not fields:
             continue
-        for row in model.objects.values_list(*fields):
+        for row in model._default_manager.values_list(*fields):
             scanned += 1
             text = json.dumps(row, default=str)
             assert IP not in text and IP6 not in text, f"{model._meta.label} stores a client IP: {text[:300]}"

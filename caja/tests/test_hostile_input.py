@@ -73,7 +73,7 @@ def snapshot_db() -> dict[str, list[tuple[Any, ...]]]:
     for label in CAJA_APPS:
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_activity"]
-            rows = model.objects.order_by("pk").values_list(*fields)
+            rows = model._default_manager.order_by("pk").values_list(*fields)
             out[model._meta.label] = [tuple(map(repr, row)) for row in rows]
     return out
 

@@ -12,7 +12,6 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = get_user_model()
         django_get_or_create = ("username",)
 
-
     username = factory.Sequence(lambda n: f"organizer{n}")
     is_staff = True
     password = factory.django.Password("pw-organizer-123")
