@@ -13,6 +13,9 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+# Detailed assertion messages inside the shared test helpers too.
+pytest.register_assert_rewrite("caja.testing")
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from activities.models import Activity, Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
+from caja.testing import PAGE_KEYS, assert_error
 from conftest import participant_client
 from participants.tests.factories import ParticipantFactory
 from sessions_app.models import Session
@@ -36,20 +37,6 @@ CONTRACT_ACTIVITY_KEYS = {
     "updated_at",
 }
 ACTIVITY_KEYS = CONTRACT_ACTIVITY_KEYS | {"revealed_at", "round"}
-PAGE_KEYS = {"items", "total", "limit", "offset", "has_next", "has_prev"}
-
-
-def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    assert resp.status_code == status, resp.content
-    body = resp.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    if details is not None:
-        assert body["error"]["details"] == details
-    return body["error"]
 
 
 @pytest.fixture

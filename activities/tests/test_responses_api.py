@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from activities.models import Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
+from caja.testing import PAGE_KEYS, assert_error
 from conftest import participant_client
 from participants.tests.factories import ParticipantFactory
 from sessions_app.models import Session
@@ -20,20 +21,6 @@ from sessions_app.tests.factories import SessionFactory
 pytestmark = pytest.mark.django_db
 
 RESPONSE_KEYS = {"id", "activity_id", "participant_id", "response_data", "created_at", "updated_at"}
-PAGE_KEYS = {"items", "total", "limit", "offset", "has_next", "has_prev"}
-
-
-def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    assert resp.status_code == status, resp.content
-    body = resp.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    if details is not None:
-        assert body["error"]["details"] == details
-    return body["error"]
 
 
 @pytest.fixture

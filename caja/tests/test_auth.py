@@ -7,25 +7,13 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from caja.testing import assert_error
 from conftest import participant_client
 from participants.tests.factories import ParticipantFactory
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    assert resp.status_code == status, resp.content
-    body = resp.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    if details is not None:
-        assert body["error"]["details"] == details
-    return body["error"]
 
 
 def obtain(client: APIClient, username: str, password: str) -> Any:

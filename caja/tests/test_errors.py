@@ -9,26 +9,12 @@ from typing import Any
 
 import pytest
 
+from caja.testing import assert_error
 from participants.models import Participant
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    assert resp.status_code == status, resp.content
-    assert resp["Content-Type"].startswith("application/json")
-    body = json.loads(resp.content)
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    if details is not None:
-        assert body["error"]["details"] == details
-    assert b"Traceback" not in resp.content
-    return body["error"]
 
 
 # --- malformed bodies and content types -----------------------------------------------------

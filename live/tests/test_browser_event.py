@@ -15,22 +15,13 @@ import pytest
 
 from activities import services as activity_services
 from activities.models import Response
+from caja.testing import CHROMIUM, CHROMIUM_ARGS
 from sessions_app import services as session_services
 from sessions_app.models import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TIMEOUT = 10_000
 XSS_NICK = "<script>alert(1)</script>"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from activities.models import Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
+from caja.testing import PAGE_KEYS, assert_error
 from conftest import participant_client
 from participants.models import Participant
 from participants.services import hash_token
@@ -20,20 +21,6 @@ from sessions_app.tests.factories import SessionFactory
 pytestmark = pytest.mark.django_db
 
 PARTICIPANT_KEYS = {"id", "session_id", "nickname", "joined_at", "last_activity"}
-PAGE_KEYS = {"items", "total", "limit", "offset", "has_next", "has_prev"}
-
-
-def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    assert resp.status_code == status, resp.content
-    body = resp.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    if details is not None:
-        assert body["error"]["details"] == details
-    return body["error"]
 
 
 def join_url(session: Any) -> str:

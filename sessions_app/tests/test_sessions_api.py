@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from activities.models import Activity, Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
+from caja.testing import PAGE_KEYS, assert_error
 from participants.models import Participant
 from participants.tests.factories import ParticipantFactory
 from sessions_app.models import JOIN_CODE_ALPHABET, Session
@@ -34,22 +34,8 @@ CONTRACT_SESSION_KEYS = {
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
 SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently"}
-PAGE_KEYS = {"items", "total", "limit", "offset", "has_next", "has_prev"}
 STATE_KEYS = {"session", "current_activity", "participant_count", "version", "last_updated", "server_time"}
 POLL = {"question": "Lunch?", "options": [{"id": "a", "label": "Pizza"}, {"id": "b", "label": "Salad"}]}
-
-
-def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    assert resp.status_code == status, resp.content
-    body = resp.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    if details is not None:
-        assert body["error"]["details"] == details
-    return body["error"]
 
 
 def url(session: Session | str, suffix: str = "") -> str:

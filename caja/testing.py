@@ -1,0 +1,35 @@
+# ruff: noqa: S101  (test helpers: assert is the point)
+"""Helpers shared by the test suites of every app (imported by tests only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PAGE_KEYS = {"items", "total", "limit", "offset", "has_next", "has_prev"}
+
+# Debian's Chromium, never a downloaded browser; the flags keep it off this machine's closed network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Assert the contract's error envelope with this status and code; return its ``error``."""
+    assert resp.status_code == status, resp.content
+    body = resp.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["details"], dict)
+    if details is not None:
+        assert body["error"]["details"] == details
+    return body["error"]
