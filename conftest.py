@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -113,3 +114,46 @@ def participant_client(token: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_X_PARTICIPANT_TOKEN=token)
     return client
+
+
+# --- browser tests (Playwright + Debian's Chromium) -------------------------------------------
+@pytest.fixture(scope="session")
+def _serial_live_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """On in-memory SQLite the live server shares the test's one connection across its request
+    threads, which fails under concurrent requests ("database table is locked"). There, serve
+    requests one at a time (browsers then get ``Connection: close``); other databases keep the
+    threaded server. Must be requested before ``live_server`` (session-scoped, started once), and
+    the test database must exist first, or the server threads open their own connections."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override
+
+    if connection.vendor != "sqlite" or not SQLiteCreation.is_in_memory_db(connection.settings_dict["NAME"]):
+        yield
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(LiveServerThread, "server_class", SerialWSGIServer)
+        yield
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+    # are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from caja.testing import CHROMIUM_ARGS  # after register_assert_rewrite above
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -7,7 +7,6 @@ Drives Debian's Chromium (never a downloaded browser) through Playwright against
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,58 +14,16 @@ import pytest
 
 from activities import services as activity_services
 from activities.models import Response
-from caja.testing import CHROMIUM, CHROMIUM_ARGS
 from sessions_app import services as session_services
 from sessions_app.models import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARGS = CHROMIUM_ARGS
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TIMEOUT = 10_000
 XSS_NICK = "<script>alert(1)</script>"
 XSS_WORD = "<img src=x onerror=alert(1)>"
 PASSWORD = "pw-organizer-123"
-
-
-@pytest.fixture(scope="session")
-def _serial_live_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """On in-memory SQLite the live server shares the test's one connection across its request
-    threads, which fails under concurrent requests ("database table is locked"). There, serve
-    requests one at a time (browsers then get ``Connection: close``); other databases keep the
-    threaded server. Must be requested before ``live_server`` (session-scoped, started once), and
-    the test database must exist first, or the server threads open their own connections."""
-    from django.core.servers.basehttp import WSGIServer
-    from django.db import connection
-    from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
-    from django.test.testcases import LiveServerThread
-
-    class SerialWSGIServer(WSGIServer):
-        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.connections_override = connections_override
-
-    if connection.vendor != "sqlite" or not SQLiteCreation.is_in_memory_db(connection.settings_dict["NAME"]):
-        yield
-        return
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(LiveServerThread, "server_class", SerialWSGIServer)
-        yield
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
-    # are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

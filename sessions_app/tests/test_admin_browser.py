@@ -12,53 +12,24 @@ from typing import Any
 import pytest
 
 from activities.models import Activity
-from caja.testing import CHROMIUM, CHROMIUM_ARGS
 from sessions_app.models import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARGS = CHROMIUM_ARGS
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TIMEOUT = 10_000
 PASSWORD = "pw-organizer-123"
 
 
-@pytest.fixture(scope="session")
-def _serial_live_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """On in-memory SQLite the live server's request threads share one connection: serve requests
-    one at a time there (same approach as live/tests/test_browser_event.py)."""
-    from django.core.servers.basehttp import WSGIServer
-    from django.db import connection
-    from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
-    from django.test.testcases import LiveServerThread
-
-    class SerialWSGIServer(WSGIServer):
-        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.connections_override = connections_override
-
-    if connection.vendor != "sqlite" or not SQLiteCreation.is_in_memory_db(connection.settings_dict["NAME"]):
-        yield
-        return
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(LiveServerThread, "server_class", SerialWSGIServer)
-        yield
-
-
 @pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT)
-            yield page
-        finally:
-            browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def test_build_and_start_a_session_in_the_admin(_serial_live_server, live_server, django_user_model, page):
