@@ -69,6 +69,13 @@ def _clear_cache() -> Any:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _presence_written_at_once(settings: Any) -> None:
+    # Tests read last_activity right after a request: flush presence marks at once
+    # (participants.presence buffers them for up to a second in production).
+    settings.CAJA_PRESENCE_FLUSH_SECONDS = 0
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

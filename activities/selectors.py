@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 
 from caja.errors import NotFound
 from sessions_app import selectors as session_selectors
 from sessions_app.models import Session
 
 from .models import Activity
+
+ANSWER_RULES_TTL = 3600
 
 
 def activity_get_for(
@@ -44,3 +51,85 @@ def activity_get_public(session_id: Any, activity_id: Any) -> Activity:
     if activity is None:
         raise NotFound("Activity not found.")
     return activity
+
+
+# --- the vote fast path --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerRules:
+    """What decides whether an answer is accepted, cached per activity for the vote fast path.
+
+    Tagged with the session's structure version (caja.state_version): every status change,
+    config edit, reveal, reset, deletion or kick moves it, so a cached copy is never used across
+    such a change; answers and joins do not move it, so the copy survives a storm of votes."""
+
+    activity_id: str
+    session_id: str
+    session_status: str
+    type: str
+    status: str
+    config: dict[str, Any]
+    activated_at: datetime | None
+    revealed_at: datetime | None
+    round: int
+    structure_version: int | None
+
+    def as_activity(self) -> Activity:
+        """An unsaved Activity carrying these fields, for the type's rules (no query)."""
+        return Activity(
+            id=UUID(self.activity_id),
+            session_id=UUID(self.session_id),
+            type=self.type,
+            status=self.status,
+            config=self.config,
+            activated_at=self.activated_at,
+            revealed_at=self.revealed_at,
+            round=self.round,
+        )
+
+
+def answer_rules_key(activity_id: Any) -> str:
+    return f"am:{activity_id}"
+
+
+def activity_answer_rules(
+    session_id: Any, activity_id: Any, *, cached: Any = None, structure_version: int | None = None
+) -> AnswerRules | None:
+    """The answer rules of an activity of ``session_id``, or None if there is no such activity.
+
+    ``cached`` is the value of ``answer_rules_key`` when the caller read it with its other cache
+    keys, and ``structure_version`` the session's structure version read *before* it: a copy
+    tagged with another version is rebuilt from the database (one query) and cached. Without a
+    structure version (cache down) the database answers and nothing is cached."""
+    if (
+        isinstance(cached, AnswerRules)
+        and structure_version is not None
+        and cached.structure_version == structure_version
+        and cached.session_id == str(session_id)
+    ):
+        return cached
+    row = (
+        Activity.objects.filter(pk=activity_id, session_id=session_id)
+        .values_list("type", "status", "config", "activated_at", "revealed_at", "round", "session__status")
+        .first()
+    )
+    if row is None:
+        return None
+    rules = AnswerRules(
+        activity_id=str(activity_id),
+        session_id=str(session_id),
+        session_status=row[6],
+        type=row[0],
+        status=row[1],
+        config=row[2],
+        activated_at=row[3],
+        revealed_at=row[4],
+        round=row[5],
+        structure_version=structure_version,
+    )
+    if structure_version is not None:
+        # The database answered; caching is an optimisation a cache outage must not fail.
+        with contextlib.suppress(Exception):
+            cache.set(answer_rules_key(activity_id), rules, timeout=ANSWER_RULES_TTL)
+    return rules

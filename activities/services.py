@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from caja import state_version
 from caja.errors import (
     ActivityNotActive,
     AlreadyAnswered,
     InvalidTransition,
+    NotFound,
     SessionNotActive,
     ValidationFailed,
 )
 from participants.models import Participant
+from participants.presence import presence_mark
 from sessions_app.models import Session, SessionStatus
 
+from . import selectors
 from .models import Activity, ActivityStatus, HiddenWord, Response
+from .selectors import AnswerRules
 from .types import get_type
 
 ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
@@ -226,70 +235,144 @@ def activity_reset(*, activity: Activity) -> Activity:
     return activity
 
 
+def _to_datetime(value: Any) -> datetime:
+    """A timestamp column as returned by a raw query: a datetime on PostgreSQL, text on SQLite."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+    parsed = parse_datetime(str(value))
+    if parsed is None:  # never: the column holds what Django wrote
+        raise ValueError(f"unreadable timestamp {value!r}")
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+
+
+def _upsert_sql(replace: bool) -> str:
+    """One statement that stores an answer and says whether it is new.
+
+    ``INSERT ... ON CONFLICT`` on the one-response-per-participant constraint: a race between two
+    answers of one participant cannot make two rows. Replace types update the row in place (its id
+    and created_at stay); one-answer types do nothing and return no row. The caller tells an
+    insert from an update by the id: only an insert returns the id it proposed."""
+    meta = Response._meta
+    table = connection.ops.quote_name(meta.db_table)
+    names = [
+        "id", "activity", "participant", "response_data", "score", "is_correct", "elapsed_ms",
+        "created_at", "updated_at",
+    ]  # fmt: skip
+    columns = [connection.ops.quote_name(meta.get_field(n).column) for n in names]
+    conflict = ", ".join(columns[1:3])
+    if replace:
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[3:7] + columns[8:])
+        action = f"DO UPDATE SET {updates}"
+    else:
+        action = "DO NOTHING"
+    returning = ", ".join(columns[i] for i in (0, 7, 8))
+    placeholders = ", ".join(["%s"] * len(columns))
+    # Only quoted identifiers from the model's metadata are interpolated; values are parameters.
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
+    return sql + f"ON CONFLICT ({conflict}) {action} RETURNING {returning}"
+
+
+_UPSERT_SQL: dict[tuple[str, bool], str] = {}
+
+
+def response_store(
+    *, rules: AnswerRules, participant_id: Any, response_data: Any, now: datetime | None = None
+) -> tuple[Response, bool]:
+    """Check and store one answer in one database round trip. Returns (response, created).
+
+    The caller provides the activity's answer rules (fresh from the database, or from the cache
+    tagged with the structure version) and handles the transaction: the vote fast path runs in
+    autocommit, ``response_submit`` inside its own transaction."""
+    if rules.session_status != SessionStatus.ACTIVE:
+        raise SessionNotActive()
+    if rules.status != ActivityStatus.ACTIVE:
+        raise ActivityNotActive()
+    activity = rules.as_activity()
+    activity_type = get_type(rules.type)
+    now = now or timezone.now()
+    activity_type.check_answer_allowed(activity, now)
+    data = activity_type.validate_response(activity, response_data)
+    score = activity_type.score(activity, data, now)
+    new_id = uuid.uuid4()
+    fields = Response._meta
+    values = {
+        "id": new_id,
+        "activity": activity.pk,
+        "participant": participant_id,
+        "response_data": data,
+        "score": score.score if score else None,
+        "is_correct": score.is_correct if score else None,
+        "elapsed_ms": score.elapsed_ms if score else None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    params = [fields.get_field(name).get_db_prep_value(v, connection) for name, v in values.items()]
+    replace = activity_type.replace_on_reanswer
+    sql = _UPSERT_SQL.get((connection.vendor, replace))
+    if sql is None:
+        sql = _UPSERT_SQL[(connection.vendor, replace)] = _upsert_sql(replace)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    except IntegrityError:
+        # The participant or the activity was deleted meanwhile (foreign keys).
+        raise NotFound("Activity not found.") from None
+    if row is None:  # a one-answer type, answered before
+        raise AlreadyAnswered()
+    created = str(row[0]).replace("-", "") == new_id.hex
+    response = Response(
+        id=new_id if created else UUID(str(row[0])),
+        activity_id=activity.pk,
+        participant_id=participant_id,
+        response_data=data,
+        score=values["score"],
+        is_correct=values["is_correct"],
+        elapsed_ms=values["elapsed_ms"],
+        created_at=_to_datetime(row[1]),
+        updated_at=_to_datetime(row[2]),
+    )
+    response._state.adding = False
+    return response, created
+
+
+def response_submit_fast(
+    *,
+    rules: AnswerRules,
+    participant_id: Any,
+    response_data: Any,
+    counters: Sequence[tuple[str, int, int]] = (),
+) -> tuple[Response, bool]:
+    """The vote fast path (activities.views.responses_view), in autocommit: the answer in one
+    statement, then the state version and the caller's ``counters`` (its throttle window) in one
+    cache round trip, and presence in this process's buffer (participants.presence)."""
+    response, created = response_store(
+        rules=rules, participant_id=participant_id, response_data=response_data
+    )
+    state_version.bump_now(rules.session_id, structure=False, extra=counters)
+    presence_mark(participant_id)
+    return response, created
+
+
 @transaction.atomic
 def response_submit(
     *, participant: Participant, activity: Activity, response_data: Any
 ) -> tuple[Response, bool]:
     """Store a participant's answer. Returns (response, created).
 
-    One response per participant per activity is a unique constraint; the insert runs in a
-    savepoint so a racing duplicate turns into an update (replace policy) or ALREADY_ANSWERED
-    (one-answer types) instead of a second row.
-    """
+    Shares ``response_store`` with the fast path; the rules are read fresh from the database
+    (the caller's copy may be from before an expiry)."""
     if participant.session_id != activity.session_id:
         raise ValidationFailed({"activity": ["This activity belongs to another session."]})
-    activity_type = get_type(activity.type)
-    session_status = Session.objects.filter(pk=activity.session_id).values_list("status", flat=True).first()
-    if session_status != SessionStatus.ACTIVE:
-        raise SessionNotActive()
-    # Re-read the status: the caller's copy may be from before an expiry.
-    fresh = Activity.objects.filter(pk=activity.pk).values_list("status", "activated_at").first()
-    if fresh is None or fresh[0] != ActivityStatus.ACTIVE:
+    rules = selectors.activity_answer_rules(activity.session_id, activity.pk)
+    if rules is None:
         raise ActivityNotActive()
-    activity.status, activity.activated_at = fresh
-    now = timezone.now()
-    activity_type.check_answer_allowed(activity, now)
-    data = activity_type.validate_response(activity, response_data)
-    score = activity_type.score(activity, data, now)
-    scored = (
-        {"score": score.score, "is_correct": score.is_correct, "elapsed_ms": score.elapsed_ms}
-        if score
-        else {}
+    response, created = response_store(
+        rules=rules, participant_id=participant.pk, response_data=response_data
     )
-
-    def _replace() -> Response | None:
-        updated = Response.objects.filter(activity=activity, participant=participant).update(
-            response_data=data, updated_at=timezone.now(), **scored
-        )
-        if not updated:
-            return None
-        return Response.objects.get(activity=activity, participant=participant)
-
-    if activity_type.replace_on_reanswer:
-        existing = _replace()
-        if existing is not None:
-            state_version.bump(activity.session_id)
-            return existing, False
-    try:
-        with transaction.atomic():
-            response = Response.objects.create(
-                activity=activity,
-                participant=participant,
-                response_data=data,
-                created_at=now,
-                updated_at=now,
-                **scored,
-            )
-    except IntegrityError:
-        if not activity_type.replace_on_reanswer:
-            raise AlreadyAnswered() from None
-        existing = _replace()
-        if existing is None:  # the other row vanished (reset) between insert and update
-            raise
-        state_version.bump(activity.session_id)
-        return existing, False
-    state_version.bump(activity.session_id)
-    return response, True
+    state_version.bump_data(activity.session_id)
+    presence_mark(participant.pk)
+    return response, created
 
 
 @transaction.atomic
@@ -299,7 +382,7 @@ def hidden_word_add(*, activity: Activity, text: str) -> HiddenWord:
         raise ValidationFailed({"text": [f"A {activity_type.label} has no words to hide."]})
     key = activity_type.normalize_word(text)
     word, _ = HiddenWord.objects.get_or_create(activity=activity, text=key)
-    state_version.bump(activity.session_id)
+    state_version.bump_data(activity.session_id)
     return word
 
 
@@ -313,7 +396,7 @@ def hidden_word_remove(*, activity: Activity, text: str) -> bool:
         return False
     deleted, _ = HiddenWord.objects.filter(activity=activity, text=key).delete()
     if deleted:
-        state_version.bump(activity.session_id)
+        state_version.bump_data(activity.session_id)
     return bool(deleted)
 
 

@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
 CAJA_PROFANITY_EXTRA = env.list("CAJA_PROFANITY_EXTRA", default=[])
 # Seconds between two writes of a participant's last_activity (polls must not become writes).
 CAJA_PRESENCE_INTERVAL = env.int("CAJA_PRESENCE_INTERVAL", default=10)
+# Presence marks are buffered per process and written in one UPDATE at most this often (s).
+CAJA_PRESENCE_FLUSH_SECONDS = env.float("CAJA_PRESENCE_FLUSH_SECONDS", default=1.0)
 # Under a storm of answers a session's snapshot is rebuilt at most once per this many seconds.
 CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = env.float("CAJA_SNAPSHOT_MIN_REBUILD_SECONDS", default=0.25)
 # A worker reuses a session's version read from the shared cache for this long (seconds): a change

@@ -7,17 +7,25 @@ after commit, so a poll never sees a version whose data is not yet visible.
 
 When the key is missing (fresh cache, eviction, Redis restart) it is seeded from the wall clock in
 milliseconds, so a version never goes backwards across a cache loss.
+
+A second counter per session, the *structure* version (``cv:``), moves only with what decides
+whether an answer is accepted: a status, a config, a reveal, a reset, a deletion, a kick. The vote
+fast path caches an activity's rules tagged with it (activities.answering), so the thousands of
+answers and joins that move the state version every second do not evict that cache.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
 from django.db import transaction
+
+from caja.cache_ops import incr_seeded
 
 logger = logging.getLogger("caja.state")
 
@@ -28,6 +36,20 @@ def version_key(session_id: UUID | str) -> str:
     return f"sv:{session_id}"
 
 
+def structure_key(session_id: UUID | str) -> str:
+    return f"cv:{session_id}"
+
+
+# The shared snapshot and its rebuild lock (live.snapshot); named here so that a lower layer
+# deleting a session can drop them at once.
+def snapshot_key(session_id: UUID | str) -> str:
+    return f"ss:{session_id}"
+
+
+def snapshot_lock_key(session_id: UUID | str) -> str:
+    return f"ssl:{session_id}"
+
+
 def _seed() -> int:
     return int(time.time() * 1000)
 
@@ -36,36 +58,63 @@ def _seed() -> int:
 _memo: dict[str, tuple[int, float]] = {}
 
 
-def bump_now(session_id: UUID | str) -> int | None:
-    key = version_key(session_id)
+def bump_now(
+    session_id: UUID | str, *, structure: bool = True, extra: Sequence[tuple[str, int, int]] = ()
+) -> int | None:
+    """Move the session's state version (and, with ``structure``, its structure version) in one
+    round trip, together with the caller's ``extra`` counters (see cache_ops.incr_seeded).
+    Returns the new state version, or None when the cache is down."""
+    keys = [(version_key(session_id), _seed(), VERSION_TIMEOUT), *extra]
+    if structure:
+        keys.append((structure_key(session_id), _seed(), VERSION_TIMEOUT))
     # Writes made by this process are seen by its own next poll at once.
     _memo.pop(str(session_id), None)
     try:
-        try:
-            return int(cache.incr(key))
-        except ValueError:  # missing key
-            cache.add(key, _seed(), timeout=VERSION_TIMEOUT)
-            return int(cache.incr(key))
+        return incr_seeded(keys)[0]
     except Exception:  # cache down: polls fall back to the database, see live.snapshot
         logger.warning("state version bump failed", exc_info=True, extra={"session_id": str(session_id)})
         return None
 
 
-def bump(session_id: UUID | str) -> None:
+def bump(session_id: UUID | str, *, structure: bool = True) -> None:
     """Bump the session's version now and again once the current transaction commits.
 
     The bump after commit is the one that matters: a rebuild that ran between the first bump
     and the commit read the old rows, and the second bump makes the next poll rebuild again.
     The immediate bump keeps code that runs inside a long outer transaction (tests, management
-    commands) correct without relying on on_commit."""
-    bump_now(session_id)
+    commands) correct without relying on on_commit.
+
+    ``structure=False`` is for writes that change what the state shows but not whether an
+    answer is accepted (answers, joins, hidden words)."""
+    bump_now(session_id, structure=structure)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: bump_now(session_id))
+        transaction.on_commit(lambda: bump_now(session_id, structure=structure))
 
 
-def current_or_raise(session_id: UUID | str) -> int:
+def bump_data(session_id: UUID | str) -> None:
+    bump(session_id, structure=False)
+
+
+def forget(session_id: UUID | str) -> None:
+    """A deleted session: after commit, drop its shared snapshot and rebuild lock, and move both
+    versions, so every worker answers 404 once its memo (CAJA_VERSION_MEMO_SECONDS) runs out."""
+
+    def drop() -> None:
+        _memo.pop(str(session_id), None)
+        try:
+            cache.delete_many([snapshot_key(session_id), snapshot_lock_key(session_id)])
+        except Exception:
+            logger.warning("snapshot drop failed", exc_info=True, extra={"session_id": str(session_id)})
+        bump_now(session_id)
+
+    drop()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(drop)
+
+
+def current_or_raise(session_id: UUID | str, *, key: str | None = None) -> int:
     """The current version, seeding it if missing. Raises if the cache is unreachable."""
-    key = version_key(session_id)
+    key = key or version_key(session_id)
     value: Any = cache.get(key)
     if value is None:
         cache.add(key, _seed(), timeout=VERSION_TIMEOUT)

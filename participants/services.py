@@ -6,9 +6,7 @@ import hashlib
 import logging
 import secrets
 import unicodedata
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +16,8 @@ from caja.errors import NicknameTaken, SessionNotActive, ValidationFailed
 from sessions_app.models import Session, SessionStatus
 
 from .models import Participant
+from .presence import presence_mark
+from .selectors import REVOKED, TOKEN_TTL, token_cache_key
 
 logger = logging.getLogger("caja.participants")
 
@@ -66,7 +66,8 @@ def participant_join(*, session: Session, nickname: str) -> tuple[Participant, s
             )
     except IntegrityError:
         raise NicknameTaken(details={"nickname": shown}) from None
-    state_version.bump(session.pk)
+    # A join changes the count on screen, not whether anyone may answer.
+    state_version.bump_data(session.pk)
     return participant, token
 
 
@@ -81,29 +82,13 @@ def participant_kick(*, participant: Participant, purge: bool = False) -> None:
         now = timezone.now()
         Participant.objects.filter(pk=participant.pk).update(kicked_at=now, token_hash=None)
     if token_hash:
-        transaction.on_commit(lambda: cache.delete(token_cache_key(token_hash)))
+        # The vote fast path resolves tokens through the cache: revoke the cached entry (a set,
+        # which a racing lookup's add cannot undo; see participants.selectors).
+        key = token_cache_key(token_hash)
+        transaction.on_commit(lambda: cache.set(key, REVOKED, timeout=TOKEN_TTL))
     state_version.bump(participant.session_id)
 
 
-def token_cache_key(token_hash: str) -> str:
-    return f"ptok:{token_hash}"
-
-
-def participant_touch(*, participant: Participant) -> bool:
-    """Record presence at most once every CAJA_PRESENCE_INTERVAL seconds (polls are not writes).
-
-    Returns True when the row was written."""
-    now = timezone.now()
-    interval = settings.CAJA_PRESENCE_INTERVAL
-    if participant.last_activity and now - participant.last_activity < timedelta(seconds=interval):
-        return False
-    try:
-        if not cache.add(f"seen:{participant.pk}", 1, timeout=interval):
-            return False
-    except Exception:  # no cache: the database condition below still bounds the writes
-        logger.debug("presence cache unavailable", exc_info=True)
-    written = Participant.objects.filter(
-        pk=participant.pk, last_activity__lt=now - timedelta(seconds=interval)
-    ).update(last_activity=now)
-    participant.last_activity = now
-    return bool(written)
+def participant_touch(*, participant: Participant) -> None:
+    """Record that the participant was seen (buffered; see participants.presence)."""
+    presence_mark(participant.pk)

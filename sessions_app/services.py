@@ -122,7 +122,7 @@ def session_delete(*, session: Session) -> None:
     # current_activity points at an activity that the cascade deletes; clear it first.
     Session.objects.filter(pk=session_id).update(current_activity=None)
     session.delete()
-    state_version.bump(session_id)
+    state_version.forget(session_id)
 
 
 # --- operations (manage.py close_stale_sessions / purge_sessions) ---------------------------------
