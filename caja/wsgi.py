@@ -1,16 +1,86 @@
-"""
-WSGI config for caja project.
+"""WSGI entry point: ``gunicorn caja.wsgi`` serves ``application``.
 
-It exposes the WSGI callable as a module-level variable named ``application``.
+Two Django handlers share one URLconf. The hot paths, which are nearly all of a live event's
+traffic, go through a lean handler that runs only the middleware they need; everything else (the
+admin, the organizer API, the pages) gets the full stack. The hot paths are:
 
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+* ``GET``/``HEAD`` ``/api/v1/sessions/{id}/state``, ``.../status`` and
+  ``.../activities/{aid}/status`` (every phone and screen, every 2 s);
+* ``POST`` ``.../activities/{aid}/responses`` (the votes) and ``/api/v1/sessions/{id}/heartbeat``.
+
+Their views are plain Django views that read credentials from headers only, so they need no
+sessions, authentication, messages or CSRF middleware. What they keep: the request id, the trailing
+slash rule, the body limit, the security headers, CORS when configured, Prometheus when enabled, and
+the JSON error envelope.
 """
+
+from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caja.settings")
 
-application = get_wsgi_application()
+full_application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402  (after setup)
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+
+_UUID = r"[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}"
+_HOT_READ = re.compile(rf"^/api/v1/sessions/{_UUID}/(?:state|status|activities/{_UUID}/status)/?$")
+_HOT_WRITE = re.compile(rf"^/api/v1/sessions/{_UUID}/(?:heartbeat|activities/{_UUID}/responses)/?$")
+
+
+def lean_middleware() -> list[str]:
+    """The subset of settings.MIDDLEWARE, in its order, that the hot paths need."""
+    wanted = {
+        "caja.middleware.RequestIDMiddleware",
+        "caja.metrics.MetricsMiddleware",  # present only when METRICS_ENABLED
+        "caja.middleware.ApiTrailingSlashMiddleware",
+        "caja.middleware.BodySizeLimitMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "caja.middleware.ApiErrorPageMiddleware",
+    }
+    if (
+        getattr(settings, "CORS_ALLOWED_ORIGINS", None)
+        or getattr(settings, "CORS_ALLOWED_ORIGIN_REGEXES", None)
+        or getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
+    ):
+        wanted.add("corsheaders.middleware.CorsMiddleware")
+    return [name for name in settings.MIDDLEWARE if name in wanted]
+
+
+class LeanWSGIHandler(WSGIHandler):
+    """Django's WSGI handler with the middleware of :func:`lean_middleware` only."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        # BaseHandler.load_middleware reads settings.MIDDLEWARE and has no parameter for another
+        # list; swap it for the duration of the call (at import time, before any request).
+        full = settings.MIDDLEWARE
+        settings.MIDDLEWARE = lean_middleware()
+        try:
+            super().load_middleware(is_async)
+        finally:
+            settings.MIDDLEWARE = full
+
+
+lean_application = LeanWSGIHandler()
+
+
+def is_hot(method: str, path: str) -> bool:
+    if method in ("GET", "HEAD"):
+        return _HOT_READ.match(path) is not None
+    if method == "POST":
+        return _HOT_WRITE.match(path) is not None
+    return False
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    if is_hot(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")):
+        return lean_application(environ, start_response)
+    return full_application(environ, start_response)

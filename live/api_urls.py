@@ -12,5 +12,6 @@ urlpatterns = [
         views.activity_status_view,
         name="activity-status",
     ),
+    path("sessions/<uuid:session_id>/heartbeat", views.heartbeat_view, name="session-heartbeat"),
     path("sessions/<uuid:session_id>/next", views.SessionNextView.as_view(), name="session-next"),
 ]

@@ -66,12 +66,8 @@ class Snapshot:
         return self.content + b',"server_time":"' + server_time.encode() + b'"}'
 
 
-def _snap_key(session_id: str) -> str:
-    return f"ss:{session_id}"
-
-
-def _lock_key(session_id: str) -> str:
-    return f"ssl:{session_id}"
+_snap_key = state_version.snapshot_key
+_lock_key = state_version.snapshot_lock_key
 
 
 _local: dict[str, Snapshot] = {}
@@ -85,6 +81,16 @@ def _remember(snap: Snapshot) -> None:
         if len(_local) >= LOCAL_MAX:
             _local.pop(next(iter(_local)))
         _local[snap.session_id] = snap
+
+
+def _drop(session_id: str) -> None:
+    """The session is gone: no copy of its snapshot may be served again, here or elsewhere."""
+    with _local_lock:
+        _local.pop(session_id, None)
+    try:
+        cache.delete_many([_snap_key(session_id), _lock_key(session_id)])
+    except Exception:
+        logger.warning("snapshot drop failed", exc_info=True)
 
 
 def forget_local() -> None:
@@ -213,7 +219,9 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
         if local is not None and now - local.built_at < DEGRADED_TTL:
             return local
         snap = _build(sid, None, local)
-        if snap is not None:
+        if snap is None:
+            _drop(sid)
+        else:
             _remember(snap)
         return snap
 
@@ -249,6 +257,7 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
             return previous
     snap = _build(sid, counter, previous)
     if snap is None:
+        _drop(sid)
         return None
     if len(rebuilds_counter) < 1_000_000:
         rebuilds_counter.append(1)

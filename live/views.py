@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
+import time
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,8 +27,9 @@ from activities import services as activity_services
 from caja.errors import NotFound, json_error
 from caja.serializers import ErrorEnvelopeSerializer
 from caja.views import RoleView
-from participants.authentication import participant_from_token
-from participants.services import participant_touch
+from participants.presence import presence_mark
+from participants.selectors import participant_ref_for_token
+from participants.services import hash_token
 from sessions_app import selectors as session_selectors
 
 from . import polling
@@ -32,6 +37,7 @@ from .serializers import StateSerializer
 from .snapshot import Snapshot, get_snapshot
 
 PRESENCE_HEADER = "X-Participant-Token"
+POLL_METHODS = ("GET", "HEAD", "OPTIONS")
 logger = logging.getLogger("caja.state")
 _presence_memo: dict[str, float] = {}
 
@@ -40,12 +46,15 @@ def _not_found() -> JsonResponse:
     return json_error(404, "NOT_FOUND", "Session not found.")
 
 
+def _participant_for(token: str | None) -> tuple[str, str] | None:
+    if not token or len(token) > 200:
+        return None
+    return participant_ref_for_token(hash_token(token))
+
+
 def _touch_presence(token: str | None) -> None:
-    """At most one presence write per participant per interval (a poll is not a write)."""
-    import time
-
-    from django.conf import settings
-
+    """A poll with a token marks presence, at most once per participant per interval and worker
+    (the mark itself is buffered: participants.presence)."""
     if not token:
         return
     now = time.monotonic()
@@ -56,13 +65,40 @@ def _touch_presence(token: str | None) -> None:
         _presence_memo.clear()
     _presence_memo[key] = now
     try:
-        participant = participant_from_token(token)
-        if participant is not None:
-            participant_touch(participant=participant)
+        ref = _participant_for(token)
     except DatabaseError:
         # Presence is best-effort: a poll served from the cache must not fail (503) because
         # the database is briefly unreachable.
         logger.warning("presence update skipped: database unavailable")
+        return
+    if ref is not None:
+        presence_mark(ref[0])
+
+
+def poll_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET and HEAD (monitors and load balancers use HEAD) on a plain poll view; OPTIONS says
+    what is allowed; any other method is 405 with ``Allow``, before any other check (no CSRF:
+    these views read nothing from cookies)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in POLL_METHODS:
+            resp = json_error(405, "METHOD_NOT_ALLOWED", f'Method "{request.method}" not allowed.')
+            resp["Allow"] = ", ".join(POLL_METHODS)
+            return resp
+        if request.method == "OPTIONS":
+            resp = HttpResponse(status=200)
+            resp["Allow"] = ", ".join(POLL_METHODS)
+            return resp
+        response = view(request, *args, **kwargs)
+        if request.method == "HEAD" and response.status_code == 200:
+            # Same headers as GET (Content-Length of the GET body included), no body.
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
+
+    return csrf_exempt(transaction.non_atomic_requests(wrapper))  # no BEGIN/COMMIT around a poll
 
 
 def _etag_matches(request: HttpRequest, etag: str) -> bool:
@@ -117,8 +153,7 @@ def _poll(request: HttpRequest, session_id: UUID) -> Snapshot | HttpResponse:
     return snap
 
 
-@transaction.non_atomic_requests  # no BEGIN/COMMIT around a poll
-@require_GET
+@poll_view
 def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
@@ -128,8 +163,7 @@ def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return _poll_headers(HttpResponse(snap.body(), content_type="application/json"), snap)
 
 
-@transaction.non_atomic_requests
-@require_GET
+@poll_view
 def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
@@ -139,8 +173,7 @@ def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return _poll_headers(JsonResponse(snap.status), snap)
 
 
-@transaction.non_atomic_requests
-@require_GET
+@poll_view
 def activity_status_view(request: HttpRequest, session_id: UUID, activity_id: UUID) -> HttpResponse:
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
@@ -151,6 +184,32 @@ def activity_status_view(request: HttpRequest, session_id: UUID, activity_id: UU
     if _etag_matches(request, snap.etag):
         return _poll_headers(HttpResponse(status=304), snap)
     return _poll_headers(JsonResponse(item), snap)
+
+
+@csrf_exempt
+@transaction.non_atomic_requests
+def heartbeat_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """``POST /sessions/{id}/heartbeat`` with the participant token: "this phone is still here".
+
+    Phones send it every ~30 s, so presence keeps working when a proxy cache (deploy/nginx.conf)
+    answers their polls. No database round trip: a cached token lookup and a buffered mark."""
+    if request.method != "POST":
+        resp = json_error(405, "METHOD_NOT_ALLOWED", f'Method "{request.method}" not allowed.')
+        resp["Allow"] = "POST, OPTIONS"
+        if request.method == "OPTIONS":
+            resp = HttpResponse(status=200)
+            resp["Allow"] = "POST, OPTIONS"
+        return resp
+    token = request.headers.get(PRESENCE_HEADER)
+    if not token:
+        return json_error(401, "NOT_AUTHENTICATED", "A participant token is required.")
+    ref = _participant_for(token)
+    if ref is None:
+        return json_error(401, "NOT_AUTHENTICATED", "Invalid or revoked participant token.")
+    if ref[1] != str(session_id):
+        return json_error(403, "PERMISSION_DENIED", "This participant token belongs to another session.")
+    presence_mark(ref[0])
+    return HttpResponse(status=204)
 
 
 class SessionNextView(RoleView):
@@ -242,7 +301,28 @@ class ActivityStatusSchema(_SchemaOnly):
         raise AssertionError("schema only")
 
 
+class HeartbeatSchema(_SchemaOnly):
+    @extend_schema(
+        operation_id="sessions_heartbeat",
+        parameters=[
+            OpenApiParameter("X-Participant-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
+        ],
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Presence noted"),
+            401: ErrorEnvelopeSerializer,
+            403: ErrorEnvelopeSerializer,
+        },
+        auth=[],
+        description="A phone says it is still here (every ~30 s), so presence counts stay right "
+        "when a proxy cache answers its polls.",
+    )
+    def post(self, request: Request, session_id: UUID) -> Response:
+        raise AssertionError("schema only")
+
+
 for _view, _cls in (
+    (heartbeat_view, HeartbeatSchema),
     (state_view, StateSchema),
     (session_status_view, SessionStatusSchema),
     (activity_status_view, ActivityStatusSchema),

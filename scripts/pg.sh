@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL for tests: `scripts/pg.sh start` prints a DATABASE_URL, `stop` removes it all.
 # Runs initdb in a temporary directory, listens only on 127.0.0.1, runs as `postgres` when we are root.
+# fsync is off (a test database need not survive a power cut); PG_FSYNC=on keeps PostgreSQL's
+# durable default, which is what benchmark figures about acknowledged votes must use.
 set -euo pipefail
 
 STATE_FILE="${PG_STATE_FILE:-/tmp/caja-test-pg.state}"
 DB_NAME="${PG_DB_NAME:-caja}"
+FSYNC="${PG_FSYNC:-off}"
 
 find_bindir() {
     if [ -n "${PG_BINDIR:-}" ]; then echo "$PG_BINDIR"; return; fi
@@ -42,7 +45,7 @@ start() {
         || as_pg "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=300" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=$FSYNC -c full_page_writes=$FSYNC -c max_connections=300" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     as_pg "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$DB_NAME"
     echo "postgres://postgres@127.0.0.1:$port/$DB_NAME"
