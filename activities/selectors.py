@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,7 +57,7 @@ def activity_get_public(session_id: Any, activity_id: Any) -> Activity:
 # --- the vote fast path --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AnswerRules:
     """What decides whether an answer is accepted, cached per activity for the vote fast path.
 
@@ -75,8 +76,10 @@ class AnswerRules:
     round: int
     structure_version: int | None
 
-    def as_activity(self) -> Activity:
-        """An unsaved Activity carrying these fields, for the type's rules (no query)."""
+    @functools.cached_property
+    def activity(self) -> Activity:
+        """An unsaved Activity carrying these fields, for the type's rules (no query; made once
+        per copy of the rules)."""
         return Activity(
             id=UUID(self.activity_id),
             session_id=UUID(self.session_id),
@@ -93,6 +96,12 @@ def answer_rules_key(activity_id: Any) -> str:
     return f"am:{activity_id}"
 
 
+# This process's copies, so that a vote neither reads nor unpickles the shared one: a copy is used
+# only while the session's structure version (read from the shared cache on every vote) matches.
+_local_rules: dict[str, AnswerRules] = {}
+LOCAL_RULES_MAX = 4096
+
+
 def activity_answer_rules(
     session_id: Any, activity_id: Any, *, cached: Any = None, structure_version: int | None = None
 ) -> AnswerRules | None:
@@ -102,13 +111,16 @@ def activity_answer_rules(
     keys, and ``structure_version`` the session's structure version read *before* it: a copy
     tagged with another version is rebuilt from the database (one query) and cached. Without a
     structure version (cache down) the database answers and nothing is cached."""
-    if (
-        isinstance(cached, AnswerRules)
-        and structure_version is not None
-        and cached.structure_version == structure_version
-        and cached.session_id == str(session_id)
-    ):
-        return cached
+    aid = str(activity_id)
+    if structure_version is not None:
+        for candidate in (_local_rules.get(aid), cached):
+            if (
+                isinstance(candidate, AnswerRules)
+                and candidate.structure_version == structure_version
+                and candidate.session_id == str(session_id)
+            ):
+                _remember(candidate)
+                return candidate
     row = (
         Activity.objects.filter(pk=activity_id, session_id=session_id)
         .values_list("type", "status", "config", "activated_at", "revealed_at", "round", "session__status")
@@ -132,4 +144,21 @@ def activity_answer_rules(
         # The database answered; caching is an optimisation a cache outage must not fail.
         with contextlib.suppress(Exception):
             cache.set(answer_rules_key(activity_id), rules, timeout=ANSWER_RULES_TTL)
+        _remember(rules)
     return rules
+
+
+def _remember(rules: AnswerRules) -> None:
+    if _local_rules.get(rules.activity_id) is rules:
+        return
+    if len(_local_rules) >= LOCAL_RULES_MAX:
+        _local_rules.clear()
+    _local_rules[rules.activity_id] = rules
+
+
+def local_answer_rules(activity_id: Any, structure_version: int | None) -> AnswerRules | None:
+    """This process's copy of an activity's rules if it is current, else None (no I/O)."""
+    rules = _local_rules.get(str(activity_id))
+    if rules is not None and structure_version is not None and rules.structure_version == structure_version:
+        return rules
+    return None

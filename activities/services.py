@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -245,6 +246,12 @@ def _to_datetime(value: Any) -> datetime:
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
+_UPSERT_FIELDS = (
+    "id", "activity", "participant", "response_data", "score", "is_correct", "elapsed_ms",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
 def _upsert_sql(replace: bool) -> str:
     """One statement that stores an answer and says whether it is new.
 
@@ -254,11 +261,7 @@ def _upsert_sql(replace: bool) -> str:
     insert from an update by the id: only an insert returns the id it proposed."""
     meta = Response._meta
     table = connection.ops.quote_name(meta.db_table)
-    names = [
-        "id", "activity", "participant", "response_data", "score", "is_correct", "elapsed_ms",
-        "created_at", "updated_at",
-    ]  # fmt: skip
-    columns = [connection.ops.quote_name(meta.get_field(n).column) for n in names]
+    columns = [connection.ops.quote_name(meta.get_field(n).column) for n in _UPSERT_FIELDS]
     conflict = ", ".join(columns[1:3])
     if replace:
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[3:7] + columns[8:])
@@ -275,10 +278,64 @@ def _upsert_sql(replace: bool) -> str:
 _UPSERT_SQL: dict[tuple[str, bool], str] = {}
 
 
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """What ``response_store`` wrote: the row's fields (no model instance on the hot path)."""
+
+    id: UUID
+    activity_id: UUID
+    participant_id: Any
+    response_data: dict[str, Any]
+    score: int | None
+    is_correct: bool | None
+    elapsed_ms: int | None
+    created_at: datetime
+    updated_at: datetime
+    created: bool
+
+    def as_model(self) -> Response:
+        response = Response(
+            id=self.id,
+            activity_id=self.activity_id,
+            participant_id=self.participant_id,
+            response_data=self.response_data,
+            score=self.score,
+            is_correct=self.is_correct,
+            elapsed_ms=self.elapsed_ms,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
+        response._state.adding = False
+        return response
+
+
+def _execute_upsert(sql: str, values: list[Any]) -> tuple[Any, ...] | None:
+    """Run the upsert and return its row. On PostgreSQL as a prepared statement on the raw psycopg
+    connection (server-side binding: no client-side quoting, no re-planning; Django's error
+    wrapper keeps the exception classes Django code expects); elsewhere through Django's cursor."""
+    if connection.vendor == "postgresql":
+        from psycopg import Cursor
+        from psycopg.types.json import Jsonb
+
+        values[3] = Jsonb(values[3])
+        connection.ensure_connection()
+        with connection.wrap_database_errors, Cursor(connection.connection) as cursor:
+            cursor.execute(sql, values, prepare=True)
+            return cursor.fetchone()
+    fields = Response._meta
+    params = [
+        fields.get_field(name).get_db_prep_value(v, connection)
+        for name, v in zip(_UPSERT_FIELDS, values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def response_store(
     *, rules: AnswerRules, participant_id: Any, response_data: Any, now: datetime | None = None
-) -> tuple[Response, bool]:
-    """Check and store one answer in one database round trip. Returns (response, created).
+) -> StoredAnswer:
+    """Check and store one answer in one database round trip.
 
     The caller provides the activity's answer rules (fresh from the database, or from the cache
     tagged with the structure version) and handles the transaction: the vote fast path runs in
@@ -287,53 +344,39 @@ def response_store(
         raise SessionNotActive()
     if rules.status != ActivityStatus.ACTIVE:
         raise ActivityNotActive()
-    activity = rules.as_activity()
+    activity = rules.activity
     activity_type = get_type(rules.type)
     now = now or timezone.now()
     activity_type.check_answer_allowed(activity, now)
     data = activity_type.validate_response(activity, response_data)
     score = activity_type.score(activity, data, now)
     new_id = uuid.uuid4()
-    fields = Response._meta
-    values = {
-        "id": new_id,
-        "activity": activity.pk,
-        "participant": participant_id,
-        "response_data": data,
-        "score": score.score if score else None,
-        "is_correct": score.is_correct if score else None,
-        "elapsed_ms": score.elapsed_ms if score else None,
-        "created_at": now,
-        "updated_at": now,
-    }
-    params = [fields.get_field(name).get_db_prep_value(v, connection) for name, v in values.items()]
+    scored = (score.score, score.is_correct, score.elapsed_ms) if score else (None, None, None)
+    values = [new_id, activity.pk, participant_id, data, *scored, now, now]
     replace = activity_type.replace_on_reanswer
     sql = _UPSERT_SQL.get((connection.vendor, replace))
     if sql is None:
         sql = _UPSERT_SQL[(connection.vendor, replace)] = _upsert_sql(replace)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        row = _execute_upsert(sql, values)
     except IntegrityError:
         # The participant or the activity was deleted meanwhile (foreign keys).
         raise NotFound("Activity not found.") from None
     if row is None:  # a one-answer type, answered before
         raise AlreadyAnswered()
-    created = str(row[0]).replace("-", "") == new_id.hex
-    response = Response(
-        id=new_id if created else UUID(str(row[0])),
+    returned = row[0] if isinstance(row[0], UUID) else UUID(str(row[0]))
+    return StoredAnswer(
+        id=returned,
         activity_id=activity.pk,
         participant_id=participant_id,
         response_data=data,
-        score=values["score"],
-        is_correct=values["is_correct"],
-        elapsed_ms=values["elapsed_ms"],
+        score=scored[0],
+        is_correct=scored[1],
+        elapsed_ms=scored[2],
         created_at=_to_datetime(row[1]),
         updated_at=_to_datetime(row[2]),
+        created=returned == new_id,
     )
-    response._state.adding = False
-    return response, created
 
 
 def response_submit_fast(
@@ -342,16 +385,23 @@ def response_submit_fast(
     participant_id: Any,
     response_data: Any,
     counters: Sequence[tuple[str, int, int]] = (),
-) -> tuple[Response, bool]:
+) -> StoredAnswer:
     """The vote fast path (activities.views.responses_view), in autocommit: the answer in one
     statement, then the state version and the caller's ``counters`` (its throttle window) in one
     cache round trip, and presence in this process's buffer (participants.presence)."""
-    response, created = response_store(
-        rules=rules, participant_id=participant_id, response_data=response_data
-    )
+    try:
+        stored = response_store(rules=rules, participant_id=participant_id, response_data=response_data)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise
+        # A persistent connection that died with its server (restart, failover): one retry on a
+        # new connection. In autocommit the failed statement did not commit, so this cannot store
+        # the answer twice (and the unique constraint would refuse it if it did).
+        connection.close()
+        stored = response_store(rules=rules, participant_id=participant_id, response_data=response_data)
     state_version.bump_now(rules.session_id, structure=False, extra=counters)
     presence_mark(participant_id)
-    return response, created
+    return stored
 
 
 @transaction.atomic
@@ -367,12 +417,10 @@ def response_submit(
     rules = selectors.activity_answer_rules(activity.session_id, activity.pk)
     if rules is None:
         raise ActivityNotActive()
-    response, created = response_store(
-        rules=rules, participant_id=participant.pk, response_data=response_data
-    )
+    stored = response_store(rules=rules, participant_id=participant.pk, response_data=response_data)
     state_version.bump_data(activity.session_id)
     presence_mark(participant.pk)
-    return response, created
+    return stored.as_model(), stored.created
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ urlpatterns = [
     path(f"{A}/reveal", views.ActivityRevealView.as_view(), name="activity-reveal"),
     path(f"{A}/reset", views.ActivityResetView.as_view(), name="activity-reset"),
     path(f"{A}/results", views.ActivityResultsView.as_view(), name="activity-results"),
-    path(f"{A}/responses", views.responses_view, name="response-list"),
+    # f"{A}/responses" (views.responses_view) is routed first, in caja/urls.py.
     path(f"{A}/responses/mine", views.MyResponseView.as_view(), name="response-mine"),
     path(f"{A}/responses/since/<path:timestamp>", views.ResponsesSinceView.as_view(), name="response-since"),
     path(f"{A}/hidden-words", views.HiddenWordsView.as_view(), name="hidden-words"),

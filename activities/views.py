@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import time
 from datetime import UTC
 from typing import Any
@@ -19,7 +20,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from caja import state_version
+from caja import cache_ops, state_version
 from caja.cache_ops import incr_seeded
 from caja.errors import DomainError, NotFound, ValidationFailed, json_error
 from caja.parsers import json_depth_exceeds
@@ -277,17 +278,17 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _response_json(response: ResponseModel, created: bool) -> JsonResponse:
+def _response_json(response: services.StoredAnswer) -> JsonResponse:
     return JsonResponse(
         {
-            "id": str(response.pk),
+            "id": str(response.id),
             "activity_id": str(response.activity_id),
             "participant_id": str(response.participant_id),
             "response_data": response.response_data,
             "created_at": _iso(response.created_at),
             "updated_at": _iso(response.updated_at),
         },
-        status=201 if created else 200,
+        status=201 if response.created else 200,
     )
 
 
@@ -319,15 +320,11 @@ def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) ->
     throttle = ParticipantTokenThrottle()
     now = time.time()
     window = throttle.window_key(token_hash, now) if throttle.rate else None
-    keys = [
-        token_cache_key(token_hash),
-        state_version.structure_key(session_id),
-        selectors.answer_rules_key(activity_id),
-    ]
+    keys = [token_cache_key(token_hash), state_version.structure_key(session_id)]
     if window:
         keys.append(window)
     try:
-        cached = cache.get_many(keys)
+        cached = cache_ops.get_many(keys)
         structure_version = cached.get(keys[1])
         if structure_version is None:
             structure_version = state_version.current_or_raise(session_id, key=keys[1])
@@ -341,16 +338,21 @@ def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) ->
         resp = json_error(
             429, "THROTTLED", "Too many requests. Please slow down.", {"retry_after": int(wait + 0.999)}
         )
-        resp["Retry-After"] = str(int(wait))
+        resp["Retry-After"] = str(max(1, math.ceil(wait)))
         return resp
     counters = [(window, 0, int(throttle.duration) + 1)] if window else []
     try:
-        rules = selectors.activity_answer_rules(
-            session_id, activity_id, cached=cached.get(keys[2]), structure_version=structure_version
-        )
+        rules = selectors.local_answer_rules(activity_id, structure_version)
+        if rules is None:  # a structure change (or a new worker): the shared copy, else the database
+            rules = selectors.activity_answer_rules(
+                session_id,
+                activity_id,
+                cached=_cache_get_quietly(selectors.answer_rules_key(activity_id)),
+                structure_version=structure_version,
+            )
         if rules is None:
             raise NotFound("Activity not found.")
-        response, created = services.response_submit_fast(
+        stored = services.response_submit_fast(
             rules=rules,
             participant_id=ref[0],
             response_data=body["response_data"],
@@ -361,7 +363,14 @@ def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) ->
             with contextlib.suppress(Exception):
                 incr_seeded(counters)
         return json_error(exc.status_code, exc.code, exc.message, exc.details)
-    return _response_json(response, created)
+    return _response_json(stored)
+
+
+def _cache_get_quietly(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
 
 
 # drf-spectacular documents the DRF view's GET and POST under this path.

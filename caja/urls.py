@@ -5,9 +5,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from activities.views import responses_view
 from caja import health, metrics
 
 urlpatterns = [
+    # The votes first: URL resolution is linear, and they are the hot write path.
+    path(
+        "api/v1/sessions/<uuid:session_id>/activities/<uuid:activity_id>/responses",
+        responses_view,
+        name="response-list",
+    ),
     path("health", health.health, name="health"),
     path("health/", health.health),
     path("health/ready", health.ready, name="health-ready"),

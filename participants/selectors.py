@@ -9,7 +9,8 @@ from django.core.cache import cache
 
 from .models import Participant
 
-TOKEN_TTL = 300
+# Long enough for an event: a phone that joined in the morning still votes without a query.
+TOKEN_TTL = 12 * 3600
 UNKNOWN_TTL = 60
 # Cached for a token that is unknown or revoked. A kick *sets* it (participants.services), and a
 # lookup only ever *adds* a live entry, so a lookup racing a kick cannot bring the token back.
@@ -18,6 +19,10 @@ REVOKED = "-"
 
 def token_cache_key(token_hash: str) -> str:
     return f"ptok:{token_hash}"
+
+
+def token_cache_entry(participant_id: Any, session_id: Any) -> str:
+    return f"{participant_id} {session_id}"
 
 
 def participant_ref_for_token(token_hash: str, cached: Any = None) -> tuple[str, str] | None:
@@ -45,5 +50,5 @@ def participant_ref_for_token(token_hash: str, cached: Any = None) -> tuple[str,
         if row is None:
             cache.add(token_cache_key(token_hash), REVOKED, timeout=UNKNOWN_TTL)
         else:
-            cache.add(token_cache_key(token_hash), f"{row[0]} {row[1]}", timeout=TOKEN_TTL)
+            cache.add(token_cache_key(token_hash), token_cache_entry(*row), timeout=TOKEN_TTL)
     return (str(row[0]), str(row[1])) if row else None

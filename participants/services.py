@@ -17,7 +17,7 @@ from sessions_app.models import Session, SessionStatus
 
 from .models import Participant
 from .presence import presence_mark
-from .selectors import REVOKED, TOKEN_TTL, token_cache_key
+from .selectors import REVOKED, TOKEN_TTL, token_cache_entry, token_cache_key
 
 logger = logging.getLogger("caja.participants")
 
@@ -66,9 +66,21 @@ def participant_join(*, session: Session, nickname: str) -> tuple[Participant, s
             )
     except IntegrityError:
         raise NicknameTaken(details={"nickname": shown}) from None
+    # The phone's first vote follows within seconds: let the vote fast path find the token in
+    # the cache (an add: a kick's revocation, set later, always wins).
+    entry = token_cache_entry(participant.pk, session.pk)
+    key = token_cache_key(participant.token_hash or "")
+    transaction.on_commit(lambda: _cache_add_quietly(key, entry))
     # A join changes the count on screen, not whether anyone may answer.
     state_version.bump_data(session.pk)
     return participant, token
+
+
+def _cache_add_quietly(key: str, value: str) -> None:
+    try:
+        cache.add(key, value, timeout=TOKEN_TTL)
+    except Exception:  # the vote path looks the token up in the database instead
+        logger.warning("token cache unavailable", exc_info=True)
 
 
 @transaction.atomic
