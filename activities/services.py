@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Max
+from django.db.models import Field, Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -252,6 +252,10 @@ _UPSERT_FIELDS = (
 )  # fmt: skip
 
 
+def _field(name: str) -> Field[Any, Any]:
+    return cast("Field[Any, Any]", Response._meta.get_field(name))
+
+
 def _upsert_sql(replace: bool) -> str:
     """One statement that stores an answer and says whether it is new.
 
@@ -261,7 +265,7 @@ def _upsert_sql(replace: bool) -> str:
     insert from an update by the id: only an insert returns the id it proposed."""
     meta = Response._meta
     table = connection.ops.quote_name(meta.db_table)
-    columns = [connection.ops.quote_name(meta.get_field(n).column) for n in _UPSERT_FIELDS]
+    columns = [connection.ops.quote_name(_field(n).column) for n in _UPSERT_FIELDS]
     conflict = ", ".join(columns[1:3])
     if replace:
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[3:7] + columns[8:])
@@ -322,9 +326,8 @@ def _execute_upsert(sql: str, values: list[Any]) -> tuple[Any, ...] | None:
         with connection.wrap_database_errors, Cursor(connection.connection) as cursor:
             cursor.execute(sql, values, prepare=True)
             return cursor.fetchone()
-    fields = Response._meta
     params = [
-        fields.get_field(name).get_db_prep_value(v, connection)
+        _field(name).get_db_prep_value(v, connection)
         for name, v in zip(_UPSERT_FIELDS, values, strict=True)
     ]
     with connection.cursor() as cursor:

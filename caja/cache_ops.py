@@ -26,7 +26,7 @@ def _redis() -> tuple[RedisCache, Any] | None:
     backend = caches[DEFAULT_CACHE_ALIAS]
     if not isinstance(backend, RedisCache):
         return None
-    inner = backend._cache  # Django's RedisCacheClient (no public accessor for the client)
+    inner: Any = backend._cache  # type: ignore[attr-defined]  # Django's RedisCacheClient
     client = getattr(inner, "_caja_client", None)
     if client is None:
         client = inner._caja_client = inner.get_client(write=True)
@@ -40,7 +40,7 @@ def get_many(keys: Sequence[str]) -> dict[str, Any]:
         return dict(caches[DEFAULT_CACHE_ALIAS].get_many(keys))
     backend, client = redis
     values = client.mget([backend.make_and_validate_key(k) for k in keys])
-    loads = backend._cache._serializer.loads
+    loads = backend._cache._serializer.loads  # type: ignore[attr-defined]
     return {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+
+from caja.http import read_only_view
 
 
-@transaction.non_atomic_requests  # liveness never touches the database
-@require_GET
+@read_only_view  # liveness never touches the database
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "healthy", "timestamp": timezone.now().isoformat()})
 
@@ -40,8 +40,7 @@ def _check_cache() -> str:
 
 # Outside ATOMIC_REQUESTS: opening the request's transaction would fail before the view runs when
 # the database is down, and the probe must answer its own 503 naming the failing check.
-@transaction.non_atomic_requests
-@require_GET
+@read_only_view
 def ready(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database(), "cache": _check_cache()}
     healthy = all(v == "ok" for v in checks.values())

@@ -60,6 +60,9 @@ class ParticipantTokenThrottle(FailOpenMixin, SimpleRateThrottle):
     two over the limit may pass."""
 
     scope = "answer"
+    # Set by SimpleRateThrottle.__init__ from the rate (e.g. 60/min -> 60, 60).
+    num_requests: int
+    duration: int
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         token = request.headers.get("X-Participant-Token")

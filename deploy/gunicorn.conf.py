@@ -18,9 +18,18 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = _int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12))
+# Defaults chosen by measurement on a 2-core host with PostgreSQL, Redis and the load generator on
+# the same cores (2026-11-22; votes = POST .../responses, wrk -t2 -c64, 6 s each, one run):
+#   workers x threads   5x4   4x2   2x8   2x2   3x2   4x1
+#   votes/s             888   906   946   945  1039  1067
+# Both the votes and the polls are CPU-bound Python: more threads per worker only queue on the
+# GIL (5x4, the former 2 x cores + 1 with 4 threads, was the slowest), and a worker per core
+# leaves the database and Redis without a core. cores + 1 workers with 2 threads each is within
+# noise of the best and keeps a second thread per worker for a slow request (an export, an
+# admin page) so it does not stall that worker's polls.
+workers = _int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, 12))
 worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 4)
+threads = _int("GUNICORN_THREADS", 2)
 # gthread: open keep-alive connections per worker (phones idle between polls hold one each).
 worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

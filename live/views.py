@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import math
 import time
-from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 from uuid import UUID
@@ -25,6 +23,7 @@ from rest_framework.response import Response
 
 from activities import services as activity_services
 from caja.errors import NotFound, json_error
+from caja.http import method_not_allowed, read_only_view
 from caja.serializers import ErrorEnvelopeSerializer
 from caja.views import RoleView
 from participants.presence import presence_mark
@@ -37,7 +36,6 @@ from .serializers import StateSerializer
 from .snapshot import Snapshot, get_snapshot
 
 PRESENCE_HEADER = "X-Participant-Token"
-POLL_METHODS = ("GET", "HEAD", "OPTIONS")
 logger = logging.getLogger("caja.state")
 _presence_memo: dict[str, float] = {}
 
@@ -73,32 +71,6 @@ def _touch_presence(token: str | None) -> None:
         return
     if ref is not None:
         presence_mark(ref[0])
-
-
-def poll_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """GET and HEAD (monitors and load balancers use HEAD) on a plain poll view; OPTIONS says
-    what is allowed; any other method is 405 with ``Allow``, before any other check (no CSRF:
-    these views read nothing from cookies)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in POLL_METHODS:
-            resp = json_error(405, "METHOD_NOT_ALLOWED", f'Method "{request.method}" not allowed.')
-            resp["Allow"] = ", ".join(POLL_METHODS)
-            return resp
-        if request.method == "OPTIONS":
-            resp = HttpResponse(status=200)
-            resp["Allow"] = ", ".join(POLL_METHODS)
-            return resp
-        response = view(request, *args, **kwargs)
-        if request.method == "HEAD" and response.status_code == 200:
-            # Same headers as GET (Content-Length of the GET body included), no body.
-            length = len(response.content)
-            response.content = b""
-            response["Content-Length"] = str(length)
-        return response
-
-    return csrf_exempt(transaction.non_atomic_requests(wrapper))  # no BEGIN/COMMIT around a poll
 
 
 def _etag_matches(request: HttpRequest, etag: str) -> bool:
@@ -153,7 +125,7 @@ def _poll(request: HttpRequest, session_id: UUID) -> Snapshot | HttpResponse:
     return snap
 
 
-@poll_view
+@read_only_view
 def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
@@ -163,7 +135,7 @@ def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return _poll_headers(HttpResponse(snap.body(), content_type="application/json"), snap)
 
 
-@poll_view
+@read_only_view
 def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
@@ -173,7 +145,7 @@ def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return _poll_headers(JsonResponse(snap.status), snap)
 
 
-@poll_view
+@read_only_view
 def activity_status_view(request: HttpRequest, session_id: UUID, activity_id: UUID) -> HttpResponse:
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
@@ -193,13 +165,12 @@ def heartbeat_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
     Phones send it every ~30 s, so presence keeps working when a proxy cache (deploy/nginx.conf)
     answers their polls. No database round trip: a cached token lookup and a buffered mark."""
-    if request.method != "POST":
-        resp = json_error(405, "METHOD_NOT_ALLOWED", f'Method "{request.method}" not allowed.')
+    if request.method == "OPTIONS":
+        resp = HttpResponse(status=200)
         resp["Allow"] = "POST, OPTIONS"
-        if request.method == "OPTIONS":
-            resp = HttpResponse(status=200)
-            resp["Allow"] = "POST, OPTIONS"
         return resp
+    if request.method != "POST":
+        return method_not_allowed(request, ("POST", "OPTIONS"))
     token = request.headers.get(PRESENCE_HEADER)
     if not token:
         return json_error(401, "NOT_AUTHENTICATED", "A participant token is required.")

@@ -1,0 +1,46 @@
+"""Method handling for the plain (non-DRF) views: the poll paths and the health probes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from caja.errors import json_error
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def method_not_allowed(request: HttpRequest, allowed: tuple[str, ...]) -> HttpResponse:
+    response = json_error(405, "METHOD_NOT_ALLOWED", f'Method "{request.method}" not allowed.')
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def read_only_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET and HEAD (monitors and load balancers use HEAD); OPTIONS says what is allowed; any
+    other method is 405 with ``Allow`` before any other check. No CSRF check: these views read
+    nothing from cookies, and a POST must learn it is the wrong method, not a 403. No
+    transaction around the view (no BEGIN/COMMIT on a poll)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in READ_METHODS:
+            return method_not_allowed(request, READ_METHODS)
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=200)
+            response["Allow"] = ", ".join(READ_METHODS)
+            return response
+        response = view(request, *args, **kwargs)
+        if request.method == "HEAD":
+            # The GET answer's headers (its Content-Length included), without the body.
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
+
+    return csrf_exempt(transaction.non_atomic_requests(wrapper))
