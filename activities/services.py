@@ -116,7 +116,9 @@ def activity_delete(*, activity: Activity) -> None:
     session_id = activity.session_id
     Session.objects.filter(pk=session_id, current_activity=activity).update(current_activity=None)
     activity.delete()
-    state_version.bump(session_id)
+    # Drop the shared snapshot too: the next poll rebuilds at once (no pacing) and the
+    # activity's /status is 404 from then on.
+    state_version.forget(session_id)
 
 
 def _expire_others(session_id: Any, keep: Any, now: Any) -> None:

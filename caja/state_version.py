@@ -96,8 +96,9 @@ def bump_data(session_id: UUID | str) -> None:
 
 
 def forget(session_id: UUID | str) -> None:
-    """A deleted session: after commit, drop its shared snapshot and rebuild lock, and move both
-    versions, so every worker answers 404 once its memo (CAJA_VERSION_MEMO_SECONDS) runs out."""
+    """A deleted session (or activity): drop its shared snapshot and rebuild lock now and after
+    commit, and move both versions, so every worker rebuilds (404 for what is gone) once its memo
+    (CAJA_VERSION_MEMO_SECONDS) runs out, without waiting for the rebuild pacing."""
 
     def drop() -> None:
         _memo.pop(str(session_id), None)

@@ -242,7 +242,9 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
         _remember(shared)
         return shared
     previous = shared or local
-    if previous is not None and previous.seen_version is not None and counter is not None:
+    # Pace rebuilds only while the shared copy exists: a missing one was dropped on purpose (the
+    # session was deleted: state_version.forget) or lost with the cache, and is rebuilt at once.
+    if shared is not None and shared.seen_version is not None and counter is not None:
         time_due = previous.valid_until is not None and now >= previous.valid_until
         # Under a storm of answers, rebuild at most every MIN_REBUILD_SECONDS per session;
         # meanwhile everyone gets the previous snapshot (it is at most that much behind).

@@ -101,6 +101,7 @@ function showRemoved() {
   me = null;
   showWho();
   if (poller) poller.stop();
+  if (heartbeat) clearTimeout(heartbeat);
   stopTimers();
   setView("removed", h("section", { class: "card stack notice", attrs: { role: "alert" } },
     h("h2", { text: "You were removed from this session" }),
@@ -127,6 +128,21 @@ function startLive() {
     },
   });
   poller.start();
+  startHeartbeat();
+}
+
+// Presence when a proxy cache answers our polls (deploy/nginx.conf): a small POST every ~30 s
+// (jittered, so a room that joined together does not beat in step). Best-effort: errors are ignored.
+const HEARTBEAT_MS = 30000;
+let heartbeat = null;
+function startHeartbeat() {
+  if (heartbeat) clearTimeout(heartbeat);
+  const beat = async () => {
+    if (!me) return;
+    await api(`/api/v1/sessions/${cfg.session_id}/heartbeat`, { method: "POST", token: me.token });
+    heartbeat = setTimeout(beat, HEARTBEAT_MS * (0.8 + 0.4 * Math.random()));
+  };
+  heartbeat = setTimeout(beat, HEARTBEAT_MS * Math.random());
 }
 
 // --- state → screen ---------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""caja.wsgi: the hot paths go through a lean handler, everything else through the full stack."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.utils import timezone
+
+from activities.tests.factories import ActivityFactory
+from caja import wsgi
+from participants import services as participant_services
+from sessions_app.models import Session
+from sessions_app.tests.factories import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+POLL = {"question": "Lunch?", "options": [{"id": "a", "label": "Pizza"}, {"id": "b", "label": "Salad"}]}
+SID = "0b2e9c4e-8a7f-4c1e-9d7a-2f1e3c4b5a6d"
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection() -> Iterator[None]:
+    # As Django's test client does: the request signals would close the test's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def call(method: str, path: str, body: bytes = b"", **headers: str) -> tuple[int, dict[str, str], bytes]:
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json" if body else "",
+    }
+    environ.update({k if k.startswith("HTTP_") else "HTTP_" + k.upper(): v for k, v in headers.items()})
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        seen["status"] = int(status.split()[0])
+        seen["headers"] = {k.lower(): v for k, v in response_headers}
+
+    content = b"".join(wsgi.application(environ, start_response))
+    return seen["status"], seen["headers"], content
+
+
+def test_hot_paths_are_recognized() -> None:
+    base = f"/api/v1/sessions/{SID}"
+    assert wsgi.is_hot("GET", f"{base}/state") and wsgi.is_hot("HEAD", f"{base}/status/")
+    assert wsgi.is_hot("GET", f"{base}/activities/{SID}/status")
+    assert wsgi.is_hot("POST", f"{base}/activities/{SID}/responses") and wsgi.is_hot(
+        "POST", f"{base}/heartbeat"
+    )
+    assert not wsgi.is_hot("GET", f"{base}/activities/{SID}/responses")  # the organizer's list
+    assert not wsgi.is_hot("POST", f"{base}/state")
+    assert not wsgi.is_hot("GET", f"{base}/results") and not wsgi.is_hot("GET", "/admin/")
+
+
+def test_lean_stack_keeps_what_the_hot_paths_need(settings: Any) -> None:
+    lean = wsgi.lean_middleware()
+    for needed in (
+        "caja.middleware.RequestIDMiddleware",
+        "caja.middleware.BodySizeLimitMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "caja.middleware.ApiErrorPageMiddleware",
+    ):
+        assert needed in lean
+    for skipped in (
+        "SessionMiddleware",
+        "AuthenticationMiddleware",
+        "CsrfViewMiddleware",
+        "MessageMiddleware",
+    ):
+        assert not any(name.endswith(skipped) for name in lean)
+    settings.CORS_ALLOWED_ORIGINS = ["https://intranet.example"]
+    assert "corsheaders.middleware.CorsMiddleware" in wsgi.lean_middleware()
+
+
+def test_poll_and_vote_through_the_wsgi_entry_point(organizer: Any) -> None:
+    session = SessionFactory(owner=organizer, status="active")
+    activity = ActivityFactory(session=session, config=POLL, status="active", activated_at=timezone.now())
+    Session.objects.filter(pk=session.pk).update(current_activity=activity)
+    _, token = participant_services.participant_join(session=session, nickname="Ana")
+    state = f"/api/v1/sessions/{session.pk}/state"
+
+    status, headers, body = call("GET", state, HTTP_X_REQUEST_ID="abc-123")
+    assert status == 200 and json.loads(body)["current_activity"]["id"] == str(activity.pk)
+    assert headers["x-request-id"] == "abc-123"
+    assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+    status, _, body = call("GET", state + "/", HTTP_IF_NONE_MATCH=headers["etag"])
+    assert status == 304 and body == b""
+
+    vote = json.dumps({"response_data": {"option_ids": ["a"]}}).encode()
+    status, headers, body = call(
+        "POST",
+        f"/api/v1/sessions/{session.pk}/activities/{activity.pk}/responses",
+        vote,
+        X_PARTICIPANT_TOKEN=token,
+    )
+    assert status == 201 and json.loads(body)["response_data"] == {"option_ids": ["a"]}
+    assert "x-request-id" in headers
+
+    too_big = b'{"response_data": "' + b"x" * 70_000 + b'"}'
+    status, _, body = call(
+        "POST",
+        f"/api/v1/sessions/{session.pk}/activities/{activity.pk}/responses",
+        too_big,
+        X_PARTICIPANT_TOKEN=token,
+    )
+    assert status == 413 and json.loads(body)["error"]["code"] == "PAYLOAD_TOO_LARGE"
+
+    # Not a hot path: the full stack (sessions, CSRF) answers the admin.
+    status, headers, _ = call("GET", "/admin/login/")
+    assert status == 200 and "csrftoken" in headers.get("set-cookie", "")
