@@ -283,6 +283,7 @@ class HeartbeatSchema(_SchemaOnly):
             204: OpenApiResponse(description="Presence noted"),
             401: ErrorEnvelopeSerializer,
             403: ErrorEnvelopeSerializer,
+            404: ErrorEnvelopeSerializer,
         },
         auth=[],
         description="A phone says it is still here (every ~30 s), so presence counts stay right "
