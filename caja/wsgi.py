@@ -69,6 +69,12 @@ class LeanWSGIHandler(WSGIHandler):
             settings.MIDDLEWARE = full
 
 
+    def get_response(self, request: Any) -> Any:
+        # Resolve against the hot paths only (caja/hot_urls.py); BaseHandler honours request.urlconf.
+        request.urlconf = "caja.hot_urls"
+        return super().get_response(request)
+
+
 lean_application = LeanWSGIHandler()
 
 
