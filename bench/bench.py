@@ -385,6 +385,9 @@ def main() -> int:
                     )
                 )
             )
+            # The big screen has been polling since the doors opened: the session's first poll
+            # (nginx's cache fill, under proxy_cache_lock) is not part of the measurement.
+            wait_http(nginx.port, setup["state"])
             probe = VisibilityProbe(nginx.port, setup, probe_tokens, db_url)
             probe.stop_at = time.time() + duration - 1
             poller.start()

@@ -238,7 +238,7 @@ CAJA_PRESENCE_FLUSH_SECONDS = env.float("CAJA_PRESENCE_FLUSH_SECONDS", default=1
 CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = env.float("CAJA_SNAPSHOT_MIN_REBUILD_SECONDS", default=0.25)
 # A worker reuses a session's version read from the shared cache for this long (seconds): a change
 # made through another worker shows up in polls at most this much later.
-CAJA_VERSION_MEMO_SECONDS = env.float("CAJA_VERSION_MEMO_SECONDS", default=0.2)
+CAJA_VERSION_MEMO_SECONDS = env.float("CAJA_VERSION_MEMO_SECONDS", default=0.1)
 # Serves /bench/constant/<size> for the benchmark's ceiling measurement (never in production).
 CAJA_BENCH_CEILING = env.bool("CAJA_BENCH_CEILING", default=False)
 # Suggested poll interval in seconds (X-Poll-Interval), raised under load.

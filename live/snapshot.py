@@ -213,7 +213,7 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
     now = time.time()
     local = _local.get(sid)
     try:
-        counter = state_version.current_memoized(sid, getattr(settings, "CAJA_VERSION_MEMO_SECONDS", 0.2))
+        counter = state_version.current_memoized(sid, getattr(settings, "CAJA_VERSION_MEMO_SECONDS", 0.1))
     except Exception:
         # Degraded: no shared cache. Rebuild from the database at most every DEGRADED_TTL.
         if local is not None and now - local.built_at < DEGRADED_TTL:

@@ -102,6 +102,10 @@ def _poll_headers(response: HttpResponse, snap: Snapshot) -> HttpResponse:
     response["ETag"] = snap.etag
     response["Cache-Control"] = "no-cache"
     response["X-Poll-Interval"] = str(polling.suggested_interval())
+    # For the nginx micro-cache (deploy/nginx.conf), which hides this header from clients: keep
+    # this answer until the end of the current second. nginx counts validity in whole seconds, so
+    # its own "valid 1s" would serve an answer for 1 to 2 s; this bounds it to under 1 s.
+    response["X-Accel-Expires"] = f"@{int(time.time())}"
     patch_vary_headers(response, ["X-Participant-Token"])
     return response
 
