@@ -291,7 +291,11 @@ def main() -> int:
     max_conns = int(os.environ.get("BENCH_CONNECTIONS", "400"))
     started = time.time()
 
-    pg_env = {**os.environ, "PG_STATE_FILE": "/tmp/caja-bench-pg.state", "PG_FSYNC": os.environ.get("BENCH_FSYNC", "on")}  # noqa: S108
+    pg_env = {
+        **os.environ,
+        "PG_STATE_FILE": "/tmp/caja-bench-pg.state",  # noqa: S108
+        "PG_FSYNC": os.environ.get("BENCH_FSYNC", "on"),
+    }
     redis_env = {**os.environ, "REDIS_TEST_PORT": "63799"}
     db_url = sh("bash", "scripts/pg.sh", "start", env=pg_env).splitlines()[-1]
     redis_url = sh("bash", "scripts/redis.sh", "start", env=redis_env).splitlines()[-1]
@@ -349,7 +353,9 @@ def main() -> int:
         checks: list[tuple[str, dict[str, Any], int]] = []
         sat_file = tokens_file(sat_votes["tokens"])
         votes = wrk(app.port, sat_votes["responses"], script="vote.lua", duration=duration, tokens=sat_file)
-        rows.append(row("votes saturated, direct (-c64)", votes, ratio=f"{votes['rps'] / c2['rps']:.2f} × C2"))
+        rows.append(
+            row("votes saturated, direct (-c64)", votes, ratio=f"{votes['rps'] / c2['rps']:.2f} × C2")
+        )
         checks.append(("votes saturated", sat_votes, votes["s2xx"]))
         conns = 64
         rate_file = tokens_file(rate_votes["tokens"])
@@ -373,7 +379,7 @@ def main() -> int:
             poll_conns = min(n, max_conns)
             holder: dict[str, Any] = {}
             poller = threading.Thread(
-                target=lambda h=holder, s=setup, t=poll_tokens, c=poll_conns: h.update(
+                target=lambda h=holder, s=setup, t=poll_tokens, c=poll_conns, n=n: h.update(
                     wrk(
                         nginx.port,
                         s["state"],

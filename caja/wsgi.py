@@ -68,7 +68,6 @@ class LeanWSGIHandler(WSGIHandler):
         finally:
             settings.MIDDLEWARE = full
 
-
     def get_response(self, request: Any) -> Any:
         # Resolve against the hot paths only (caja/hot_urls.py); BaseHandler honours request.urlconf.
         request.urlconf = "caja.hot_urls"

@@ -245,18 +245,18 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
     # Pace rebuilds only while the shared copy exists: a missing one was dropped on purpose (the
     # session was deleted: state_version.forget) or lost with the cache, and is rebuilt at once.
     if shared is not None and shared.seen_version is not None and counter is not None:
-        time_due = previous.valid_until is not None and now >= previous.valid_until
+        time_due = shared.valid_until is not None and now >= shared.valid_until
         # Under a storm of answers, rebuild at most every MIN_REBUILD_SECONDS per session;
         # meanwhile everyone gets the previous snapshot (it is at most that much behind).
         min_gap = getattr(settings, "CAJA_SNAPSHOT_MIN_REBUILD_SECONDS", MIN_REBUILD_SECONDS)
-        if not time_due and now - previous.built_at < min_gap:
-            return previous
+        if not time_due and now - shared.built_at < min_gap:
+            return shared
         try:
             elected = cache.add(_lock_key(sid), 1, timeout=2)
         except Exception:
             elected = True
         if not elected and not time_due:
-            return previous
+            return shared
     snap = _build(sid, counter, previous)
     if snap is None:
         _drop(sid)
