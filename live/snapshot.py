@@ -17,6 +17,8 @@ If the cache is down, snapshots are built from the database and kept in this pro
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -30,6 +32,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -60,6 +63,8 @@ class Snapshot:
     valid_until: float | None  # a time-driven visibility change (quiz timer) forces a rebuild
     status: dict[str, Any] = field(default_factory=dict)
     activities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Served because a rebuild failed (database unreachable): the last good copy, marked.
+    stale: bool = False
 
     def body(self, now: datetime | None = None) -> bytes:
         server_time = (now or timezone.now()).isoformat().replace("+00:00", "Z")
@@ -207,6 +212,20 @@ def _build(session_id: str, counter: int | None, previous: Snapshot | None) -> S
     )
 
 
+def _build_or_stale(session_id: str, counter: int | None, previous: Snapshot | None) -> Snapshot | None:
+    """Rebuild; if the database cannot be reached, the previous snapshot marked stale (polls must
+    not fail while a snapshot exists; the next poll tries again). Without one, the error stands."""
+    try:
+        return _build(session_id, counter, previous)
+    except DatabaseError:
+        if previous is None:
+            raise
+        logger.warning("snapshot rebuild failed: serving the last one", extra={"session_id": session_id})
+        with contextlib.suppress(Exception):  # let the next poll try again (and say it is stale)
+            cache.delete(_lock_key(session_id))
+        return dataclasses.replace(previous, stale=True)
+
+
 def get_snapshot(session_id: UUID | str) -> Snapshot | None:
     """The current snapshot of a session, or None if the session does not exist."""
     sid = str(session_id)
@@ -218,7 +237,7 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
         # Degraded: no shared cache. Rebuild from the database at most every DEGRADED_TTL.
         if local is not None and now - local.built_at < DEGRADED_TTL:
             return local
-        snap = _build(sid, None, local)
+        snap = _build_or_stale(sid, None, local)
         if snap is None:
             _drop(sid)
         else:
@@ -257,10 +276,12 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
             elected = True
         if not elected and not time_due:
             return shared
-    snap = _build(sid, counter, previous)
+    snap = _build_or_stale(sid, counter, previous)
     if snap is None:
         _drop(sid)
         return None
+    if snap.stale:
+        return snap
     if len(rebuilds_counter) < 1_000_000:
         rebuilds_counter.append(1)
     metrics.record_snapshot_rebuild()

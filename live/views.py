@@ -106,6 +106,8 @@ def _poll_headers(response: HttpResponse, snap: Snapshot) -> HttpResponse:
     # this answer until the end of the current second. nginx counts validity in whole seconds, so
     # its own "valid 1s" would serve an answer for 1 to 2 s; this bounds it to under 1 s.
     response["X-Accel-Expires"] = f"@{int(time.time())}"
+    if snap.stale:  # the database is unreachable: the last good state (nginx keeps it 1 s)
+        response["X-Caja-Stale"] = "1"
     patch_vary_headers(response, ["X-Participant-Token"])
     return response
 

@@ -369,6 +369,12 @@ def test_postgres_outage_and_recovery(postgres: Postgres, tmp_path: Path) -> Non
             acknowledged.add(body["id"])
         status, _, state = app.request("get", f"/api/v1/sessions/{sid}/state")
         assert status == 200 and state["current_activity"]["response_count"] == 5
+        # A change right before the outage: the next poll must rebuild, and cannot.
+        status, _, body = app.request(
+            "post", answers, {"response_data": {"option_ids": ["b"]}}, token=tokens[1]
+        )
+        assert status == 200, body
+        time.sleep(0.3)  # past the rebuild pacing (CAJA_SNAPSHOT_MIN_REBUILD_SECONDS)
 
         postgres.stop("fast")
         try:
@@ -396,11 +402,16 @@ def test_postgres_outage_and_recovery(postgres: Postgres, tmp_path: Path) -> Non
             )
             assert_envelope(status, body, 503, "SERVICE_UNAVAILABLE")
 
-            # Polling: nothing changed, so the cached snapshot answers (with or without a token).
+            # Polling: the rebuild fails, so the last snapshot answers, marked stale (stale-if-error),
+            # with or without a token, for as long as the outage lasts.
             started = time.monotonic()
-            status, _, state = app.request("get", f"/api/v1/sessions/{sid}/state", timeout=5)
+            status, headers, state = app.request("get", f"/api/v1/sessions/{sid}/state", timeout=5)
             poll_latency = time.monotonic() - started
             assert status == 200, state
+            assert headers.get("X-Caja-Stale") == "1", headers
+            for _ in range(5):
+                status, headers, _ = app.request("get", f"/api/v1/sessions/{sid}/status", timeout=5)
+                assert status == 200 and headers.get("X-Caja-Stale") == "1"
             assert state["current_activity"]["response_count"] == 5
             status, _, state = app.request("get", f"/api/v1/sessions/{sid}/state", token=tokens[0], timeout=5)
             assert status == 200, state
