@@ -158,3 +158,60 @@ def test_quiz_second_answer_is_409_in_one_statement(organizer):
     )
     row = Response.objects.get()
     assert (row.response_data, row.is_correct, row.score) == ({"option_id": "a"}, True, 1000)
+
+
+# --- answers after a reveal (conformance: issue 12 item 4) ----------------------------------------
+
+
+def _live(organizer: Any, type_: str, config: dict[str, Any]) -> tuple[Any, list[str]]:
+    session = SessionFactory(owner=organizer, status="active")
+    activity = ActivityFactory(
+        session=session, type=type_, config=config, status="active", activated_at=timezone.now()
+    )
+    Session.objects.filter(pk=session.pk).update(current_activity=activity)
+    tokens = [participant_services.participant_join(session=session, nickname=n)[1] for n in ("A", "B")]
+    return activity, tokens
+
+
+def _answer(activity: Any, token: str, data: dict[str, Any]) -> Any:
+    return participant_client(token).post(
+        f"/api/v1/sessions/{activity.session_id}/activities/{activity.pk}/responses",
+        {"response_data": data},
+        format="json",
+    )
+
+
+def test_a_revealed_quiz_refuses_answers(organizer):
+    quiz, (a, b) = _live(
+        organizer,
+        "quiz",
+        {
+            "question": "2+2?",
+            "options": [{"id": "a", "label": "4"}, {"id": "b", "label": "5"}],
+            "correct_option_id": "a",
+            "time_limit_seconds": 60,
+        },
+    )
+    assert _answer(quiz, a, {"option_id": "b"}).status_code == 201
+    services.activity_reveal(activity=quiz)
+    assert_error(_answer(quiz, b, {"option_id": "a"}), 409, "TIME_UP")
+    assert Response.objects.count() == 1
+
+
+def test_a_revealed_poker_round_refuses_votes_until_reset(organizer):
+    poker, (a, b) = _live(organizer, "poker", {"deck": "fibonacci"})
+    assert _answer(poker, a, {"value": "3"}).status_code == 201
+    services.activity_reveal(activity=poker)
+    body = assert_error(_answer(poker, b, {"value": "8"}), 409, "INVALID_TRANSITION")
+    assert body["details"] == {"from": "revealed", "to": "voted"}
+    assert_error(_answer(poker, a, {"value": "5"}), 409, "INVALID_TRANSITION")  # no change either
+    assert list(Response.objects.values_list("response_data", flat=True)) == [{"value": "3"}]
+    services.activity_reset(activity=poker)
+    assert _answer(poker, b, {"value": "8"}).status_code == 201
+
+
+def test_a_repeated_word_counts_once(organizer):
+    cloud, (a, _) = _live(organizer, "wordcloud", {"prompt": "Mood?"})
+    resp = _answer(cloud, a, {"words": ["Happy", "  happy  ", "Tired"]})
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["response_data"] == {"words": ["Happy", "Tired"]}

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.db.models.fields.json import KT
 
+from caja.errors import InvalidTransition
+
 from . import register
 from .base import ActivityType
 from .fields import (
@@ -174,6 +176,16 @@ class PokerType(ActivityType):
     # --- visibility and results ---------------------------------------------------------------
     def is_revealed(self, activity: Activity, now: datetime) -> bool:
         return activity.revealed_at is not None
+
+    def check_answer_allowed(self, activity: Activity, now: datetime) -> None:
+        # The distribution on screen must not change under people's eyes: after a reveal, votes
+        # wait for the next round (reset).
+        if activity.revealed_at is not None:
+            raise InvalidTransition(
+                from_="revealed",
+                to="voted",
+                message="The cards are revealed; votes reopen when the organizer starts a new round.",
+            )
 
     def public_config(self, activity: Activity, now: datetime) -> dict[str, Any]:
         config = dict(activity.config)

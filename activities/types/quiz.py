@@ -127,6 +127,9 @@ class QuizType(ActivityType):
         return activity.activated_at + timedelta(seconds=limit)
 
     def check_answer_allowed(self, activity: Activity, now: datetime) -> None:
+        # Once the correct option is on screen, an answer would be a free point.
+        if activity.revealed_at is not None:
+            raise TimeUp("The answer was revealed; this question is closed.")
         deadline = self.deadline(activity)
         if deadline is not None and now > deadline:
             raise TimeUp()

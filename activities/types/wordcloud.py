@@ -193,7 +193,7 @@ class WordCloudType(ActivityType):
                 elif is_blocked(key):
                     errors.add(path, BLOCKED_MESSAGE)
                 elif key in seen:
-                    errors.add(path, "Duplicate word.")
+                    continue  # the same word twice in one answer counts once (no scolding)
                 else:
                     seen.add(key)
                     words.append(word)
