@@ -85,7 +85,9 @@ class JoinByCodeView(ParticipantRoleView):
     def post(self, request: Request) -> Response:
         data = JoinByCodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = session_selectors.session_get_by_code(data.validated_data["join_code"])
+        session = session_selectors.session_get_by_code(
+            data.validated_data["join_code"], ended_is_conflict=True
+        )
         return _join_response(session, data.validated_data["nickname"])
 
 

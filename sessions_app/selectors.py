@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils import timezone
 
-from caja.errors import NotFound
+from caja.errors import NotFound, SessionNotActive
 
 from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session
 
@@ -49,13 +49,21 @@ def session_get_public(session_id: Any) -> Session:
     return session
 
 
-def session_get_by_code(join_code: str) -> Session:
-    """The open session with this code (case-insensitive); completed sessions are not found."""
+def session_get_by_code(join_code: str, *, ended_is_conflict: bool = False) -> Session:
+    """The open session with this code (case-insensitive). A completed one is not found, or, with
+    ``ended_is_conflict`` (joining), 409 SESSION_NOT_ACTIVE: the phone can say the event is over."""
     code = (join_code or "").strip().upper()
     if len(code) != JOIN_CODE_LENGTH or not set(code) <= _JOIN_CODE_CHARS:
         # A code that cannot exist (garbage, a NUL byte PostgreSQL would refuse) needs no query.
         raise NotFound("No open session has this join code.")
-    session = Session.objects.filter(join_code=code).exclude(status="completed").first()
-    if session is None:
+    # Codes are unique among open sessions only: an open one wins over ended ones.
+    session = (
+        Session.objects.filter(join_code=code)
+        .order_by(Case(When(status="completed", then=1), default=0))
+        .first()
+    )
+    if session is None or (session.status == "completed" and not ended_is_conflict):
         raise NotFound("No open session has this join code.")
+    if session.status == "completed":
+        raise SessionNotActive("This session has ended.")
     return session

@@ -167,12 +167,12 @@ def test_join_by_code_is_case_insensitive(api, session):
     assert resp.json()["session_id"] == str(session.pk)
 
 
-def test_join_by_code_unknown_or_completed_is_404(api, organizer):
+def test_join_by_code_unknown_is_404_and_completed_is_409(api, organizer):
     done = SessionFactory(owner=organizer, status="completed")
     assert_error(
         api.post("/api/v1/join", {"join_code": done.join_code, "nickname": "x"}, format="json"),
-        404,
-        "NOT_FOUND",
+        409,
+        "SESSION_NOT_ACTIVE",
     )
     assert_error(
         api.post("/api/v1/join", {"join_code": "ZZZZZZ", "nickname": "x"}, format="json"), 404, "NOT_FOUND"
@@ -365,3 +365,26 @@ def test_kick_participant_of_another_session_is_404(org_api, organizer, session)
     assert_error(org_api.delete(f"{join_url(session)}/{elsewhere.pk}"), 404, "NOT_FOUND")
     elsewhere.refresh_from_db()
     assert elsewhere.kicked_at is None
+
+
+def test_joining_an_ended_session_by_code_is_409_like_by_id(api, organizer):
+    """Conformance (issue 12 item 6): the phone can say the event is over."""
+    from caja.testing import assert_error
+    from sessions_app.models import Session
+    from sessions_app.tests.factories import SessionFactory
+
+    session = SessionFactory(owner=organizer, status="active")
+    Session.objects.filter(pk=session.pk).update(status="completed")
+    by_code = api.post("/api/v1/join", {"join_code": session.join_code, "nickname": "Late"}, format="json")
+    body = assert_error(by_code, 409, "SESSION_NOT_ACTIVE")
+    assert body["message"] == "This session has ended."
+    by_id = api.post(f"/api/v1/sessions/{session.pk}/participants", {"nickname": "Late"}, format="json")
+    assert_error(by_id, 409, "SESSION_NOT_ACTIVE")
+    # A new open session that reuses the code is joined normally.
+    reused = SessionFactory(owner=organizer, status="active", join_code=session.join_code)
+    ok = api.post("/api/v1/join", {"join_code": session.join_code, "nickname": "Late"}, format="json")
+    assert ok.status_code == 201 and ok.json()["session_id"] == str(reused.pk)
+    # Unknown codes stay 404.
+    assert_error(
+        api.post("/api/v1/join", {"join_code": "ZZZZZZ", "nickname": "X"}, format="json"), 404, "NOT_FOUND"
+    )
