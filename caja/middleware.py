@@ -98,7 +98,11 @@ class ApiErrorPageMiddleware:
             }.get(response.status_code, ("INTERNAL_ERROR", "An unexpected error occurred."))
             if response.status_code == 400:
                 code, message = "VALIDATION_ERROR", "Bad request."
-            return json_error(response.status_code, code, message)
+            replacement = json_error(response.status_code, code, message)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):  # the answer's meaning
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

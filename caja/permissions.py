@@ -6,13 +6,19 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 
-class IsOrganizer(BasePermission):
-    """An authenticated Django user (JWT or session login)."""
+def user_is_organizer(user: Any) -> bool:
+    """Who is an organizer, everywhere (API, admin, pages): an active staff user."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
-    message = "Organizer credentials are required."
+
+class IsOrganizer(BasePermission):
+    """An organizer (see user_is_organizer), by JWT or session login. Another authenticated user
+    gets 403 PERMISSION_DENIED, an anonymous one 401."""
+
+    message = "Organizers are active staff users; this account is not one."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated)
+        return user_is_organizer(request.user)
 
 
 class IsParticipant(BasePermission):

@@ -182,6 +182,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     # DRF's JSONParser plus a 400 for deeply nested documents (caja/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["caja.parsers.JSONParser"],
+    # OPTIONS: no per-field description built from serializers (caja/metadata.py).
+    "DEFAULT_METADATA_CLASS": "caja.metadata.ContractMetadata",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "caja.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from activities.views import responses_view
 from caja import health, metrics
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """The Swagger UI page. Its renderer is an HTML template that DRF's OPTIONS answer (data,
+    no template) cannot use: OPTIONS says what is allowed and nothing more."""
+
+    def options(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponse(status=200, headers={"Allow": "GET, HEAD, OPTIONS"})
+
 
 urlpatterns = [
     # The votes first: URL resolution is linear, and they are the hot write path.
@@ -20,7 +32,7 @@ urlpatterns = [
     path("health/ready", health.ready, name="health-ready"),
     path("health/ready/", health.ready),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     # The polling endpoints first: they are most of the traffic, and URL resolution is linear.
     path("api/v1/", include("live.api_urls")),

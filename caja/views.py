@@ -51,7 +51,10 @@ class RoleView(GenericAPIView):
 
     def _role(self) -> str:
         method = self._method or (self.request.method if getattr(self, "request", None) else "GET")
-        if method in ("HEAD", "OPTIONS"):
+        if method == "OPTIONS":
+            # Preflights carry no credentials, and the answer describes no one's data.
+            return "public"
+        if method == "HEAD":
             method = "GET"
         method = method or "GET"
         if method.lower() not in self.http_method_names or not hasattr(self, method.lower()):

@@ -27,6 +27,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from caja.errors import DomainError
+from caja.permissions import user_is_organizer
 
 from . import services
 from .models import Session
@@ -37,8 +38,7 @@ from .models import Session
 
 
 def is_organizer(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff)
+    return user_is_organizer(request.user)
 
 
 class OwnedAdminMixin:

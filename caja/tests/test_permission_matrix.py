@@ -31,14 +31,33 @@ from sessions_app import services as session_services
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anon", "owner", "other", "super", "part_x", "part_y", "kicked")
+ROLES = ("anon", "owner", "other", "super", "nonstaff", "part_x", "part_y", "kicked")
 OK = "ok"  # the row's success status
 # An organizer action on session X.
-ORG = {"anon": 401, "owner": OK, "other": 404, "super": OK, "part_x": 403, "part_y": 403, "kicked": 401}
+# "nonstaff": an authenticated user who is not staff (organizers are active staff users): 403.
+ORG = {
+    "anon": 401,
+    "owner": OK,
+    "other": 404,
+    "super": OK,
+    "nonstaff": 403,
+    "part_x": 403,
+    "part_y": 403,
+    "kicked": 401,
+}
 # An organizer action that is not about one session (create, list).
 ORG_ANY = {**ORG, "other": OK}
 # A participant action in session X.
-PART = {"anon": 401, "owner": 401, "other": 401, "super": 401, "part_x": OK, "part_y": 403, "kicked": 401}
+PART = {
+    "anon": 401,
+    "owner": 401,
+    "other": 401,
+    "super": 401,
+    "nonstaff": 401,
+    "part_x": OK,
+    "part_y": 403,
+    "kicked": 401,
+}
 # The caller's own participant record.
 ME = {**PART, "part_y": OK}
 PUBLIC = dict.fromkeys(ROLES, OK)
@@ -60,7 +79,7 @@ class World:
 
 
 def _user(username: str, **extra: Any) -> Any:
-    user = get_user_model().objects.create(username=username, is_staff=True, **extra)
+    user = get_user_model().objects.create(username=username, **{"is_staff": True, **extra})
     user.set_password(f"pw-{username}-123")
     user.save()
     return user
@@ -78,6 +97,7 @@ def world(settings: Any) -> World:
     settings.CAJA_VERSION_MEMO_SECONDS = 0
     forget_local()
     owner, other, root = _user("alice"), _user("bob"), _user("root", is_superuser=True)
+    eve = _user("eve", is_staff=False)
     x = session_services.session_create(owner=owner, name="Session X")
     session_services.session_set_status(session=x, status="active")
     y = session_services.session_create(owner=other, name="Session Y of Bob")
@@ -115,7 +135,7 @@ def world(settings: Any) -> World:
         tokens={"part_x": token_x, "part_y": token_y, "kicked": token_kicked},
         jwts={
             role: str(RefreshToken.for_user(user).access_token)
-            for role, user in (("owner", owner), ("other", other), ("super", root))
+            for role, user in (("owner", owner), ("other", other), ("super", root), ("nonstaff", eve))
         },
         all_tokens=[token_x, token_y, token_kicked, token_victim],
     )
@@ -179,6 +199,7 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("get", S + "/state", None, 200, PUBLIC, True),
     ("get", S + "/status", None, 200, PUBLIC, True),
     ("get", A + "/{poker}/status", None, 200, PUBLIC, True),
+    ("post", S + "/heartbeat", None, 204, PART, False),
     ("get", S + "/leaderboard", None, 200, PUBLIC, True),
 ]
 
