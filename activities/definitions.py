@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caja.errors import DomainError, ValidationFailed
-from sessions_app.models import Session
+from sessions_app.models import DESCRIPTION_MAX, NAME_MAX, Session
 from sessions_app.services import session_create
 
 from .models import Activity
@@ -88,12 +88,12 @@ def validate_definition(data: Any) -> dict[str, Any]:
     name, description = session.get("name"), session.get("description", "")
     if not isinstance(name, str) or not name.strip():
         errors["session.name"] = ["A non-empty string is required."]
-    elif len(name.strip()) > 200:
-        errors["session.name"] = ["At most 200 characters."]
-    if not isinstance(description, str):
-        errors["session.description"] = ["Must be a string."]
-    elif len(description.strip()) > 2000:
-        errors["session.description"] = ["At most 2000 characters."]
+    elif len(name.strip()) > NAME_MAX:
+        errors["session.name"] = [f"At most {NAME_MAX} characters."]
+    if description is not None and not isinstance(description, str):
+        errors["session.description"] = ["Must be a string or null."]
+    elif description is not None and len(description.strip()) > DESCRIPTION_MAX:
+        errors["session.description"] = [f"At most {DESCRIPTION_MAX} characters."]
     raw_activities = session.get("activities", [])
     cleaned: list[dict[str, Any]] = []
     if not isinstance(raw_activities, list):

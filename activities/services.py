@@ -25,7 +25,7 @@ from caja.errors import (
 )
 from participants.models import Participant
 from participants.presence import presence_mark
-from sessions_app.models import Session, SessionStatus
+from sessions_app.models import NAME_MAX, Session, SessionStatus
 
 from . import selectors
 from .models import Activity, ActivityStatus, HiddenWord, Response
@@ -464,7 +464,7 @@ def session_duplicate(*, session: Session, owner: Any) -> Session:
 
     suffix = " (copy)"
     copy = session_create(
-        owner=owner, name=session.name[: 200 - len(suffix)] + suffix, description=session.description
+        owner=owner, name=session.name[: NAME_MAX - len(suffix)] + suffix, description=session.description
     )
     for activity in Activity.objects.filter(session=session).order_by("order", "created_at"):
         activity_create(

@@ -16,7 +16,8 @@ class SwaggerView(SpectacularSwaggerView):
     """The Swagger UI page. Its renderer is an HTML template that DRF's OPTIONS answer (data,
     no template) cannot use: OPTIONS says what is allowed and nothing more."""
 
-    def options(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    def options(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
+        # A plain HttpResponse: a DRF Response would go through the page's HTML template renderer.
         return HttpResponse(status=200, headers={"Allow": "GET, HEAD, OPTIONS"})
 
 

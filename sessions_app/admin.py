@@ -338,7 +338,7 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
         services.session_update(
             session=obj,
             name=data["name"] if "name" in changed else None,
-            description=data.get("description", "") if "description" in changed else None,
+            description=data.get("description", "") if "description" in changed else services.UNSET,
         )
 
     def delete_model(self, request: HttpRequest, obj: Session) -> None:

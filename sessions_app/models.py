@@ -16,12 +16,19 @@ class SessionStatus(models.TextChoices):
 # Unambiguous alphabet: no 0/O/1/I/L, so a code read off a projector is typed right.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+# The seeds' limits, defined once: services, serializers, forms and the definitions import them.
+NAME_MAX = 255
+DESCRIPTION_MAX = 1000
 
 
 class Session(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True, default="", max_length=2000)
+    name = models.CharField(max_length=NAME_MAX)
+    # Optional: the contract (as the seeds) accepts and returns null for "no description"; ""
+    # when created without one. Two empty values on purpose, hence the noqa.
+    description = models.TextField(  # noqa: DJ001
+        blank=True, null=True, default="", max_length=DESCRIPTION_MAX
+    )
     status = models.CharField(max_length=16, choices=SessionStatus.choices, default=SessionStatus.DRAFT)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caja_sessions"

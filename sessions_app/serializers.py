@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from caja.serializers import StrictSerializer
 
-from .models import Session, SessionStatus
+from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionStatus
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -60,13 +60,17 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionCreateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=NAME_MAX)
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True, default=""
+    )
 
 
 class SessionUpdateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=NAME_MAX, required=False)
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True
+    )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
 
 

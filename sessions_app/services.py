@@ -13,7 +13,7 @@ from django.utils import timezone
 from caja import state_version
 from caja.errors import InvalidTransition, ValidationFailed
 
-from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionStatus
+from .models import DESCRIPTION_MAX, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, NAME_MAX, Session, SessionStatus
 
 # draft → active → completed, nothing else.
 SESSION_TRANSITIONS: dict[str, set[str]] = {
@@ -27,20 +27,25 @@ def generate_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
-def _validate_text(*, name: str | None, description: str | None) -> dict[str, Any]:
+# "Not given" for session_update's optional fields (None is a value: no description).
+UNSET: Any = object()
+
+
+def _validate_text(*, name: str | None = None, description: Any = UNSET) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     if name is not None:
         name = name.strip()
         if not name:
             errors["name"] = ["This field may not be blank."]
-        elif len(name) > 200:
-            errors["name"] = ["At most 200 characters."]
+        elif len(name) > NAME_MAX:
+            errors["name"] = [f"At most {NAME_MAX} characters."]
         values["name"] = name
-    if description is not None:
-        description = description.strip()
-        if len(description) > 2000:
-            errors["description"] = ["At most 2000 characters."]
+    if description is not UNSET:
+        if description is not None:
+            description = description.strip()
+            if len(description) > DESCRIPTION_MAX:
+                errors["description"] = [f"At most {DESCRIPTION_MAX} characters."]
         values["description"] = description
     if errors:
         raise ValidationFailed(errors)
@@ -48,7 +53,7 @@ def _validate_text(*, name: str | None, description: str | None) -> dict[str, An
 
 
 @transaction.atomic
-def session_create(*, owner: Any, name: str, description: str = "") -> Session:
+def session_create(*, owner: Any, name: str, description: str | None = "") -> Session:
     values = _validate_text(name=name, description=description)
     # 31^6 ≈ 887 million codes: a collision among open sessions is rare, but the unique
     # constraint is the judge, so retry on it rather than check-then-insert.
@@ -62,7 +67,8 @@ def session_create(*, owner: Any, name: str, description: str = "") -> Session:
 
 
 @transaction.atomic
-def session_update(*, session: Session, name: str | None = None, description: str | None = None) -> Session:
+def session_update(*, session: Session, name: str | None = None, description: Any = UNSET) -> Session:
+    """Change the name and/or description; ``description=None`` clears it, UNSET leaves it."""
     values = _validate_text(name=name, description=description)
     if values:
         values["updated_at"] = timezone.now()

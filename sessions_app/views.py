@@ -90,7 +90,9 @@ class SessionDetailView(RoleView):
         if not partial and "name" not in values:
             raise ValidationFailed({"name": ["This field is required."]})
         services.session_update(
-            session=session, name=values.get("name"), description=values.get("description")
+            session=session,
+            name=values.get("name"),
+            description=values["description"] if "description" in values else services.UNSET,
         )
         if "status" in values:
             # Asking for the current status is refused too (409 from active to active): of two

@@ -156,7 +156,9 @@ def test_nginx_two_gunicorns_postgres_redis(tmp_path: Path, django_user_model: A
     assert (static_root / "admin" / "css" / "base.css").is_file()
 
     # A live poll, committed (transactional test) so the servers see it.
-    owner = django_user_model.objects.create_user(username="stack-owner", password="pw-stack-123", is_staff=True)
+    owner = django_user_model.objects.create_user(
+        username="stack-owner", password="pw-stack-123", is_staff=True
+    )
     session = session_create(owner=owner, name="Stack town hall")
     poll = activity_create(
         session=session,

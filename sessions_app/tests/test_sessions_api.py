@@ -87,9 +87,9 @@ def test_create_session_with_trailing_slash_works_without_redirect(org_api):
         ({}, "name"),
         ({"name": ""}, "name"),
         ({"name": "   "}, "name"),
-        ({"name": "x" * 201}, "name"),
+        ({"name": "x" * 256}, "name"),
         ({"name": 5 * ["x"]}, "name"),
-        ({"name": "ok", "description": "d" * 2001}, "description"),
+        ({"name": "ok", "description": "d" * 1001}, "description"),
     ],
 )
 def test_create_session_invalid_body_is_a_validation_error(org_api, payload, field):
@@ -600,3 +600,18 @@ def test_state_ignores_an_unparsable_last_update(api, organizer, value):
     resp = api.get(url(s, f"/state?last_update={value}"))
     assert resp.status_code == 200, resp.content
     assert set(resp.json()) == STATE_KEYS
+
+
+def test_the_seeds_limits_name_255_and_description_1000_or_null(org_api):
+    """Conformance (issue 12 item 9)."""
+    resp = org_api.post("/api/v1/sessions", {"name": "n" * 255, "description": "d" * 1000}, format="json")
+    assert resp.status_code == 201, resp.content
+    assert len(resp.json()["name"]) == 255 and len(resp.json()["description"]) == 1000
+    sid = resp.json()["id"]
+    empty = org_api.post("/api/v1/sessions", {"name": "No description", "description": None}, format="json")
+    assert empty.status_code == 201 and empty.json()["description"] is None
+    cleared = org_api.patch(f"/api/v1/sessions/{sid}", {"description": None}, format="json")
+    assert cleared.status_code == 200 and cleared.json()["description"] is None
+    assert Session.objects.get(pk=sid).description is None
+    renamed = org_api.patch(f"/api/v1/sessions/{sid}", {"name": "Still no description"}, format="json")
+    assert renamed.json()["description"] is None  # not given: unchanged
