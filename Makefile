@@ -11,6 +11,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The address join URLs and QR codes point at. 0.0.0.0 is where we listen, not where a phone can reach
+# us: use this machine's first LAN address then. An explicit PUBLIC_BASE_URL (environment or .env) wins.
+PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),127.0.0.1),$(HOST))
 
 .PHONY: help venv run test test-sqlite test-postgres lint format migrations-check bench
 
@@ -35,7 +38,7 @@ venv: $(STAMP)
 
 run: venv
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo --if-empty
+	PUBLIC_BASE_URL="$$(bash scripts/public_base_url.sh "$(PUBLIC_HOST)" "$(PORT)")" $(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Caja is starting on http://$(HOST):$(PORT)/"
 	@echo "    admin      http://$(HOST):$(PORT)/admin/"
@@ -43,7 +46,8 @@ run: venv
 	@echo "    join page  http://$(HOST):$(PORT)/join"
 	@echo "    health     http://$(HOST):$(PORT)/health"
 	@echo ""
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	PUBLIC_BASE_URL="$$(bash scripts/public_base_url.sh "$(PUBLIC_HOST)" "$(PORT)")" \
+		DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test-sqlite: venv
 	@echo "== SQLite =="

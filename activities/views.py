@@ -4,15 +4,12 @@ import contextlib
 import json
 import math
 import time
-from datetime import UTC
 from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +20,7 @@ from rest_framework.response import Response
 from caja import cache_ops, state_version
 from caja.cache_ops import incr_seeded
 from caja.errors import DomainError, NotFound, ValidationFailed, json_error
+from caja.http import parse_timestamp
 from caja.parsers import json_depth_exceeds
 from caja.serializers import ErrorEnvelopeSerializer
 from caja.throttles import ParticipantTokenThrottle, answer_throttles
@@ -394,23 +392,7 @@ class MyResponseView(ParticipantRoleView):
 
 
 def parse_since(raw: str) -> Any:
-    # A "+" in a query or path is often decoded to a space: put it back.
-    text = (raw or "").strip().replace(" ", "+")
-    try:
-        # parse_datetime returns None for a wrong shape and raises for impossible values.
-        value = parse_datetime(text) if text else None
-    except (ValueError, OverflowError):
-        value = None
-    if value is None:
-        raise ValidationFailed({"timestamp": ["Expected an ISO 8601 timestamp, e.g. 2026-11-22T10:00:00Z."]})
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
-    try:
-        # 0001-01-01T00:00+14:00 is before year 1 in UTC: the database adapter would overflow (500).
-        value = value.astimezone(UTC)
-    except OverflowError:
-        raise ValidationFailed({"timestamp": ["The timestamp is out of range."]}) from None
-    return value
+    return parse_timestamp(raw, field="timestamp")
 
 
 class ResponsesSinceView(ParticipantRoleView):

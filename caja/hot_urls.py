@@ -10,10 +10,12 @@ from live.views import activity_status_view, heartbeat_view, session_status_view
 
 S = "api/v1/sessions/<uuid:session_id>"
 
+# The names matter: caja.metrics recognizes polls and answers by URL name (a nameless route here
+# once left every vote served by the lean handler out of caja_answers_total).
 urlpatterns = [
-    path(f"{S}/state", state_view),
-    path(f"{S}/activities/<uuid:activity_id>/responses", responses_view),
-    path(f"{S}/status", session_status_view),
-    path(f"{S}/activities/<uuid:activity_id>/status", activity_status_view),
-    path(f"{S}/heartbeat", heartbeat_view),
+    path(f"{S}/state", state_view, name="session-state"),
+    path(f"{S}/activities/<uuid:activity_id>/responses", responses_view, name="response-list"),
+    path(f"{S}/status", session_status_view, name="session-status"),
+    path(f"{S}/activities/<uuid:activity_id>/status", activity_status_view, name="activity-status"),
+    path(f"{S}/heartbeat", heartbeat_view, name="session-heartbeat"),
 ]

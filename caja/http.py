@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from caja.errors import json_error
+from caja.errors import ValidationFailed, json_error
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -44,3 +47,24 @@ def read_only_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return response
 
     return csrf_exempt(transaction.non_atomic_requests(wrapper))
+
+
+def parse_timestamp(raw: str, *, field: str) -> datetime:
+    """An ISO 8601 timestamp from a query or a path, as an aware UTC datetime, or 400
+    VALIDATION_ERROR naming ``field``. Naive values are taken as UTC."""
+    # A "+" in a query or path is often decoded to a space: put it back.
+    text = (raw or "").strip().replace(" ", "+")
+    try:
+        # parse_datetime returns None for a wrong shape and raises for impossible values.
+        value = parse_datetime(text) if text else None
+    except (ValueError, OverflowError):
+        value = None
+    if value is None:
+        raise ValidationFailed({field: ["Expected an ISO 8601 timestamp, e.g. 2026-11-22T10:00:00Z."]})
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    try:
+        # 0001-01-01T00:00+14:00 is before year 1 in UTC: the database adapter would overflow (500).
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationFailed({field: ["The timestamp is out of range."]}) from None

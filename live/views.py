@@ -6,24 +6,22 @@ import json
 import logging
 import math
 import time
-from datetime import UTC
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from activities import services as activity_services
-from caja.errors import NotFound, json_error
-from caja.http import method_not_allowed, read_only_view
+from caja.errors import NotFound, ValidationFailed, json_error
+from caja.http import method_not_allowed, parse_timestamp, read_only_view
 from caja.serializers import ErrorEnvelopeSerializer
 from caja.views import RoleView
 from participants.presence import presence_mark
@@ -83,19 +81,15 @@ def _etag_matches(request: HttpRequest, etag: str) -> bool:
     return etag in candidates
 
 
-def _not_modified_since(request: HttpRequest, snap: Snapshot) -> bool:
+def _last_update(request: HttpRequest) -> datetime | None | JsonResponse:
+    """``?last_update=``: a timestamp, None when absent, or the 400 answer for anything else."""
     raw = request.GET.get("last_update")
-    if not raw:
-        return False
+    if not raw:  # absent or empty: no hint
+        return None
     try:
-        since = parse_datetime(raw.strip().replace(" ", "+"))
-    except (ValueError, OverflowError):  # well formed but impossible, e.g. month 13
-        since = None
-    if since is None:  # an unusable hint is ignored: the full state is sent
-        return False
-    if timezone.is_naive(since):
-        since = since.replace(tzinfo=UTC)
-    return snap.last_updated <= since
+        return parse_timestamp(raw, field="last_update")
+    except ValidationFailed as exc:
+        return json_error(400, exc.code, exc.message, exc.details)
 
 
 def _poll_headers(response: HttpResponse, snap: Snapshot) -> HttpResponse:
@@ -133,10 +127,13 @@ def _poll(request: HttpRequest, session_id: UUID) -> Snapshot | HttpResponse:
 
 @read_only_view
 def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    since = _last_update(request)
+    if isinstance(since, JsonResponse):
+        return since
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
         return snap
-    if _etag_matches(request, snap.etag) or _not_modified_since(request, snap):
+    if _etag_matches(request, snap.etag) or (since is not None and snap.last_updated <= since):
         return _poll_headers(HttpResponse(status=304), snap)
     return _poll_headers(HttpResponse(snap.body(), content_type="application/json"), snap)
 

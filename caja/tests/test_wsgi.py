@@ -126,3 +126,47 @@ def test_poll_and_vote_through_the_wsgi_entry_point(organizer: Any) -> None:
     # Not a hot path: the full stack (sessions, CSRF) answers the admin.
     status, headers, _ = call("GET", "/admin/login/")
     assert status == 200 and "csrftoken" in headers.get("set-cookie", "")
+
+
+def test_hot_paths_have_the_full_sites_route_names_and_patterns() -> None:
+    """Metrics, logs and anything else keyed on the route see a hot path the same way whichever
+    handler served it."""
+    from django.urls import resolve
+
+    sid, aid = SID, "1c2e9c4e-8a7f-4c1e-9d7a-2f1e3c4b5a6d"
+    for path in (
+        f"/api/v1/sessions/{sid}/state",
+        f"/api/v1/sessions/{sid}/status",
+        f"/api/v1/sessions/{sid}/heartbeat",
+        f"/api/v1/sessions/{sid}/activities/{aid}/status",
+        f"/api/v1/sessions/{sid}/activities/{aid}/responses",
+    ):
+        full, lean = resolve(path), resolve(path, urlconf="caja.hot_urls")
+        assert (lean.url_name, lean.route, lean.func) == (full.url_name, full.route, full.func), path
+
+
+def test_votes_and_polls_served_by_the_lean_handler_are_counted(organizer: Any, settings: Any) -> None:
+    from caja.tests.test_metrics import ENABLED, value
+
+    session = SessionFactory(owner=organizer, status="active")
+    activity = ActivityFactory(session=session, config=POLL, status="active", activated_at=timezone.now())
+    Session.objects.filter(pk=session.pk).update(current_activity=activity)
+    _, token = participant_services.participant_join(session=session, nickname="Ana")
+    for name, setting in ENABLED.items():
+        setattr(settings, name, setting)
+    # The module's handler loaded its middleware at import, with metrics off: a fresh one, as a
+    # gunicorn worker started with METRICS_ENABLED builds.
+    lean = wsgi.LeanWSGIHandler()
+    original = wsgi.lean_application
+    wsgi.lean_application = lean
+    try:
+        created = value("caja_answers_total", result="accepted", code="CREATED")
+        polls = value("caja_polls_total", status="200")
+        vote = json.dumps({"response_data": {"option_ids": ["a"]}}).encode()
+        url = f"/api/v1/sessions/{session.pk}/activities/{activity.pk}/responses"
+        assert call("POST", url, vote, X_PARTICIPANT_TOKEN=token)[0] == 201
+        assert call("GET", f"/api/v1/sessions/{session.pk}/state")[0] == 200
+    finally:
+        wsgi.lean_application = original
+    assert value("caja_answers_total", result="accepted", code="CREATED") == created + 1
+    assert value("caja_polls_total", status="200") == polls + 1

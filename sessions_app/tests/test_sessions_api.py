@@ -590,16 +590,19 @@ def test_state_is_public(api, organizer):
     assert body["session"]["join_code"] == s.join_code
 
 
-@pytest.mark.parametrize("value", ["garbage", "2026-13-45T99:00:00Z"])
-def test_state_ignores_an_unparsable_last_update(api, organizer, value):
-    """An unparsable ``?last_update=`` is ignored (full state), never a 500.
-
-    Fails until live/views.py ``_not_modified_since`` catches the ValueError that
-    ``parse_datetime`` raises for well-formed but impossible dates (month 13)."""
+@pytest.mark.parametrize("value", ["garbage", "2026-13-45T99:00:00Z", "yesterday", "1700000000"])
+def test_state_refuses_an_unparsable_last_update(api, organizer, value):
+    """Conformance (issue 12 item 9): ``?last_update=`` that is not a timestamp is 400
+    VALIDATION_ERROR naming the parameter, like ``responses/since``; never a 500."""
     s = SessionFactory(owner=organizer)
-    resp = api.get(url(s, f"/state?last_update={value}"))
-    assert resp.status_code == 200, resp.content
-    assert set(resp.json()) == STATE_KEYS
+    resp = api.get(url(s, "/state"), {"last_update": value})
+    assert resp.status_code == 400, resp.content
+    error = resp.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert "last_update" in error["details"]
+    # A real timestamp still works, and an empty one is no hint at all.
+    assert api.get(url(s, "/state"), {"last_update": "2026-11-22T10:00:00Z"}).status_code == 200
+    assert api.get(url(s, "/state"), {"last_update": ""}).status_code == 200
 
 
 def test_the_seeds_limits_name_255_and_description_1000_or_null(org_api):
