@@ -57,6 +57,38 @@ def _seed() -> int:
 # Process-local memo of recently read versions: {session_id: (version, monotonic read time)}.
 _memo: dict[str, tuple[int, float]] = {}
 
+# Sessions whose bump failed because the cache was down, in this process. A cache that comes back
+# with its data (Redis restarted with persistence, a failover, a network blip) still holds the old
+# versions and the snapshots built for them: without a late bump, a vote stored during the outage
+# would hide behind a version that never moved, until the next change. Settled (one pipeline) by
+# the first bump or version read of this process that reaches the cache again: polls read every
+# CAJA_VERSION_MEMO_SECONDS, so that is well under a second after the cache returns.
+_owed: set[str] = set()
+_OWED_MAX = 10_000
+
+
+def owe(session_id: UUID | str) -> None:
+    """Move this session's versions once the cache answers again (see ``_owed``)."""
+    if len(_owed) < _OWED_MAX:
+        _owed.add(str(session_id))
+
+
+def settle_owed() -> None:
+    """Move the versions (state and structure) of every session whose bump failed while the cache
+    was down. Silent when it is still down: the next read or bump tries again."""
+    if not _owed:
+        return
+    owed = list(_owed)
+    keys = [(key(sid), _seed(), VERSION_TIMEOUT) for sid in owed for key in (version_key, structure_key)]
+    try:
+        incr_seeded(keys)
+    except Exception:
+        return
+    _owed.difference_update(owed)
+    for sid in owed:
+        _memo.pop(sid, None)
+    logger.info("state versions moved after a cache outage", extra={"sessions": len(owed)})
+
 
 def bump_now(
     session_id: UUID | str, *, structure: bool = True, extra: Sequence[tuple[str, int, int]] = ()
@@ -70,10 +102,15 @@ def bump_now(
     # Writes made by this process are seen by its own next poll at once.
     _memo.pop(str(session_id), None)
     try:
-        return incr_seeded(keys)[0]
+        version = incr_seeded(keys)[0]
     except Exception:  # cache down: polls fall back to the database, see live.snapshot
         logger.warning("state version bump failed", exc_info=True, extra={"session_id": str(session_id)})
+        # The structure version too: what decides whether an answer is accepted may have changed.
+        owe(session_id)
         return None
+    if _owed:
+        settle_owed()
+    return version
 
 
 def bump(session_id: UUID | str, *, structure: bool = True) -> None:
@@ -133,6 +170,8 @@ def current_memoized(session_id: UUID | str, max_age: float) -> int:
     hit = _memo.get(sid)
     if hit is not None and now - hit[1] < max_age:
         return hit[0]
+    if _owed:
+        settle_owed()
     value = current_or_raise(sid)
     if len(_memo) > 10_000:
         _memo.clear()
@@ -142,6 +181,7 @@ def current_memoized(session_id: UUID | str, max_age: float) -> int:
 
 def forget_memo() -> None:
     _memo.clear()
+    _owed.clear()
 
 
 def current(session_id: UUID | str) -> int | None:

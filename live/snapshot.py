@@ -234,7 +234,10 @@ def get_snapshot(session_id: UUID | str) -> Snapshot | None:
     try:
         counter = state_version.current_memoized(sid, getattr(settings, "CAJA_VERSION_MEMO_SECONDS", 0.1))
     except Exception:
-        # Degraded: no shared cache. Rebuild from the database at most every DEGRADED_TTL.
+        # Degraded: no shared cache. Rebuild from the database at most every DEGRADED_TTL. What we
+        # show now may be newer than the shared copy the cache holds when it returns: move the
+        # version then, so nobody is served that older copy (state_version.owe).
+        state_version.owe(sid)
         if local is not None and now - local.built_at < DEGRADED_TTL:
             return local
         snap = _build_or_stale(sid, None, local)
