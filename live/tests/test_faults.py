@@ -581,3 +581,65 @@ def test_redis_outage_degrades_to_database_and_shared_throttle(postgres: Postgre
     finally:
         redis.stop()
     report("redis", timings)
+
+
+# --- the phone keeps an answer through a database outage -------------------------------------
+
+
+@needs_pg_binaries
+@pytest.mark.browser
+def test_phone_resends_an_answer_refused_during_a_database_outage(
+    postgres: Postgres, tmp_path: Path, browser: Any
+) -> None:
+    """A vote refused with 503 is not gone from the phone: the page says it is still sending,
+    retries with backoff, and says "sent" once PostgreSQL is back; the answer is stored once."""
+    from playwright.sync_api import expect
+
+    database_url = postgres.createdb("caja_phone_fault")
+    env = _env(database_url, None, workers=1, STATIC_ROOT=str(tmp_path / "static"))
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    with gunicorn(env, tmp_path) as app:
+        sid, aid, _ = setup_session(app, [])
+        status, _, session = app.request("get", f"/api/v1/sessions/{sid}", jwt=True)
+        assert status == 200, session
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.set_default_timeout(20_000)
+        phone.goto(f"{app.base}/join/{session['join_code']}")
+        phone.fill("#nickname", "Ana")
+        phone.get_by_role("button", name="Join").click()
+        expect(phone.locator("#question")).to_have_text("Q?")
+        phone.get_by_label("B").check()
+
+        postgres.stop("fast")
+        restarted = False
+        try:
+            phone.get_by_role("button", name="Send answer").click()
+            feedback = phone.locator("#feedback")
+            expect(feedback).to_contain_text("Not sent yet")
+            expect(phone.locator("#my-answer")).to_contain_text("B (sending…)")
+            # The phone keeps trying while the database is down (the page polls stale state meanwhile).
+            time.sleep(3)
+            expect(feedback).not_to_contain_text("sent. Thank you")
+            postgres.start()
+            restarted = True
+            back = time.monotonic()
+            expect(feedback).to_have_text("Answer sent. Thank you!", timeout=30_000)
+            resent_after = time.monotonic() - back
+            expect(phone.locator("#my-answer")).to_have_text("Your answer: B")
+        finally:
+            if not restarted:
+                postgres.start()
+        status, _, listing = app.request(
+            "get", f"/api/v1/sessions/{sid}/activities/{aid}/responses?limit=10", jwt=True
+        )
+        assert status == 200, listing
+        assert listing["total"] == 1, listing
+        assert listing["items"][0]["response_data"] == {"option_ids": ["b"]}
+        phone.close()
+    report("phone", {"answer_sent_after_pg_back": resent_after})

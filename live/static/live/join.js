@@ -180,6 +180,7 @@ function render(state) {
 
 function stopTimers() {
   if (cur && cur.timer) clearInterval(cur.timer);
+  cancelRetry(cur);
 }
 
 async function buildActivity(a) {
@@ -207,6 +208,10 @@ async function buildActivity(a) {
   cur.loaded = true;
   renderForm();
   updateActivity(a);
+  // An answer this page could not send before a reload: send it now (unless one is stored).
+  const waiting = loadPending(a.id);
+  if (waiting && !cur.mine) submit(waiting);
+  else if (!waiting) clearPending();
 }
 
 async function loadMine() {
@@ -216,13 +221,72 @@ async function loadMine() {
   else cur.mine = null;
 }
 
+// --- answers that must not be lost ------------------------------------------------------------
+// An answer the server has not acknowledged (no network, a 503 during a database blip, a 429) is
+// kept, in memory and in localStorage so a reload keeps it too, and sent again until it is
+// acknowledged, the activity ends, or the person answers again (which replaces it). The wait
+// doubles from 1 s up to 15 s with jitter, and honours Retry-After with jitter on top, so 5,000
+// phones refused together do not come back together. Retrying is safe: one answer per participant
+// per activity is a database constraint, and a replace type stores the same answer again.
+const RETRY_STATUSES = new Set([0, 429, 502, 503, 504]);
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 15000;
+const pendingKey = `caja.pending.${cfg.session_id}`;
+
+function savePending(activityId, data) {
+  try { localStorage.setItem(pendingKey, JSON.stringify({ activity_id: activityId, data })); } catch (err) { /* private mode */ }
+}
+function loadPending(activityId) {
+  try {
+    const p = JSON.parse(localStorage.getItem(pendingKey) || "null");
+    return p && p.activity_id === activityId ? p.data : null;
+  } catch (err) { return null; }
+}
+function clearPending() {
+  try { localStorage.removeItem(pendingKey); } catch (err) { /* ignore */ }
+}
+
+function retryDelay(attempt, headers) {
+  const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
+  let wait = backoff / 2 + Math.random() * (backoff / 2);
+  const after = Number(headers && headers.get("Retry-After"));
+  if (after > 0) wait = Math.max(wait, after * 1000 * (1 + Math.random() * 0.5));
+  return wait;
+}
+
+function cancelRetry(one) {
+  if (one && one.retryTimer) { clearTimeout(one.retryTimer); one.retryTimer = null; }
+}
+
 async function submit(data) {
   const thisOne = cur;
-  setFeedback("Sending…");
+  cancelRetry(thisOne); // a new answer replaces one still waiting to be sent
+  thisOne.pending = { data, attempt: 0 };
+  savePending(thisOne.id, data);
+  return send(thisOne);
+}
+
+async function send(thisOne) {
+  const p = thisOne.pending;
+  thisOne.retryTimer = null;
+  setFeedback(p.attempt ? "Sending again…" : "Sending…");
   const res = await api(`/api/v1/sessions/${cfg.session_id}/activities/${thisOne.id}/responses`, {
-    method: "POST", token: me.token, body: { response_data: data },
+    method: "POST", token: me.token, body: { response_data: p.data },
   });
-  if (cur !== thisOne) return false;
+  if (thisOne.pending !== p) return false; // answered again meanwhile: that one counts
+  if (cur !== thisOne) { thisOne.pending = null; clearPending(); return false; } // the activity is gone
+  if (RETRY_STATUSES.has(res.status)) {
+    p.attempt += 1;
+    const wait = retryDelay(p.attempt, res.headers);
+    const why = res.status === 0 ? "no connection" : res.status === 429 ? "the server is busy" : "the server is unavailable";
+    setFeedback(`Not sent yet (${why}). Sending… again in ${Math.ceil(wait / 1000)} s. Keep this page open.`, true);
+    cur.els.feedback.setAttribute("role", "status"); // polite: it is news, not an error of theirs
+    thisOne.retryTimer = setTimeout(() => send(thisOne), wait);
+    renderMine();
+    return false;
+  }
+  thisOne.pending = null;
+  clearPending();
   if (res.status === 200 || res.status === 201) {
     cur.mine = res.data.response_data;
     setFeedback(res.status === 201 ? "Answer sent. Thank you!" : "Answer updated.");
@@ -232,7 +296,16 @@ async function submit(data) {
     return true;
   }
   if (res.status === 401) { showRemoved(); return false; }
-  if (res.error && res.error.code === "ALREADY_ANSWERED") await loadMine();
+  if (res.error && res.error.code === "ALREADY_ANSWERED") {
+    await loadMine();
+    // A retry whose first try was stored after all (the answer got lost on the way back): sent.
+    if (p.attempt && cur === thisOne && JSON.stringify(cur.mine) === JSON.stringify(p.data)) {
+      setFeedback("Answer sent. Thank you!");
+      renderForm();
+      updateActivity(cur.activity);
+      return true;
+    }
+  }
   setFeedback(errorText(res), true);
   if (res.error && ["TIME_UP", "ACTIVITY_NOT_ACTIVE", "ALREADY_ANSWERED"].includes(res.error.code)) {
     cur.closed = res.error.code !== "ALREADY_ANSWERED";
@@ -241,6 +314,11 @@ async function submit(data) {
   poller.poke();
   return false;
 }
+
+// Back online: the waiting answer goes now rather than at the end of its backoff.
+window.addEventListener("online", () => {
+  if (cur && cur.pending && cur.retryTimer) { cancelRetry(cur); send(cur); }
+});
 
 function setFeedback(text, isError = false) {
   if (!cur) return;
@@ -268,7 +346,8 @@ function labelOf(options, id) {
 }
 
 function renderMine() {
-  const m = cur.mine;
+  const waiting = cur.pending && cur.pending.attempt ? cur.pending.data : null;
+  const m = waiting || cur.mine;
   const el = cur.els.mine;
   if (!m) { el.textContent = ""; return; }
   const c = cur.config;
@@ -278,7 +357,8 @@ function renderMine() {
   else if (cur.type === "quiz") text = labelOf(c.options, m.option_id);
   else if (cur.type === "wordcloud") text = (m.words || []).join(", ");
   replace(el, cur.type === "poker" ? "Your vote: " : cur.type === "wordcloud" ? "Your words: " : "Your answer: ",
-    h("strong", { class: "my-answer-value", text }));
+    h("strong", { class: "my-answer-value", text }),
+    waiting ? h("span", { class: "muted sending", text: " (sending…)" }) : null);
 }
 
 function pollForm(c) {
@@ -355,7 +435,7 @@ function quizForm(c) {
     b.addEventListener("click", async () => {
       for (const x of grid.querySelectorAll("button")) x.disabled = true;
       const ok = await submit({ option_id: o.id });
-      if (!ok && !cur.closed && !cur.mine) for (const x of grid.querySelectorAll("button")) x.disabled = false;
+      if (!ok && !cur.closed && !cur.mine && !cur.pending) for (const x of grid.querySelectorAll("button")) x.disabled = false;
     });
     grid.appendChild(b);
   });
