@@ -22,7 +22,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Phones are sent to PUBLIC_BASE_URL: its host is one we serve (`make run HOST=0.0.0.0` puts this
 # machine's LAN address there), so it never answers 400 DisallowedHost to the people it invited.
-_public_host = urlsplit(PUBLIC_BASE_URL).hostname
+# Only an address set on purpose: the built-in default must not widen a production host list.
+_public_host = urlsplit(env.str("PUBLIC_BASE_URL", default="")).hostname
 if _public_host and "*" not in ALLOWED_HOSTS and _public_host not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(f"[{_public_host}]" if ":" in _public_host else _public_host)
 
