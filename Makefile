@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # us: use this machine's first LAN address then. An explicit PUBLIC_BASE_URL (environment or .env) wins.
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),127.0.0.1),$(HOST))
 
-.PHONY: help venv run test test-sqlite test-postgres lint format migrations-check bench
+.PHONY: help venv run test test-sqlite test-postgres lint format migrations-check bench bench-overload
 
 help:
 	@echo "make run               migrate, seed a demo session, serve on http://$(HOST):$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make format            ruff format + ruff check --fix"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make bench             load benchmark (bench/run.sh)"
+	@echo "make bench-overload    votes past the knee, load shedding off and on (bench/overload.py)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -88,3 +89,6 @@ migrations-check: venv
 
 bench: venv
 	bash bench/run.sh
+
+bench-overload: venv
+	bash bench/run.sh overload

@@ -127,7 +127,7 @@ class Nginx:
             "pid /tmp/nginx.pid;": f"pid {tmp}/nginx.pid;",
             "error_log /dev/stderr warn;": f"error_log {tmp}/nginx-error.log warn;",
             "/tmp/nginx_": f"{tmp}/nginx_",  # noqa: S108 (the text replaced)
-            "server app:8000;": f"server 127.0.0.1:{upstream};",
+            "server app:8000 ": f"server 127.0.0.1:{upstream} ",
             "listen 80 default_server;": f"listen 127.0.0.1:{self.port} default_server;",
             "alias /app/staticfiles/;": f"alias {static_root}/;",
         }

@@ -250,6 +250,10 @@ CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = env.float("CAJA_SNAPSHOT_MIN_REBUILD_SECONDS
 CAJA_VERSION_MEMO_SECONDS = env.float("CAJA_VERSION_MEMO_SECONDS", default=0.1)
 # Serves /bench/constant/<size> for the benchmark's ceiling measurement (never in production).
 CAJA_BENCH_CEILING = env.bool("CAJA_BENCH_CEILING", default=False)
+# A vote or heartbeat that waited longer than this (seconds) between the proxy and a worker is
+# refused at once with 503 + Retry-After instead of queueing on (caja/shedding.py); needs the
+# proxy's X-Request-Start header (deploy/nginx.conf). 0 turns it off.
+CAJA_SHED_QUEUE_SECONDS = env.float("CAJA_SHED_QUEUE_SECONDS", default=2.0)
 # Suggested poll interval in seconds (X-Poll-Interval), raised under load.
 CAJA_POLL_INTERVAL = env.float("CAJA_POLL_INTERVAL", default=2.0)
 

@@ -30,6 +30,8 @@ full_application = get_wsgi_application()
 from django.conf import settings  # noqa: E402  (after setup)
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
+from caja.shedding import queued_seconds, shed_response  # noqa: E402
+
 _UUID = r"[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}"
 _HOT_READ = re.compile(rf"^/api/v1/sessions/{_UUID}/(?:state|status|activities/{_UUID}/status)/?$")
 _HOT_WRITE = re.compile(rf"^/api/v1/sessions/{_UUID}/(?:heartbeat|activities/{_UUID}/responses)/?$")
@@ -86,6 +88,13 @@ def is_hot(method: str, path: str) -> bool:
 
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    if is_hot(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")):
+    method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+    if is_hot(method, path):
+        # Votes and heartbeats that waited too long in front of a saturated server: 503 at once.
+        limit = settings.CAJA_SHED_QUEUE_SECONDS
+        if limit and method == "POST":
+            waited = queued_seconds(environ)
+            if waited is not None and waited > limit:
+                return shed_response(environ, start_response)
         return lean_application(environ, start_response)
     return full_application(environ, start_response)

@@ -12,12 +12,14 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,7 +27,9 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from activities.models import Response
 from activities.services import activity_create, activity_set_status
+from participants.services import participant_join
 from sessions_app.services import session_create, session_start
 
 pytestmark = [
@@ -79,7 +83,9 @@ def nginx_conf(tmp: Path, port: int, upstreams: list[int], static_root: Path) ->
         "pid /tmp/nginx.pid;": f"pid {tmp}/nginx.pid;",
         "error_log /dev/stderr warn;": f"error_log {tmp}/nginx-error.log warn;",
         "/tmp/nginx_": f"{tmp}/nginx_",  # noqa: S108 (the text replaced, not a path used)
-        "server app:8000;": " ".join(f"server 127.0.0.1:{p};" for p in upstreams),
+        "server app:8000 max_fails=3 fail_timeout=2s;": " ".join(
+            f"server 127.0.0.1:{p} max_fails=3 fail_timeout=2s;" for p in upstreams
+        ),
         "listen 80 default_server;": f"listen 127.0.0.1:{port} default_server;",
         "alias /app/staticfiles/;": f"alias {static_root}/;",
     }
@@ -148,6 +154,7 @@ def test_nginx_two_gunicorns_postgres_redis(tmp_path: Path, django_user_model: A
         "GUNICORN_THREADS": "4",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "0",
+        "THROTTLE_ANSWER": "100000/min",  # section 5 votes fast with few participants
     }
     base_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     subprocess.run(
@@ -177,21 +184,30 @@ def test_nginx_two_gunicorns_postgres_redis(tmp_path: Path, django_user_model: A
     ports = [free_port(), free_port()]
     nginx_port = free_port()
     prom_dirs = [tmp_path / "prom-a", tmp_path / "prom-b"]
+
+    def start_gunicorn(port: int, prom: Path) -> subprocess.Popen[bytes]:
+        log = (tmp_path / f"gunicorn-{port}.log").open("ab")
+        logs.append(log)
+        env = {**base_env, "GUNICORN_BIND": f"127.0.0.1:{port}", "PROMETHEUS_MULTIPROC_DIR": str(prom)}
+        return subprocess.Popen(  # noqa: S603 (fixed argv)
+            [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "caja.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def restart_server(index: int) -> None:
+        """Stop one server gracefully (SIGTERM: in-flight requests finish), start it again."""
+        procs[index].terminate()
+        procs[index].wait(timeout=40)
+        procs[index] = start_gunicorn(ports[index], prom_dirs[index])
+        wait_ready(ports[index], procs[index], tmp_path / f"gunicorn-{ports[index]}.log")
+
     try:
         for port, prom in zip(ports, prom_dirs, strict=True):
             prom.mkdir()
-            log = (tmp_path / f"gunicorn-{port}.log").open("wb")
-            logs.append(log)
-            env = {**base_env, "GUNICORN_BIND": f"127.0.0.1:{port}", "PROMETHEUS_MULTIPROC_DIR": str(prom)}
-            procs.append(
-                subprocess.Popen(  # noqa: S603 (fixed argv)
-                    [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "caja.wsgi"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            procs.append(start_gunicorn(port, prom))
         for port, proc in zip(ports, procs, strict=True):
             wait_ready(port, proc, tmp_path / f"gunicorn-{port}.log")
         conf = tmp_path / "nginx.conf"
@@ -293,6 +309,23 @@ def test_nginx_two_gunicorns_postgres_redis(tmp_path: Path, django_user_model: A
         assert after.get(("caja_answers_total", (("code", "CREATED"), ("result", "accepted"))), 0) == 1
         # Server B counted its polls (the 200s above) separately.
         assert scrape(b)[("caja_polls_total", (("status", "200"),))] >= 1
+
+        # 5. Restarts under load: a graceful reload (HUP) of A, then a rolling restart of B, while
+        # phones poll and vote through nginx. No poll fails; every acknowledged vote is stored.
+        restart = restarts_under_load(
+            nginx_port=nginx_port,
+            session=session,
+            poll=poll,
+            reload_a=lambda: os.kill(procs[0].pid, signal.SIGHUP),
+            restart_b=lambda: restart_server(1),
+        )
+        print(f"\n[stack:restarts] {restart}")
+        assert restart["polls"] >= 100 and restart["votes_acknowledged"] >= 50, restart
+        assert restart["polls_failed"] == 0, restart
+        assert restart["acknowledged_lost"] == 0, restart
+        # Not even refused: a vote whose connection died with a stopping worker goes to the other
+        # server (deploy/nginx.conf: proxy_next_upstream error non_idempotent on the votes).
+        assert restart["votes_refused"] == 0, restart
     finally:
         for proc in reversed(procs):
             if proc.poll() is None:
@@ -305,3 +338,96 @@ def test_nginx_two_gunicorns_postgres_redis(tmp_path: Path, django_user_model: A
                 proc.wait(timeout=5)
         for log in logs:
             log.close()
+
+
+def restarts_under_load(
+    *,
+    nginx_port: int,
+    session: Any,
+    poll: Any,
+    reload_a: Callable[[], None],
+    restart_b: Callable[[], None],
+) -> dict[str, int]:
+    """Four pollers and four voters through nginx while A reloads and B restarts. Each voter owns
+    its participants, so for each one the last acknowledged answer (or a later attempt that got no
+    answer) must be what the database holds."""
+    tokens = {}
+    for i in range(20):
+        participant, token = participant_join(session=session, nickname=f"load-{i}")
+        tokens[participant.pk] = token
+    owned = [list(tokens.items())[i::4] for i in range(4)]
+    stop = threading.Event()
+    lock = threading.Lock()
+    poll_statuses: dict[int, int] = {}
+    vote_statuses: dict[int, int] = {}
+    # participant id -> (last acknowledged option, options attempted after it without an answer)
+    outcome: dict[Any, tuple[str | None, set[str]]] = {pid: (None, set()) for pid in tokens}
+    state_path = f"/api/v1/sessions/{session.pk}/state"
+    vote_path = f"/api/v1/sessions/{session.pk}/activities/{poll.pk}/responses"
+
+    def count(table: dict[int, int], status: int) -> None:
+        with lock:
+            table[status] = table.get(status, 0) + 1
+
+    def poller() -> None:
+        while not stop.is_set():
+            try:
+                status = request(nginx_port, "GET", state_path)[0]
+            except OSError:
+                status = 0
+            count(poll_statuses, status)
+            time.sleep(0.02)
+
+    def voter(mine: list[tuple[Any, str]]) -> None:
+        n = 0
+        while not stop.is_set():
+            pid, token = mine[n % len(mine)]
+            option = "ab"[(n // len(mine)) % 2]
+            n += 1
+            try:
+                status = request(
+                    nginx_port,
+                    "POST",
+                    vote_path,
+                    {"response_data": {"option_ids": [option]}},
+                    {"X-Participant-Token": token},
+                )[0]
+            except OSError:
+                status = 0
+            count(vote_statuses, status)
+            acked, later = outcome[pid]
+            outcome[pid] = (option, set()) if status in (200, 201) else (acked, later | {option})
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=poller) for _ in range(4)]
+    threads += [threading.Thread(target=voter, args=(mine,)) for mine in owned]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(1.5)
+        reload_a()
+        time.sleep(3)
+        restart_b()
+        time.sleep(1.5)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    stored = {
+        r.participant_id: r.response_data["option_ids"][0]
+        for r in Response.objects.filter(activity=poll, participant_id__in=list(tokens))
+    }
+    lost = 0
+    for pid, (acked, later) in outcome.items():
+        if acked is not None and stored.get(pid) != acked and stored.get(pid) not in later:
+            lost += 1
+    return {
+        "polls": sum(poll_statuses.values()),
+        "polls_failed": sum(v for k, v in poll_statuses.items() if k not in (200, 304)),
+        "votes": sum(vote_statuses.values()),
+        "votes_acknowledged": sum(v for k, v in vote_statuses.items() if k in (200, 201)),
+        "votes_refused": sum(v for k, v in vote_statuses.items() if k not in (200, 201)),
+        "acknowledged_lost": lost,
+        **{f"vote_{k}": v for k, v in sorted(vote_statuses.items()) if k not in (200, 201)},
+        **{f"poll_{k}": v for k, v in sorted(poll_statuses.items()) if k not in (200, 304)},
+    }

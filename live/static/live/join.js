@@ -298,8 +298,9 @@ async function send(thisOne) {
   if (res.status === 401) { showRemoved(); return false; }
   if (res.error && res.error.code === "ALREADY_ANSWERED") {
     await loadMine();
-    // A retry whose first try was stored after all (the answer got lost on the way back): sent.
-    if (p.attempt && cur === thisOne && JSON.stringify(cur.mine) === JSON.stringify(p.data)) {
+    // This very answer is stored: a retry (ours, or a proxy's) whose first try got through and
+    // whose acknowledgement was lost on the way back. That is "sent", not an error.
+    if (cur === thisOne && JSON.stringify(cur.mine) === JSON.stringify(p.data)) {
       setFeedback("Answer sent. Thank you!");
       renderForm();
       updateActivity(cur.activity);

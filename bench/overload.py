@@ -1,0 +1,116 @@
+"""Where the knee is: votes through the shipped nginx at rising concurrency, shedding off and on.
+
+`make bench-overload` (a few minutes; not part of `make test`). Each phase sends votes (every vote
+a participant's first: an insert) through deploy/nginx.conf to gunicorn with deploy/gunicorn.conf.py
+defaults, with wrk holding C connections open and sending the next vote as soon as the previous
+one is answered: C phones pressing "send" at once, again and again. Past the knee the answers
+queue in front of the busy workers; with shedding (CAJA_SHED_QUEUE_SECONDS, caja/shedding.py) a
+vote that waited longer than the limit is refused at once with 503 + Retry-After (the phone sends
+it again later) instead of waiting on.
+
+Prints one table: offered concurrency, stored votes/s, 503s/s, p50/p99/max latency of all answers,
+and wrk's timeouts (> 5 s). PostgreSQL runs with fsync on (BENCH_FSYNC=off to change).
+Knobs: BENCH_OVERLOAD_CONNECTIONS ("64 512 2048"), BENCH_OVERLOAD_SHED ("0 2"), BENCH_DURATION (8).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import OUT, PY, ROOT, Nginx, Server, setup_session, sh, tokens_file, wrk  # noqa: E402
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "gunicorn.log").write_text("")
+    conns = [int(x) for x in os.environ.get("BENCH_OVERLOAD_CONNECTIONS", "64 512 2048").split()]
+    sheds = [float(x) for x in os.environ.get("BENCH_OVERLOAD_SHED", "0 2").split()]
+    duration = int(os.environ.get("BENCH_DURATION", "8"))
+    started = time.time()
+    pg_env = {
+        **os.environ,
+        "PG_STATE_FILE": "/tmp/caja-bench-pg.state",  # noqa: S108
+        "PG_FSYNC": os.environ.get("BENCH_FSYNC", "on"),
+    }
+    redis_env = {**os.environ, "REDIS_TEST_PORT": "63799"}
+    db_url = sh("bash", "scripts/pg.sh", "start", env=pg_env).splitlines()[-1]
+    redis_url = sh("bash", "scripts/redis.sh", "start", env=redis_env).splitlines()[-1]
+    tmp = Path(tempfile.mkdtemp(prefix="caja-overload-"))
+    rows: list[dict[str, Any]] = []
+    try:
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "CACHE_URL": redis_url.rsplit("/", 1)[0] + "/1",
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-" + "k" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+            "THROTTLE_ANSWER": "100000/min",
+        }
+        sh(PY, "manage.py", "migrate", "--noinput", env=env)
+        per_phase = 2_000 * duration  # more than the server can store in a phase
+        setup = setup_session(env, per_phase * len(conns) * len(sheds))
+        slices = iter(range(0, len(setup["tokens"]), per_phase))
+        static_root = tmp / "static"
+        static_root.mkdir()
+        for shed in sheds:
+            app = Server({**env, "CAJA_SHED_QUEUE_SECONDS": str(shed)}, "caja.wsgi", "/health")
+            nginx = Nginx(tmp, app.port, static_root)
+            try:
+                for c in conns:
+                    first = next(slices)
+                    tokens = tokens_file(setup["tokens"][first : first + per_phase])
+                    data = wrk(
+                        nginx.port,
+                        setup["responses"],
+                        script="vote.lua",
+                        connections=c,
+                        duration=duration,
+                        tokens=tokens,
+                    )
+                    secs = data["duration_us"] / 1e6
+                    rows.append(
+                        {
+                            "shedding": f"{shed:g} s" if shed else "off",
+                            "connections": c,
+                            "stored/s": round(data["s2xx"] / secs),
+                            "503/s": round(data["s5xx"] / secs),
+                            "p50 ms": data["p50_ms"],
+                            "p99 ms": data["p99_ms"],
+                            "max ms": round(data["max_us"] / 1000),
+                            "timeouts": data["errors_timeout"],
+                            "other": data["sother"] + data["s409"] + data["s429"],
+                        }
+                    )
+                    print(rows[-1], flush=True)
+                    time.sleep(2)  # let the queue drain between phases
+            finally:
+                nginx.stop()
+                app.stop()
+    finally:
+        subprocess.run(["bash", "scripts/redis.sh", "stop"], env=redis_env, cwd=ROOT, capture_output=True)
+        subprocess.run(["bash", "scripts/pg.sh", "stop"], env=pg_env, cwd=ROOT, capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    keys = list(rows[0]) if rows else []
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    for r in rows:
+        print("| " + " | ".join(str(r[k]) for k in keys) + " |")
+    print(
+        f"\n({time.time() - started:.0f} s; PostgreSQL fsync={pg_env['PG_FSYNC']}; through deploy/nginx.conf)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
