@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -407,6 +409,7 @@ def response_submit_fast(
         stored = response_store(rules=rules, participant_id=participant_id, response_data=response_data)
     state_version.bump_now(rules.session_id, structure=False, extra=counters)
     presence_mark(participant_id)
+    _reveal_if_due(rules)
     return stored
 
 
@@ -426,7 +429,17 @@ def response_submit(
     stored = response_store(rules=rules, participant_id=participant.pk, response_data=response_data)
     state_version.bump_data(activity.session_id)
     presence_mark(participant.pk)
+    _reveal_if_due(rules)
     return stored.as_model(), stored.created
+
+
+def _reveal_if_due(rules: AnswerRules) -> None:
+    """A type that reveals itself after the answer that completes a round (poker's auto-reveal).
+    The reveal is a conditional UPDATE, so two last votes racing reveal once."""
+    # A copy: the rules (and their Activity) are shared by this process's later answers.
+    activity = copy.copy(rules.activity)
+    if get_type(rules.type).reveal_due(activity, timezone.now()):
+        activity_reveal(activity=activity)
 
 
 @transaction.atomic

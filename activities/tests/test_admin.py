@@ -321,7 +321,11 @@ def test_add_poker_decks(organizer, a_session):
         {"session": str(a_session.pk), "story": "Login page", "deck": "custom", "custom_cards": "1, 2, 3, ?"},
     )
     assert response.status_code == 302
-    assert Activity.objects.get().config == {"story": "Login page", "deck": ["1", "2", "3", "?"]}
+    assert Activity.objects.get().config == {
+        "story": "Login page",
+        "deck": ["1", "2", "3", "?"],
+        "auto_reveal": False,
+    }
 
     response = client.post(
         add_url(a_session, "poker"), {"session": str(a_session.pk), "deck": "custom", "custom_cards": "1,,2"}
@@ -329,11 +333,14 @@ def test_add_poker_decks(organizer, a_session):
     assert form_errors(response) == {"custom_cards": ["Card 2: A card may not be blank."]}
     response = client.post(add_url(a_session, "poker"), {"session": str(a_session.pk), "deck": "custom"})
     assert form_errors(response) == {"custom_cards": ["Enter the cards of the custom deck."]}
-    response = client.post(add_url(a_session, "poker"), {"session": str(a_session.pk), "deck": "tshirt"})
+    response = client.post(
+        add_url(a_session, "poker"), {"session": str(a_session.pk), "deck": "tshirt", "auto_reveal": "on"}
+    )
     assert response.status_code == 302
     assert Activity.objects.order_by("order").values_list("config", flat=True)[1] == {
         "story": "",
         "deck": "tshirt",
+        "auto_reveal": True,
     }
 
 

@@ -24,13 +24,22 @@ poker = get_type("poker")
 
 
 def test_config_defaults() -> None:
-    assert poker.validate_config({}) == {"story": "", "deck": "fibonacci"}
-    assert poker.validate_config(poker.default_config()) == {"story": "", "deck": "fibonacci"}
+    default = {"story": "", "deck": "fibonacci", "auto_reveal": False}
+    assert poker.validate_config({}) == default
+    assert poker.validate_config(poker.default_config()) == default
 
 
 @pytest.mark.parametrize("deck", ["fibonacci", "tshirt", "powers_of_two"])
 def test_config_named_decks_stored_by_name(deck: str) -> None:
-    assert poker.validate_config({"story": "  Login ", "deck": deck}) == {"story": "Login", "deck": deck}
+    expected = {"story": "Login", "deck": deck, "auto_reveal": False}
+    assert poker.validate_config({"story": "  Login ", "deck": deck}) == expected
+
+
+def test_config_auto_reveal_is_a_boolean() -> None:
+    assert poker.validate_config({"auto_reveal": True})["auto_reveal"] is True
+    with pytest.raises(ValidationFailed) as exc:
+        poker.validate_config({"auto_reveal": "yes"})
+    assert exc.value.details == {"config.auto_reveal": ["Must be true or false."]}
 
 
 def test_config_custom_deck_stored_as_list() -> None:

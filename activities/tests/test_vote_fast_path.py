@@ -215,3 +215,53 @@ def test_a_repeated_word_counts_once(organizer):
     resp = _answer(cloud, a, {"words": ["Happy", "  happy  ", "Tired"]})
     assert resp.status_code == 201, resp.content
     assert resp.json()["response_data"] == {"words": ["Happy", "Tired"]}
+
+
+# --- poker auto-reveal (contract v1.1) ----------------------------------------------------------
+
+
+def _state_results(activity: Any) -> dict[str, Any]:
+    from rest_framework.test import APIClient
+
+    body = APIClient().get(f"/api/v1/sessions/{activity.session_id}/state").json()
+    return body["current_activity"]["results"]
+
+
+def test_poker_auto_reveal_once_everyone_seen_has_voted(organizer, settings):
+    from datetime import timedelta
+
+    from participants.models import Participant
+
+    settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0  # each poll below sees the change at once
+    poker, (a, b) = _live(organizer, "poker", {"deck": "fibonacci", "auto_reveal": True})
+    away = participant_services.participant_join(session=poker.session, nickname="Away")[0]
+    Participant.objects.filter(pk=away.pk).update(last_activity=timezone.now() - timedelta(seconds=90))
+    assert _answer(poker, a, {"value": "3"}).status_code == 201
+    assert _state_results(poker) == {"type": "poker", "revealed": False, "vote_count": 1}
+    # B, seen just now, has not voted: no reveal. B votes: everyone seen in the last minute has.
+    assert _answer(poker, b, {"value": "5"}).status_code == 201
+    poker.refresh_from_db()
+    assert poker.revealed_at is not None
+    results = _state_results(poker)
+    assert results["revealed"] is True and results["distribution"] == {"3": 1, "5": 1}
+    # Revealed is revealed: the participant who was away cannot change the shown distribution.
+    away_token = participant_services.participant_join(session=poker.session, nickname="Late")[1]
+    assert_error(_answer(poker, away_token, {"value": "8"}), 409, "INVALID_TRANSITION")
+    # A new round starts hidden again and reveals itself again.
+    services.activity_reset(activity=poker)
+    poker.refresh_from_db()
+    assert poker.revealed_at is None
+    for token in (a, b, away_token):
+        assert _answer(poker, token, {"value": "8"}).status_code == 201
+    poker.refresh_from_db()
+    assert poker.revealed_at is not None
+
+
+def test_poker_without_auto_reveal_waits_for_the_organizer(organizer, settings):
+    settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
+    poker, (a, b) = _live(organizer, "poker", {"deck": "fibonacci", "auto_reveal": False})
+    for token in (a, b):
+        assert _answer(poker, token, {"value": "3"}).status_code == 201
+    poker.refresh_from_db()
+    assert poker.revealed_at is None
+    assert _state_results(poker)["revealed"] is False

@@ -60,6 +60,11 @@ class ActivityType:
     def score(self, activity: Activity, response_data: dict[str, Any], now: datetime) -> Score | None:
         return None
 
+    def reveal_due(self, activity: Activity, now: datetime) -> bool:
+        """After an answer is stored: whether the activity reveals itself now (poker's
+        auto-reveal). Must cost nothing for a type or config that never does."""
+        return False
+
     # --- visibility and results ---------------------------------------------------------------
     def is_revealed(self, activity: Activity, now: datetime) -> bool:
         return activity.revealed_at is not None

@@ -193,9 +193,14 @@ class PollConfigForm(ConfigForm):
 
 class PokerConfigForm(ConfigForm):
     type_key = PokerType.key
-    path_fields = {"story": "story", "deck": "deck"}
+    path_fields = {"story": "story", "deck": "deck", "auto_reveal": "auto_reveal"}
 
     story = forms.CharField(widget=_textarea(2), required=False, help_text="The story being estimated.")
+    auto_reveal = forms.BooleanField(
+        required=False,
+        label="Reveal by itself",
+        help_text="Reveal the cards once everyone seen in the last minute has voted.",
+    )
     deck = forms.ChoiceField(
         choices=[(name, f"{name} ({', '.join(cards)})") for name, cards in DECKS.items()]
         + [(CUSTOM_DECK, "custom (the cards below)")],
@@ -211,9 +216,10 @@ class PokerConfigForm(ConfigForm):
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
         deck = config.get("deck", DEFAULT_DECK)
+        common = {"story": config.get("story", ""), "auto_reveal": bool(config.get("auto_reveal"))}
         if isinstance(deck, list):
-            return {"story": config.get("story", ""), "deck": CUSTOM_DECK, "custom_cards": ", ".join(deck)}
-        return {"story": config.get("story", ""), "deck": deck, "custom_cards": ""}
+            return {**common, "deck": CUSTOM_DECK, "custom_cards": ", ".join(deck)}
+        return {**common, "deck": deck, "custom_cards": ""}
 
     def field_for_path(self, path: str) -> tuple[str | None, list[str]]:
         field, rest = super().field_for_path(path)
@@ -229,7 +235,7 @@ class PokerConfigForm(ConfigForm):
             if not raw:
                 self.add_error("custom_cards", "Enter the cards of the custom deck.")
             deck = [card.strip() for card in raw.split(",")] if raw else []
-        return {"story": data.get("story") or "", "deck": deck}
+        return {"story": data.get("story") or "", "deck": deck, "auto_reveal": bool(data.get("auto_reveal"))}
 
 
 class QuizConfigForm(ConfigForm):

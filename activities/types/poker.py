@@ -1,8 +1,12 @@
 """Planning poker: everyone picks a card; votes stay hidden until the organizer reveals them.
 
 config        ``{"story": str (may be empty, ≤ 500), "deck": "fibonacci" | "tshirt" |
-              "powers_of_two" | [str, 2–20 unique, 1–20 chars]}`` — the deck is stored as given
-              (a name stays a name, so the participant-safe config also carries ``cards``).
+              "powers_of_two" | [str, 2–20 unique, 1–20 chars], "auto_reveal": bool = false}`` —
+              the deck is stored as given (a name stays a name, so the participant-safe config
+              also carries ``cards``).
+Auto-reveal   with ``auto_reveal`` the round reveals itself once every participant seen in the
+              last 60 s has voted (checked after each vote: ``reveal_due``); the organizer can
+              still reveal at any time.
 response_data ``{"value": card}``
 results       hidden ``{"type": "poker", "revealed": false, "vote_count": N}``; revealed adds
               ``distribution`` (deck order, voted cards only), ``average`` and ``median`` (numeric
@@ -14,7 +18,7 @@ Reset         the organizer starts a new round: services store ``full_results`` 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +26,7 @@ from django.db.models import Count
 from django.db.models.fields.json import KT
 
 from caja.errors import InvalidTransition
+from participants.models import Participant
 
 from . import register
 from .base import ActivityType
@@ -29,6 +34,7 @@ from .fields import (
     NOT_STRING,
     REQUIRED,
     TEXT_MAX,
+    clean_bool,
     clean_text,
     config_object,
     has_control_chars,
@@ -50,6 +56,8 @@ CARD_MAX_LENGTH = 20
 # A card counts as numeric for average/median when it reads as a plain decimal number
 # ("0", "13", "0.5"); "?", "coffee", "XL" and "½" do not.
 NUMERIC_CARD_RE = re.compile(r"-?\d+(\.\d+)?")
+# Auto-reveal waits for everyone seen this recently (by polls, heartbeats or answers).
+AUTO_REVEAL_SEEN_SECONDS = 60
 # Set by on_reset on the instance: the next full_results call is the snapshot stored in history,
 # which must not embed the history itself (that would nest every earlier round in each new one).
 _SNAPSHOT_FLAG = "_caja_poker_history_snapshot"
@@ -120,10 +128,11 @@ class PokerType(ActivityType):
     supports_reset = True
 
     def default_config(self) -> dict[str, Any]:
-        return {"story": "", "deck": DEFAULT_DECK}
+        return {"story": "", "deck": DEFAULT_DECK, "auto_reveal": False}
 
     def validate_config(self, config: Any) -> dict[str, Any]:
-        data, errors = config_object(config, ("story", "deck"))
+        data, errors = config_object(config, ("story", "deck", "auto_reveal"))
+        auto_reveal = clean_bool(data, "auto_reveal", "config", errors, default=False)
         story = clean_text(data, "story", "config", errors, required=False, min_length=0, max_length=TEXT_MAX)
         deck: str | list[str] = DEFAULT_DECK
         raw = data.get("deck", DEFAULT_DECK)
@@ -159,7 +168,7 @@ class PokerType(ActivityType):
         else:
             errors.add("config.deck", f"Must be one of {', '.join(DECKS)} or a list of cards.")
         errors.raise_if_any("Invalid activity configuration.")
-        return {"story": story, "deck": deck}
+        return {"story": story, "deck": deck, "auto_reveal": auto_reveal}
 
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
         data, errors = response_object(data, ("value",))
@@ -186,6 +195,19 @@ class PokerType(ActivityType):
                 to="voted",
                 message="The cards are revealed; votes reopen when the organizer starts a new round.",
             )
+
+    def reveal_due(self, activity: Activity, now: datetime) -> bool:
+        """Auto-reveal: nobody seen in the last minute is still to vote (and someone voted).
+        One query, and only for a round that reveals itself and is not revealed yet."""
+        if not activity.config.get("auto_reveal") or activity.revealed_at is not None:
+            return False
+        voters = activity.responses.values("participant_id")
+        still_to_vote = Participant.objects.filter(
+            session_id=activity.session_id,
+            kicked_at__isnull=True,
+            last_activity__gte=now - timedelta(seconds=AUTO_REVEAL_SEEN_SECONDS),
+        ).exclude(pk__in=voters)
+        return activity.responses.exists() and not still_to_vote.exists()
 
     def public_config(self, activity: Activity, now: datetime) -> dict[str, Any]:
         config = dict(activity.config)
