@@ -166,9 +166,11 @@ def wrk(
     delay_ms: int = 0,
     tokens: str = "",
     conditional: bool = False,
+    retry_after: bool = False,
 ) -> dict[str, Any]:
     env = {
         **os.environ,
+        "CAJA_RETRY_AFTER": "1" if retry_after else "0",
         "CAJA_PATH": path,
         "CAJA_DELAY_MS": str(delay_ms),
         "CAJA_TOKENS": tokens,

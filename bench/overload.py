@@ -77,6 +77,7 @@ def main() -> int:
                         connections=c,
                         duration=duration,
                         tokens=tokens,
+                        retry_after=True,
                     )
                     secs = data["duration_us"] / 1e6
                     rows.append(

@@ -1,9 +1,14 @@
 -- Votes like phones: POST .../responses with a JSON answer and a participant token. Each wrk
 -- thread walks its own slice of the token file, so with enough tokens every vote is a participant's
 -- first (an insert); counts the answers by status for the database check.
--- env: CAJA_PATH, CAJA_TOKENS (file, one token a line), CAJA_DELAY_MS (think time per connection)
+-- env: CAJA_PATH, CAJA_TOKENS (file, one token a line), CAJA_DELAY_MS (think time per connection),
+-- CAJA_RETRY_AFTER=1: a connection refused with 503/429 waits its Retry-After (as join.js does)
+-- before its next vote, instead of hammering the server with the next one at once.
 local path = os.getenv("CAJA_PATH")
 local delay_ms = tonumber(os.getenv("CAJA_DELAY_MS") or "0")
+local honour_retry_after = os.getenv("CAJA_RETRY_AFTER") == "1"
+-- wrk asks delay() for the connection whose response() just ran, in that order: a FIFO of waits.
+local waits, wait_head, wait_tail = {}, 1, 0
 local tokens = {}
 for line in io.lines(os.getenv("CAJA_TOKENS")) do tokens[#tokens + 1] = line end
 
@@ -34,12 +39,29 @@ function request()
   return wrk.format("POST", path, headers, bodies[(counter % 2) + 1])
 end
 
-function delay()
+function think()
   if delay_ms <= 0 then return 0 end
   return math.floor(delay_ms * (0.8 + 0.4 * math.random()))
 end
 
+function delay()
+  if wait_head <= wait_tail then
+    local wait = waits[wait_head]
+    waits[wait_head] = nil
+    wait_head = wait_head + 1
+    if wait > 0 then return wait end
+  end
+  return think()
+end
+
 function response(status, headers, body)
+  if honour_retry_after then
+    local wait = 0
+    local after = tonumber(headers["Retry-After"] or headers["retry-after"] or "")
+    if (status == 503 or status == 429) and after then wait = math.floor(after * 1000) end
+    wait_tail = wait_tail + 1
+    waits[wait_tail] = wait
+  end
   if status >= 200 and status < 300 then s2xx = s2xx + 1
   elseif status == 409 then s409 = s409 + 1
   elseif status == 429 then s429 = s429 + 1

@@ -75,6 +75,9 @@ def database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{quote(s['NAME'], safe='')}"
 
 
+SERVER_LINE = "server app:8000 max_fails=3 fail_timeout=2s max_conns=64;"
+
+
 def nginx_conf(tmp: Path, port: int, upstreams: list[int], static_root: Path) -> str:
     """deploy/nginx.conf on loopback: the same locations and headers, tmp paths, our upstreams."""
     text = (ROOT / "deploy" / "nginx.conf").read_text()
@@ -83,9 +86,7 @@ def nginx_conf(tmp: Path, port: int, upstreams: list[int], static_root: Path) ->
         "pid /tmp/nginx.pid;": f"pid {tmp}/nginx.pid;",
         "error_log /dev/stderr warn;": f"error_log {tmp}/nginx-error.log warn;",
         "/tmp/nginx_": f"{tmp}/nginx_",  # noqa: S108 (the text replaced, not a path used)
-        "server app:8000 max_fails=3 fail_timeout=2s;": " ".join(
-            f"server 127.0.0.1:{p} max_fails=3 fail_timeout=2s;" for p in upstreams
-        ),
+        SERVER_LINE: " ".join(SERVER_LINE.replace("app:8000", f"127.0.0.1:{p}") for p in upstreams),
         "listen 80 default_server;": f"listen 127.0.0.1:{port} default_server;",
         "alias /app/staticfiles/;": f"alias {static_root}/;",
     }
@@ -326,6 +327,41 @@ def test_nginx_two_gunicorns_postgres_redis(tmp_path: Path, django_user_model: A
         # Not even refused: a vote whose connection died with a stopping worker goes to the other
         # server (deploy/nginx.conf: proxy_next_upstream error non_idempotent on the votes).
         assert restart["votes_refused"] == 0, restart
+
+        # 6. Overload: past max_conns requests in flight, nginx answers the API's 503 envelope at
+        # once, with a Retry-After of 1-4 s, instead of queueing them. A second nginx with room
+        # for one request at a time in front of A, and 24 phones voting at the same moment.
+        busy_port = free_port()
+        busy_dir = tmp_path / "busy"
+        busy_dir.mkdir()
+        busy_conf = busy_dir / "nginx.conf"
+        busy_conf.write_text(
+            nginx_conf(busy_dir, busy_port, [ports[0]], static_root).replace("max_conns=64", "max_conns=1")
+        )
+        procs.append(
+            subprocess.Popen(  # noqa: S603 (fixed argv)
+                [
+                    shutil.which("nginx") or "/usr/sbin/nginx",
+                    "-c",
+                    str(busy_conf),
+                    "-p",
+                    str(busy_dir),
+                    "-g",
+                    "daemon off;",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        wait_ready(busy_port, procs[-1], busy_dir / "nginx-error.log")
+        overload = overload_burst(busy_port, session=session, poll=poll, phones=24)
+        print(f"\n[stack:overload] {overload['counts']}")
+        assert set(overload["counts"]) <= {201, 503}, overload["counts"]
+        assert overload["counts"].get(503, 0) >= 1 and overload["counts"].get(201, 0) >= 1, overload["counts"]
+        for headers, body in overload["busy"]:
+            assert 1 <= int(headers["retry-after"]) <= 4, headers
+            assert json.loads(body)["error"]["code"] == "SERVICE_UNAVAILABLE", body
+        assert overload["stored"] == overload["counts"][201]
     finally:
         for proc in reversed(procs):
             if proc.poll() is None:
@@ -430,4 +466,36 @@ def restarts_under_load(
         "acknowledged_lost": lost,
         **{f"vote_{k}": v for k, v in sorted(vote_statuses.items()) if k not in (200, 201)},
         **{f"poll_{k}": v for k, v in sorted(poll_statuses.items()) if k not in (200, 304)},
+    }
+
+
+def overload_burst(port: int, *, session: Any, poll: Any, phones: int) -> dict[str, Any]:
+    """``phones`` new participants vote at the same moment through nginx on ``port``."""
+    tokens = [participant_join(session=session, nickname=f"burst-{i}")[1] for i in range(phones)]
+    path = f"/api/v1/sessions/{session.pk}/activities/{poll.pk}/responses"
+    gate = threading.Barrier(phones)
+    results: list[tuple[int, dict[str, str], bytes]] = []
+    lock = threading.Lock()
+
+    def phone(token: str) -> None:
+        gate.wait()
+        answer = request(
+            port, "POST", path, {"response_data": {"option_ids": ["b"]}}, {"X-Participant-Token": token}
+        )
+        with lock:
+            results.append(answer)
+
+    threads = [threading.Thread(target=phone, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    counts: dict[int, int] = {}
+    for status, _, _ in results:
+        counts[status] = counts.get(status, 0) + 1
+    burst_ids = [p.pk for p in session.participants.filter(nickname__startswith="burst-")]
+    return {
+        "counts": counts,
+        "busy": [(h, b) for s, h, b in results if s == 503],
+        "stored": Response.objects.filter(activity=poll, participant_id__in=burst_ids).count(),
     }
