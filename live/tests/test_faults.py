@@ -643,3 +643,129 @@ def test_phone_resends_an_answer_refused_during_a_database_outage(
         assert listing["items"][0]["response_data"] == {"option_ids": ["b"]}
         phone.close()
     report("phone", {"answer_sent_after_pg_back": resent_after})
+
+
+# --- a database blip under load, as the room sees it ------------------------------------------
+
+
+@needs_pg_binaries
+@needs_redis_binary
+@pytest.mark.redis
+def test_postgres_blip_under_load_loses_nothing(postgres: Postgres, tmp_path: Path) -> None:
+    """16 phones vote and 4 screens poll (2 workers, Redis up) while PostgreSQL stops for 4 s.
+    Polls never fail; every acknowledged vote is stored; refusals are 503 envelopes; votes are
+    stored again soon after PostgreSQL is back. Prints the figures (-s)."""
+    import threading
+
+    database_url = postgres.createdb("caja_blip")
+    redis = Redis()
+    env = _env(database_url, redis.url, workers=2, THROTTLE_ANSWER="100000/min")
+    try:
+        with gunicorn(env, tmp_path) as app:
+            sid, aid, tokens = setup_session(app, [f"v{i}" for i in range(64)])
+            answers = f"/api/v1/sessions/{sid}/activities/{aid}/responses"
+            stop = threading.Event()
+            lock = threading.Lock()
+            polls: dict[int, int] = {}
+            votes: dict[int, int] = {}
+            stale_polls = 0
+            # token -> (last acknowledged option, options sent after it without an answer)
+            outcome: dict[str, tuple[str | None, set[str]]] = {t: (None, set()) for t in tokens}
+            acked_at: list[float] = []
+
+            def poller() -> None:
+                nonlocal stale_polls
+                while not stop.is_set():
+                    try:
+                        status, headers, _ = app.request("get", f"/api/v1/sessions/{sid}/state", timeout=5)
+                    except OSError:
+                        status, headers = 0, {}
+                    with lock:
+                        polls[status] = polls.get(status, 0) + 1
+                        stale_polls += headers.get("X-Caja-Stale") == "1"
+                    time.sleep(0.05)
+
+            def voter(mine: list[str]) -> None:
+                n = 0
+                while not stop.is_set():
+                    token = mine[n % len(mine)]
+                    option = "ab"[(n // len(mine)) % 2]
+                    n += 1
+                    try:
+                        status, _, body = app.request(
+                            "post",
+                            answers,
+                            {"response_data": {"option_ids": [option]}},
+                            token=token,
+                            timeout=5,
+                        )
+                    except OSError:
+                        status, body = 0, None
+                    if status not in (200, 201):
+                        assert_envelope(status, body, 503, "SERVICE_UNAVAILABLE")
+                    with lock:
+                        votes[status] = votes.get(status, 0) + 1
+                        if status in (200, 201):
+                            acked_at.append(time.monotonic())
+                    acked, later = outcome[token]
+                    outcome[token] = (option, set()) if status in (200, 201) else (acked, later | {option})
+                    time.sleep(0.02)
+
+            threads = [threading.Thread(target=poller) for _ in range(4)]
+            threads += [threading.Thread(target=voter, args=(tokens[i::16],)) for i in range(16)]
+            for t in threads:
+                t.start()
+            try:
+                time.sleep(1.5)
+                postgres.stop("fast")
+                stopped = time.monotonic()
+                time.sleep(4)
+                postgres.start()
+                restarted = time.monotonic()
+                time.sleep(3)
+            finally:
+                stop.set()
+                for t in threads:
+                    t.join(timeout=30)
+            status, _, listing = app.request("get", answers + "?limit=100", jwt=True)
+            assert status == 200, listing
+            stored: dict[str, str] = {}
+            page, offset = listing, 0
+            while True:
+                for item in page["items"]:
+                    stored[item["participant_id"]] = item["response_data"]["option_ids"][0]
+                offset += len(page["items"])
+                if not page["items"] or offset >= page["total"]:
+                    break
+                page = app.request("get", f"{answers}?limit=100&offset={offset}", jwt=True)[2]
+            status, _, participants = app.request(
+                "get", f"/api/v1/sessions/{sid}/participants?limit=100", jwt=True
+            )
+            assert status == 200, participants
+            by_nickname = {p["nickname"]: p["id"] for p in participants["items"]}
+            lost = 0
+            for i, token in enumerate(tokens):
+                acked, later = outcome[token]
+                value = stored.get(by_nickname[f"v{i}"])
+                if acked is not None and value != acked and value not in later:
+                    lost += 1
+            first_after = min((t for t in acked_at if t > restarted), default=None)
+            during = [t for t in acked_at if stopped + 0.5 < t < restarted]
+    finally:
+        redis.stop()
+    figures = {
+        "polls": sum(polls.values()),
+        "polls_by_status": dict(sorted(polls.items())),
+        "polls_stale": stale_polls,
+        "votes": sum(votes.values()),
+        "votes_by_status": dict(sorted(votes.items())),
+        "votes_acknowledged": sum(v for k, v in votes.items() if k in (200, 201)),
+        "acknowledged_lost": lost,
+        "stored_while_down": len(during),
+        "first_vote_stored_after_restart_s": round(first_after - restarted, 3) if first_after else None,
+    }
+    print(f"\n[faults:blip] {figures}")
+    assert set(polls) <= {200, 304}, figures
+    assert lost == 0, figures
+    assert votes.get(503, 0) >= 1, figures  # the outage was real
+    assert first_after is not None and first_after - restarted < 5.0, figures
