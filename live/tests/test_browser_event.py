@@ -14,6 +14,7 @@ import pytest
 
 from activities import services as activity_services
 from activities.models import Response
+from caja.testing import axe_violations
 from sessions_app import services as session_services
 from sessions_app.models import Session
 
@@ -111,6 +112,17 @@ def test_whole_event(
         page.on("dialog", on_dialog)
         return page
 
+    # Accessibility: axe-core's WCAG 2.1 AA rules at every stage, on every page shown, in the light and
+    # the dark colour scheme (both pages follow prefers-color-scheme). Collected, asserted at the end.
+    a11y: list[str] = []
+
+    def axe(stage: str, **pages: Any) -> None:
+        for who, page in pages.items():
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                a11y.extend(axe_violations(page, f"{stage}/{who}/{scheme}"))
+            page.emulate_media(color_scheme="light")
+
     # --- the organizer logs in and opens the big screen ---------------------------------------
     screen = new_page({"width": 1600, "height": 900})
     screen.goto(f"{live_server.url}/admin/login/")
@@ -133,6 +145,9 @@ def test_whole_event(
         phone = new_page({"width": 320 if key == "xss" else 390, "height": 760})
         phone.goto(join_url)
         expect(phone.locator("#session-name")).to_have_text("All-hands Q3")
+        if key == "ana":
+            expect(phone.locator("#nickname")).to_be_visible()
+            axe("join-form", phone=phone)
         phone.fill("#nickname", nickname)
         phone.get_by_role("button", name="Join").click()
         expect(phone.locator("#who-name")).to_have_text(nickname)
@@ -146,10 +161,18 @@ def test_whole_event(
     late.fill("#nickname", "ana")
     late.get_by_role("button", name="Join").click()
     expect(late.locator("#join-error")).to_have_text("That nickname is taken. Please choose another.")
+    axe("join-error", phone=late)
+    late.goto(f"{live_server.url}/join")
+    expect(late.locator("#code")).to_be_visible()
+    axe("join-start", phone=late)
+    late.goto(f"{live_server.url}/join/ZZZZZZ")
+    expect(late.locator("h1")).to_have_text("Session not found")
+    axe("join-not-found", phone=late)
     late.context.close()
 
     expect(screen.locator("#participant-count")).to_have_text("3")
     shots.take("lobby", screen=screen, phone=xss)
+    axe("lobby", screen=screen, phone=xss)
 
     # --- poll ---------------------------------------------------------------------------------
     screen.keyboard.press("ArrowRight")  # starts the draft session and activates the first activity
@@ -171,6 +194,7 @@ def test_whole_event(
     expect(screen.locator('.bar-row[data-option-id="sushi"] .bar-value')).to_have_text("0 · 0%")
     expect(ana.locator('.bar-row[data-option-id="tacos"] .bar-value')).to_have_text("2 · 66.7%")
     shots.take("poll", screen=screen, phone=ana)
+    axe("poll", screen=screen, phone=ana)
 
     # --- planning poker -----------------------------------------------------------------------
     screen.keyboard.press("ArrowRight")
@@ -182,6 +206,7 @@ def test_whole_event(
     expect(screen.locator("#vote-count")).to_contain_text("3 votes")
     expect(screen.locator(".card-back")).to_have_count(3)
     shots.take("poker-hidden", screen=screen, phone=ben)
+    axe("poker-hidden", screen=screen, phone=ben)
     screen.keyboard.press("r")
     expect(screen.locator(".stat-average")).to_have_text("6")
     expect(screen.locator(".stat-median")).to_have_text("5")
@@ -190,6 +215,7 @@ def test_whole_event(
     expect(screen.locator('.bar-row[data-card="8"] .bar-value')).to_have_text("1 vote")
     expect(ana.locator(".stat-average")).to_have_text("6")
     shots.take("poker-revealed", screen=screen, phone=ana)
+    axe("poker-revealed", screen=screen, phone=ana)
 
     # --- quiz: one right, one wrong, one too late -----------------------------------------------
     screen.keyboard.press("ArrowRight")
@@ -202,11 +228,13 @@ def test_whole_event(
     # (On a slow machine the 5 s may already be over here, so either text is fine.)
     expect(ana.locator("#countdown")).to_have_text(re.compile(r"\d+ s left|Time is up"))
     shots.take("quiz-running", screen=screen, phone=ana)
+    axe("quiz-running", screen=screen, phone=ana)
     # Ana waits past the 5 s limit: the options close and she is told so.
     expect(ana.locator("#countdown")).to_have_text("Time is up: answers are closed.", timeout=12_000)
     expect(ana.locator("#feedback")).to_have_text("Time is up: answers are closed.")
     for option in ana.locator(".quiz-option").all():
         expect(option).to_be_disabled()
+    axe("quiz-closed", phone=ana)
     # The late answer was refused: the quiz holds two responses (read through the organizer API, which
     # reads the same database, so the test thread does not share the server's connection mid-request).
     quiz_results = screen.request.get(
@@ -225,6 +253,7 @@ def test_whole_event(
     expect(ben.locator("#verdict")).to_have_text("Not quite.")
     expect(ana.locator("#verdict")).to_have_text("You did not answer.")
     shots.take("quiz-revealed", screen=screen, phone=xss)
+    axe("quiz-revealed", screen=screen, phone=xss)
 
     # --- word cloud ---------------------------------------------------------------------------
     screen.keyboard.press("ArrowRight")
@@ -242,11 +271,13 @@ def test_whole_event(
     expect(screen.locator("#response-count")).to_have_text("3 responses")
     expect(ben.locator(".cloud")).to_contain_text(XSS_WORD)
     shots.take("wordcloud", screen=screen, phone=ben)
+    axe("wordcloud", screen=screen, phone=ben)
 
     # A profane word is refused with the API's message.
     xss.fill("#word-0", "shit")
     xss.get_by_role("button", name="Update words").click()
     expect(xss.locator("#feedback")).to_have_text("Word 1: This word is not allowed.")
+    axe("wordcloud-refused", phone=xss)
 
     # --- a phone reloads mid-event: same participant, no join form ------------------------------
     ben.reload()
@@ -275,6 +306,7 @@ def test_whole_event(
         expect(phone.locator("#summary")).to_contain_text(nicknames[key])
     expect(xss.locator("#summary .my-score")).to_have_text(re.compile(r"You placed #1 with \d+ points\."))
     shots.take("summary", screen=screen, phone=xss)
+    axe("summary", screen=screen, phone=xss)
 
     # An anonymous viewer of the big screen sees the summary too, without controls.
     viewer = new_page({"width": 1280, "height": 800})
@@ -283,9 +315,11 @@ def test_whole_event(
     expect(viewer.locator("#summary .podium")).to_contain_text(XSS_NICK)
     expect(viewer.locator("#controls")).to_have_count(0)
     shots.take("summary-anonymous", screen=viewer)
+    axe("summary-anonymous", screen=viewer)
 
     # Nothing user-provided ever ran as markup.
     assert dialogs == []
+    assert not a11y, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(a11y)
     for page in (screen, viewer, *phones.values()):
         page.context.close()
     assert Session.objects.get(pk=session.pk).status == "completed"
