@@ -54,7 +54,9 @@ def axe_violations(page: Any, where: str) -> list[str]:
                 for line in (node.get("failureSummary") or "").splitlines()
                 if line.strip() and not line.startswith("Fix ")
             )
-            lines.append(f"{where}: {violation['id']} ({violation['impact']}) at {node['target']}: {why}")
+            lines.append(
+                f"{where}: {violation['id']} ({violation['impact']}) at {node['target']}: {why[:240]}"
+            )
     return lines
 
 

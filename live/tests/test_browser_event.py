@@ -317,6 +317,25 @@ def test_whole_event(
     shots.take("summary-anonymous", screen=viewer)
     axe("summary-anonymous", screen=viewer)
 
+    # The admin's own pages for this event (the organizer is a staff user, logged in above): the session's
+    # change page with Caja's toolbar, its results & participants overview, each activity's results page
+    # (the word cloud's with hide/unhide buttons), an activity's per-type config form and the type chooser.
+    admin = f"{live_server.url}/admin"
+    admin_pages = {
+        "session-change": f"{admin}/sessions_app/session/{session.pk}/change/",
+        "session-overview": f"{admin}/sessions_app/session/{session.pk}/overview/",
+        "activity-change": f"{admin}/activities/activity/{event['quiz'].pk}/change/",
+        "activity-add-choose-type": f"{admin}/activities/activity/add/",
+        **{
+            f"results-{key}": f"{admin}/activities/activity/{event[key].pk}/results/"
+            for key in ("poll", "poker", "quiz", "cloud")
+        },
+    }
+    for name, url in admin_pages.items():
+        screen.goto(url)
+        expect(screen.locator("#content-main")).to_be_visible()
+        axe(f"admin-{name}", screen=screen)
+
     # Nothing user-provided ever ran as markup.
     assert dialogs == []
     assert not a11y, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(a11y)
