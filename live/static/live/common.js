@@ -21,7 +21,7 @@ export function h(tag, props = {}, ...children) {
     else if (key === "text") el.textContent = String(value);
     else if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
     else if (key === "attrs") for (const [a, v] of Object.entries(value)) { if (v !== null && v !== undefined && v !== false) el.setAttribute(a, String(v)); }
-    else if (key === "style") Object.assign(el.style, value);
+    else if (key === "style") for (const [prop, v] of Object.entries(value)) { if (prop.startsWith("--")) el.style.setProperty(prop, v); else el.style[prop] = v; }
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key in el) el[key] = value;
     else el.setAttribute(key, String(value));
@@ -220,6 +220,11 @@ export function plural(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+// More rows than a big screen shows in one column at a readable size: the presenter lays them out in two.
+function manyClass(n) {
+  return n > 6 ? " many" : "";
+}
+
 function fmtPct(p) {
   const n = Number(p) || 0;
   return `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
@@ -229,7 +234,7 @@ function fmtPct(p) {
 
 export function pollBars(results, { mine = [] } = {}) {
   const total = results.total_responses || 0;
-  const list = h("ol", { class: "bars", attrs: { "aria-label": "Results" } });
+  const list = h("ol", { class: `bars${manyClass(results.options.length)}`, attrs: { "aria-label": "Results" } });
   const max = Math.max(1, ...results.options.map((o) => o.count));
   for (const o of results.options) {
     const row = h("li", { class: `bar-row${mine.includes(o.id) ? " mine" : ""}`, dataset: { optionId: o.id } },
@@ -249,7 +254,7 @@ export function pokerDistribution(results, cards) {
   const ordered = cards ? cards.filter((c) => dist[c]).map((c) => [c, dist[c]]) : entries;
   for (const [c, n] of entries) if (!ordered.find(([k]) => k === c)) ordered.push([c, n]);
   const max = Math.max(1, ...ordered.map(([, n]) => n));
-  const list = h("ol", { class: "bars poker-bars", attrs: { "aria-label": "Vote distribution" } });
+  const list = h("ol", { class: `bars poker-bars${manyClass(ordered.length)}`, attrs: { "aria-label": "Vote distribution" } });
   for (const [card, n] of ordered) {
     list.appendChild(h("li", { class: "bar-row", dataset: { card } },
       h("div", { class: "bar-label" },
@@ -267,7 +272,7 @@ export function pokerDistribution(results, cards) {
 }
 
 export function quizOptions(results, { mine = null } = {}) {
-  const list = h("ol", { class: "bars quiz-bars", attrs: { "aria-label": "Answers" } });
+  const list = h("ol", { class: `bars quiz-bars${manyClass((results.options || []).length)}`, attrs: { "aria-label": "Answers" } });
   const max = Math.max(1, ...(results.options || []).map((o) => o.count));
   for (const o of results.options || []) {
     const marks = [];
