@@ -324,6 +324,51 @@ export function podium(items, { highlight = null, limit = 10 } = {}) {
   return list;
 }
 
+/**
+ * One sentence with what a screen-reader user needs from the results now (the leader, the reveal),
+ * or null when there is nothing to say. Announced politely, and only when it changes (see Announcer).
+ */
+export function resultsSentence(a) {
+  const r = a && a.results;
+  if (!r) return null;
+  if (a.type === "poll" && r.options && r.total_responses) {
+    const top = [...r.options].sort((x, y) => y.count - x.count)[0];
+    return `Results: ${top.label} leads with ${plural(top.count, "vote", "votes")} of ${plural(r.total_responses, "response", "responses")}.`;
+  }
+  if (a.type === "poker" && r.revealed) {
+    return `Cards revealed: ${plural(r.vote_count || 0, "vote", "votes")}, average ${r.average ?? "none"}, median ${r.median ?? "none"}, ${r.consensus ? "consensus" : "no consensus"}.`;
+  }
+  if (a.type === "quiz" && r.revealed) {
+    const correct = (r.options || []).filter((o) => o.correct).map((o) => o.label).join(", ");
+    const leader = (r.leaderboard || [])[0];
+    return `Correct answer: ${correct}.${leader ? ` Leader: ${leader.nickname}, ${leader.score} points.` : ""}`;
+  }
+  if (a.type === "wordcloud" && (r.words || []).length) {
+    const top = r.words.reduce((x, y) => (y.count > x.count ? y : x));
+    return `Top word: ${top.text}, ${plural(top.count, "time", "times")}.`;
+  }
+  return null;
+}
+
+/**
+ * Polite, rate-limited announcements of changing results. The state is polled every 2 s; a screen
+ * reader must not read the results out at that pace. A sentence is announced only when it differs
+ * from the last one, and at most once per `gap` ms (the latest sentence waits for the gap); `now`
+ * skips the wait, for events (a reveal, a new activity).
+ */
+export class Announcer {
+  constructor(gap = 15000) { this.gap = gap; this.last = null; this.at = 0; this.timer = null; }
+  say(text, { now = false } = {}) {
+    if (!text || text === this.last) return;
+    clearTimeout(this.timer);
+    const wait = now ? 0 : Math.max(0, this.at + this.gap - Date.now());
+    const go = () => { this.last = text; this.at = Date.now(); announce(text); };
+    if (wait === 0) go(); else this.timer = setTimeout(go, wait);
+  }
+  /** Remember the sentence without saying it (it is already on the screen as the activity starts). */
+  quiet(text) { this.last = text; }
+}
+
 export function announce(text) {
   const el = document.getElementById("announcer");
   if (!el) return;

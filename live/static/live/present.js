@@ -1,7 +1,7 @@
 // Presenter page: /present/<session id>. The big screen, with controls for the owning organizer.
 import {
-  StatePoller, activityHeading, announce, api, deckCards, errorText, h, parseTime, plural,
-  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, typeLabel, wordCloud,
+  Announcer, StatePoller, activityHeading, announce, api, deckCards, errorText, h, parseTime, plural,
+  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, resultsSentence, typeLabel, wordCloud,
 } from "./common.js";
 
 const cfg = readConfig();
@@ -12,6 +12,8 @@ let state = null;
 let shownActivity = null;
 let countdown = null;
 let summaryShown = false;
+let wasRevealed = false;
+const announcer = new Announcer();
 
 // ?theme=light|dark forces the big screen's theme; otherwise it follows prefers-color-scheme (caja.css).
 const theme = new URLSearchParams(location.search).get("theme");
@@ -81,7 +83,13 @@ function draw() {
   if (!shownActivity || shownActivity !== a.id) {
     shownActivity = a.id;
     announce(`Now: ${typeLabel(a.type)}. ${activityHeading(a)}`);
+    announcer.quiet(resultsSentence(a));
+  } else {
+    // A reveal is news at once; running totals wait their turn (Announcer).
+    const revealed = a.results && a.results.revealed;
+    announcer.say(resultsSentence(a), { now: !!revealed && !wasRevealed });
   }
+  wasRevealed = !!(a.results && a.results.revealed);
   renderActivity(a);
 }
 
