@@ -41,7 +41,7 @@ WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def axe_violations(page: Any, where: str) -> list[str]:
     """Run axe-core's WCAG 2.1 AA rules on the page as it is now; one line per violating node."""
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # no py.typed
 
     results = Axe().run(
         page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}, "resultTypes": ["violations"]}
