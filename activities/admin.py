@@ -636,6 +636,18 @@ class ActivityInlineFormSet(BaseInlineFormSet):
         if commit:
             services.activity_delete(activity=obj)
 
+    def add_fields(self, form: Any, index: Any) -> None:
+        super().add_fields(form, index)
+        # A tabular inline shows each field's label once, as a column header, so a screen reader
+        # meeting the inputs of row 3 hears no name (axe: "label"). Name each input after its column
+        # and its activity: "Order: Lunch", "Delete: Lunch".
+        row = f"activity {index + 1}" if index is not None else "new activity"
+        if form.instance is not None and form.instance.pk:
+            row = str(form.instance)
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = f"{field.label or name.capitalize()}: {row}"
+
 
 class ActivityInline(admin.TabularInline):
     model = Activity

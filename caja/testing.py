@@ -33,3 +33,34 @@ def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | No
     if details is not None:
         assert body["error"]["details"] == details
     return body["error"]
+
+
+# --- accessibility (axe-core, bundled by axe-playwright-python: nothing is fetched at test time) ---
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any, where: str) -> list[str]:
+    """Run axe-core's WCAG 2.1 AA rules on the page as it is now; one line per violating node."""
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # no py.typed
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}, "resultTypes": ["violations"]}
+    )
+    lines = []
+    for violation in results.response["violations"]:
+        for node in violation["nodes"]:
+            why = "; ".join(
+                line.strip()
+                for line in (node.get("failureSummary") or "").splitlines()
+                if line.strip() and not line.startswith("Fix ")
+            )
+            lines.append(
+                f"{where}: {violation['id']} ({violation['impact']}) at {node['target']}: {why[:240]}"
+            )
+    return lines
+
+
+def assert_axe_clean(page: Any, where: str) -> None:
+    """Zero WCAG 2.1 AA violations on the page as it is now (the report names each rule and node)."""
+    found = axe_violations(page, where)
+    assert not found, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(found)

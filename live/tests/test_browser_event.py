@@ -14,6 +14,7 @@ import pytest
 
 from activities import services as activity_services
 from activities.models import Response
+from caja.testing import axe_violations
 from sessions_app import services as session_services
 from sessions_app.models import Session
 
@@ -76,6 +77,52 @@ def event(django_user_model: Any) -> dict[str, Any]:
     }
 
 
+# Controls smaller than 44 x 44 CSS px (WCAG 2.5.5's size; Apple's and Google's minimum touch target).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    "button, input[type=text], .choice, .poker-card, .quiz-option, .btn")]
+  .filter((el) => el.getClientRects().length && !el.closest("[hidden]"))
+  .map((el) => ({ el: el.id || el.className || el.tagName, w: el.getBoundingClientRect().width,
+                  h: el.getBoundingClientRect().height }))
+  .filter((t) => t.w < 44 || t.h < 44)"""
+
+# Poker cards whose text does not fit on one line of the card ("coffe / e"): wider than the card, or its
+# text's line boxes on more than one line.
+BROKEN_CARDS = """() => [...document.querySelectorAll(".poker-card")].filter((card) => {
+  const range = document.createRange();
+  range.selectNodeContents(card);
+  const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+  return card.scrollWidth > card.clientWidth || tops.size !== 1;
+}).map((card) => card.textContent)"""
+
+# The focused element shows a ring: an outline at least 2 px wide.
+FOCUS_RING = """() => { const s = getComputedStyle(document.activeElement);
+  return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2; }"""
+
+# Every bar's length is the number written beside it (relative to the largest): the chart and its text
+# say the same thing.
+BARS_MATCH_TEXT = """() => { const rows = [...document.querySelectorAll(".bar-row")];
+  const counts = rows.map((r) => parseInt(r.querySelector(".bar-value").textContent, 10));
+  const max = Math.max(1, ...counts);
+  return rows.length > 0 && rows.every((r, i) =>
+    Math.abs(parseFloat(r.querySelector(".bar-fill").style.width) - (counts[i] / max) * 100) < 0.5); }"""
+
+
+# Counts every change of the live region from now on (window.__announced).
+COUNT_ANNOUNCEMENTS = """() => { window.__announced = 0;
+  new MutationObserver(() => { window.__announced += 1; }).observe(document.getElementById("announcer"),
+    { childList: true, characterData: true, subtree: true }); }"""
+
+
+def tab_to(page: Any, selector: str, limit: int = 40) -> None:
+    """Press Tab until the focus is on `selector` (it is reachable by keyboard) and shows a ring."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => !!document.activeElement && document.activeElement.matches({selector!r})"):
+            assert page.evaluate(FOCUS_RING), f"{selector} has no visible focus ring"
+            return
+    raise AssertionError(f"{selector} not reached with {limit} presses of Tab")
+
+
 class Shots:
     def __init__(self) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -111,6 +158,24 @@ def test_whole_event(
         page.on("dialog", on_dialog)
         return page
 
+    # Accessibility: axe-core's WCAG 2.1 AA rules at every stage, on every page shown, in the light and
+    # the dark colour scheme (both pages follow prefers-color-scheme). Collected, asserted at the end.
+    a11y: list[str] = []
+
+    def axe(stage: str, **pages: Any) -> None:
+        for who, page in pages.items():
+            # The pointer rests where the last click was; hover colours are not the page's state (Django's
+            # stock admin sidebar link under it fails contrast on hover in dark mode: not ours to fix).
+            page.mouse.move(0, 0)
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                # Colours switch with CSS transitions (the admin's links): judge them once they settle.
+                page.wait_for_function(
+                    "() => document.getAnimations().every((a) => a.playState !== 'running')"
+                )
+                a11y.extend(axe_violations(page, f"{stage}/{who}/{scheme}"))
+            page.emulate_media(color_scheme="light")
+
     # --- the organizer logs in and opens the big screen ---------------------------------------
     screen = new_page({"width": 1600, "height": 900})
     screen.goto(f"{live_server.url}/admin/login/")
@@ -133,8 +198,16 @@ def test_whole_event(
         phone = new_page({"width": 320 if key == "xss" else 390, "height": 760})
         phone.goto(join_url)
         expect(phone.locator("#session-name")).to_have_text("All-hands Q3")
+        if key == "ana":
+            expect(phone.locator("#nickname")).to_be_visible()
+            axe("join-form", phone=phone)
+            assert phone.evaluate(SMALL_TARGETS) == []
         phone.fill("#nickname", nickname)
-        phone.get_by_role("button", name="Join").click()
+        if key == "ana":  # by keyboard: the Join button is reachable and Enter presses it
+            tab_to(phone, "button[type=submit]")
+            phone.keyboard.press("Enter")
+        else:
+            phone.get_by_role("button", name="Join").click()
         expect(phone.locator("#who-name")).to_have_text(nickname)
         expect(phone.locator("#lobby")).to_contain_text("You're in!")
         phones[key] = phone
@@ -146,10 +219,18 @@ def test_whole_event(
     late.fill("#nickname", "ana")
     late.get_by_role("button", name="Join").click()
     expect(late.locator("#join-error")).to_have_text("That nickname is taken. Please choose another.")
+    axe("join-error", phone=late)
+    late.goto(f"{live_server.url}/join")
+    expect(late.locator("#code")).to_be_visible()
+    axe("join-start", phone=late)
+    late.goto(f"{live_server.url}/join/ZZZZZZ")
+    expect(late.locator("h1")).to_have_text("Session not found")
+    axe("join-not-found", phone=late)
     late.context.close()
 
     expect(screen.locator("#participant-count")).to_have_text("3")
     shots.take("lobby", screen=screen, phone=xss)
+    axe("lobby", screen=screen, phone=xss)
 
     # --- poll ---------------------------------------------------------------------------------
     screen.keyboard.press("ArrowRight")  # starts the draft session and activates the first activity
@@ -157,8 +238,17 @@ def test_whole_event(
     expect(screen.locator("body")).to_have_class(re.compile(r"\brunning\b"))
     for phone, choice in ((ana, "Tacos"), (ben, "Sushi"), (xss, "Tacos")):
         expect(phone.locator("#question")).to_have_text("Where should we go for lunch?")
-        phone.get_by_label(choice).check()
-        phone.get_by_role("button", name="Send answer").click()
+        if phone is ana:  # by keyboard: Tab to the first option, Space chooses it, Tab + Enter sends
+            expect(phone.locator("#answer-form")).to_be_visible()
+            assert phone.evaluate(SMALL_TARGETS) == []
+            tab_to(phone, "input[type=radio]")
+            phone.keyboard.press("Space")
+            expect(phone.get_by_label("Tacos")).to_be_checked()
+            tab_to(phone, "#answer-form button[type=submit]")
+            phone.keyboard.press("Enter")
+        else:
+            phone.get_by_label(choice).check()
+            phone.get_by_role("button", name="Send answer").click()
         expect(phone.locator("#my-answer")).to_have_text(f"Your answer: {choice}")
     # Changing one's poll answer is allowed while the poll runs.
     ben.get_by_label("Pizza").check()
@@ -171,17 +261,64 @@ def test_whole_event(
     expect(screen.locator('.bar-row[data-option-id="sushi"] .bar-value')).to_have_text("0 · 0%")
     expect(ana.locator('.bar-row[data-option-id="tacos"] .bar-value')).to_have_text("2 · 66.7%")
     shots.take("poll", screen=screen, phone=ana)
+    axe("poll", screen=screen, phone=ana)
+    # The bars say what their numbers say, on both pages.
+    assert screen.evaluate(BARS_MATCH_TEXT)
+    assert ana.evaluate(BARS_MATCH_TEXT)
+    # Results are announced politely (aria-live="polite"), when they change and at most every 15 s, not on
+    # every poll: over six polls the live region changes at most once (an announcement is two mutations:
+    # cleared, then set).
+    expect(screen.locator("#announcer")).to_have_attribute("aria-live", "polite")
+    # (The first sentence, said when Ana's own answer showed the results; later totals wait 15 s.)
+    expect(ana.locator("#announcer")).to_have_text(
+        re.compile(r"^Results: Tacos leads with \d+ votes? of \d+ responses?\.$")
+    )
+    ana.evaluate(COUNT_ANNOUNCEMENTS)
+    polls: list[int] = []
+    ana.on("response", lambda res: polls.append(res.status) if "/state" in res.url else None)
+    for _ in range(60):
+        if len(polls) >= 6:
+            break
+        ana.wait_for_timeout(250)  # only pacing the loop: the assertion below does not depend on it
+    assert len(polls) >= 6, polls
+    assert ana.evaluate("() => window.__announced") <= 2
+    # Bars grow with a transition, unless the person asked for reduced motion.
+    fill = ".bar-fill"
+    assert screen.eval_on_selector(fill, "el => getComputedStyle(el).transitionDuration") == "0.4s"
+    screen.emulate_media(reduced_motion="reduce")
+    assert screen.eval_on_selector(fill, "el => getComputedStyle(el).transitionDuration") == "0s"
+    screen.emulate_media(reduced_motion="no-preference")
+    # Both pages follow the colour scheme the device asks for.
+    background = "() => getComputedStyle(document.body).backgroundColor"
+    for page in (screen, ana):
+        page.emulate_media(color_scheme="dark")
+        assert page.evaluate(background) == "rgb(13, 17, 23)"
+        page.emulate_media(color_scheme="light")
+        assert page.evaluate(background) == "rgb(255, 255, 255)"
+    # The presenter's controls are reachable by keyboard, with a ring, and big enough to hit.
+    tab_to(screen, "#btn-next")
+    assert screen.evaluate(SMALL_TARGETS) == []
+    screen.keyboard.press("Escape")
 
     # --- planning poker -----------------------------------------------------------------------
     screen.keyboard.press("ArrowRight")
     expect(screen.locator("#question")).to_have_text("Login page redesign")
     for phone, card in ((ana, "5"), (ben, "8"), (xss, "5")):
         expect(phone.locator("#question")).to_have_text("Login page redesign")
-        phone.locator(f'.poker-card[data-card="{card}"]').click()
+        expect(phone.locator('.poker-card[data-card="coffee"]')).to_be_visible()
+        # Every card's text on one line, "coffee" included, on a 390 px and a 320 px phone.
+        assert phone.evaluate(BROKEN_CARDS) == []
+        assert phone.evaluate(SMALL_TARGETS) == []
+        if phone is ben:  # by keyboard
+            tab_to(phone, f'.poker-card[data-card="{card}"]')
+            phone.keyboard.press("Enter")
+        else:
+            phone.locator(f'.poker-card[data-card="{card}"]').click()
         expect(phone.locator("#my-answer")).to_have_text(f"Your vote: {card}")
     expect(screen.locator("#vote-count")).to_contain_text("3 votes")
     expect(screen.locator(".card-back")).to_have_count(3)
     shots.take("poker-hidden", screen=screen, phone=ben)
+    axe("poker-hidden", screen=screen, phone=ben)
     screen.keyboard.press("r")
     expect(screen.locator(".stat-average")).to_have_text("6")
     expect(screen.locator(".stat-median")).to_have_text("5")
@@ -189,7 +326,12 @@ def test_whole_event(
     expect(screen.locator('.bar-row[data-card="5"] .bar-value')).to_have_text("2 votes")
     expect(screen.locator('.bar-row[data-card="8"] .bar-value')).to_have_text("1 vote")
     expect(ana.locator(".stat-average")).to_have_text("6")
+    # The reveal is announced at once, on the big screen and on the phones.
+    revealed = "Cards revealed: 3 votes, average 6, median 5, no consensus."
+    expect(screen.locator("#announcer")).to_have_text(revealed)
+    expect(ana.locator("#announcer")).to_have_text(revealed)
     shots.take("poker-revealed", screen=screen, phone=ana)
+    axe("poker-revealed", screen=screen, phone=ana)
 
     # --- quiz: one right, one wrong, one too late -----------------------------------------------
     screen.keyboard.press("ArrowRight")
@@ -197,16 +339,19 @@ def test_whole_event(
     expect(screen.locator("#countdown")).to_have_text(re.compile(r"^\d+$"))
     for phone, choice in ((xss, "Paris"), (ben, "Rome")):
         expect(phone.locator("#question")).to_have_text("What is the capital of France?")
+        assert phone.evaluate(SMALL_TARGETS) == []
         phone.locator(".quiz-option", has_text=choice).click()
         expect(phone.locator("#my-answer")).to_have_text(f"Your answer: {choice}")
     # (On a slow machine the 5 s may already be over here, so either text is fine.)
     expect(ana.locator("#countdown")).to_have_text(re.compile(r"\d+ s left|Time is up"))
     shots.take("quiz-running", screen=screen, phone=ana)
+    axe("quiz-running", screen=screen, phone=ana)
     # Ana waits past the 5 s limit: the options close and she is told so.
     expect(ana.locator("#countdown")).to_have_text("Time is up: answers are closed.", timeout=12_000)
     expect(ana.locator("#feedback")).to_have_text("Time is up: answers are closed.")
     for option in ana.locator(".quiz-option").all():
         expect(option).to_be_disabled()
+    axe("quiz-closed", phone=ana)
     # The late answer was refused: the quiz holds two responses (read through the organizer API, which
     # reads the same database, so the test thread does not share the server's connection mid-request).
     quiz_results = screen.request.get(
@@ -224,7 +369,11 @@ def test_whole_event(
     expect(xss.locator("#verdict")).to_have_text("Correct!")
     expect(ben.locator("#verdict")).to_have_text("Not quite.")
     expect(ana.locator("#verdict")).to_have_text("You did not answer.")
+    expect(ben.locator("#announcer")).to_have_text(
+        re.compile(r"^Not quite\. Correct answer: Paris\. Leader: ")
+    )
     shots.take("quiz-revealed", screen=screen, phone=xss)
+    axe("quiz-revealed", screen=screen, phone=xss)
 
     # --- word cloud ---------------------------------------------------------------------------
     screen.keyboard.press("ArrowRight")
@@ -242,11 +391,13 @@ def test_whole_event(
     expect(screen.locator("#response-count")).to_have_text("3 responses")
     expect(ben.locator(".cloud")).to_contain_text(XSS_WORD)
     shots.take("wordcloud", screen=screen, phone=ben)
+    axe("wordcloud", screen=screen, phone=ben)
 
     # A profane word is refused with the API's message.
     xss.fill("#word-0", "shit")
     xss.get_by_role("button", name="Update words").click()
     expect(xss.locator("#feedback")).to_have_text("Word 1: This word is not allowed.")
+    axe("wordcloud-refused", phone=xss)
 
     # --- a phone reloads mid-event: same participant, no join form ------------------------------
     ben.reload()
@@ -275,6 +426,7 @@ def test_whole_event(
         expect(phone.locator("#summary")).to_contain_text(nicknames[key])
     expect(xss.locator("#summary .my-score")).to_have_text(re.compile(r"You placed #1 with \d+ points\."))
     shots.take("summary", screen=screen, phone=xss)
+    axe("summary", screen=screen, phone=xss)
 
     # An anonymous viewer of the big screen sees the summary too, without controls.
     viewer = new_page({"width": 1280, "height": 800})
@@ -283,9 +435,30 @@ def test_whole_event(
     expect(viewer.locator("#summary .podium")).to_contain_text(XSS_NICK)
     expect(viewer.locator("#controls")).to_have_count(0)
     shots.take("summary-anonymous", screen=viewer)
+    axe("summary-anonymous", screen=viewer)
+
+    # The admin's own pages for this event (the organizer is a staff user, logged in above): the session's
+    # change page with Caja's toolbar, its results & participants overview, each activity's results page
+    # (the word cloud's with hide/unhide buttons), an activity's per-type config form and the type chooser.
+    admin = f"{live_server.url}/admin"
+    admin_pages = {
+        "session-change": f"{admin}/sessions_app/session/{session.pk}/change/",
+        "session-overview": f"{admin}/sessions_app/session/{session.pk}/overview/",
+        "activity-change": f"{admin}/activities/activity/{event['quiz'].pk}/change/",
+        "activity-add-choose-type": f"{admin}/activities/activity/add/",
+        **{
+            f"results-{key}": f"{admin}/activities/activity/{event[key].pk}/results/"
+            for key in ("poll", "poker", "quiz", "cloud")
+        },
+    }
+    for name, url in admin_pages.items():
+        screen.goto(url)
+        expect(screen.locator("#content-main")).to_be_visible()
+        axe(f"admin-{name}", screen=screen)
 
     # Nothing user-provided ever ran as markup.
     assert dialogs == []
+    assert not a11y, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(a11y)
     for page in (screen, viewer, *phones.values()):
         page.context.close()
     assert Session.objects.get(pk=session.pk).status == "completed"

@@ -21,7 +21,7 @@ export function h(tag, props = {}, ...children) {
     else if (key === "text") el.textContent = String(value);
     else if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
     else if (key === "attrs") for (const [a, v] of Object.entries(value)) { if (v !== null && v !== undefined && v !== false) el.setAttribute(a, String(v)); }
-    else if (key === "style") Object.assign(el.style, value);
+    else if (key === "style") for (const [prop, v] of Object.entries(value)) { if (prop.startsWith("--")) el.style.setProperty(prop, v); else el.style[prop] = v; }
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key in el) el[key] = value;
     else el.setAttribute(key, String(value));
@@ -220,6 +220,11 @@ export function plural(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+// More rows than a big screen shows in one column at a readable size: the presenter lays them out in two.
+function manyClass(n) {
+  return n > 6 ? " many" : "";
+}
+
 function fmtPct(p) {
   const n = Number(p) || 0;
   return `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
@@ -229,7 +234,7 @@ function fmtPct(p) {
 
 export function pollBars(results, { mine = [] } = {}) {
   const total = results.total_responses || 0;
-  const list = h("ol", { class: "bars", attrs: { "aria-label": "Results" } });
+  const list = h("ol", { class: `bars${manyClass(results.options.length)}`, attrs: { "aria-label": "Results" } });
   const max = Math.max(1, ...results.options.map((o) => o.count));
   for (const o of results.options) {
     const row = h("li", { class: `bar-row${mine.includes(o.id) ? " mine" : ""}`, dataset: { optionId: o.id } },
@@ -249,7 +254,7 @@ export function pokerDistribution(results, cards) {
   const ordered = cards ? cards.filter((c) => dist[c]).map((c) => [c, dist[c]]) : entries;
   for (const [c, n] of entries) if (!ordered.find(([k]) => k === c)) ordered.push([c, n]);
   const max = Math.max(1, ...ordered.map(([, n]) => n));
-  const list = h("ol", { class: "bars poker-bars", attrs: { "aria-label": "Vote distribution" } });
+  const list = h("ol", { class: `bars poker-bars${manyClass(ordered.length)}`, attrs: { "aria-label": "Vote distribution" } });
   for (const [card, n] of ordered) {
     list.appendChild(h("li", { class: "bar-row", dataset: { card } },
       h("div", { class: "bar-label" },
@@ -267,7 +272,7 @@ export function pokerDistribution(results, cards) {
 }
 
 export function quizOptions(results, { mine = null } = {}) {
-  const list = h("ol", { class: "bars quiz-bars", attrs: { "aria-label": "Answers" } });
+  const list = h("ol", { class: `bars quiz-bars${manyClass((results.options || []).length)}`, attrs: { "aria-label": "Answers" } });
   const max = Math.max(1, ...(results.options || []).map((o) => o.count));
   for (const o of results.options || []) {
     const marks = [];
@@ -317,6 +322,51 @@ export function podium(items, { highlight = null, limit = 10 } = {}) {
       h("span", { class: "correct-count", text: `${p.correct_count} correct` })));
   });
   return list;
+}
+
+/**
+ * One sentence with what a screen-reader user needs from the results now (the leader, the reveal),
+ * or null when there is nothing to say. Announced politely, and only when it changes (see Announcer).
+ */
+export function resultsSentence(a) {
+  const r = a && a.results;
+  if (!r) return null;
+  if (a.type === "poll" && r.options && r.total_responses) {
+    const top = [...r.options].sort((x, y) => y.count - x.count)[0];
+    return `Results: ${top.label} leads with ${plural(top.count, "vote", "votes")} of ${plural(r.total_responses, "response", "responses")}.`;
+  }
+  if (a.type === "poker" && r.revealed) {
+    return `Cards revealed: ${plural(r.vote_count || 0, "vote", "votes")}, average ${r.average ?? "none"}, median ${r.median ?? "none"}, ${r.consensus ? "consensus" : "no consensus"}.`;
+  }
+  if (a.type === "quiz" && r.revealed) {
+    const correct = (r.options || []).filter((o) => o.correct).map((o) => o.label).join(", ");
+    const leader = (r.leaderboard || [])[0];
+    return `Correct answer: ${correct}.${leader ? ` Leader: ${leader.nickname}, ${leader.score} points.` : ""}`;
+  }
+  if (a.type === "wordcloud" && (r.words || []).length) {
+    const top = r.words.reduce((x, y) => (y.count > x.count ? y : x));
+    return `Top word: ${top.text}, ${plural(top.count, "time", "times")}.`;
+  }
+  return null;
+}
+
+/**
+ * Polite, rate-limited announcements of changing results. The state is polled every 2 s; a screen
+ * reader must not read the results out at that pace. A sentence is announced only when it differs
+ * from the last one, and at most once per `gap` ms (the latest sentence waits for the gap); `now`
+ * skips the wait, for events (a reveal, a new activity).
+ */
+export class Announcer {
+  constructor(gap = 15000) { this.gap = gap; this.last = null; this.at = 0; this.timer = null; }
+  say(text, { now = false } = {}) {
+    if (!text || text === this.last) return;
+    clearTimeout(this.timer);
+    const wait = now ? 0 : Math.max(0, this.at + this.gap - Date.now());
+    const go = () => { this.last = text; this.at = Date.now(); announce(text); };
+    if (wait === 0) go(); else this.timer = setTimeout(go, wait);
+  }
+  /** Remember the sentence without saying it (it is already on the screen as the activity starts). */
+  quiet(text) { this.last = text; }
 }
 
 export function announce(text) {

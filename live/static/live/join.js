@@ -1,7 +1,7 @@
 // Participant page: /join/<code>. Join with a nickname, then follow the live activity.
 import {
-  StatePoller, activityHeading, announce, api, clear, deckCards, errorText, h, parseTime, plural,
-  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, typeLabel, wordCloud,
+  Announcer, StatePoller, activityHeading, announce, api, clear, deckCards, errorText, h, parseTime, plural,
+  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, resultsSentence, typeLabel, wordCloud,
 } from "./common.js";
 
 const cfg = readConfig();
@@ -11,6 +11,7 @@ let me = null; // {token, participant_id, nickname}
 let poller = null;
 let view = null; // what the screen shows now: "join", "lobby", "activity", "summary", "removed", "ended"
 let cur = null; // the activity on screen
+const announcer = new Announcer(); // results, politely and rarely (not on every poll)
 
 function load() {
   try { return JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (err) { return null; }
@@ -500,6 +501,23 @@ function updateActivity(a) {
     else clear(cur.els.results);
   } else if (a.type === "quiz") {
     updateQuiz(a);
+  }
+  announceResults(a);
+}
+
+// A reveal is announced at once (with the quiz verdict); running results the person can see (after
+// answering) at most every 15 s and only when the sentence changes.
+function announceResults(a) {
+  const r = a.results;
+  const sentence = resultsSentence(a);
+  if (r && r.revealed) {
+    if (cur.announcedReveal) return;
+    cur.announcedReveal = true;
+    const verdict = a.type === "quiz" ? document.getElementById("verdict") : null;
+    announcer.say(verdict ? `${verdict.textContent} ${sentence}` : sentence, { now: true });
+  } else {
+    cur.announcedReveal = false;
+    if (cur.mine) announcer.say(sentence);
   }
 }
 

@@ -1,7 +1,7 @@
 // Presenter page: /present/<session id>. The big screen, with controls for the owning organizer.
 import {
-  StatePoller, activityHeading, announce, api, deckCards, errorText, h, parseTime, plural,
-  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, typeLabel, wordCloud,
+  Announcer, StatePoller, activityHeading, announce, api, deckCards, errorText, h, parseTime, plural,
+  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, resultsSentence, typeLabel, wordCloud,
 } from "./common.js";
 
 const cfg = readConfig();
@@ -12,6 +12,38 @@ let state = null;
 let shownActivity = null;
 let countdown = null;
 let summaryShown = false;
+let wasRevealed = false;
+const announcer = new Announcer();
+
+// ?theme=light|dark forces the big screen's theme; otherwise it follows prefers-color-scheme (caja.css).
+const theme = new URLSearchParams(location.search).get("theme");
+if (theme === "light" || theme === "dark") body.classList.add(`theme-${theme}`);
+
+// --- fitting the stage to the screen -------------------------------------------------------------
+// Everything on the big screen is sized in em of a viewport-relative font (caja.css), so the layout is
+// the same at 720p and 4K. Content that is still too much for the stage (a 20-option poll, a long
+// question, a big leaderboard) is shrunk: the largest --fit in [FIT_MIN, 1] with which the stage does
+// not overflow, found by bisection (a few synchronous layouts, done before the next paint, so no flicker).
+const main = document.getElementById("main");
+const FIT_MIN = 0.3;
+function overflows() {
+  return main.scrollHeight > main.clientHeight + 1 || main.scrollWidth > main.clientWidth + 1;
+}
+function fit() {
+  stage.style.setProperty("--fit", "1");
+  if (!overflows()) return;
+  let lo = FIT_MIN;
+  let hi = 1;
+  for (let i = 0; i < 8; i++) {
+    const mid = (lo + hi) / 2;
+    stage.style.setProperty("--fit", String(mid));
+    if (overflows()) hi = mid; else lo = mid;
+  }
+  stage.style.setProperty("--fit", String(lo));
+}
+// A resize of the window (or the QR code arriving and taking its column) re-fits. Border box: the
+// stage's own scrollbar must not trigger another round.
+new ResizeObserver(() => fit()).observe(main, { box: "border-box" });
 
 const poller = new StatePoller(sid, {
   onState: (s) => { state = s; render(); },
@@ -21,6 +53,11 @@ const poller = new StatePoller(sid, {
 // --- rendering ---------------------------------------------------------------------------------
 
 function render() {
+  draw();
+  fit();
+}
+
+function draw() {
   const s = state;
   document.getElementById("session-name").textContent = s.session.name;
   document.getElementById("participant-count").textContent = String(s.participant_count);
@@ -33,7 +70,7 @@ function render() {
   body.classList.toggle("completed", s.session.status === "completed");
   updateControls();
 
-  if (s.session.status === "completed") return renderSummary();
+  if (s.session.status === "completed") { renderSummary(); return; }
   summaryShown = false;
   if (!running) {
     stopCountdown();
@@ -46,7 +83,13 @@ function render() {
   if (!shownActivity || shownActivity !== a.id) {
     shownActivity = a.id;
     announce(`Now: ${typeLabel(a.type)}. ${activityHeading(a)}`);
+    announcer.quiet(resultsSentence(a));
+  } else {
+    // A reveal is news at once; running totals wait their turn (Announcer).
+    const revealed = a.results && a.results.revealed;
+    announcer.say(resultsSentence(a), { now: !!revealed && !wasRevealed });
   }
+  wasRevealed = !!(a.results && a.results.revealed);
   renderActivity(a);
 }
 
@@ -61,7 +104,7 @@ function renderActivity(a) {
   if (a.type !== "quiz") stopCountdown();
   replace(stage, h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
     h("p", { class: "kicker", text: a.title && a.title !== heading ? `${typeLabel(a.type)} · ${a.title}` : typeLabel(a.type) }),
-    h("h2", { class: "question", id: "question", text: heading }),
+    h("h2", { class: `question${heading.length > 120 ? " long" : ""}`, id: "question", text: heading }),
     content,
     h("p", { class: "response-count", id: "response-count", text: plural(a.response_count || 0, "response", "responses") })));
 }
@@ -83,10 +126,11 @@ function quizView(a) {
   const c = a.config || {};
   if (r && r.revealed) {
     stopCountdown();
-    return h("div", { class: "stack" },
+    return h("div", { class: "quiz-revealed" },
       quizOptions(r),
-      h("h3", { class: "podium-title", text: "Leaderboard" }),
-      podium(r.leaderboard || []));
+      h("div", { class: "stack" },
+        h("h3", { class: "podium-title", text: "Leaderboard" }),
+        podium(r.leaderboard || [])));
   }
   const list = h("ol", { class: "quiz-list" });
   (c.options || []).forEach((o, i) => list.appendChild(h("li", { class: "quiz-list-item" },
@@ -154,22 +198,45 @@ async function renderSummary() {
     leaderboard = (lb.data && lb.data.items) || [];
   }
   replace(details,
-    parts.length ? h("div", { class: "summary-activities" }, parts) : null,
+    parts.length ? h("div", { class: "summary-activities", style: { "--columns": String(Math.min(parts.length, 4)) } }, parts) : null,
     h("h3", { class: "podium-title", text: "Final podium" }),
     podium(leaderboard, { limit: 10 }));
+  fit();
+}
+
+// The end screen recaps every activity side by side on one screen, so each shows its most chosen rows
+// only, and says so ("Top 6 of 20 options"); the full results stay in the admin and the exports.
+const SUMMARY_ROWS = 6;
+const SUMMARY_WORDS = 20;
+
+function topRows(rows, n) {
+  return [...rows].sort((x, y) => y[1] - x[1]).slice(0, n);
 }
 
 function summaryItem(a, r) {
   const answers = r.total_responses ?? r.vote_count ?? 0;
   let content = null;
-  if (a.type === "poll" && r.options) content = pollBars(r);
-  else if (a.type === "poker") content = r.distribution ? pokerDistribution(r, deckCards(a.config || {})) : null;
-  else if (a.type === "quiz" && r.options) content = quizOptions(r);
-  else if (a.type === "wordcloud") content = wordCloud(r);
+  let note = null;
+  const cut = (shown, total, noun) => { if (shown < total) note = `Top ${shown} of ${total} ${noun}`; };
+  if ((a.type === "poll" || a.type === "quiz") && r.options) {
+    const keep = new Set(topRows(r.options.map((o) => [o.id, o.count]), SUMMARY_ROWS).map(([id]) => id));
+    const options = r.options.filter((o) => keep.has(o.id));
+    cut(options.length, r.options.length, "options");
+    content = a.type === "poll" ? pollBars({ ...r, options }) : quizOptions({ ...r, options });
+  } else if (a.type === "poker" && r.distribution) {
+    const rows = topRows(Object.entries(r.distribution), SUMMARY_ROWS);
+    cut(rows.length, Object.keys(r.distribution).length, "cards");
+    content = pokerDistribution({ ...r, distribution: Object.fromEntries(rows) }, deckCards(a.config || {}));
+  } else if (a.type === "wordcloud") {
+    const words = topRows((r.words || []).map((w) => [w, w.count]), SUMMARY_WORDS).map(([w]) => w);
+    cut(words.length, (r.words || []).length, "words");
+    content = wordCloud({ ...r, words });
+  }
   return h("article", { class: "summary-item stack", dataset: { type: a.type } },
     h("h3", { text: `${typeLabel(a.type)}: ${activityHeading(a)}` }),
     h("p", { class: "summary-answers", text: plural(answers, "answer", "answers") }),
-    content);
+    content,
+    note ? h("p", { class: "summary-note muted", text: note }) : null);
 }
 
 // --- controls (owning organizer only) ------------------------------------------------------------
@@ -285,6 +352,27 @@ if (controls) {
     if (ev.key === "ArrowRight" || ev.key === "PageDown") { ev.preventDefault(); next(); }
     else if (ev.key === " " && !["button", "a", "summary"].includes(tag)) { ev.preventDefault(); next(); }
     else if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); reveal(); }
+  });
+}
+
+// --- full screen (for everyone: a viewer's laptop on the projector too) ------------------------------
+const fullscreenButton = document.getElementById("btn-fullscreen");
+function toggleFullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  else document.documentElement.requestFullscreen().catch(() => {});
+}
+if (fullscreenButton && document.fullscreenEnabled) {
+  fullscreenButton.hidden = false;
+  fullscreenButton.addEventListener("click", toggleFullscreen);
+  document.addEventListener("fullscreenchange", () => {
+    const on = !!document.fullscreenElement;
+    fullscreenButton.textContent = on ? "Exit full screen" : "Full screen";
+  });
+  document.addEventListener("keydown", (ev) => {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.defaultPrevented) return;
+    const tag = ev.target && ev.target.tagName ? ev.target.tagName.toLowerCase() : "";
+    if (["input", "textarea", "select"].includes(tag)) return;
+    if (ev.key === "f" || ev.key === "F") { ev.preventDefault(); toggleFullscreen(); }
   });
 }
 

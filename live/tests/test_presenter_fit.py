@@ -1,0 +1,252 @@
+"""The big screen fits any screen: 1280x720 to 3840x2160, whatever the activity shows.
+
+Each activity type is filled with the content that used to overflow (a 20-option poll with long labels
+under a long question, a 20-card poker deck revealed with 40 votes, a quiz leaderboard of 12, a word
+cloud of 60 words), plus the lobby and the end summary. At every size the presenter page must not
+scroll, and every visible element of the page (header, stage, join panel) must lie inside the viewport
+and above the control bar. Screenshots go to pytest's tmp_path (printed on failure), never the repo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from activities import services as activity_services
+from caja.testing import assert_axe_clean
+from participants.services import participant_join
+from sessions_app import services as session_services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SIZES = [(1280, 720), (1600, 900), (1920, 1080), (3840, 2160)]
+TIMEOUT = 10_000
+
+LONG_QUESTION = (
+    "Looking at the whole of next quarter, with the hiring freeze, the two product launches, the office "
+    "move and the audit, which of the following should the leadership team treat as the single most "
+    "important priority for the engineering organisation?"
+)
+POLL_OPTIONS = [
+    {"id": f"o{i}", "label": f"Option {i + 1}: invest more in {topic} across every team this year"}
+    for i, topic in enumerate(
+        [
+            "automated testing",
+            "accessibility",
+            "documentation",
+            "onboarding",
+            "observability",
+            "security reviews",
+            "performance work",
+            "developer tooling",
+            "customer research",
+            "internationalisation",
+            "design systems",
+            "data quality",
+            "release engineering",
+            "incident response",
+            "mentoring",
+            "technical debt",
+            "cost control",
+            "open source",
+            "mobile apps",
+            "support rotations",
+        ]
+    )
+]
+POKER_DECK = [
+    "0", "½", "1", "2", "3", "5", "8", "13", "20", "40", "100", "?", "coffee", "XS", "S", "M", "L", "XL",
+    "needs more research", "split this story",
+]  # fmt: skip
+NICKS = [f"Participant number {i:02d} with a long name"[:30] for i in range(40)]
+
+# Everything visible that lies outside the viewport or below the top of the control bar, and whether
+# the document or the stage scrolls. Returns a list of human-readable problems (empty: it fits).
+MEASURE = """() => {
+  const problems = [];
+  const vw = window.innerWidth, vh = window.innerHeight;
+  const doc = document.documentElement;
+  if (doc.scrollHeight > vh + 1) problems.push(`document scrolls: scrollHeight ${doc.scrollHeight} > ${vh}`);
+  if (doc.scrollWidth > vw + 1) problems.push(`document scrolls sideways: scrollWidth ${doc.scrollWidth} > ${vw}`);
+  const main = document.getElementById("main");
+  if (main.scrollHeight > main.clientHeight + 1) problems.push(`stage scrolls: ${main.scrollHeight} > ${main.clientHeight}`);
+  const controls = document.getElementById("controls");
+  const floor = controls && !controls.hidden ? controls.getBoundingClientRect().top : vh;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  for (const el of document.querySelectorAll("header *, #main *, #join-panel, #join-panel *")) {
+    const r = el.getBoundingClientRect();
+    if (!r.width && !r.height) continue;
+    if (el.closest(".visually-hidden")) continue;
+    if (r.left < -1 || r.top < -1 || r.right > vw + 1 || r.bottom > floor + 1) {
+      problems.push(`${name(el)} at [${Math.round(r.left)}, ${Math.round(r.top)}, ${Math.round(r.right)}, ${Math.round(r.bottom)}] outside ${vw}x${Math.round(floor)}`);
+    }
+  }
+  return problems;
+}"""  # noqa: E501
+
+
+@pytest.fixture
+def organizer(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(username="petra", password="pw-petra-123", is_staff=True)
+
+
+@pytest.fixture
+def event(organizer: Any) -> dict[str, Any]:
+    session = session_services.session_create(
+        owner=organizer, name="Quarterly engineering all-hands and planning review"
+    )
+    acts = {
+        "poll": activity_services.activity_create(
+            session=session,
+            type="poll",
+            title="Priorities",
+            config={"question": LONG_QUESTION, "options": POLL_OPTIONS, "multiple": True},
+        ),
+        "poker": activity_services.activity_create(
+            session=session,
+            type="poker",
+            config={"story": "Rebuild the checkout flow with the new payment provider", "deck": POKER_DECK},
+        ),
+        "quiz": activity_services.activity_create(
+            session=session,
+            type="quiz",
+            config={
+                "question": "Which of these services had the most incidents last quarter?",
+                "options": [{"id": k, "label": f"The {k} service and its database"} for k in "abcdef"],
+                "correct_option_id": "c",
+                "time_limit_seconds": None,
+            },
+        ),
+        "wordcloud": activity_services.activity_create(
+            session=session,
+            type="wordcloud",
+            config={"prompt": "Describe this quarter in up to five words", "max_words": 5, "max_length": 40},
+        ),
+    }
+    people = [participant_join(session=session, nickname=nick)[0] for nick in NICKS]
+    return {"session": session, "acts": acts, "people": people}
+
+
+def _answer_all(event: dict[str, Any], key: str) -> None:
+    from activities.services import response_submit
+
+    activity = event["acts"][key]
+    for i, person in enumerate(event["people"]):
+        if key == "poll":
+            data: dict[str, Any] = {
+                "option_ids": [POLL_OPTIONS[i % 20]["id"], POLL_OPTIONS[(i + 7) % 20]["id"]]
+            }
+        elif key == "poker":
+            data = {"value": POKER_DECK[(i * 3) % len(POKER_DECK)]}
+        elif key == "quiz":
+            if i >= 14:
+                continue
+            data = {"option_id": "abcdef"[i % 6]}
+        else:
+            data = {"words": [f"word{(i * 5 + j) % 60}{'x' * (j * 3)}" for j in range(5)]}
+        response_submit(participant=person, activity=activity, response_data=data)
+
+
+def _logged_in_context(browser: Any, live_server: Any, user: Any, color_scheme: str = "dark") -> Any:
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=color_scheme)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context
+
+
+def _fits(page: Any, where: str, shots: Path) -> None:
+    """Wait (auto-retrying, like expect) until nothing overflows; fail with the offenders if it never does."""
+    page.screenshot(path=str(shots / f"{where}.png"))
+    try:
+        page.wait_for_function(f"() => ({MEASURE})().length === 0", timeout=TIMEOUT)
+    except Exception:  # noqa: BLE001  (a timeout: report what does not fit)
+        page.screenshot(path=str(shots / f"{where}-FAILED.png"))
+        problems = page.evaluate(MEASURE)
+        pytest.fail(
+            f"{where}: the presenter does not fit (screenshots in {shots}):\n" + "\n".join(problems[:40])
+        )
+
+
+def _each_size(page: Any, where: str, shots: Path, ready: str) -> None:
+    from playwright.sync_api import expect
+
+    sizes: dict[int, float] = {}
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        expect(page.locator(ready).first).to_be_visible()
+        _fits(page, f"{where}-{width}x{height}", shots)
+        sizes[width] = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    # Text scales with the screen: 4K shows the same layout as 720p at three times the size.
+    assert sizes[3840] >= 2.5 * sizes[1280], sizes
+
+
+def test_presenter_fits_every_screen(
+    _serial_live_server: None,
+    live_server: Any,
+    browser: Any,
+    event: dict[str, Any],
+    organizer: Any,
+    tmp_path: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session = event["session"]
+    context = _logged_in_context(browser, live_server, organizer)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    expect(page.locator("#btn-next")).to_be_visible()
+    _each_size(page, "lobby", tmp_path, ".big-message")
+    assert_axe_clean(page, "lobby")
+
+    session_services.session_start(session=session)
+    for key in ("poll", "poker", "quiz", "wordcloud"):
+        activity = activity_services.activity_activate_next(session=session)
+        assert activity.pk == event["acts"][key].pk
+        _answer_all(event, key)
+        if key in ("poker", "quiz"):
+            activity_services.activity_reveal(activity=activity)
+        ready = {
+            "poll": '.bar-row[data-option-id="o19"]',
+            "poker": '.bar-row[data-card="split this story"]',
+            "quiz": ".podium-row.place-10",
+            "wordcloud": ".cloud-word",
+        }[key]
+        expect(page.locator(f'.activity[data-type="{key}"]')).to_be_visible()
+        _each_size(page, key, tmp_path, ready)
+        assert_axe_clean(page, key)
+
+    session_services.session_complete(session=session)
+    expect(page.locator("#summary .summary-item")).to_have_count(4)
+    expect(page.locator("#summary .podium-row.place-10")).to_be_visible()
+    _each_size(page, "summary", tmp_path, "#summary .podium")
+    assert_axe_clean(page, "summary")
+    context.close()
+
+
+def test_presenter_fits_for_an_anonymous_viewer_in_the_light_theme(
+    _serial_live_server: None, live_server: Any, browser: Any, event: dict[str, Any], tmp_path: Path
+) -> None:
+    """No control bar (a viewer who is not the organizer), the light theme, the fullest activity."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session = event["session"]
+    session_services.session_start(session=session)
+    activity_services.activity_activate_next(session=session)
+    _answer_all(event, "poll")
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme="light")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    expect(page.locator("#controls")).to_have_count(0)
+    _each_size(page, "poll-anonymous-light", tmp_path, '.bar-row[data-option-id="o19"]')
+    assert_axe_clean(page, "poll-anonymous-light")
+    context.close()
