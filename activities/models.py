@@ -96,3 +96,67 @@ class HiddenWord(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class QuestionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"  # moderation on, not yet approved
+    VISIBLE = "visible", "Visible"
+    ANSWERED = "answered", "Answered"
+    HIDDEN = "hidden", "Hidden"
+
+
+class Question(models.Model):
+    """An audience question of a Q&A activity (type ``qna``): many per participant."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="questions")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="questions"
+    )
+    text = models.CharField(max_length=500)
+    # Shown without the nickname (the organizer still knows who asked, for moderation).
+    anonymous = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=QuestionStatus.choices, default=QuestionStatus.VISIBLE)
+    pinned = models.BooleanField(default=False)
+    # Kept equal to the number of QuestionUpvote rows by the upvote services (same transaction,
+    # F() arithmetic), so sorting by it needs no join or GROUP BY on every snapshot.
+    upvote_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=QuestionStatus.values), name="question_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["activity"], condition=Q(pinned=True), name="question_one_pinned_per_activity"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["activity", "status", "-upvote_count"], name="question_activity_top"),
+            models.Index(fields=["participant"], name="question_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class QuestionUpvote(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="upvotes")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="question_upvotes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "participant"], name="questionupvote_one_per_participant"
+            )
+        ]
+        indexes = [models.Index(fields=["participant"], name="questionupvote_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} ↑ {self.question_id}"

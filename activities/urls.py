@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .types.qna import urls as qna_urls
 
 A = "sessions/<uuid:session_id>/activities/<uuid:activity_id>"
 
@@ -28,4 +29,5 @@ urlpatterns = [
     path(
         "sessions/<uuid:session_id>/leaderboard", views.LeaderboardView.as_view(), name="session-leaderboard"
     ),
+    *qna_urls.urlpatterns,
 ]

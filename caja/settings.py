@@ -202,6 +202,8 @@ REST_FRAMEWORK = {
         "join_ip": env.str("THROTTLE_JOIN_IP", default="600/min"),
         "join_token": env.str("THROTTLE_JOIN_TOKEN", default="30/min"),
         "answer": env.str("THROTTLE_ANSWER", default="60/min"),
+        "question": env.str("THROTTLE_QUESTION", default="10/min"),
+        "upvote": env.str("THROTTLE_UPVOTE", default="120/min"),
         "poll": env.str("THROTTLE_POLL", default="120/min"),
     },
 }
@@ -228,6 +230,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SessionStatusEnum": "sessions_app.models.SessionStatus",
         "ActivityStatusEnum": "activities.models.ActivityStatus",
+        "QuestionStatusEnum": "activities.models.QuestionStatus",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -24,9 +24,19 @@ class StateActivitySerializer(serializers.Serializer):
     results = serializers.DictField(allow_null=True)
 
 
+class StateQnaSerializer(serializers.Serializer):
+    """The open Q&A beside the live activity (contract v1.1); null when none is open."""
+
+    activity_id = serializers.UUIDField()
+    prompt = serializers.CharField(allow_blank=True)
+    question_count = serializers.IntegerField()
+    top = serializers.ListField(child=serializers.DictField())
+
+
 class StateSerializer(serializers.Serializer):
     session = StateSessionSerializer()
     current_activity = StateActivitySerializer(allow_null=True)
+    qna = StateQnaSerializer(allow_null=True)
     participant_count = serializers.IntegerField()
     version = serializers.IntegerField()
     last_updated = serializers.DateTimeField()

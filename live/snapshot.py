@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from activities import results as activity_results
 from activities.models import Activity
-from activities.types import get_type
+from activities.types import get_type, session_state_extras
 from caja import metrics, state_version
 from participants.models import Participant
 from sessions_app.models import Session
@@ -153,6 +153,7 @@ def build_content(
         },
         "current_activity": current_state,
         "participant_count": participant_count,
+        **session_state_extras(session_id),
     }
     status = {
         "session_id": str(session.pk),

@@ -224,6 +224,7 @@ def test_add_without_type_asks_for_session_and_type(organizer, a_session):
     assert [t for t, _ in response.context["form"].fields["type"].choices] == [
         "poker",
         "poll",
+        "qna",
         "quiz",
         "wordcloud",
     ]

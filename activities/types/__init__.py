@@ -31,8 +31,14 @@ def all_types() -> dict[str, ActivityType]:
     return dict(_REGISTRY)
 
 
-# Importing the modules registers them.
-from . import poker, poll, quiz, wordcloud  # noqa: E402, F401
+def session_state_extras(session_id: object) -> dict[str, object]:
+    """The top-level keys types add to a session's state snapshot (``ActivityType.state_key``)."""
+    return {t.state_key: t.session_state(session_id) for t in _REGISTRY.values() if t.state_key}
 
-__all__ = ["ActivityType", "Score", "get_type", "register", "type_keys", "all_types"]
+
+# Importing the modules registers them.
+from . import poker, poll, qna, quiz, wordcloud  # noqa: E402, F401
+
+__all__ = ["ActivityType", "Score", "get_type", "register", "type_keys", "all_types", "session_state_extras"]
 from . import forms  # noqa: E402, F401
+from .qna import forms as qna_forms  # noqa: E402, F401

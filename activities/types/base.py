@@ -34,6 +34,9 @@ class ActivityType:
     supports_hidden_words: ClassVar[bool] = False
     # Whether answers earn points on the session leaderboard.
     scored: ClassVar[bool] = False
+    # A top-level key this type adds to every state snapshot of a session (null when it has
+    # nothing to say), e.g. the Q&A that stays open beside the live activity.
+    state_key: ClassVar[str | None] = None
 
     # --- config -------------------------------------------------------------------------------
     def default_config(self) -> dict[str, Any]:
@@ -86,6 +89,10 @@ class ActivityType:
     def normalize_word(self, text: str) -> str:
         """The comparison form of a free-text answer (word cloud); used for hidden words."""
         return " ".join(str(text).split()).casefold()
+
+    def session_state(self, session_id: Any) -> Any:
+        """The value of ``state_key`` in the session's snapshot (built with it, never per poll)."""
+        return None
 
     # --- lifecycle hooks ----------------------------------------------------------------------
     def on_reset(self, activity: Activity) -> None:

@@ -67,6 +67,7 @@ def test_state_shape_and_headers(api: APIClient) -> None:
     assert set(body) == {
         "session",
         "current_activity",
+        "qna",
         "participant_count",
         "version",
         "last_updated",

@@ -34,7 +34,15 @@ CONTRACT_SESSION_KEYS = {
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
 SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently"}
-STATE_KEYS = {"session", "current_activity", "participant_count", "version", "last_updated", "server_time"}
+STATE_KEYS = {
+    "session",
+    "current_activity",
+    "qna",
+    "participant_count",
+    "version",
+    "last_updated",
+    "server_time",
+}
 POLL = {"question": "Lunch?", "options": [{"id": "a", "label": "Pizza"}, {"id": "b", "label": "Salad"}]}
 
 

@@ -1,0 +1,82 @@
+"""Q&A (``qna``): audience questions with upvotes, open all event long beside the live activity.
+
+config        ``{"prompt": str (1–500), "moderation": bool = false, "allow_anonymous": bool = true,
+              "max_length": int 20–500 = 280}``
+questions     many per participant (``activities.models.Question``), posted, upvoted and moderated
+              through their own endpoints (``views.py`` here), not through ``/responses``.
+open          a Q&A that is ``published`` or ``active`` in an ``active`` session takes questions
+              and upvotes, so it can run while polls come and go (``selectors.open_qna``).
+results       ``{"type": "qna", "question_count": N, "questions": [top 50]}`` — visible and answered
+              questions, pinned first, then by upvotes, then older first. The state snapshot also
+              carries ``"qna"`` at its top level while a Q&A is open (``selectors.qna_state``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from caja.errors import ValidationFailed
+
+from .. import register
+from ..base import ActivityType
+from ..fields import TEXT_MAX, clean_bool, clean_int, clean_text, config_object
+from . import selectors
+
+if TYPE_CHECKING:
+    from activities.models import Activity
+
+MAX_LENGTH_MIN = 20
+MAX_LENGTH_MAX = 500
+DEFAULT_MAX_LENGTH = 280
+RESULTS_TOP = 50
+
+
+@register
+class QnaType(ActivityType):
+    key = "qna"
+    label = "Q&A"
+    state_key = "qna"
+
+    def default_config(self) -> dict[str, Any]:
+        return {"prompt": "Ask us anything", "moderation": False, "allow_anonymous": True, "max_length": 280}
+
+    def validate_config(self, config: Any) -> dict[str, Any]:
+        data, errors = config_object(config, ("prompt", "moderation", "allow_anonymous", "max_length"))
+        prompt = clean_text(data, "prompt", "config", errors, max_length=TEXT_MAX)
+        moderation = clean_bool(data, "moderation", "config", errors, default=False)
+        allow_anonymous = clean_bool(data, "allow_anonymous", "config", errors, default=True)
+        max_length = clean_int(
+            data,
+            "max_length",
+            "config",
+            errors,
+            minimum=MAX_LENGTH_MIN,
+            maximum=MAX_LENGTH_MAX,
+            default=DEFAULT_MAX_LENGTH,
+        )
+        errors.raise_if_any("Invalid activity configuration.")
+        return {
+            "prompt": prompt,
+            "moderation": moderation,
+            "allow_anonymous": allow_anonymous,
+            "max_length": max_length,
+        }
+
+    def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
+        raise ValidationFailed(
+            {"response_data": ["A Q&A takes questions: POST them to .../questions."]}, "Invalid answer."
+        )
+
+    def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:
+        return self.full_results(activity)
+
+    def session_state(self, session_id: Any) -> dict[str, Any] | None:
+        return selectors.qna_state(session_id)
+
+    def full_results(self, activity: Activity) -> dict[str, Any]:
+        return {
+            "type": self.key,
+            "question_count": selectors.public_count(activity.pk),
+            "questions": selectors.top_questions(activity.pk, limit=RESULTS_TOP),
+        }

@@ -1,0 +1,144 @@
+"""Writes of the Q&A: post, upvote, withdraw an upvote, moderate. Shared by the API and the admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from activities.models import Activity, Question, QuestionStatus, QuestionUpvote
+from activities.types.fields import Errors, clean_text
+from caja import state_version
+from caja.errors import ActivityNotActive, InvalidTransition, NotFound, ValidationFailed
+from participants.models import Participant
+
+from ..wordcloud import is_blocked, normalize
+from . import selectors
+
+BLOCKED = "This question contains a word that is not allowed."
+NOT_OPEN = "This Q&A is not taking questions now."
+
+
+def _require_open(activity: Activity) -> None:
+    if not selectors.is_open(activity):
+        raise ActivityNotActive(NOT_OPEN)
+
+
+def _same_session(participant: Participant, activity: Activity) -> None:
+    if participant.session_id != activity.session_id:
+        raise NotFound("No such activity in your session.")
+
+
+@transaction.atomic
+def question_post(
+    *, participant: Participant, activity: Activity, text: Any, anonymous: Any = False
+) -> Question:
+    """A participant's question: trimmed, within the Q&A's max_length, no control characters,
+    no blocked word; ``pending`` under moderation, else ``visible``."""
+    _same_session(participant, activity)
+    _require_open(activity)
+    config = activity.config
+    errors = Errors()
+    clean = clean_text({"text": text}, "text", "", errors, max_length=int(config.get("max_length", 280)))
+    if not isinstance(anonymous, bool):
+        errors.add(".anonymous", "Must be true or false.")
+    elif anonymous and not config.get("allow_anonymous", True):
+        errors.add(".anonymous", "Anonymous questions are off for this Q&A.")
+    if not errors and is_blocked(normalize(clean)):
+        errors.add(".text", BLOCKED)
+    if errors:
+        raise ValidationFailed(
+            {path.lstrip("."): messages for path, messages in errors.details.items()}, "Invalid question."
+        )
+    now = timezone.now()
+    question = Question.objects.create(
+        activity=activity,
+        participant=participant,
+        text=clean,
+        anonymous=bool(anonymous),
+        status=QuestionStatus.PENDING if config.get("moderation") else QuestionStatus.VISIBLE,
+        created_at=now,
+        updated_at=now,
+    )
+    question.participant = participant
+    state_version.bump_data(activity.session_id)
+    return question
+
+
+def _public_question(activity: Activity, question_id: Any) -> Question:
+    try:
+        return Question.objects.select_related("participant").get(
+            pk=question_id, activity=activity, status__in=selectors.PUBLIC_STATUSES
+        )
+    except (Question.DoesNotExist, ValueError, ValidationError):
+        raise NotFound("No such question.") from None
+
+
+@transaction.atomic
+def question_upvote(
+    *, participant: Participant, activity: Activity, question_id: Any
+) -> tuple[Question, bool]:
+    """Idempotent: one upvote per participant and question (a database constraint; a racing
+    duplicate is absorbed by the savepoint). Returns (question with its count, upvoted)."""
+    _same_session(participant, activity)
+    _require_open(activity)
+    question = _public_question(activity, question_id)
+    try:
+        with transaction.atomic():
+            QuestionUpvote.objects.create(question=question, participant=participant)
+    except IntegrityError:
+        pass  # already upvoted: nothing changes
+    else:
+        Question.objects.filter(pk=question.pk).update(upvote_count=F("upvote_count") + 1)
+        state_version.bump_data(activity.session_id)
+    question.refresh_from_db(fields=["upvote_count"])
+    return question, True
+
+
+@transaction.atomic
+def question_unvote(
+    *, participant: Participant, activity: Activity, question_id: Any
+) -> tuple[Question, bool]:
+    """Idempotent: withdrawing an upvote that is not there changes nothing."""
+    _same_session(participant, activity)
+    _require_open(activity)
+    question = _public_question(activity, question_id)
+    deleted, _ = QuestionUpvote.objects.filter(question=question, participant=participant).delete()
+    if deleted:
+        Question.objects.filter(pk=question.pk).update(upvote_count=F("upvote_count") - 1)
+        state_version.bump_data(activity.session_id)
+    question.refresh_from_db(fields=["upvote_count"])
+    return question, False
+
+
+@transaction.atomic
+def question_moderate(
+    *, question: Question, status: str | None = None, pinned: bool | None = None
+) -> Question:
+    """The organizer approves, hides, marks answered, pins. At most one pinned question per Q&A
+    (a database constraint): pinning one unpins the other in the same transaction. A question
+    that is not public (pending or hidden) cannot be pinned, and hiding one unpins it."""
+    question = Question.objects.select_for_update().select_related("participant").get(pk=question.pk)
+    if status is not None:
+        if status not in QuestionStatus.values:
+            raise ValidationFailed({"status": [f"Must be one of {', '.join(QuestionStatus.values)}."]})
+        question.status = status
+        if status not in selectors.PUBLIC_STATUSES:
+            question.pinned = False
+    if pinned is not None:
+        if pinned and question.status not in selectors.PUBLIC_STATUSES:
+            raise InvalidTransition(
+                from_=question.status,
+                to="pinned",
+                message="Only a visible or answered question can be pinned.",
+            )
+        if pinned and not question.pinned:
+            Question.objects.filter(activity_id=question.activity_id, pinned=True).update(pinned=False)
+        question.pinned = pinned
+    question.updated_at = timezone.now()
+    question.save(update_fields=["status", "pinned", "updated_at"])
+    state_version.bump_data(question.activity.session_id)
+    return question
