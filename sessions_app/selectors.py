@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 
 from caja.errors import NotFound, SessionNotActive
 
-from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session
+from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionStatus
 
 # "Seen recently": a participant whose phone polled (or answered) within this many seconds.
 RECENTLY_SEEN_SECONDS = 30
@@ -49,21 +49,32 @@ def session_get_public(session_id: Any) -> Session:
     return session
 
 
+def join_code_clean(raw: str | None) -> str | None:
+    """``raw`` as a stored join code (trimmed, upper case), or None when no session can have it."""
+    code = (raw or "").strip().upper()
+    if len(code) != JOIN_CODE_LENGTH or not set(code) <= _JOIN_CODE_CHARS:
+        return None
+    return code
+
+
+def sessions_with_code(join_code: str) -> QuerySet[Session]:
+    """Every session that has held ``join_code`` (a clean one): the open one first (codes are unique
+    among open sessions only), then the completed ones, most recently completed first."""
+    return Session.objects.filter(join_code=join_code).order_by(
+        Case(When(status=SessionStatus.COMPLETED, then=1), default=0),
+        F("completed_at").desc(nulls_last=True),
+        "-created_at",
+    )
+
+
 def session_get_by_code(join_code: str, *, ended_is_conflict: bool = False) -> Session:
     """The open session with this code (case-insensitive). A completed one is not found, or, with
     ``ended_is_conflict`` (joining), 409 SESSION_NOT_ACTIVE: the phone can say the event is over."""
-    code = (join_code or "").strip().upper()
-    if len(code) != JOIN_CODE_LENGTH or not set(code) <= _JOIN_CODE_CHARS:
-        # A code that cannot exist (garbage, a NUL byte PostgreSQL would refuse) needs no query.
+    code = join_code_clean(join_code)
+    # A code that cannot exist (garbage, a NUL byte PostgreSQL would refuse) needs no query.
+    session = sessions_with_code(code).first() if code is not None else None
+    if session is None or (session.status == SessionStatus.COMPLETED and not ended_is_conflict):
         raise NotFound("No open session has this join code.")
-    # Codes are unique among open sessions only: an open one wins over ended ones.
-    session = (
-        Session.objects.filter(join_code=code)
-        .order_by(Case(When(status="completed", then=1), default=0))
-        .first()
-    )
-    if session is None or (session.status == "completed" and not ended_is_conflict):
-        raise NotFound("No open session has this join code.")
-    if session.status == "completed":
+    if session.status == SessionStatus.COMPLETED:
         raise SessionNotActive("This session has ended.")
     return session
