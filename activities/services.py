@@ -26,6 +26,7 @@ from caja.errors import (
 from participants.models import Participant
 from participants.presence import presence_mark
 from sessions_app.models import NAME_MAX, Session, SessionStatus
+from sessions_app.services import session_create
 
 from . import selectors
 from .models import Activity, ActivityStatus, HiddenWord, Response
@@ -460,8 +461,6 @@ def session_duplicate(*, session: Session, owner: Any) -> Session:
     title, config and order, status draft. No participants, responses, hidden words or history.
 
     Lives here, not in sessions_app, because it creates activities (imports flow one way)."""
-    from sessions_app.services import session_create
-
     suffix = " (copy)"
     copy = session_create(
         owner=owner, name=session.name[: NAME_MAX - len(suffix)] + suffix, description=session.description

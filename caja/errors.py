@@ -13,10 +13,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exc
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
 from rest_framework.views import set_rollback
 
 logger = logging.getLogger("caja.errors")
@@ -154,8 +156,6 @@ _DRF_CODES: list[tuple[type[Exception], int, str]] = [
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF exception handler producing the envelope for every error."""
-    from rest_framework.views import exception_handler as drf_handler
-
     if isinstance(exc, DomainError):
         set_rollback()
         return Response(envelope(exc.code, exc.message, exc.details), status=exc.status_code)
@@ -170,8 +170,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     response = drf_handler(exc, context)  # sets headers (WWW-Authenticate, Retry-After) and rollback
     if response is None:
         set_rollback()
-        from django.db import DatabaseError, DataError
-
         if isinstance(exc, DataError):
             # The database refused a value of the request (a NUL character, a number out of
             # range): the client's fault, not an outage.

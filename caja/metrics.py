@@ -39,11 +39,19 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
 
@@ -174,8 +182,6 @@ class DatabaseCollector(Collector):
     """Gauges read from the database at scrape time (so every worker and host agree)."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from django.apps import apps
-
         # By app registry, not imports: caja is the lowest layer (imports flow one way).
         session_model = apps.get_model("sessions_app", "Session")
         participant_model = apps.get_model("participants", "Participant")
@@ -217,8 +223,6 @@ def render() -> bytes:
     the database gauges."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(_Delegate(REGISTRY))

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError, DataError
 from django.http import HttpRequest, HttpResponse
 
 from caja.errors import json_error
@@ -108,8 +109,6 @@ class ApiErrorPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not _is_api(request.path_info):
             return None
-        from django.db import DatabaseError, DataError
-
         if isinstance(exception, DataError):  # a request value the database refuses (caja/errors.py)
             logger.warning("database refused a request value: %s", exception.__class__.__name__)
             return json_error(400, "VALIDATION_ERROR", "A value in the request is not valid.")

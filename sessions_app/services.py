@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from caja import state_version
@@ -137,8 +137,6 @@ def session_delete(*, session: Session) -> None:
 def session_last_seen(*, session: Session) -> datetime:
     """When anything last happened in ``session``: the latest of its own update, a participant's
     join or presence, and an answer's write. Through reverse relations (no upward imports)."""
-    from django.db.models import Max
-
     people = session.participants.aggregate(seen=Max("last_activity"), joined=Max("joined_at"))
     answers = session.activities.aggregate(answered=Max("responses__updated_at"))
     moments = [session.updated_at, people["seen"], people["joined"], answers["answered"]]
@@ -201,8 +199,6 @@ def sessions_purgeable(*, completed_before: datetime) -> QuerySet[Session]:
 
 def sessions_purge_counts(sessions: QuerySet[Session]) -> dict[str, int]:
     """How many sessions, activities, participants and responses deleting ``sessions`` removes."""
-    from django.db.models import Count
-
     qs = sessions.order_by()
     return {
         "sessions": qs.count(),
