@@ -55,7 +55,10 @@ class ActivityUpdateSerializer(StrictSerializer):
         self.fields["type"].choices = type_keys()
 
 
-class ActivityStatusSerializer(StrictSerializer):
+# Input of PATCH /activities/{id}/status. (What a poll of an activity's status answers is
+# live.serializers.ActivityStatusSerializer.) A comment, not a docstring: that would become the
+# schema's description.
+class ActivityStatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=ActivityStatus.choices)
 
 

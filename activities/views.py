@@ -24,8 +24,8 @@ from caja.http import parse_timestamp
 from caja.parsers import json_depth_exceeds
 from caja.serializers import ErrorEnvelopeSerializer
 from caja.throttles import ParticipantTokenThrottle, answer_throttles
-from participants.api import ParticipantRoleView
 from participants.authentication import HEADER as PARTICIPANT_HEADER
+from participants.base_views import ParticipantRoleView
 from participants.selectors import participant_ref_for_token, token_cache_key
 from participants.services import hash_token, participant_touch
 from participants.views import ensure_participant_session
@@ -38,7 +38,7 @@ from .serializers import (
     ActivityCreateSerializer,
     ActivityResultsSerializer,
     ActivitySerializer,
-    ActivityStatusSerializer,
+    ActivityStatusChangeSerializer,
     ActivityUpdateSerializer,
     HiddenWordSerializer,
     LeaderboardSerializer,
@@ -130,12 +130,12 @@ class ActivityStatusChangeView(ParticipantRoleView):
 
     @extend_schema(
         operation_id="activities_set_status",
-        request=ActivityStatusSerializer,
+        request=ActivityStatusChangeSerializer,
         responses={200: ActivitySerializer, **ERRORS},
     )
     def patch(self, request: Request, activity_id: Any) -> Response:
         activity = selectors.activity_get_owned(request.user, activity_id)
-        data = ActivityStatusSerializer(data=request.data)
+        data = ActivityStatusChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         activity = services.activity_set_status(activity=activity, status=data.validated_data["status"])
         return Response(ActivitySerializer(activity).data)

@@ -15,7 +15,7 @@ from sessions_app import selectors as session_selectors
 from sessions_app.models import Session
 
 from . import services
-from .api import ParticipantRoleView
+from .base_views import ParticipantRoleView
 from .models import Participant
 from .serializers import (
     JoinByCodeSerializer,

@@ -1,11 +1,12 @@
-"""Reads of sessions that feed responses (scoped and annotated: no N+1)."""
+"""Every read of sessions: the API's (scoped and annotated: no N+1), join codes, and the
+operator commands' (stale and purgeable sessions)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, F, Max, Q, QuerySet, When
 from django.utils import timezone
 
 from caja.errors import NotFound, SessionNotActive
@@ -78,3 +79,50 @@ def session_get_by_code(join_code: str, *, ended_is_conflict: bool = False) -> S
     if session.status == SessionStatus.COMPLETED:
         raise SessionNotActive("This session has ended.")
     return session
+
+
+# --- operations (manage.py close_stale_sessions / purge_sessions) ---------------------------------
+
+
+def session_last_seen(*, session: Session) -> datetime:
+    """When anything last happened in ``session``: the latest of its own update, a participant's
+    join or presence, and an answer's write. Through reverse relations (no upward imports)."""
+    people = session.participants.aggregate(seen=Max("last_activity"), joined=Max("joined_at"))
+    answers = session.activities.aggregate(answered=Max("responses__updated_at"))
+    moments = [session.updated_at, people["seen"], people["joined"], answers["answered"]]
+    return max(m for m in moments if m is not None)
+
+
+def sessions_stale(*, idle_hours: float, now: datetime | None = None) -> list[tuple[Session, datetime]]:
+    """Active sessions idle for at least ``idle_hours``, with their last-seen time, oldest first."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=idle_hours)
+    stale: list[tuple[Session, datetime]] = []
+    # A session updated after the cutoff is not idle: that bounds the candidates cheaply.
+    for session in Session.objects.filter(status=SessionStatus.ACTIVE, updated_at__lt=cutoff).order_by(
+        "updated_at"
+    ):
+        seen = session_last_seen(session=session)
+        if seen < cutoff:
+            stale.append((session, seen))
+    stale.sort(key=lambda pair: pair[1])
+    return stale
+
+
+def sessions_purgeable(*, completed_before: datetime) -> QuerySet[Session]:
+    """Completed sessions that ended before ``completed_before``. Draft and active sessions are
+    never selected."""
+    return Session.objects.filter(status=SessionStatus.COMPLETED).filter(
+        Q(completed_at__lt=completed_before) | Q(completed_at__isnull=True, updated_at__lt=completed_before)
+    )
+
+
+def sessions_purge_counts(sessions: QuerySet[Session]) -> dict[str, int]:
+    """How many sessions, activities, participants and responses deleting ``sessions`` removes."""
+    qs = sessions.order_by()
+    return {
+        "sessions": qs.count(),
+        "activities": qs.aggregate(n=Count("activities"))["n"] or 0,
+        "participants": qs.aggregate(n=Count("participants"))["n"] or 0,
+        "responses": qs.aggregate(n=Count("activities__responses"))["n"] or 0,
+    }
