@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from caja import state_version
 from caja.errors import InvalidTransition, ValidationFailed
+from caja.lifecycle import transition_apply, transition_check
 
 from . import selectors
 from .models import DESCRIPTION_MAX, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, NAME_MAX, Session, SessionStatus
+from .signals import session_completed
 
 # draft → active → completed, nothing else.
 SESSION_TRANSITIONS: dict[str, set[str]] = {
@@ -80,19 +82,8 @@ def session_update(*, session: Session, name: str | None = None, description: An
 
 
 def _transition(session: Session, to: str, **extra: Any) -> Session:
-    """Conditional UPDATE on the old status: of two racing requests only one changes the row."""
-    current = session.status
-    if to not in SESSION_TRANSITIONS.get(current, set()):
-        raise InvalidTransition(from_=current, to=to)
-    now = timezone.now()
-    changed = Session.objects.filter(pk=session.pk, status=current).update(status=to, updated_at=now, **extra)
-    if not changed:
-        fresh = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
-        raise InvalidTransition(from_=fresh, to=to)
-    session.status = to
-    session.updated_at = now
-    for k, v in extra.items():
-        setattr(session, k, v)
+    transition_check(SESSION_TRANSITIONS, current=session.status, to=to)
+    transition_apply(session, to=to, now=timezone.now(), **extra)
     state_version.bump(session.pk)
     return session
 
@@ -106,9 +97,9 @@ def session_start(*, session: Session) -> Session:
 def session_complete(*, session: Session) -> Session:
     now = timezone.now()
     session = _transition(session, SessionStatus.COMPLETED, completed_at=now)
-    # The live activity ends with its session. Through the reverse relation, because this layer
-    # does not import the activities app (imports flow one way).
-    session.activities.filter(status="active").update(status="expired", expired_at=now, updated_at=now)
+    # The live activity ends with its session: the activities app does that (this layer does not
+    # import it), in this transaction.
+    session_completed.send(sender=Session, session=session, now=now)
     return session
 
 

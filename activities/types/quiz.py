@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from activities.models import ActivityStatus
 from caja.errors import TimeUp
 
 from . import register
@@ -157,7 +158,7 @@ class QuizType(ActivityType):
     # --- visibility and results ---------------------------------------------------------------
     def is_revealed(self, activity: Activity, now: datetime) -> bool:
         """Revealed, expired, or past its time limit. Also decides leaderboard eligibility."""
-        if activity.revealed_at is not None or activity.status == "expired":
+        if activity.revealed_at is not None or activity.status == ActivityStatus.EXPIRED:
             return True
         deadline = self.deadline(activity)
         return deadline is not None and now > deadline
