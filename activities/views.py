@@ -4,7 +4,8 @@ import contextlib
 import json
 import math
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 from uuid import UUID
 
 from django.core.cache import cache
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -141,28 +142,33 @@ class ActivityStatusChangeView(ParticipantRoleView):
         return Response(ActivitySerializer(activity).data)
 
 
-class ActivityRevealView(ParticipantRoleView):
+# POST runs ``operation`` (a service taking ``activity=``) on the organizer's activity and answers
+# the activity. (A comment: a docstring would become the operations' description in the schema.)
+class _ActivityOperationView(ParticipantRoleView):
     roles = {"POST": "organizer"}
+    operation: ClassVar[Callable[..., Activity]]
 
-    @extend_schema(
-        operation_id="activities_reveal", request=None, responses={200: ActivitySerializer, **ERRORS}
-    )
     def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
-        activity = services.activity_reveal(activity=activity)
-        return Response(ActivitySerializer(activity).data)
+        return Response(ActivitySerializer(type(self).operation(activity=activity)).data)
 
 
-class ActivityResetView(ParticipantRoleView):
-    roles = {"POST": "organizer"}
-
-    @extend_schema(
-        operation_id="activities_reset", request=None, responses={200: ActivitySerializer, **ERRORS}
+def _operation_schema(operation_id: str) -> Any:
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id, request=None, responses={200: ActivitySerializer, **ERRORS}
+        )
     )
-    def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
-        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
-        activity = services.activity_reset(activity=activity)
-        return Response(ActivitySerializer(activity).data)
+
+
+@_operation_schema("activities_reveal")
+class ActivityRevealView(_ActivityOperationView):
+    operation = staticmethod(services.activity_reveal)
+
+
+@_operation_schema("activities_reset")
+class ActivityResetView(_ActivityOperationView):
+    operation = staticmethod(services.activity_reset)
 
 
 class ActivityResultsView(ParticipantRoleView):

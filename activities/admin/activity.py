@@ -52,6 +52,10 @@ def message_domain_error(modeladmin: admin.ModelAdmin, request: HttpRequest, exc
     modeladmin.message_user(request, f"{exc.message} {detail}".strip(), messages.ERROR)
 
 
+# Shown read-only in the collapsed "Timeline" fieldset of the change page.
+TIMELINE_FIELDS = ("activated_at", "revealed_at", "expired_at", "round", "created_at", "updated_at")
+
+
 @admin.register(Activity)
 class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
     owner_field = "session__owner"
@@ -134,14 +138,7 @@ class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixi
                 "Timeline",
                 {
                     "classes": ("collapse",),
-                    "fields": (
-                        "activated_at",
-                        "revealed_at",
-                        "expired_at",
-                        "round",
-                        "created_at",
-                        "updated_at",
-                    ),
+                    "fields": TIMELINE_FIELDS,
                 },
             ),
         ]
@@ -155,12 +152,7 @@ class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixi
             "status",
             "results_table",
             "config_json",
-            "activated_at",
-            "revealed_at",
-            "expired_at",
-            "round",
-            "created_at",
-            "updated_at",
+            *TIMELINE_FIELDS,
         )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

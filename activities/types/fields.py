@@ -205,6 +205,19 @@ def response_object(data: Any, allowed: Iterable[str]) -> tuple[dict[str, Any], 
     return data, errors
 
 
+def response_field(data: dict[str, Any], key: str, kind: type[str] | type[list[Any]], errors: Errors) -> Any:
+    """``data[key]`` if it is given and a ``kind`` (str or list); else None, with the error (required,
+    or not a string / not a list) added at ``response_data.<key>``."""
+    value = data.get(key)
+    if value is None:
+        errors.add(f"response_data.{key}", REQUIRED)
+    elif not isinstance(value, kind):
+        errors.add(f"response_data.{key}", NOT_STRING if kind is str else NOT_LIST)
+    else:
+        return value
+    return None
+
+
 def config_object(config: Any, allowed: Iterable[str]) -> tuple[dict[str, Any], Errors]:
     if not isinstance(config, dict):
         raise ValidationFailed({"config": [NOT_OBJECT]}, "Invalid activity configuration.")
