@@ -30,7 +30,7 @@ from caja.errors import DomainError, ValidationFailed
 from sessions_app.models import DESCRIPTION_MAX, NAME_MAX, Session
 from sessions_app.services import session_create
 
-from .models import Activity
+from .models import TITLE_MAX, Activity
 from .services import activity_create
 from .types import get_type
 
@@ -114,8 +114,8 @@ def validate_definition(data: Any) -> dict[str, Any]:
         title = item.get("title", "")
         if not isinstance(title, str):
             errors[f"{path}.title"] = ["Must be a string."]
-        elif len(title.strip()) > 200:
-            errors[f"{path}.title"] = ["At most 200 characters."]
+        elif len(title.strip()) > TITLE_MAX:
+            errors[f"{path}.title"] = [f"At most {TITLE_MAX} characters."]
         type_key = item.get("type")
         try:
             if not isinstance(type_key, str):

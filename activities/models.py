@@ -6,6 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# Limits defined once: the services, serializers, admin forms and session definitions import them.
+TITLE_MAX = 200
+HIDDEN_WORD_MAX = 200
+
 
 class ActivityStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -20,7 +24,7 @@ class Activity(models.Model):
     # A key of the activity-type registry (activities/types); validated there, not by a CHECK,
     # so that adding a type is one module and no migration.
     type = models.CharField(max_length=32)
-    title = models.CharField(max_length=200, blank=True, default="")
+    title = models.CharField(max_length=TITLE_MAX, blank=True, default="")
     config = models.JSONField(default=dict)
     order = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
@@ -88,7 +92,7 @@ class HiddenWord(models.Model):
     """A word an organizer removed from a word cloud's public results (normalized form)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="hidden_words")
-    text = models.CharField(max_length=200)
+    text = models.CharField(max_length=HIDDEN_WORD_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from caja.serializers import StrictSerializer
 
-from .models import Activity, ActivityStatus, Response
+from .models import HIDDEN_WORD_MAX, TITLE_MAX, Activity, ActivityStatus, Response
 from .types import type_keys
 
 
@@ -34,7 +34,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class ActivityCreateSerializer(StrictSerializer):
     type = serializers.ChoiceField(choices=[])
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
     config = serializers.JSONField(required=False)
     order = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
@@ -46,7 +46,7 @@ class ActivityCreateSerializer(StrictSerializer):
 
 class ActivityUpdateSerializer(StrictSerializer):
     type = serializers.ChoiceField(choices=[], required=False)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True)
     config = serializers.JSONField(required=False)
     order = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
@@ -55,7 +55,10 @@ class ActivityUpdateSerializer(StrictSerializer):
         self.fields["type"].choices = type_keys()
 
 
-class ActivityStatusSerializer(StrictSerializer):
+# Input of PATCH /activities/{id}/status. (What a poll of an activity's status answers is
+# live.serializers.ActivityStatusSerializer.) A comment, not a docstring: that would become the
+# schema's description.
+class ActivityStatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=ActivityStatus.choices)
 
 
@@ -80,7 +83,7 @@ class ResponsesSinceSerializer(serializers.Serializer):
 
 
 class HiddenWordSerializer(StrictSerializer):
-    text = serializers.CharField(max_length=200)
+    text = serializers.CharField(max_length=HIDDEN_WORD_MAX)
 
 
 class LeaderboardEntrySerializer(serializers.Serializer):

@@ -24,12 +24,14 @@ from caja.errors import (
     SessionNotActive,
     ValidationFailed,
 )
+from caja.lifecycle import transition_apply, transition_check
 from participants.models import Participant
 from participants.presence import presence_mark
 from sessions_app.models import NAME_MAX, Session, SessionStatus
+from sessions_app.services import session_create
 
 from . import selectors
-from .models import Activity, ActivityStatus, HiddenWord, Response
+from .models import TITLE_MAX, Activity, ActivityStatus, HiddenWord, Response
 from .selectors import AnswerRules
 from .types import get_type
 
@@ -40,7 +42,6 @@ ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.EXPIRED: set(),
 }
 EDITABLE_STATUSES = {ActivityStatus.DRAFT, ActivityStatus.PUBLISHED}
-TITLE_MAX = 200
 
 
 def _clean_title(title: Any) -> str:
@@ -128,12 +129,17 @@ def _expire_others(session_id: Any, keep: Any, now: Any) -> None:
     )
 
 
+def activities_expire_live(*, session: Session, now: datetime) -> None:
+    """The session's live activity ends with it (sessions_app's session_completed signal)."""
+    Activity.objects.filter(session=session, status=ActivityStatus.ACTIVE).update(
+        status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now
+    )
+
+
 @transaction.atomic
 def activity_set_status(*, activity: Activity, status: str) -> Activity:
     """Move an activity along draft → published → active → expired (or draft → active)."""
-    current = activity.status
-    if status not in ACTIVITY_TRANSITIONS.get(current, set()):
-        raise InvalidTransition(from_=current, to=status)
+    transition_check(ACTIVITY_TRANSITIONS, current=activity.status, to=status)
     now = timezone.now()
     extra: dict[str, Any] = {}
     if status == ActivityStatus.ACTIVE:
@@ -147,18 +153,9 @@ def activity_set_status(*, activity: Activity, status: str) -> Activity:
         extra = {"activated_at": now, "revealed_at": None}
     elif status == ActivityStatus.EXPIRED:
         extra = {"expired_at": now}
-    changed = Activity.objects.filter(pk=activity.pk, status=current).update(
-        status=status, updated_at=now, **extra
-    )
-    if not changed:
-        fresh = Activity.objects.filter(pk=activity.pk).values_list("status", flat=True).first()
-        raise InvalidTransition(from_=fresh, to=status)
+    transition_apply(activity, to=status, now=now, **extra)
     if status == ActivityStatus.ACTIVE:
         Session.objects.filter(pk=activity.session_id).update(current_activity=activity, updated_at=now)
-    activity.status = status
-    activity.updated_at = now
-    for k, v in extra.items():
-        setattr(activity, k, v)
     state_version.bump(activity.session_id)
     return activity
 
@@ -472,8 +469,6 @@ def session_duplicate(*, session: Session, owner: Any) -> Session:
     title, config and order, status draft. No participants, responses, hidden words or history.
 
     Lives here, not in sessions_app, because it creates activities (imports flow one way)."""
-    from sessions_app.services import session_create
-
     suffix = " (copy)"
     copy = session_create(
         owner=owner, name=session.name[: NAME_MAX - len(suffix)] + suffix, description=session.description

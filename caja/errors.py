@@ -13,10 +13,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exc
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
 from rest_framework.views import set_rollback
 
 logger = logging.getLogger("caja.errors")
@@ -119,6 +121,25 @@ def json_error(
     return JsonResponse(envelope(code, message, details), status=status_code)
 
 
+# How long a client should wait before retrying while the database is unreachable.
+DATABASE_RETRY_AFTER = "2"
+
+
+def database_error_answer(exc: BaseException) -> tuple[int, str, str] | None:
+    """(status, code, message) for a database exception, logged, or None for any other exception.
+
+    The one mapping for the DRF handler and the middleware (plain views): a value the database
+    refuses (a NUL character, a number out of range) is the client's fault, 400; any other database
+    error is an outage, 503 (sent with ``Retry-After: DATABASE_RETRY_AFTER``)."""
+    if isinstance(exc, DataError):
+        logger.warning("database refused a request value: %s", exc.__class__.__name__)
+        return 400, "VALIDATION_ERROR", "A value in the request is not valid."
+    if isinstance(exc, DatabaseError):
+        logger.exception("database unavailable")
+        return 503, ServiceUnavailable.code, ServiceUnavailable.default_message
+    return None
+
+
 def flatten_details(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """Turn DRF's nested error structure into ``{"config.options.1.label": [...]}``."""
     out: dict[str, list[str]] = {}
@@ -154,8 +175,6 @@ _DRF_CODES: list[tuple[type[Exception], int, str]] = [
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF exception handler producing the envelope for every error."""
-    from rest_framework.views import exception_handler as drf_handler
-
     if isinstance(exc, DomainError):
         set_rollback()
         return Response(envelope(exc.code, exc.message, exc.details), status=exc.status_code)
@@ -170,20 +189,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     response = drf_handler(exc, context)  # sets headers (WWW-Authenticate, Retry-After) and rollback
     if response is None:
         set_rollback()
-        from django.db import DatabaseError, DataError
-
-        if isinstance(exc, DataError):
-            # The database refused a value of the request (a NUL character, a number out of
-            # range): the client's fault, not an outage.
-            logger.warning("database refused a request value: %s", exc.__class__.__name__)
-            return Response(envelope("VALIDATION_ERROR", "A value in the request is not valid."), status=400)
-        if isinstance(exc, DatabaseError):
-            logger.exception("database unavailable")
-            return Response(
-                envelope(ServiceUnavailable.code, ServiceUnavailable.default_message),
-                status=503,
-                headers={"Retry-After": "2"},
-            )
+        answer = database_error_answer(exc)
+        if answer is not None:
+            status_code, code, message = answer
+            headers = {"Retry-After": DATABASE_RETRY_AFTER} if status_code == 503 else None
+            return Response(envelope(code, message), status=status_code, headers=headers)
         logger.exception("unhandled error")
         return Response(envelope("INTERNAL_ERROR", "An unexpected error occurred."), status=500)
 

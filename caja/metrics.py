@@ -12,7 +12,7 @@ What is measured:
 * ``caja_answers_total{result,code}``: answer submissions, ``accepted`` (code ``CREATED`` or
   ``REPLACED``) or ``refused`` with the error envelope's code (``TIME_UP``, ``THROTTLED``, ...).
 * ``caja_snapshot_rebuilds_total``: state snapshots rebuilt from the database.
-* Gauges computed from the database at scrape time (one collector, three COUNT queries):
+* Gauges computed from the database at scrape time (participants/metrics.py, three COUNT queries):
   ``caja_active_sessions``, ``caja_participants_joined`` (not kicked, in active sessions),
   ``caja_participants_recently_seen`` (their last presence within the last 30 s).
 
@@ -36,22 +36,25 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.registry import REGISTRY, Collector
 
 from caja.errors import json_error
 
 logger = logging.getLogger("caja.metrics")
 
-RECENTLY_SEEN_SECONDS = 30
 POLL_ROUTES = {"session-state", "session-status", "activity-status"}
 ANSWER_ROUTE = "response-list"
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
@@ -170,38 +173,15 @@ class MetricsMiddleware:
 # --- scrape -----------------------------------------------------------------------------------------
 
 
-class DatabaseCollector(Collector):
-    """Gauges read from the database at scrape time (so every worker and host agree)."""
+# Gauges read from the database at scrape time, registered by the apps that own the data
+# (participants/metrics.py): caja is the lowest layer and imports none of them.
+_scrape_collectors: list[Collector] = []
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        from django.apps import apps
 
-        # By app registry, not imports: caja is the lowest layer (imports flow one way).
-        session_model = apps.get_model("sessions_app", "Session")
-        participant_model = apps.get_model("participants", "Participant")
-        up = GaugeMetricFamily("caja_metrics_database_up", "1 if the scrape-time database gauges were read.")
-        try:
-            active = session_model.objects.filter(status="active").count()
-            joined_qs = participant_model.objects.filter(session__status="active", kicked_at__isnull=True)
-            joined = joined_qs.count()
-            since = timezone.now() - timedelta(seconds=RECENTLY_SEEN_SECONDS)
-            seen = joined_qs.filter(last_activity__gte=since).count()
-        except Exception:
-            logger.warning("metrics: database gauges unavailable", exc_info=True)
-            up.add_metric([], 0)
-            yield up
-            return
-        up.add_metric([], 1)
-        yield up
-        yield GaugeMetricFamily("caja_active_sessions", "Sessions currently active.", value=active)
-        yield GaugeMetricFamily(
-            "caja_participants_joined", "Participants (not kicked) of active sessions.", value=joined
-        )
-        yield GaugeMetricFamily(
-            "caja_participants_recently_seen",
-            f"Participants of active sessions seen in the last {RECENTLY_SEEN_SECONDS} s.",
-            value=seen,
-        )
+def register_scrape_collector(collector: Collector) -> None:
+    """Add ``collector`` to every scrape (after this process's or the workers' metrics)."""
+    if collector not in _scrape_collectors:
+        _scrape_collectors.append(collector)
 
 
 class _Delegate(Collector):
@@ -217,12 +197,11 @@ def render() -> bytes:
     the database gauges."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(_Delegate(REGISTRY))
-    registry.register(DatabaseCollector())
+    for collector in _scrape_collectors:
+        registry.register(collector)
     return generate_latest(registry)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from caja.errors import json_error
+from caja.errors import DATABASE_RETRY_AFTER, database_error_answer, json_error
 from caja.logging import request_id_var
 
 logger = logging.getLogger("caja.request")
@@ -108,15 +108,11 @@ class ApiErrorPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not _is_api(request.path_info):
             return None
-        from django.db import DatabaseError, DataError
-
-        if isinstance(exception, DataError):  # a request value the database refuses (caja/errors.py)
-            logger.warning("database refused a request value: %s", exception.__class__.__name__)
-            return json_error(400, "VALIDATION_ERROR", "A value in the request is not valid.")
-        if isinstance(exception, DatabaseError):
-            logger.exception("database unavailable")
-            resp = json_error(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")
-            resp["Retry-After"] = "2"
+        answer = database_error_answer(exception)
+        if answer is not None:
+            resp = json_error(*answer)
+            if resp.status_code == 503:
+                resp["Retry-After"] = DATABASE_RETRY_AFTER
             return resp
         logger.exception("unhandled error")
         return json_error(500, "INTERNAL_ERROR", "An unexpected error occurred.")

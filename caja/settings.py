@@ -141,7 +141,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (nginx serves it); overridable for containers and the stack test.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -200,11 +201,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "join_ip": env.str("THROTTLE_JOIN_IP", default="600/min"),
-        "join_token": env.str("THROTTLE_JOIN_TOKEN", default="30/min"),
         "answer": env.str("THROTTLE_ANSWER", default="60/min"),
         "question": env.str("THROTTLE_QUESTION", default="10/min"),
         "upvote": env.str("THROTTLE_UPVOTE", default="120/min"),
-        "poll": env.str("THROTTLE_POLL", default="120/min"),
     },
 }
 if DEBUG:
@@ -295,5 +294,3 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if METRICS_ENABLED:
     _after = MIDDLEWARE.index("caja.middleware.RequestIDMiddleware") + 1
     MIDDLEWARE.insert(_after, "caja.metrics.MetricsMiddleware")
-# Where collectstatic writes (nginx serves it); overridable for containers and the stack test.
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))

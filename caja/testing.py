@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from django.core.management import call_command, load_command_class
 
 PAGE_KEYS = {"items", "total", "limit", "offset", "has_next", "has_prev"}
 
@@ -33,6 +36,20 @@ def assert_error(resp: Any, status: int, code: str, details: dict[str, Any] | No
     if details is not None:
         assert body["error"]["details"] == details
     return body["error"]
+
+
+def run_command(*args: Any, **kwargs: Any) -> tuple[str, str]:
+    """``call_command`` as an operator would run it; returns (stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err, **kwargs)
+    return out.getvalue(), err.getvalue()
+
+
+def assert_command_help(app_label: str, name: str) -> None:
+    """The command lives in ``app_label`` and explains itself and its options in ``--help``."""
+    command = load_command_class(app_label, name)
+    assert len(command.help) > 40
+    assert "--" in command.create_parser("manage.py", name).format_help()
 
 
 # --- accessibility (axe-core, bundled by axe-playwright-python: nothing is fetched at test time) ---

@@ -15,7 +15,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 
-from sessions_app.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionStatus
+from sessions_app.models import Session
+from sessions_app.selectors import join_code_clean, sessions_with_code
 
 
 def _clean_code(raw: str) -> str:
@@ -25,13 +26,8 @@ def _clean_code(raw: str) -> str:
 def _session_for_code(code: str) -> Session | None:
     """The open session with this code, else the latest completed one (a code is reused only once
     its session is over, so a returning participant of a finished session still finds it)."""
-    if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
-        return None
-    sessions = Session.objects.filter(join_code=code)
-    return (
-        sessions.exclude(status=SessionStatus.COMPLETED).first()
-        or sessions.filter(status=SessionStatus.COMPLETED).order_by("-completed_at", "-created_at").first()
-    )
+    clean = join_code_clean(code)
+    return sessions_with_code(clean).first() if clean is not None else None
 
 
 def join_start(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
@@ -31,7 +30,7 @@ from sessions_app import selectors as session_selectors
 
 from . import polling
 from .serializers import StateSerializer
-from .snapshot import Snapshot, get_snapshot
+from .snapshot import Snapshot, get_snapshot, state_now
 
 PRESENCE_HEADER = "X-Participant-Token"
 logger = logging.getLogger("caja.state")
@@ -202,18 +201,10 @@ class SessionNextView(RoleView):
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
         activity_services.activity_activate_next(session=session)
-        return Response(build_state_now(session.pk))
-
-
-def build_state_now(session_id: Any) -> dict[str, Any]:
-    """The state as it is right after a write of this request (not the cached copy)."""
-    from .snapshot import _build
-
-    snap = _build(str(session_id), None, None)
-    if snap is None:
-        raise NotFound("Session not found.")
-    body: dict[str, Any] = json.loads(snap.body())
-    return body
+        state = state_now(session.pk)
+        if state is None:
+            raise NotFound("Session not found.")
+        return Response(state)
 
 
 # --- OpenAPI description of the plain polling views --------------------------------------------

@@ -2,7 +2,7 @@
 
 Nothing is added or edited here; the only write is kicking (``participant_kick``, the same
 service as ``DELETE /api/v1/sessions/{id}/participants/{pid}``), as a changelist action and as a
-button on the session overview page (activities/admin.py).
+button on the session overview page (activities/admin/kicks.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from sessions_app.admin import OwnedAdminMixin, ReadOnlyAdminMixin, run_service
+from caja.admin import OwnedAdminMixin, ReadOnlyAdminMixin, service_action
 
 from . import services
 from .models import Participant
@@ -45,22 +45,18 @@ class ParticipantAdmin(ReadOnlyAdminMixin, OwnedAdminMixin, admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    @admin.action(description="Kick selected participants (their answers stay counted)", permissions=["view"])
-    def kick_participants(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:
-        run_service(
-            self,
-            request,
-            queryset.filter(kicked_at__isnull=True),
-            lambda p: services.participant_kick(participant=p),
-            done="Kicked {count} participant(s).",
-        )
-
-    @admin.action(description="Kick selected participants and delete their answers", permissions=["view"])
-    def kick_and_purge_participants(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:
-        run_service(
-            self,
-            request,
-            list(queryset),
-            lambda p: services.participant_kick(participant=p, purge=True),
-            done="Removed {count} participant(s) and their answers.",
-        )
+    kick_participants = service_action(
+        description="Kick selected participants (their answers stay counted)",
+        permissions=["view"],
+        select=lambda queryset: queryset.filter(kicked_at__isnull=True),
+        service=lambda p: services.participant_kick(participant=p),
+        done="Kicked {count} participant(s).",
+    )
+    kick_and_purge_participants = service_action(
+        description="Kick selected participants and delete their answers",
+        permissions=["view"],
+        # A list: purging deletes rows of the queryset while it is iterated.
+        select=list,
+        service=lambda p: services.participant_kick(participant=p, purge=True),
+        done="Removed {count} participant(s) and their answers.",
+    )

@@ -10,11 +10,12 @@ from rest_framework.response import Response
 
 from caja.errors import Forbidden, NotFound, ValidationFailed
 from caja.serializers import ErrorEnvelopeSerializer
+from caja.throttles import join_throttles
 from sessions_app import selectors as session_selectors
 from sessions_app.models import Session
 
 from . import services
-from .api import ParticipantRoleView
+from .base_views import ParticipantRoleView
 from .models import Participant
 from .serializers import (
     JoinByCodeSerializer,
@@ -37,11 +38,8 @@ def _join_response(session: Session, nickname: str) -> Response:
 class SessionParticipantsView(ParticipantRoleView):
     roles = {"GET": "organizer", "POST": "public"}
     serializer_class = ParticipantSerializer
-    throttle_scope_post = "join"
 
     def get_throttles(self) -> list[Any]:
-        from caja.throttles import join_throttles
-
         return join_throttles() if self._role() == "public" else []
 
     @extend_schema(
@@ -72,8 +70,6 @@ class JoinByCodeView(ParticipantRoleView):
     roles = {"POST": "public"}
 
     def get_throttles(self) -> list[Any]:
-        from caja.throttles import join_throttles
-
         return join_throttles()
 
     @extend_schema(

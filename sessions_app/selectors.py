@@ -1,16 +1,17 @@
-"""Reads of sessions that feed responses (scoped and annotated: no N+1)."""
+"""Every read of sessions: the API's (scoped and annotated: no N+1), join codes, and the
+operator commands' (stale and purgeable sessions)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, F, Max, Q, QuerySet, When
 from django.utils import timezone
 
 from caja.errors import NotFound, SessionNotActive
 
-from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session
+from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionStatus
 
 # "Seen recently": a participant whose phone polled (or answered) within this many seconds.
 RECENTLY_SEEN_SECONDS = 30
@@ -49,21 +50,79 @@ def session_get_public(session_id: Any) -> Session:
     return session
 
 
+def join_code_clean(raw: str | None) -> str | None:
+    """``raw`` as a stored join code (trimmed, upper case), or None when no session can have it."""
+    code = (raw or "").strip().upper()
+    if len(code) != JOIN_CODE_LENGTH or not set(code) <= _JOIN_CODE_CHARS:
+        return None
+    return code
+
+
+def sessions_with_code(join_code: str) -> QuerySet[Session]:
+    """Every session that has held ``join_code`` (a clean one): the open one first (codes are unique
+    among open sessions only), then the completed ones, most recently completed first."""
+    return Session.objects.filter(join_code=join_code).order_by(
+        Case(When(status=SessionStatus.COMPLETED, then=1), default=0),
+        F("completed_at").desc(nulls_last=True),
+        "-created_at",
+    )
+
+
 def session_get_by_code(join_code: str, *, ended_is_conflict: bool = False) -> Session:
     """The open session with this code (case-insensitive). A completed one is not found, or, with
     ``ended_is_conflict`` (joining), 409 SESSION_NOT_ACTIVE: the phone can say the event is over."""
-    code = (join_code or "").strip().upper()
-    if len(code) != JOIN_CODE_LENGTH or not set(code) <= _JOIN_CODE_CHARS:
-        # A code that cannot exist (garbage, a NUL byte PostgreSQL would refuse) needs no query.
+    code = join_code_clean(join_code)
+    # A code that cannot exist (garbage, a NUL byte PostgreSQL would refuse) needs no query.
+    session = sessions_with_code(code).first() if code is not None else None
+    if session is None or (session.status == SessionStatus.COMPLETED and not ended_is_conflict):
         raise NotFound("No open session has this join code.")
-    # Codes are unique among open sessions only: an open one wins over ended ones.
-    session = (
-        Session.objects.filter(join_code=code)
-        .order_by(Case(When(status="completed", then=1), default=0))
-        .first()
-    )
-    if session is None or (session.status == "completed" and not ended_is_conflict):
-        raise NotFound("No open session has this join code.")
-    if session.status == "completed":
+    if session.status == SessionStatus.COMPLETED:
         raise SessionNotActive("This session has ended.")
     return session
+
+
+# --- operations (manage.py close_stale_sessions / purge_sessions) ---------------------------------
+
+
+def session_last_seen(*, session: Session) -> datetime:
+    """When anything last happened in ``session``: the latest of its own update, a participant's
+    join or presence, and an answer's write. Through reverse relations (no upward imports)."""
+    people = session.participants.aggregate(seen=Max("last_activity"), joined=Max("joined_at"))
+    answers = session.activities.aggregate(answered=Max("responses__updated_at"))
+    moments = [session.updated_at, people["seen"], people["joined"], answers["answered"]]
+    return max(m for m in moments if m is not None)
+
+
+def sessions_stale(*, idle_hours: float, now: datetime | None = None) -> list[tuple[Session, datetime]]:
+    """Active sessions idle for at least ``idle_hours``, with their last-seen time, oldest first."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=idle_hours)
+    stale: list[tuple[Session, datetime]] = []
+    # A session updated after the cutoff is not idle: that bounds the candidates cheaply.
+    for session in Session.objects.filter(status=SessionStatus.ACTIVE, updated_at__lt=cutoff).order_by(
+        "updated_at"
+    ):
+        seen = session_last_seen(session=session)
+        if seen < cutoff:
+            stale.append((session, seen))
+    stale.sort(key=lambda pair: pair[1])
+    return stale
+
+
+def sessions_purgeable(*, completed_before: datetime) -> QuerySet[Session]:
+    """Completed sessions that ended before ``completed_before``. Draft and active sessions are
+    never selected."""
+    return Session.objects.filter(status=SessionStatus.COMPLETED).filter(
+        Q(completed_at__lt=completed_before) | Q(completed_at__isnull=True, updated_at__lt=completed_before)
+    )
+
+
+def sessions_purge_counts(sessions: QuerySet[Session]) -> dict[str, int]:
+    """How many sessions, activities, participants and responses deleting ``sessions`` removes."""
+    qs = sessions.order_by()
+    return {
+        "sessions": qs.count(),
+        "activities": qs.aggregate(n=Count("activities"))["n"] or 0,
+        "participants": qs.aggregate(n=Count("participants"))["n"] or 0,
+        "responses": qs.aggregate(n=Count("activities__responses"))["n"] or 0,
+    }

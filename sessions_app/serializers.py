@@ -10,6 +10,7 @@ from rest_framework import serializers
 from caja.serializers import StrictSerializer
 
 from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionStatus
+from .selectors import RECENTLY_SEEN_SECONDS
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -53,8 +54,6 @@ class SessionSerializer(serializers.ModelSerializer):
         annotated = getattr(obj, "participants_seen_recently", None)
         if annotated is not None:
             return int(annotated)
-        from .selectors import RECENTLY_SEEN_SECONDS
-
         since = timezone.now() - timedelta(seconds=RECENTLY_SEEN_SECONDS)
         return int(obj.participants.filter(kicked_at__isnull=True, last_activity__gte=since).count())
 

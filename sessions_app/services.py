@@ -7,13 +7,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from caja import state_version
 from caja.errors import InvalidTransition, ValidationFailed
+from caja.lifecycle import transition_apply, transition_check
 
+from . import selectors
 from .models import DESCRIPTION_MAX, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, NAME_MAX, Session, SessionStatus
+from .signals import session_completed
 
 # draft → active → completed, nothing else.
 SESSION_TRANSITIONS: dict[str, set[str]] = {
@@ -80,19 +82,8 @@ def session_update(*, session: Session, name: str | None = None, description: An
 
 
 def _transition(session: Session, to: str, **extra: Any) -> Session:
-    """Conditional UPDATE on the old status: of two racing requests only one changes the row."""
-    current = session.status
-    if to not in SESSION_TRANSITIONS.get(current, set()):
-        raise InvalidTransition(from_=current, to=to)
-    now = timezone.now()
-    changed = Session.objects.filter(pk=session.pk, status=current).update(status=to, updated_at=now, **extra)
-    if not changed:
-        fresh = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
-        raise InvalidTransition(from_=fresh, to=to)
-    session.status = to
-    session.updated_at = now
-    for k, v in extra.items():
-        setattr(session, k, v)
+    transition_check(SESSION_TRANSITIONS, current=session.status, to=to)
+    transition_apply(session, to=to, now=timezone.now(), **extra)
     state_version.bump(session.pk)
     return session
 
@@ -106,9 +97,9 @@ def session_start(*, session: Session) -> Session:
 def session_complete(*, session: Session) -> Session:
     now = timezone.now()
     session = _transition(session, SessionStatus.COMPLETED, completed_at=now)
-    # The live activity ends with its session. Through the reverse relation, because this layer
-    # does not import the activities app (imports flow one way).
-    session.activities.filter(status="active").update(status="expired", expired_at=now, updated_at=now)
+    # The live activity ends with its session: the activities app does that (this layer does not
+    # import it), in this transaction.
+    session_completed.send(sender=Session, session=session, now=now)
     return session
 
 
@@ -134,33 +125,6 @@ def session_delete(*, session: Session) -> None:
 # --- operations (manage.py close_stale_sessions / purge_sessions) ---------------------------------
 
 
-def session_last_seen(*, session: Session) -> datetime:
-    """When anything last happened in ``session``: the latest of its own update, a participant's
-    join or presence, and an answer's write. Through reverse relations (no upward imports)."""
-    from django.db.models import Max
-
-    people = session.participants.aggregate(seen=Max("last_activity"), joined=Max("joined_at"))
-    answers = session.activities.aggregate(answered=Max("responses__updated_at"))
-    moments = [session.updated_at, people["seen"], people["joined"], answers["answered"]]
-    return max(m for m in moments if m is not None)
-
-
-def sessions_stale(*, idle_hours: float, now: datetime | None = None) -> list[tuple[Session, datetime]]:
-    """Active sessions idle for at least ``idle_hours``, with their last-seen time, oldest first."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(hours=idle_hours)
-    stale: list[tuple[Session, datetime]] = []
-    # A session updated after the cutoff is not idle: that bounds the candidates cheaply.
-    for session in Session.objects.filter(status=SessionStatus.ACTIVE, updated_at__lt=cutoff).order_by(
-        "updated_at"
-    ):
-        seen = session_last_seen(session=session)
-        if seen < cutoff:
-            stale.append((session, seen))
-    stale.sort(key=lambda pair: pair[1])
-    return stale
-
-
 def session_close_stale(
     *, idle_hours: float, dry_run: bool = False, now: datetime | None = None
 ) -> list[tuple[Session, datetime]]:
@@ -170,7 +134,7 @@ def session_close_stale(
     session that came back to life (or was completed meanwhile) is left alone. Returns the
     sessions completed (or, with ``dry_run``, those that would be) with their last-seen time."""
     now = now or timezone.now()
-    candidates = sessions_stale(idle_hours=idle_hours, now=now)
+    candidates = selectors.sessions_stale(idle_hours=idle_hours, now=now)
     if dry_run:
         return candidates
     cutoff = now - timedelta(hours=idle_hours)
@@ -180,7 +144,7 @@ def session_close_stale(
             session = Session.objects.select_for_update().filter(pk=candidate.pk).first()
             if session is None or session.status != SessionStatus.ACTIVE:
                 continue
-            seen = session_last_seen(session=session)
+            seen = selectors.session_last_seen(session=session)
             if seen >= cutoff:
                 continue
             try:
@@ -191,35 +155,14 @@ def session_close_stale(
     return closed
 
 
-def sessions_purgeable(*, completed_before: datetime) -> QuerySet[Session]:
-    """Completed sessions that ended before ``completed_before``. Draft and active sessions are
-    never selected."""
-    return Session.objects.filter(status=SessionStatus.COMPLETED).filter(
-        Q(completed_at__lt=completed_before) | Q(completed_at__isnull=True, updated_at__lt=completed_before)
-    )
-
-
-def sessions_purge_counts(sessions: QuerySet[Session]) -> dict[str, int]:
-    """How many sessions, activities, participants and responses deleting ``sessions`` removes."""
-    from django.db.models import Count
-
-    qs = sessions.order_by()
-    return {
-        "sessions": qs.count(),
-        "activities": qs.aggregate(n=Count("activities"))["n"] or 0,
-        "participants": qs.aggregate(n=Count("participants"))["n"] or 0,
-        "responses": qs.aggregate(n=Count("activities__responses"))["n"] or 0,
-    }
-
-
 def session_purge_completed(*, completed_before: datetime, dry_run: bool = False) -> dict[str, int]:
     """Delete completed sessions that ended before ``completed_before`` with everything under them
     (activities, participants, responses). Returns the counts (what would go, with ``dry_run``).
 
     One transaction per session: a long purge never holds one huge transaction, and a session
     is deleted only if it is still completed when its row is locked."""
-    candidates = sessions_purgeable(completed_before=completed_before)
-    counts = sessions_purge_counts(candidates)
+    candidates = selectors.sessions_purgeable(completed_before=completed_before)
+    counts = selectors.sessions_purge_counts(candidates)
     if dry_run:
         return counts
     for session_id in list(candidates.values_list("pk", flat=True)):

@@ -196,21 +196,39 @@ def clean_options(
     return options
 
 
+def _checked_object(
+    value: Any, allowed: Iterable[str], path: str, message: str
+) -> tuple[dict[str, Any], Errors]:
+    """Start validating ``value`` at ``path``: must be an object with only ``allowed`` keys (else
+    refused at once with ``message``); returns it with the Errors to collect the rest in."""
+    if not isinstance(value, dict):
+        raise ValidationFailed({path: [NOT_OBJECT]}, message)
+    errors = Errors()
+    check_unknown_keys(value, allowed, path, errors)
+    return value, errors
+
+
 def response_object(data: Any, allowed: Iterable[str]) -> tuple[dict[str, Any], Errors]:
     """Start validating a response_data: must be an object with only ``allowed`` keys."""
-    if not isinstance(data, dict):
-        raise ValidationFailed({"response_data": [NOT_OBJECT]}, "Invalid answer.")
-    errors = Errors()
-    check_unknown_keys(data, allowed, "response_data", errors)
-    return data, errors
+    return _checked_object(data, allowed, "response_data", "Invalid answer.")
+
+
+def response_field(data: dict[str, Any], key: str, kind: type[str] | type[list[Any]], errors: Errors) -> Any:
+    """``data[key]`` if it is given and a ``kind`` (str or list); else None, with the error (required,
+    or not a string / not a list) added at ``response_data.<key>``."""
+    value = data.get(key)
+    if value is None:
+        errors.add(f"response_data.{key}", REQUIRED)
+    elif not isinstance(value, kind):
+        errors.add(f"response_data.{key}", NOT_STRING if kind is str else NOT_LIST)
+    else:
+        return value
+    return None
 
 
 def config_object(config: Any, allowed: Iterable[str]) -> tuple[dict[str, Any], Errors]:
-    if not isinstance(config, dict):
-        raise ValidationFailed({"config": [NOT_OBJECT]}, "Invalid activity configuration.")
-    errors = Errors()
-    check_unknown_keys(config, allowed, "config", errors)
-    return config, errors
+    """Start validating a config: must be an object with only ``allowed`` keys."""
+    return _checked_object(config, allowed, "config", "Invalid activity configuration.")
 
 
 def percentage(count: int, total: int) -> float:

@@ -32,12 +32,12 @@ from . import register
 from .base import ActivityType
 from .fields import (
     NOT_STRING,
-    REQUIRED,
     TEXT_MAX,
     clean_bool,
     clean_text,
     config_object,
     has_control_chars,
+    response_field,
     response_object,
 )
 
@@ -172,12 +172,8 @@ class PokerType(ActivityType):
 
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
         data, errors = response_object(data, ("value",))
-        value = data.get("value")
-        if value is None:
-            errors.add("response_data.value", REQUIRED)
-        elif not isinstance(value, str):
-            errors.add("response_data.value", NOT_STRING)
-        elif value not in deck_cards(activity.config.get("deck")):
+        value = response_field(data, "value", str, errors)
+        if value is not None and value not in deck_cards(activity.config.get("deck")):
             errors.add("response_data.value", "Not a card of this deck.")
         errors.raise_if_any("Invalid answer.")
         return {"value": value}

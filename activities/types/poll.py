@@ -20,9 +20,7 @@ from django.db.models.lookups import GreaterThan
 from . import register
 from .base import ActivityType
 from .fields import (
-    NOT_LIST,
     NOT_STRING,
-    REQUIRED,
     TEXT_MAX,
     clean_bool,
     clean_options,
@@ -30,6 +28,7 @@ from .fields import (
     config_object,
     is_int,
     percentage,
+    response_field,
     response_object,
 )
 
@@ -70,13 +69,9 @@ class PollType(ActivityType):
         data, errors = response_object(data, ("option_ids",))
         config = activity.config
         valid_ids = {o["id"] for o in config.get("options", [])}
-        raw = data.get("option_ids")
+        raw = response_field(data, "option_ids", list, errors)
         ids: list[str] = []
-        if raw is None:
-            errors.add("response_data.option_ids", REQUIRED)
-        elif not isinstance(raw, list):
-            errors.add("response_data.option_ids", NOT_LIST)
-        else:
+        if raw is not None:
             multiple = bool(config.get("multiple"))
             max_choices = config.get("max_choices")
             if not raw:

@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from activities.models import ActivityStatus
 from caja.errors import TimeUp
 
 from . import register
@@ -31,6 +32,7 @@ from .fields import (
     clean_options,
     clean_text,
     config_object,
+    response_field,
     response_object,
 )
 
@@ -110,12 +112,8 @@ class QuizType(ActivityType):
     # --- answers ------------------------------------------------------------------------------
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
         data, errors = response_object(data, ("option_id",))
-        option_id = data.get("option_id")
-        if option_id is None:
-            errors.add("response_data.option_id", REQUIRED)
-        elif not isinstance(option_id, str):
-            errors.add("response_data.option_id", NOT_STRING)
-        elif option_id not in {o["id"] for o in activity.config.get("options", [])}:
+        option_id = response_field(data, "option_id", str, errors)
+        if option_id is not None and option_id not in {o["id"] for o in activity.config.get("options", [])}:
             errors.add("response_data.option_id", "Unknown option.")
         errors.raise_if_any("Invalid answer.")
         return {"option_id": option_id}
@@ -157,7 +155,7 @@ class QuizType(ActivityType):
     # --- visibility and results ---------------------------------------------------------------
     def is_revealed(self, activity: Activity, now: datetime) -> bool:
         """Revealed, expired, or past its time limit. Also decides leaderboard eligibility."""
-        if activity.revealed_at is not None or activity.status == "expired":
+        if activity.revealed_at is not None or activity.status == ActivityStatus.EXPIRED:
             return True
         deadline = self.deadline(activity)
         return deadline is not None and now > deadline

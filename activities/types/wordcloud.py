@@ -28,15 +28,14 @@ from django.db.models.fields.json import KT
 from . import register
 from .base import ActivityType
 from .fields import (
-    NOT_LIST,
     NOT_STRING,
-    REQUIRED,
     TEXT_MAX,
     clean_int,
     clean_text,
     collapse_whitespace,
     config_object,
     has_control_chars,
+    response_field,
     response_object,
 )
 
@@ -165,13 +164,9 @@ class WordCloudType(ActivityType):
         data, errors = response_object(data, ("words",))
         max_words = int(activity.config.get("max_words", DEFAULT_MAX_WORDS))
         max_length = int(activity.config.get("max_length", DEFAULT_MAX_LENGTH))
-        raw = data.get("words")
+        raw = response_field(data, "words", list, errors)
         words: list[str] = []
-        if raw is None:
-            errors.add("response_data.words", REQUIRED)
-        elif not isinstance(raw, list):
-            errors.add("response_data.words", NOT_LIST)
-        else:
+        if raw is not None:
             if not raw:
                 errors.add("response_data.words", "Send at least one word.")
             elif len(raw) > max_words:

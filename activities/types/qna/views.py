@@ -16,8 +16,8 @@ from activities.models import Activity, Question, QuestionStatus
 from caja.errors import NotFound, ValidationFailed
 from caja.serializers import ErrorEnvelopeSerializer
 from caja.throttles import ParticipantTokenThrottle
-from participants.api import ParticipantRoleView
 from participants.authentication import ParticipantTokenAuthentication
+from participants.base_views import ParticipantRoleView
 from participants.models import Participant
 from participants.services import participant_touch
 from participants.views import ensure_participant_session

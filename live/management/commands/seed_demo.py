@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from activities.models import Activity
+from activities.models import Activity, ActivityStatus
 from activities.services import activity_create, activity_set_status, response_submit
 from participants.services import participant_join
 from sessions_app.models import Session
@@ -127,7 +127,7 @@ class Command(BaseCommand):
                     for i in range(1, n_participants + 1)
                 ]
                 if options["answers"]:
-                    poll = activity_set_status(activity=activities[0], status="active")
+                    poll = activity_set_status(activity=activities[0], status=ActivityStatus.ACTIVE)
                     for i, participant in enumerate(participants):
                         option_id = POLL_OPTIONS[i % len(POLL_OPTIONS)]["id"]
                         response_submit(

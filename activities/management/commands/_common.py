@@ -9,6 +9,7 @@ from typing import TextIO
 from django.core.management.base import CommandError
 
 from sessions_app.models import Session, SessionStatus
+from sessions_app.selectors import join_code_clean, sessions_with_code
 
 
 def resolve_session(ref: str) -> Session:
@@ -26,16 +27,11 @@ def resolve_session(ref: str) -> Session:
         if session is None:
             raise CommandError(f"No session has the id {ref}.")
         return session
-    code = ref.upper()
-    if len(code) != 6 or not code.isalnum():
+    code = join_code_clean(ref)
+    if code is None:
         raise CommandError(f"{ref!r} is neither a session id (uuid) nor a join code (6 characters).")
-    matches = list(
-        Session.objects.select_related("owner").filter(join_code=code).order_by("-created_at")[:20]
-    )
-    open_ = [s for s in matches if s.status != SessionStatus.COMPLETED]
-    if open_:
-        return open_[0]
-    if len(matches) == 1:
+    matches = list(sessions_with_code(code).select_related("owner")[:20])
+    if matches and (matches[0].status != SessionStatus.COMPLETED or len(matches) == 1):
         return matches[0]
     if not matches:
         raise CommandError(f"No session has the join code {code}.")

@@ -1,0 +1,305 @@
+"""The Activity admin: the config is edited through the form of its type (``config_form_for``,
+no switch on the type name); the add page first asks for the session and the type (or takes
+``?session=<id>&type=<key>``). Saving goes through ``activity_create`` / ``activity_update`` (the
+API's path); validation errors of the type module appear next to the field they concern. The
+lifecycle actions are lifecycle.py's; a results page renders ``activity_results`` generically,
+with hide/unhide buttons for types that support hidden words."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from activities import services
+from activities.models import Activity, ActivityStatus
+from activities.results import activity_results
+from activities.services import EDITABLE_STATUSES
+from activities.types import all_types, get_type, type_keys
+from activities.types.forms import config_form_for
+from caja.admin import CHANGE_FORM_TEMPLATE, ObjectActionsMixin, OwnedAdminMixin, adopt_created
+from caja.errors import DomainError
+
+from . import lifecycle
+from .forms import ChooseTypeForm, activity_admin_form, sessions_for
+from .lifecycle import ActivityLifecycleActions
+from .rendering import activity_panel, render_results
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The ``next`` URL of the request if it stays on this site, else ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def message_domain_error(modeladmin: admin.ModelAdmin, request: HttpRequest, exc: DomainError) -> None:
+    """A refused write as an admin error message: the error's message and its field details."""
+    detail = "; ".join(
+        f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in exc.details.items()
+        if k not in {"from", "to"}
+    )
+    modeladmin.message_user(request, f"{exc.message} {detail}".strip(), messages.ERROR)
+
+
+# Shown read-only in the collapsed "Timeline" fieldset of the change page.
+TIMELINE_FIELDS = ("activated_at", "revealed_at", "expired_at", "round", "created_at", "updated_at")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
+    owner_field = "session__owner"
+    change_form_template = CHANGE_FORM_TEMPLATE
+    list_display = ("__str__", "session", "type", "order", "status", "response_count", "updated_at")
+    list_filter = (("session", admin.RelatedOnlyFieldListFilter), "type", "status")
+    search_fields = ("title", "session__name", "session__join_code")
+    list_select_related = ("session",)
+    ordering = ("session", "order", "created_at")
+    actions = lifecycle.ACTION_NAMES
+    object_actions = lifecycle.BUTTONS
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Activity]:
+        return super().get_queryset(request).annotate(_response_count=Count("responses"))
+
+    @admin.display(description="Responses", ordering="_response_count")
+    def response_count(self, obj: Activity) -> int:
+        return getattr(obj, "_response_count", 0)
+
+    # --- which type? ------------------------------------------------------------------------
+    def _type_key(self, request: HttpRequest, obj: Activity | None) -> str:
+        if obj is not None:
+            return obj.type
+        key = request.GET.get("type", "")
+        if key not in type_keys():
+            raise Http404("Unknown activity type.")
+        return key
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.GET.get("type") not in type_keys():
+            return self.choose_type_view(request)
+        label = get_type(request.GET["type"]).label
+        extra_context = {**(extra_context or {}), "title": f"Add {label.lower()}"}
+        return super().add_view(request, form_url, extra_context)
+
+    def choose_type_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise Http404
+        bound = "type" in request.GET or "_choose" in request.GET
+        form = ChooseTypeForm(
+            request.GET if bound else None,
+            initial={"session": request.GET.get("session")},
+            sessions=sessions_for(request),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add activity: choose its session and type",
+            "opts": self.opts,
+            "form": form,
+            "types": [(key, t.label) for key, t in sorted(all_types().items())],
+        }
+        return TemplateResponse(request, "admin/activities/activity/choose_type.html", context)
+
+    # --- the form ---------------------------------------------------------------------------
+    def get_form(
+        self, request: HttpRequest, obj: Activity | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        config_form = config_form_for(get_type(self._type_key(request, obj)))
+        kwargs["form"] = activity_admin_form(config_form)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Activity | None = None) -> Any:
+        key = self._type_key(request, obj)
+        activity_type = get_type(key)
+        config_fields = tuple(config_form_for(activity_type).base_fields)
+        config_title = f"{activity_type.label} configuration"
+        if obj is None:
+            return [
+                (None, {"fields": ("session", "title", "order")}),
+                (config_title, {"fields": config_fields}),
+            ]
+        return [
+            (None, {"fields": ("session_link", "type_label", "status", "title", "order")}),
+            (config_title, {"fields": config_fields}),
+            ("Results", {"fields": ("results_table",)}),
+            ("Stored config (JSON)", {"classes": ("collapse",), "fields": ("config_json",)}),
+            (
+                "Timeline",
+                {
+                    "classes": ("collapse",),
+                    "fields": TIMELINE_FIELDS,
+                },
+            ),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Activity | None = None) -> Any:
+        if obj is None:
+            return ()
+        return (
+            "session_link",
+            "type_label",
+            "status",
+            "results_table",
+            "config_json",
+            *TIMELINE_FIELDS,
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "session":
+            kwargs["queryset"] = sessions_for(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Session")
+    def session_link(self, obj: Activity) -> str:
+        url = reverse("admin:sessions_app_session_change", args=[obj.session_id])
+        return format_html('<a href="{}">{}</a>', url, obj.session)
+
+    @admin.display(description="Type")
+    def type_label(self, obj: Activity) -> str:
+        return get_type(obj.type).label
+
+    @admin.display(description="Results")
+    def results_table(self, obj: Activity) -> str:
+        url = reverse("admin:activities_activity_results", args=[obj.pk])
+        return format_html(
+            '{}<p><a href="{}">Open the results page</a></p>', render_results(activity_results(obj)), url
+        )
+
+    @admin.display(description="Config")
+    def config_json(self, obj: Activity) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.config, indent=2, ensure_ascii=False))
+
+    def object_action_buttons(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
+        if obj is None:
+            return []
+        activity_type = get_type(obj.type)
+        hidden = set()
+        if not activity_type.supports_reveal:
+            hidden.add("reveal_activities")
+        if not activity_type.supports_reset:
+            hidden.add("reset_activities")
+        if obj.status != ActivityStatus.DRAFT:
+            hidden.add("publish_activities")
+        if obj.status not in EDITABLE_STATUSES:
+            hidden.add("activate_activities")
+        if obj.status != ActivityStatus.ACTIVE:
+            hidden.add("expire_activities")
+        return [b for b in super().object_action_buttons(request, obj) if b["name"] not in hidden]
+
+    def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
+        return [
+            {"label": "Results", "url": reverse("admin:activities_activity_results", args=[obj.pk])},
+            {"label": "Session", "url": reverse("admin:sessions_app_session_change", args=[obj.session_id])},
+        ]
+
+    # --- saving through the services --------------------------------------------------------
+    def save_model(self, request: HttpRequest, obj: Activity, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if not change:
+            created = services.activity_create(
+                session=data["session"],
+                type=form.type_key,
+                config=data["config"],
+                title=data.get("title") or "",
+                order=data.get("order"),
+            )
+            adopt_created(obj, created)
+            return
+        changed = set(form.changed_data)
+        config = data.get("config")
+        if config is not None and config == obj.config:
+            config = None
+        order = data.get("order") if "order" in changed else None
+        services.activity_update(
+            activity=obj,
+            title=data.get("title", "") if "title" in changed else None,
+            order=order,
+            config=config,
+        )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # A rule the form could not see (e.g. the activity went live between GET and POST):
+        # the service refuses, the transaction rolls back, the page says why.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            message_domain_error(self, request, exc)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def response_add(
+        self, request: HttpRequest, obj: Activity, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        response = super().response_add(request, obj, post_url_continue)
+        if IS_POPUP_VAR in request.POST or "_continue" in request.POST:
+            return response
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(
+                f"{reverse('admin:activities_activity_add')}?session={obj.session_id}"
+            )
+        return HttpResponseRedirect(reverse("admin:sessions_app_session_change", args=[obj.session_id]))
+
+    def delete_model(self, request: HttpRequest, obj: Activity) -> None:
+        services.activity_delete(activity=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Activity]) -> None:
+        for activity in queryset:
+            services.activity_delete(activity=activity)
+
+    # --- results page -----------------------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<path:object_id>/results/",
+                self.admin_site.admin_view(self.results_view),
+                name="activities_activity_results",
+            )
+        ] + super().get_urls()
+
+    def results_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        activity = self.get_object(request, object_id)
+        results_url = reverse("admin:activities_activity_results", args=[activity.pk])
+        if request.method == "POST":
+            if not self.has_change_permission(request, activity):
+                raise Http404
+            op, text = request.POST.get("op"), request.POST.get("text", "")
+            try:
+                if op == "hide":
+                    services.hidden_word_add(activity=activity, text=text)
+                    self.message_user(
+                        request, f"“{text}” is hidden from the public results.", messages.SUCCESS
+                    )
+                elif op == "unhide":
+                    services.hidden_word_remove(activity=activity, text=text)
+                    self.message_user(request, f"“{text}” is shown again.", messages.SUCCESS)
+                else:
+                    self.message_user(request, "Unknown operation.", messages.ERROR)
+            except DomainError as exc:
+                message_domain_error(self, request, exc)
+            return HttpResponseRedirect(safe_next(request, results_url))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Results: {activity}",
+            "opts": self.opts,
+            "original": activity,
+            "session": activity.session,
+            "panel": activity_panel(activity),
+            "next_url": results_url,
+        }
+        return TemplateResponse(request, "admin/activities/activity/results.html", context)

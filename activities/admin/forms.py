@@ -1,0 +1,91 @@
+"""The admin's activity forms: the model part (session, title, order) plus the fields of the
+type's config form (activities/types/forms.py), built per type by :func:`activity_admin_form`."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, cast
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from activities.models import Activity
+from activities.services import EDITABLE_STATUSES
+from activities.types import all_types
+from activities.types.forms import ConfigForm
+from sessions_app.models import Session
+
+
+class ActivityAdminForm(forms.ModelForm):
+    """Base of the per-type admin forms built by :func:`activity_admin_form`."""
+
+    config_form_class: ClassVar[type[ConfigForm]]
+    type_key: ClassVar[str]
+
+    order = forms.IntegerField(
+        required=False, min_value=0, help_text="Position in the session; blank puts it last."
+    )
+
+    class Meta:
+        model = Activity
+        fields = ("session", "title", "order")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.config_names = list(self.config_form_class.base_fields)
+        self.config_editable = self.instance.pk is None or self.instance.status in EDITABLE_STATUSES
+        if self.instance.pk:
+            for name, value in self.config_form_class.initial_from_config(self.instance.config).items():
+                self.initial.setdefault(name, value)
+        if not self.config_editable:
+            for name in self.config_names:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "Read-only: the activity is no longer draft or published."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or self.cleaned_data
+        if not self.config_editable or any(name in self.errors for name in self.config_names):
+            return cleaned
+        config_form = self.config_form_class(data=self.data, prefix=self.prefix)
+        if config_form.is_valid():
+            cleaned["config"] = config_form.cleaned_data["config"]
+        else:
+            for field, errors in config_form.errors.as_data().items():
+                if field == NON_FIELD_ERRORS or field not in self.fields:
+                    self.add_error(None, errors)
+                elif field not in self.errors:
+                    self.add_error(field, errors)
+        return cleaned
+
+
+_FORM_CACHE: dict[type[ConfigForm], type[ActivityAdminForm]] = {}
+
+
+def activity_admin_form(config_form: type[ConfigForm]) -> type[ActivityAdminForm]:
+    """The admin form for one type: ``ActivityAdminForm`` + copies of the config form's fields."""
+    if config_form not in _FORM_CACHE:
+        attrs: dict[str, Any] = {name: field for name, field in config_form.base_fields.items()}
+        attrs.update(config_form_class=config_form, type_key=config_form.type_key, __module__=__name__)
+        _FORM_CACHE[config_form] = type(f"Activity{config_form.__name__}", (ActivityAdminForm,), attrs)
+    return _FORM_CACHE[config_form]
+
+
+class ChooseTypeForm(forms.Form):
+    session = forms.ModelChoiceField(queryset=Session.objects.none())
+    type = forms.ChoiceField(choices=())
+
+    def __init__(self, *args: Any, sessions: QuerySet[Session], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = sessions
+        cast(forms.ChoiceField, self.fields["type"]).choices = [
+            (key, t.label) for key, t in sorted(all_types().items())
+        ]
+
+
+def sessions_for(request: HttpRequest) -> QuerySet[Session]:
+    qs = Session.objects.order_by("-created_at")
+    if request.user.is_superuser:
+        return qs
+    return qs.filter(owner_id=request.user.pk)

@@ -1,0 +1,226 @@
+"""The Session admin, registered here once: sessions_app's SessionAdmin plus what needs the
+activities app (imports flow one way): the activity inline (ordered by ``order``; config edited on
+the activity's own page), activate next, duplicate, the exports (exports.py) and an overview page
+(every activity's results, the leaderboard, participants with kick: kicks.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from activities import services
+from activities.models import Activity
+from activities.results import leaderboard
+from activities.types import all_types, get_type
+from caja.admin import CHANGE_FORM_TEMPLATE, is_organizer
+from caja.errors import DomainError
+from participants.models import Participant
+from sessions_app.admin import SessionAdmin
+from sessions_app.models import Session, SessionStatus
+
+from .exports import ExportActions
+from .kicks import kick_from_overview
+from .rendering import activity_panel, render_results
+
+
+class ActivityInlineFormSet(BaseInlineFormSet):
+    """Edits of title/order and deletions go through the services; no adds here (a new activity
+    needs its type's config form: the "Add …" links open it)."""
+
+    def save_existing(self, form: Any, obj: Activity, commit: bool = True) -> Activity:
+        changed = set(form.changed_data)
+        data = form.cleaned_data
+        return services.activity_update(
+            activity=obj,
+            title=data.get("title", "") if "title" in changed else None,
+            order=data.get("order") if "order" in changed else None,
+        )
+
+    def delete_existing(self, obj: Activity, commit: bool = True) -> None:
+        if commit:
+            services.activity_delete(activity=obj)
+
+    def add_fields(self, form: Any, index: Any) -> None:
+        super().add_fields(form, index)
+        # A tabular inline shows each field's label once, as a column header, so a screen reader
+        # meeting the inputs of row 3 hears no name (axe: "label"). Name each input after its column
+        # and its activity: "Order: Lunch", "Delete: Lunch".
+        row = f"activity {index + 1}" if index is not None else "new activity"
+        if form.instance is not None and form.instance.pk:
+            row = str(form.instance)
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = f"{field.label or name.capitalize()}: {row}"
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    formset = ActivityInlineFormSet
+    template = "admin/activities/activity/tabular_inline.html"
+    fields = ("order", "title", "type_label", "status", "response_count", "edit_link")
+    readonly_fields = ("type_label", "status", "response_count", "edit_link")
+    ordering = ("order", "created_at")
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Activity]:
+        return super().get_queryset(request).annotate(_response_count=Count("responses"))
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        add_url = reverse("admin:activities_activity_add")
+        formset.caja_add_links = (  # type: ignore[attr-defined]
+            [
+                {"label": t.label, "url": f"{add_url}?session={obj.pk}&type={key}", "key": key}
+                for key, t in sorted(all_types().items())
+            ]
+            if obj is not None
+            else []
+        )
+        return formset
+
+    @admin.display(description="Type")
+    def type_label(self, obj: Activity) -> str:
+        return get_type(obj.type).label if obj.type else "-"
+
+    @admin.display(description="Responses")
+    def response_count(self, obj: Activity) -> int:
+        return getattr(obj, "_response_count", 0)
+
+    @admin.display(description="Config & results")
+    def edit_link(self, obj: Activity) -> str:
+        if not obj.pk:
+            return "-"
+        return format_html(
+            '<a class="caja-edit-config" href="{}">Edit config</a> · <a href="{}">Results</a>',
+            reverse("admin:activities_activity_change", args=[obj.pk]),
+            reverse("admin:activities_activity_results", args=[obj.pk]),
+        )
+
+    # The parent session's ownership gates the page; any organizer may edit its activities.
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_organizer(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_organizer(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_organizer(request)
+
+
+class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
+    change_form_template = CHANGE_FORM_TEMPLATE
+    inlines = [ActivityInline]
+    actions = SessionAdmin.actions + [
+        "activate_next_activity",
+        "duplicate_sessions",
+        "export_results_csv",
+        "export_results_json",
+    ]
+    object_actions = SessionAdmin.object_actions + [
+        ("activate_next_activity", "Next activity"),
+        ("duplicate_sessions", "Duplicate"),
+        ("export_results_csv", "Export CSV"),
+        ("export_results_json", "Export JSON"),
+    ]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return self.inlines if obj is not None else []
+
+    def object_action_buttons(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
+        if obj is None:
+            return []
+        hidden = {
+            SessionStatus.DRAFT: {"complete_sessions", "activate_next_activity"},
+            SessionStatus.ACTIVE: {"start_sessions"},
+            SessionStatus.COMPLETED: {"start_sessions", "complete_sessions", "activate_next_activity"},
+        }.get(obj.status, set())
+        return [b for b in super().object_action_buttons(request, obj) if b["name"] not in hidden]
+
+    def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
+        return [
+            {
+                "label": "Results & participants",
+                "url": reverse("admin:sessions_app_session_overview", args=[obj.pk]),
+            }
+        ] + super().object_links(request, obj)
+
+    # --- actions ----------------------------------------------------------------------------
+    @admin.action(description="Activate the next activity of selected sessions", permissions=["change"])
+    def activate_next_activity(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        for session in queryset:
+            try:
+                activity = services.activity_activate_next(session=session)
+            except DomainError as exc:
+                self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{session}: “{activity}” is now live.", messages.SUCCESS)
+
+    @admin.action(
+        description="Duplicate selected sessions (activities only, as a new draft)", permissions=["view"]
+    )
+    def duplicate_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse | None:
+        copies = []
+        for session in queryset:
+            try:
+                copy = services.session_duplicate(session=session, owner=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
+                continue
+            copies.append(copy)
+            url = reverse("admin:sessions_app_session_change", args=[copy.pk])
+            self.message_user(
+                request,
+                format_html('Duplicated “{}” as <a href="{}">{}</a>.', session.name, url, copy),
+                messages.SUCCESS,
+            )
+        if len(copies) == 1:
+            return HttpResponseRedirect(reverse("admin:sessions_app_session_change", args=[copies[0].pk]))
+        return None
+
+    # --- overview page: every activity's results, leaderboard, participants with kick ---------
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<path:object_id>/overview/",
+                self.admin_site.admin_view(self.overview_view),
+                name="sessions_app_session_overview",
+            )
+        ] + super().get_urls()
+
+    def overview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        session = self.get_object(request, object_id)
+        overview_url = reverse("admin:sessions_app_session_overview", args=[session.pk])
+        if request.method == "POST":
+            kick_from_overview(self, request, session)
+            return HttpResponseRedirect(overview_url)
+        activities = Activity.objects.filter(session=session).order_by("order", "created_at")
+        participants = (
+            Participant.objects.filter(session=session)
+            .annotate(answer_count=Count("responses"))
+            .order_by("joined_at")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Results & participants: {session.name}",
+            "opts": self.opts,
+            "original": session,
+            "session": session,
+            "panels": [activity_panel(a) for a in activities],
+            "leaderboard_html": render_results(leaderboard(session, None)),
+            "participants": participants,
+            "next_url": overview_url,
+        }
+        return TemplateResponse(request, "admin/sessions_app/session/overview.html", context)
+
+
+admin.site.register(Session, SessionWithActivitiesAdmin)

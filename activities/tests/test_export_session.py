@@ -1,0 +1,69 @@
+"""`manage.py export_session`, and its round trip through import_session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError
+
+from activities.models import Activity
+from caja.testing import assert_command_help
+from caja.testing import run_command as run
+from participants.models import Participant
+from sessions_app.models import Session
+from sessions_app.tests.factories import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_join_code_shared_by_completed_sessions_is_ambiguous() -> None:
+    first = SessionFactory(status="completed", join_code="ABCDEF")
+    SessionFactory(status="completed", join_code="ABCDEF")
+    with pytest.raises(CommandError, match="several completed sessions"):
+        run("export_session", "abcdef")
+    # An open session with the code wins.
+    live = SessionFactory(status="active", join_code="ABCDEF")
+    out, _ = run("export_session", "abcdef")
+    assert json.loads(out)["source"]["session_id"] == str(live.pk) != str(first.pk)
+
+
+def _definition_without_ids(text: str) -> dict[str, Any]:
+    doc = json.loads(text)
+    doc.pop("exported_at")
+    doc.pop("source")
+    return doc
+
+
+def test_session_definition_round_trip(filled_session: Session, tmp_path: Path, other_organizer: Any) -> None:
+    Activity.objects.filter(session=filled_session, type="poll").update(
+        config={
+            "question": "Lunch?",
+            "options": [{"id": "a", "label": "Pizza"}, {"id": "b", "label": "Salad"}],
+            "multiple": False,
+            "max_choices": None,
+        }
+    )
+    Activity.objects.filter(session=filled_session, type="wordcloud").update(
+        config={"prompt": "Hi", "max_words": 3, "max_length": 25}
+    )
+    first = tmp_path / "definition.json"
+    run("export_session", str(filled_session.pk), "--output", str(first))
+    definition = json.loads(first.read_text())
+    assert definition["format"] == "caja.session" and definition["version"] == 1
+    assert "participants" not in first.read_text() and "responses" not in first.read_text()
+    sessions_before = Session.objects.count()
+    out, _ = run("import_session", str(first), "--owner", other_organizer.username)
+    assert "Imported session" in out
+    assert Session.objects.count() == sessions_before + 1
+    imported = Session.objects.exclude(pk=filled_session.pk).get(owner=other_organizer)
+    assert imported.status == "draft" and imported.join_code != filled_session.join_code
+    assert not Participant.objects.filter(session=imported).exists()
+    again, _ = run("export_session", str(imported.pk))
+    assert _definition_without_ids(again) == _definition_without_ids(first.read_text())
+
+
+def test_has_help() -> None:
+    assert_command_help("activities", "export_session")

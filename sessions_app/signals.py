@@ -1,0 +1,9 @@
+"""Signals for the layers above: this app must not import them (imports flow one way)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent by session_complete inside its transaction, with ``session`` and ``now``: the activities
+# app expires the session's live activity (activities.services.activities_expire_live).
+session_completed = Signal()
