@@ -136,6 +136,9 @@ def question_moderate(
                 message="Only a visible or answered question can be pinned.",
             )
         if pinned and not question.pinned:
+            # Two organizers (or two tabs) pinning at once: the Q&A's row serializes them, so the
+            # second unpins the first instead of failing on the one-pinned constraint.
+            Activity.objects.select_for_update().filter(pk=question.activity_id).first()
             Question.objects.filter(activity_id=question.activity_id, pinned=True).update(pinned=False)
         question.pinned = pinned
     question.updated_at = timezone.now()
