@@ -70,6 +70,7 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
             "code": session.join_code,
             "join_code": session.join_code,
             "size": "10",
+            "question_id": "6d1f4a52-0c1e-4f55-9a43-2f6f0b7b9a10",  # none such: 404, never 5xx
         },
         "jwt": str(RefreshToken.for_user(organizer).access_token),
         "token": token,
