@@ -41,8 +41,9 @@ from typing import TYPE_CHECKING, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from .leaderboard import leaderboard
 from .models import Activity, Response
-from .results import activity_results, leaderboard
+from .results import activity_results
 
 if TYPE_CHECKING:
     from sessions_app.models import Session

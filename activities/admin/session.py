@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from activities import services
+from activities.leaderboard import leaderboard
 from activities.models import Activity
-from activities.results import leaderboard
 from activities.types import all_types, get_type
 from caja.admin import CHANGE_FORM_TEMPLATE, is_organizer
 from caja.errors import DomainError

@@ -16,15 +16,11 @@ from django.urls import reverse
 from activities import services
 from activities.models import Activity, HiddenWord, Response
 from activities.types import get_type
-from activities.types.forms import (
-    PokerConfigForm,
-    PollConfigForm,
-    QuizConfigForm,
-    WordCloudConfigForm,
-    config_form_for,
-    format_options,
-    parse_options,
-)
+from activities.types.forms import config_form_for, format_options, parse_options
+from activities.types.poker.forms import PokerConfigForm
+from activities.types.poll.forms import PollConfigForm
+from activities.types.quiz.forms import QuizConfigForm
+from activities.types.wordcloud.forms import WordCloudConfigForm
 from participants.models import Participant
 from participants.services import participant_join
 from sessions_app.models import Session

@@ -1,44 +1,36 @@
-"""Registry of activity types. ``get_type(key)`` is the only way code reaches a type's rules."""
+"""Activity types: one package per type, named in ``TYPE_PACKAGES`` (the one list to extend).
+
+A package registers its type (``@register``) and may hold ``forms.py`` (its admin config form,
+attached to the type), ``selectors.py``, ``services.py``, ``views.py``/``urls.py`` (endpoints of
+its own), ``data/`` and ``tests/``. ``get_type(key)`` is the only way other code reaches a type's
+rules; nothing outside a type's package switches on its name.
+"""
 
 from __future__ import annotations
 
-from caja.errors import ValidationFailed
+from importlib import import_module
+from importlib.util import find_spec
 
 from .base import ActivityType, Score
+from .registry import all_types, get_type, register, session_state_extras, type_keys
 
-_REGISTRY: dict[str, ActivityType] = {}
+TYPE_PACKAGES = ("poll", "poker", "quiz", "wordcloud", "qna")
 
+for _name in TYPE_PACKAGES:
+    import_module(f"{__name__}.{_name}")
+# The admin config forms last: they build on the shared form helpers (forms.py), which import
+# nothing of the types.
+for _name in TYPE_PACKAGES:
+    if find_spec(f"{__name__}.{_name}.forms") is not None:
+        import_module(f"{__name__}.{_name}.forms")
 
-def register(cls: type[ActivityType]) -> type[ActivityType]:
-    _REGISTRY[cls.key] = cls()
-    return cls
-
-
-def get_type(key: str) -> ActivityType:
-    try:
-        return _REGISTRY[key]
-    except KeyError:
-        raise ValidationFailed(
-            {"type": [f"Unknown activity type {key!r}; expected one of {', '.join(type_keys())}."]}
-        ) from None
-
-
-def type_keys() -> list[str]:
-    return sorted(_REGISTRY)
-
-
-def all_types() -> dict[str, ActivityType]:
-    return dict(_REGISTRY)
-
-
-def session_state_extras(session_id: object) -> dict[str, object]:
-    """The top-level keys types add to a session's state snapshot (``ActivityType.state_key``)."""
-    return {t.state_key: t.session_state(session_id) for t in _REGISTRY.values() if t.state_key}
-
-
-# Importing the modules registers them.
-from . import poker, poll, qna, quiz, wordcloud  # noqa: E402, F401
-
-__all__ = ["ActivityType", "Score", "get_type", "register", "type_keys", "all_types", "session_state_extras"]
-from . import forms  # noqa: E402, F401
-from .qna import forms as qna_forms  # noqa: E402, F401
+__all__ = [
+    "TYPE_PACKAGES",
+    "ActivityType",
+    "Score",
+    "all_types",
+    "get_type",
+    "register",
+    "session_state_extras",
+    "type_keys",
+]

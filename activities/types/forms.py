@@ -9,9 +9,10 @@ Each form maps its fields to the type's ``config`` and back:
   paths (``config.options.1.label``); ``path_fields`` maps the first segment after ``config`` to the
   form field they concern, anything unmatched becomes a non-field error.
 
-The forms attach themselves to the type classes (``PollType.config_form = PollConfigForm``), so
-callers use ``config_form_for(get_type(key))`` and never switch on the type name. A type without a
-form (a future plug-in) gets :class:`RawJsonConfigForm`, a JSON textarea.
+This module holds what the forms share; each type's form lives in its package (``poll/forms.py``,
+…) and attaches itself to its type (``PollType.config_form = PollConfigForm``), so callers use
+``config_form_for(get_type(key))`` and never switch on the type name. A type without a form gets
+:class:`RawJsonConfigForm`, a JSON textarea.
 """
 
 from __future__ import annotations
@@ -23,16 +24,11 @@ from django import forms
 
 from caja.errors import ValidationFailed
 
-from . import get_type
 from .base import ActivityType
 from .fields import OPTION_ID_RE
-from .poker import DECKS, DEFAULT_DECK, PokerType
-from .poll import PollType
-from .quiz import DEFAULT_POINTS, DEFAULT_TIME_LIMIT, QuizType
-from .wordcloud import DEFAULT_MAX_LENGTH, DEFAULT_MAX_WORDS, WordCloudType
+from .registry import get_type
 
 OPTION_SEPARATOR = "|"
-CUSTOM_DECK = "custom"
 
 
 class ConfigForm(forms.Form):
@@ -156,168 +152,6 @@ def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "cols": 60})
 
 
-class PollConfigForm(ConfigForm):
-    type_key = PollType.key
-    path_fields = {
-        "question": "question",
-        "options": "options",
-        "multiple": "multiple",
-        "max_choices": "max_choices",
-    }
-
-    question = forms.CharField(widget=_textarea(2))
-    options = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label="Options")
-    multiple = forms.BooleanField(required=False, label="Allow several choices")
-    max_choices = forms.IntegerField(
-        required=False, label="Max choices", help_text="Only with several choices; blank: no limit."
-    )
-
-    @classmethod
-    def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "question": config.get("question", ""),
-            "options": format_options(config.get("options")),
-            "multiple": bool(config.get("multiple")),
-            "max_choices": config.get("max_choices"),
-        }
-
-    def to_config(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "question": data["question"],
-            "options": parse_options(data["options"]),
-            "multiple": bool(data.get("multiple")),
-            "max_choices": data.get("max_choices"),
-        }
-
-
-class PokerConfigForm(ConfigForm):
-    type_key = PokerType.key
-    path_fields = {"story": "story", "deck": "deck", "auto_reveal": "auto_reveal"}
-
-    story = forms.CharField(widget=_textarea(2), required=False, help_text="The story being estimated.")
-    auto_reveal = forms.BooleanField(
-        required=False,
-        label="Reveal by itself",
-        help_text="Reveal the cards once everyone seen in the last minute has voted.",
-    )
-    deck = forms.ChoiceField(
-        choices=[(name, f"{name} ({', '.join(cards)})") for name, cards in DECKS.items()]
-        + [(CUSTOM_DECK, "custom (the cards below)")],
-        initial=DEFAULT_DECK,
-    )
-    custom_cards = forms.CharField(
-        required=False,
-        label="Custom cards",
-        help_text="Comma separated, e.g. <code>1, 2, 3, ?</code> (only with the custom deck).",
-        widget=forms.TextInput(attrs={"size": 60}),
-    )
-
-    @classmethod
-    def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        deck = config.get("deck", DEFAULT_DECK)
-        common = {"story": config.get("story", ""), "auto_reveal": bool(config.get("auto_reveal"))}
-        if isinstance(deck, list):
-            return {**common, "deck": CUSTOM_DECK, "custom_cards": ", ".join(deck)}
-        return {**common, "deck": deck, "custom_cards": ""}
-
-    def field_for_path(self, path: str) -> tuple[str | None, list[str]]:
-        field, rest = super().field_for_path(path)
-        if field == "deck" and self.cleaned_data.get("deck") == CUSTOM_DECK:
-            field = "custom_cards"
-        return field, rest
-
-    def to_config(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        deck: str | list[str] = data["deck"]
-        if deck == CUSTOM_DECK:
-            raw = (data.get("custom_cards") or "").strip()
-            if not raw:
-                self.add_error("custom_cards", "Enter the cards of the custom deck.")
-            deck = [card.strip() for card in raw.split(",")] if raw else []
-        return {"story": data.get("story") or "", "deck": deck, "auto_reveal": bool(data.get("auto_reveal"))}
-
-
-class QuizConfigForm(ConfigForm):
-    type_key = QuizType.key
-    path_fields = {
-        "question": "question",
-        "options": "options",
-        "correct_option_id": "correct_option",
-        "time_limit_seconds": "time_limit_seconds",
-        "points": "points",
-    }
-
-    question = forms.CharField(widget=_textarea(2))
-    options = forms.CharField(widget=_textarea(5), help_text=OPTIONS_HELP, label="Options")
-    correct_option = forms.CharField(
-        label="Correct option",
-        help_text="The id of the correct option (a, b, …), its number (1, 2, …) or its exact label.",
-    )
-    time_limit_seconds = forms.IntegerField(
-        required=False, initial=DEFAULT_TIME_LIMIT, help_text="5–600 seconds; blank: no time limit."
-    )
-    points = forms.IntegerField(initial=DEFAULT_POINTS, help_text="1–10000 for a correct answer.")
-
-    @classmethod
-    def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "question": config.get("question", ""),
-            "options": format_options(config.get("options")),
-            "correct_option": config.get("correct_option_id", ""),
-            "time_limit_seconds": config.get("time_limit_seconds"),
-            "points": config.get("points", DEFAULT_POINTS),
-        }
-
-    @staticmethod
-    def resolve_correct(value: str, options: list[dict[str, str]]) -> str:
-        """An id as typed, else a 1-based number, else an exact label (case-insensitive)."""
-        value = value.strip()
-        ids = [o["id"] for o in options]
-        if value in ids:
-            return value
-        if value.isdigit() and 1 <= int(value) <= len(options):
-            return ids[int(value) - 1]
-        matches = [o["id"] for o in options if o["label"].strip().casefold() == value.casefold()]
-        return matches[0] if len(matches) == 1 else value
-
-    def to_config(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        options = parse_options(data["options"])
-        return {
-            "question": data["question"],
-            "options": options,
-            "correct_option_id": self.resolve_correct(data["correct_option"], options),
-            "time_limit_seconds": data.get("time_limit_seconds"),
-            "points": data["points"],
-        }
-
-
-class WordCloudConfigForm(ConfigForm):
-    type_key = WordCloudType.key
-    path_fields = {"prompt": "prompt", "max_words": "max_words", "max_length": "max_length"}
-
-    prompt = forms.CharField(widget=_textarea(2))
-    max_words = forms.IntegerField(
-        initial=DEFAULT_MAX_WORDS, label="Max words", help_text="Words per participant, 1–5."
-    )
-    max_length = forms.IntegerField(
-        initial=DEFAULT_MAX_LENGTH, label="Max length", help_text="Characters per word, 1–40."
-    )
-
-    @classmethod
-    def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "prompt": config.get("prompt", ""),
-            "max_words": config.get("max_words", DEFAULT_MAX_WORDS),
-            "max_length": config.get("max_length", DEFAULT_MAX_LENGTH),
-        }
-
-    def to_config(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {"prompt": data["prompt"], "max_words": data["max_words"], "max_length": data["max_length"]}
-
-
 class RawJsonConfigForm(ConfigForm):
     """Fallback for a type without its own form: the config as JSON."""
 
@@ -355,18 +189,8 @@ def config_form_for(activity_type: ActivityType) -> type[ConfigForm]:
     return form
 
 
-# Attach the forms to the type classes (the registry holds instances of these classes).
-PollType.config_form = PollConfigForm  # type: ignore[attr-defined]
-PokerType.config_form = PokerConfigForm  # type: ignore[attr-defined]
-QuizType.config_form = QuizConfigForm  # type: ignore[attr-defined]
-WordCloudType.config_form = WordCloudConfigForm  # type: ignore[attr-defined]
-
 __all__ = [
     "ConfigForm",
-    "PollConfigForm",
-    "PokerConfigForm",
-    "QuizConfigForm",
-    "WordCloudConfigForm",
     "RawJsonConfigForm",
     "config_form_for",
     "parse_options",

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from caja.errors import ValidationFailed
 
-from .. import register
 from ..base import ActivityType
 from ..fields import TEXT_MAX, clean_bool, clean_int, clean_text, config_object
+from ..registry import register
 from . import selectors
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from caja import state_version
 from caja.errors import ActivityNotActive, InvalidTransition, NotFound, ValidationFailed
 from participants.models import Participant
 
-from ..wordcloud import is_blocked, normalize
+from ..profanity import is_blocked, normalize
 from . import selectors
 
 BLOCKED = "This question contains a word that is not allowed."

@@ -17,9 +17,8 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 
-from . import register
-from .base import ActivityType
-from .fields import (
+from ..base import ActivityType
+from ..fields import (
     NOT_STRING,
     TEXT_MAX,
     clean_bool,
@@ -31,6 +30,7 @@ from .fields import (
     response_field,
     response_object,
 )
+from ..registry import register
 
 if TYPE_CHECKING:
     from activities.models import Activity

@@ -7,27 +7,21 @@ results       ``{"type": "wordcloud", "total_responses": N, "words": [{"text", "
               grouped by their normalized form (NFKC, whitespace collapsed, case-folded), shown in
               their most common spelling (ties: alphabetical), top 100 by count (ties: alphabetical
               by normalized form), without the words an organizer hid or the profanity filter blocks.
-profanity     ``data/profanity_en.txt`` + ``settings.CAJA_PROFANITY_EXTRA``; a blocked word is refused
+profanity     ``types/profanity.py`` (shared with the Q&A); a blocked word is refused
               with 400 VALIDATION_ERROR at ``response_data.words.N`` (never silently dropped).
 """
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import Count
 from django.db.models.fields.json import KT
 
-from . import register
-from .base import ActivityType
-from .fields import (
+from ..base import ActivityType
+from ..fields import (
     NOT_STRING,
     TEXT_MAX,
     clean_int,
@@ -38,6 +32,8 @@ from .fields import (
     response_field,
     response_object,
 )
+from ..profanity import is_blocked, normalize
+from ..registry import register
 
 if TYPE_CHECKING:
     from activities.models import Activity
@@ -47,62 +43,7 @@ MAX_LENGTH_LIMIT = 40
 DEFAULT_MAX_WORDS = 3
 DEFAULT_MAX_LENGTH = 25
 TOP_WORDS = 100
-PROFANITY_FILE = Path(__file__).resolve().parent / "data" / "profanity_en.txt"
 BLOCKED_MESSAGE = "This word is not allowed."
-_TOKEN_RE = re.compile(r"\w+")
-
-
-def normalize(text: str) -> str:
-    """The comparison form of a word: NFKC, whitespace trimmed and collapsed, case-folded.
-
-    NFKC first so that full-width letters and ligatures ("ｃｏｆｆｅｅ", "ﬁsh") meet their plain
-    forms; casefold rather than lower so "Straße" and "STRASSE" are one word."""
-    return collapse_whitespace(unicodedata.normalize("NFKC", str(text))).casefold()
-
-
-def _tokens(normalized: str) -> tuple[str, ...]:
-    # Whole-word matching: punctuation separates words ("shit!" → "shit"), so an entry never
-    # matches inside a longer word ("class" does not contain "ass").
-    return tuple(_TOKEN_RE.findall(normalized))
-
-
-@functools.cache
-def _file_entries() -> tuple[str, ...]:
-    lines = PROFANITY_FILE.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
-
-
-@functools.lru_cache(maxsize=8)
-def _compile(entries: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    single: set[str] = set()
-    phrases: set[tuple[str, ...]] = set()
-    for entry in entries:
-        tokens = _tokens(normalize(entry))
-        if len(tokens) == 1:
-            single.add(tokens[0])
-        elif tokens:
-            phrases.add(tokens)
-    return frozenset(single), tuple(sorted(phrases))
-
-
-def blocklist() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    """(single words, multi-word phrases); read per call so settings overrides take effect."""
-    extra = tuple(str(e) for e in getattr(settings, "CAJA_PROFANITY_EXTRA", ()) or ())
-    return _compile(_file_entries() + extra)
-
-
-def is_blocked(normalized: str) -> bool:
-    tokens = _tokens(normalized)
-    if not tokens:
-        return False
-    single, phrases = blocklist()
-    if not single.isdisjoint(tokens):
-        return True
-    for phrase in phrases:
-        size = len(phrase)
-        if any(tokens[i : i + size] == phrase for i in range(len(tokens) - size + 1)):
-            return True
-    return False
 
 
 def rank_words(

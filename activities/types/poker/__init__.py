@@ -28,9 +28,8 @@ from django.db.models.fields.json import KT
 from caja.errors import InvalidTransition
 from participants.models import Participant
 
-from . import register
-from .base import ActivityType
-from .fields import (
+from ..base import ActivityType
+from ..fields import (
     NOT_STRING,
     TEXT_MAX,
     clean_bool,
@@ -40,6 +39,7 @@ from .fields import (
     response_field,
     response_object,
 )
+from ..registry import register
 
 if TYPE_CHECKING:
     from activities.models import Activity

@@ -19,12 +19,12 @@ from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from activities.leaderboard import leaderboard
 from activities.models import ActivityStatus
 from caja.errors import TimeUp
 
-from . import register
-from .base import ActivityType, Score
-from .fields import (
+from ..base import ActivityType, Score
+from ..fields import (
     NOT_STRING,
     REQUIRED,
     TEXT_MAX,
@@ -35,6 +35,7 @@ from .fields import (
     response_field,
     response_object,
 )
+from ..registry import register
 
 if TYPE_CHECKING:
     from activities.models import Activity
@@ -198,8 +199,6 @@ class QuizType(ActivityType):
     def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:
         if not self.is_revealed(activity, now):
             return {"type": self.key, "total_responses": activity.responses.count(), "revealed": False}
-        from activities.results import leaderboard  # results imports the registry
-
         counts = self.option_counts(activity)
         return {
             "type": self.key,
@@ -211,8 +210,6 @@ class QuizType(ActivityType):
 
     def full_results(self, activity: Activity) -> dict[str, Any]:
         """Everything, at any time: counts per option, the correct option, the top 10."""
-        from activities.results import leaderboard
-
         now = timezone.now()
         counts = self.option_counts(activity)
         correct = activity.config.get("correct_option_id")

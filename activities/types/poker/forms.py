@@ -1,0 +1,62 @@
+"""The Poker config form in the admin (attached to the type below)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ..forms import ConfigForm, _textarea
+from . import DECKS, DEFAULT_DECK, PokerType
+
+CUSTOM_DECK = "custom"
+
+
+class PokerConfigForm(ConfigForm):
+    type_key = PokerType.key
+    path_fields = {"story": "story", "deck": "deck", "auto_reveal": "auto_reveal"}
+
+    story = forms.CharField(widget=_textarea(2), required=False, help_text="The story being estimated.")
+    auto_reveal = forms.BooleanField(
+        required=False,
+        label="Reveal by itself",
+        help_text="Reveal the cards once everyone seen in the last minute has voted.",
+    )
+    deck = forms.ChoiceField(
+        choices=[(name, f"{name} ({', '.join(cards)})") for name, cards in DECKS.items()]
+        + [(CUSTOM_DECK, "custom (the cards below)")],
+        initial=DEFAULT_DECK,
+    )
+    custom_cards = forms.CharField(
+        required=False,
+        label="Custom cards",
+        help_text="Comma separated, e.g. <code>1, 2, 3, ?</code> (only with the custom deck).",
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+    @classmethod
+    def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+        deck = config.get("deck", DEFAULT_DECK)
+        common = {"story": config.get("story", ""), "auto_reveal": bool(config.get("auto_reveal"))}
+        if isinstance(deck, list):
+            return {**common, "deck": CUSTOM_DECK, "custom_cards": ", ".join(deck)}
+        return {**common, "deck": deck, "custom_cards": ""}
+
+    def field_for_path(self, path: str) -> tuple[str | None, list[str]]:
+        field, rest = super().field_for_path(path)
+        if field == "deck" and self.cleaned_data.get("deck") == CUSTOM_DECK:
+            field = "custom_cards"
+        return field, rest
+
+    def to_config(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        deck: str | list[str] = data["deck"]
+        if deck == CUSTOM_DECK:
+            raw = (data.get("custom_cards") or "").strip()
+            if not raw:
+                self.add_error("custom_cards", "Enter the cards of the custom deck.")
+            deck = [card.strip() for card in raw.split(",")] if raw else []
+        return {"story": data.get("story") or "", "deck": deck, "auto_reveal": bool(data.get("auto_reveal"))}
+
+
+PokerType.config_form = PokerConfigForm  # type: ignore[attr-defined]

@@ -1,0 +1,48 @@
+"""The Poll config form in the admin (attached to the type below)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
+from . import PollType
+
+
+class PollConfigForm(ConfigForm):
+    type_key = PollType.key
+    path_fields = {
+        "question": "question",
+        "options": "options",
+        "multiple": "multiple",
+        "max_choices": "max_choices",
+    }
+
+    question = forms.CharField(widget=_textarea(2))
+    options = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label="Options")
+    multiple = forms.BooleanField(required=False, label="Allow several choices")
+    max_choices = forms.IntegerField(
+        required=False, label="Max choices", help_text="Only with several choices; blank: no limit."
+    )
+
+    @classmethod
+    def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "question": config.get("question", ""),
+            "options": format_options(config.get("options")),
+            "multiple": bool(config.get("multiple")),
+            "max_choices": config.get("max_choices"),
+        }
+
+    def to_config(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "question": data["question"],
+            "options": parse_options(data["options"]),
+            "multiple": bool(data.get("multiple")),
+            "max_choices": data.get("max_choices"),
+        }
+
+
+PollType.config_form = PollConfigForm  # type: ignore[attr-defined]
