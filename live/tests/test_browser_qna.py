@@ -22,6 +22,7 @@ from .test_browser_event import FOCUS_RING, SMALL_TARGETS, tab_to
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 10_000
+SETTLED = "() => document.getAnimations().every((a) => a.playState !== 'running')"
 OFFSITE = "When is the next offsite?"
 PIZZA = "Will there be pizza at the offsite?"
 XSS_QUESTION = "<img src=x onerror=alert(1)> is this rendered?"
@@ -64,14 +65,19 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
             page.mouse.move(0, 0)
             for scheme in ("light", "dark"):
                 page.emulate_media(color_scheme=scheme)
-                page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+                page.wait_for_function(SETTLED)
                 a11y.extend(axe_violations(page, f"{stage}/{who}/{scheme}"))
             page.emulate_media(color_scheme="light")
 
     def new_page(context: Any) -> Any:
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         return page
 
     # --- the organizer (logged in) on the big screen starts the poll --------------------------
@@ -227,7 +233,8 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     screen.locator("#btn-questions").click()
     screen.locator("#qna-shown .mod-row", has_text=PIZZA).get_by_role("button", name="Pin").click()
     expect(screen.locator("#qna-shown .mod-row", has_text=PIZZA)).to_contain_text("Pinned")
-    screen.locator("#qna-shown .mod-row", has_text=OFFSITE).get_by_role("button", name="Mark answered").click()
+    offsite_row = screen.locator("#qna-shown .mod-row", has_text=OFFSITE)
+    offsite_row.get_by_role("button", name="Mark answered").click()
     expect(screen.locator("#qna-shown .mod-row", has_text=OFFSITE)).to_contain_text("Answered")
     screen.get_by_role("button", name="Close").click()
     expect(screen.locator("#qna-pinned .qna-pinned-text")).to_have_text(PIZZA)
