@@ -104,6 +104,7 @@ def test_present_page_anonymous_has_no_controls(client: Client, session: Any) ->
     assert '<span id="participant-count" class="big-number">1</span>' in html
     assert 'id="controls"' not in html
     assert 'id="btn-next"' not in html
+    assert 'id="qna-dialog"' not in html  # moderating questions is the organizer's
     config = _config(html)
     assert config["can_control"] is False
     assert config["csrf_token"] is None
@@ -112,7 +113,15 @@ def test_present_page_anonymous_has_no_controls(client: Client, session: Any) ->
 def test_present_page_owner_gets_controls_and_csrf(client: Client, session: Any, organizer: Any) -> None:
     client.force_login(organizer)
     html = client.get(f"/present/{session.pk}").content.decode()
-    for control in ("btn-next", "btn-reveal", "btn-reset", "btn-complete", "btn-start"):
+    for control in (
+        "btn-next",
+        "btn-reveal",
+        "btn-reset",
+        "btn-complete",
+        "btn-start",
+        "btn-questions",
+        "qna-dialog",
+    ):
         assert f'id="{control}"' in html
     config = _config(html)
     assert config["can_control"] is True
@@ -125,6 +134,7 @@ def test_present_page_other_organizer_has_no_controls(
     client.force_login(other_organizer)
     html = client.get(f"/present/{session.pk}").content.decode()
     assert 'id="controls"' not in html
+    assert 'id="qna-dialog"' not in html
     assert _config(html)["can_control"] is False
 
 

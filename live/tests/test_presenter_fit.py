@@ -250,3 +250,70 @@ def test_presenter_fits_for_an_anonymous_viewer_in_the_light_theme(
     _each_size(page, "poll-anonymous-light", tmp_path, '.bar-row[data-option-id="o19"]')
     assert_axe_clean(page, "poll-anonymous-light")
     context.close()
+
+
+LONG_QNA_PROMPT = "Ask the leadership team anything about the reorganisation, the roadmap and the budget"
+
+
+def _qna_with_ten_long_questions(event: dict[str, Any]) -> Any:
+    """An open Q&A (published) holding 10 questions of about 280 characters, upvoted unevenly, one pinned."""
+    from activities.types.qna import services as qna_services
+
+    qna = activity_services.activity_create(
+        session=event["session"], type="qna", config={"prompt": LONG_QNA_PROMPT}, order=99
+    )
+    activity_services.activity_set_status(activity=qna, status="published")
+    people = event["people"]
+    questions = []
+    for i in range(10):
+        text = (
+            f"Question {i + 1}: given the hiring freeze, the office move, the audit and the two launches, "
+            "how will the teams be staffed next quarter, who decides what gets cut first, and when will we "
+            f"hear about the new structure and the budget for tooling and training {'x' * 40}?"
+        )[:280]
+        questions.append(
+            qna_services.question_post(participant=people[i], activity=qna, text=text, anonymous=i % 3 == 0)
+        )
+    for i, question in enumerate(questions):
+        for voter in people[: (i * 7) % 23]:
+            qna_services.question_upvote(participant=voter, activity=qna, question_id=question.pk)
+    qna_services.question_moderate(question=questions[4], pinned=True)
+    return qna
+
+
+def test_presenter_fits_with_a_qna(
+    _serial_live_server: None,
+    live_server: Any,
+    browser: Any,
+    event: dict[str, Any],
+    organizer: Any,
+    tmp_path: Path,
+) -> None:
+    """A Q&A with 10 long questions: in a side column beside the 20-option poll, then on the whole stage."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session = event["session"]
+    session_services.session_start(session=session)
+    qna = _qna_with_ten_long_questions(event)
+    poll = activity_services.activity_activate_next(session=session)
+    assert poll.pk == event["acts"]["poll"].pk
+    _answer_all(event, "poll")
+    context = _logged_in_context(browser, live_server, organizer)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    expect(page.locator("#btn-questions")).to_be_visible()
+    # Beside the poll: the pinned question and the top 3 (the others are on the phones).
+    expect(page.locator("#qna-side .qna-row")).to_have_count(3)
+    expect(page.locator("#qna-side #qna-pinned")).to_contain_text("Question 5:")
+    _each_size(page, "qna-beside-poll", tmp_path, '.bar-row[data-option-id="o19"]')
+    assert_axe_clean(page, "qna-beside-poll")
+
+    activity_services.activity_set_status(activity=qna, status="active")
+    expect(page.locator(".qna-stage #qna-pinned")).to_contain_text("Question 5:")
+    expect(page.locator(".qna-stage .qna-row")).to_have_count(9)
+    _each_size(page, "qna-current", tmp_path, ".qna-stage .qna-row")
+    assert_axe_clean(page, "qna-current")
+    page.emulate_media(color_scheme="light")
+    assert_axe_clean(page, "qna-current-light")
+    context.close()

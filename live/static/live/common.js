@@ -110,6 +110,8 @@ function fieldLabel(field) {
   const word = /^response_data\.words\.(\d+)$/.exec(field);
   if (word) return `Word ${Number(word[1]) + 1}`;
   if (field === "nickname") return "Nickname";
+  if (field === "text") return "Question"; // a Q&A question (its only free-text field at the top level)
+  if (field === "anonymous") return "Anonymous";
   if (field.startsWith("response_data")) return "";
   return field;
 }
@@ -207,7 +209,7 @@ export function activityHeading(activity) {
 }
 
 export function typeLabel(type) {
-  return { poll: "Poll", poker: "Planning poker", quiz: "Quiz", wordcloud: "Word cloud" }[type] || type;
+  return { poll: "Poll", poker: "Planning poker", quiz: "Quiz", wordcloud: "Word cloud", qna: "Q&A" }[type] || type;
 }
 
 export function deckCards(config) {
@@ -342,6 +344,11 @@ export function resultsSentence(a) {
     const correct = (r.options || []).filter((o) => o.correct).map((o) => o.label).join(", ");
     const leader = (r.leaderboard || [])[0];
     return `Correct answer: ${correct}.${leader ? ` Leader: ${leader.nickname}, ${leader.score} points.` : ""}`;
+  }
+  if (a.type === "qna" && (r.questions || []).length) {
+    const pinned = r.questions.find((q) => q.pinned);
+    if (pinned) return `Now answering: ${pinned.text}`;
+    return `Top question, ${plural(r.questions[0].upvotes, "upvote", "upvotes")}: ${r.questions[0].text}`;
   }
   if (a.type === "wordcloud" && (r.words || []).length) {
     const top = r.words.reduce((x, y) => (y.count > x.count ? y : x));

@@ -77,7 +77,8 @@ function draw() {
     shownActivity = null;
     replace(stage, h("div", { class: "lobby-message stack" },
       h("p", { class: "big-message", text: s.session.status === "draft" ? "Join now: we start soon" : "Join now" }),
-      h("p", { class: "sub-message", text: "Scan the QR code or open the link on your phone." })));
+      h("p", { class: "sub-message", text: "Scan the QR code or open the link on your phone." })),
+      s.qna ? qnaSide(s.qna) : null);
     return;
   }
   if (!shownActivity || shownActivity !== a.id) {
@@ -94,6 +95,7 @@ function draw() {
 }
 
 function renderActivity(a) {
+  if (a.type === "qna") { stopCountdown(); replace(stage, qnaStage(a)); return; }
   const heading = activityHeading(a);
   const r = a.results;
   let content = null;
@@ -102,11 +104,73 @@ function renderActivity(a) {
   else if (a.type === "quiz") content = quizView(a);
   else if (a.type === "wordcloud") content = r ? wordCloud(r) : null;
   if (a.type !== "quiz") stopCountdown();
-  replace(stage, h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
+  const section = h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
     h("p", { class: "kicker", text: a.title && a.title !== heading ? `${typeLabel(a.type)} · ${a.title}` : typeLabel(a.type) }),
     h("h2", { class: `question${heading.length > 120 ? " long" : ""}`, id: "question", text: heading }),
     content,
-    h("p", { class: "response-count", id: "response-count", text: plural(a.response_count || 0, "response", "responses") })));
+    h("p", { class: "response-count", id: "response-count", text: plural(a.response_count || 0, "response", "responses") }));
+  // A Q&A open beside the live activity: a narrow column to its right (fit() shrinks both together).
+  replace(stage, state.qna ? h("div", { class: "with-qna" }, section, qnaSide(state.qna)) : section);
+}
+
+// --- Q&A on the big screen ---------------------------------------------------------------------------
+// The pinned question is the one being answered: it gets the big slot. The others follow by upvotes (the
+// server's order). Question text is user text: textContent only (h()).
+
+function votes(n) {
+  return h("span", { class: "qna-votes" },
+    h("span", { class: "qna-votes-n", text: n }), h("span", { class: "qna-votes-unit", text: n === 1 ? " upvote" : " upvotes" }));
+}
+
+function who(q) {
+  return h("span", { class: "qna-who", text: q.nickname ?? "Anonymous" });
+}
+
+function qnaRow(q) {
+  return h("li", { class: `qna-row${q.status === "answered" ? " answered" : ""}`, dataset: { questionId: q.id } },
+    votes(q.upvotes),
+    h("div", { class: "qna-row-body" },
+      h("p", { class: "qna-row-text", text: q.text }),
+      h("p", { class: "qna-row-meta" }, who(q),
+        q.status === "answered" ? h("span", { class: "qna-answered", text: " · Answered" }) : null)));
+}
+
+function pinnedBlock(q) {
+  return h("div", { class: "qna-pinned", id: "qna-pinned", dataset: { questionId: q.id } },
+    h("p", { class: "qna-label", text: "Now answering" }),
+    h("p", { class: "qna-pinned-text", text: q.text }),
+    h("p", { class: "qna-row-meta" }, who(q), " · ", votes(q.upvotes)));
+}
+
+/** The Q&A as the current activity: the whole stage, the top questions large. */
+function qnaStage(a) {
+  const info = state.qna && state.qna.activity_id === a.id ? state.qna : null;
+  const r = a.results || {};
+  const questions = (r.questions || (info && info.top) || []).slice(0, 10);
+  const count = r.question_count ?? (info ? info.question_count : questions.length);
+  const pinned = questions.find((q) => q.pinned);
+  const rest = questions.filter((q) => q !== pinned);
+  return h("section", { class: "stack activity qna-stage", dataset: { type: "qna", activityId: a.id } },
+    h("p", { class: "kicker", text: a.title && a.title !== activityHeading(a) ? `Q&A · ${a.title}` : "Q&A" }),
+    h("h2", { class: "question", id: "question", text: activityHeading(a) }),
+    pinned ? pinnedBlock(pinned) : null,
+    rest.length
+      ? h("ol", { class: `qna-board${rest.length > 4 ? " many" : ""}`, id: "qna-board", attrs: { "aria-label": "Top questions" } }, rest.map(qnaRow))
+      : (pinned ? null : h("p", { class: "sub-message", text: "No questions yet: ask yours from your phone." })),
+    h("p", { class: "response-count", id: "response-count", text: plural(count, "question", "questions") }));
+}
+
+/** The Q&A beside another activity (or the lobby): the pinned question and the top 3, compact. */
+function qnaSide(info) {
+  const top = info.top || [];
+  const pinned = top.find((q) => q.pinned);
+  const rest = top.filter((q) => q !== pinned).slice(0, 3);
+  return h("aside", { class: "qna-side stack", id: "qna-side", attrs: { "aria-labelledby": "qna-side-title" } },
+    h("h2", { class: "qna-side-title", id: "qna-side-title" }, "Questions ", h("span", { class: "qna-side-count", text: `(${info.question_count})` })),
+    h("p", { class: "qna-side-prompt", text: info.prompt }),
+    pinned ? pinnedBlock(pinned) : null,
+    rest.length ? h("ol", { class: "qna-board", id: "qna-board", attrs: { "aria-label": "Top questions" } }, rest.map(qnaRow)) : null,
+    top.length ? null : h("p", { class: "qna-side-empty", text: "Ask yours from your phone." }));
 }
 
 function pokerView(a) {
@@ -260,6 +324,7 @@ function updateControls() {
   btn("btn-reset").hidden = !(running && a.type === "poker" && ((a.results && a.results.revealed) || a.response_count));
   btn("btn-complete").hidden = completed;
   controls.hidden = completed;
+  updateQnaControl();
 }
 
 let busy = false;
@@ -349,10 +414,145 @@ if (controls) {
     const t = ev.target;
     const tag = t && t.tagName ? t.tagName.toLowerCase() : "";
     if (["input", "textarea", "select"].includes(tag) || (t && t.isContentEditable)) return;
+    if (t && t.closest && t.closest("dialog")) return; // moderating questions: keys are for the dialog
     if (ev.key === "ArrowRight" || ev.key === "PageDown") { ev.preventDefault(); next(); }
     else if (ev.key === " " && !["button", "a", "summary"].includes(tag)) { ev.preventDefault(); next(); }
     else if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); reveal(); }
   });
+}
+
+// --- Q&A moderation (owning organizer only) ---------------------------------------------------------
+// A "Questions" button in the control bar opens a modal dialog (focus stays inside, Escape closes it):
+// approve or hide what waits, pin one (the big slot), mark answered, hide, show again. Pending questions
+// are not in the state snapshot, so while a Q&A is open this screen asks for their number now and then
+// (one small request every few seconds, from the organizer's screen only).
+const qnaDialog = document.getElementById("qna-dialog");
+const mod = { items: null, timer: null, busy: false, pending: null };
+const PENDING_EVERY_S = 5;
+
+function modUrl(path = "") {
+  return `/api/v1/sessions/${sid}/activities/${state.qna.activity_id}/questions${path}`;
+}
+function modMessage(text) { const el = btn("qna-mod-message"); if (el) el.textContent = text || ""; }
+
+function updateQnaControl() {
+  const b = btn("btn-questions");
+  if (!b) return;
+  const open = !!(state && state.qna && state.session.status === "active");
+  b.hidden = !open;
+  if (!open) {
+    clearInterval(mod.timer);
+    mod.timer = null;
+    if (qnaDialog && qnaDialog.open) qnaDialog.close();
+    return;
+  }
+  if (!mod.timer) {
+    refreshModeration();
+    mod.timer = setInterval(refreshModeration, (poller.override ? poller.override * 2 : PENDING_EVERY_S) * 1000);
+  } else if (qnaDialog.open) {
+    refreshModeration(); // the state changed: the lists may have too
+  }
+}
+
+async function refreshModeration() {
+  if (!state || !state.qna) return;
+  if (qnaDialog.open) { await loadModeration(); return; }
+  const res = await api(modUrl("?status=pending&limit=1"));
+  if (res.ok && res.data) paintPending(res.data.total);
+}
+
+function paintPending(n) {
+  mod.pending = n;
+  btn("btn-questions").textContent = n ? `Questions · ${n} waiting` : "Questions";
+  btn("qna-pending-count").textContent = `(${n})`;
+}
+
+async function loadModeration() {
+  const res = await api(modUrl("?sort=top&limit=100"));
+  if (!res.ok || !res.data) { if (res.status === 401 || res.status === 403) failedMod(res); return; }
+  const items = res.data.items || [];
+  if (mod.items && JSON.stringify(items) === JSON.stringify(mod.items)) return; // nothing new: keep the focus where it is
+  mod.items = items;
+  renderModeration();
+}
+
+function failedMod(res) {
+  if (res.status === 401 || res.status === 403) modMessage("Your login has expired: reload the page and log in again.");
+  else modMessage(errorText(res, { INVALID_TRANSITION: res.error && res.error.message }));
+}
+
+function modActions(q) {
+  if (q.status === "pending") return [["Approve", { status: "visible" }], ["Hide", { status: "hidden" }]];
+  if (q.status === "hidden") return [["Show", { status: "visible" }]];
+  return [
+    q.pinned ? ["Unpin", { pinned: false }] : ["Pin", { pinned: true }],
+    q.status === "answered" ? ["Reopen", { status: "visible" }] : ["Mark answered", { status: "answered" }],
+    ["Hide", { status: "hidden" }],
+  ];
+}
+
+function modRow(q) {
+  const textId = `mod-text-${q.id}`;
+  const notes = [q.nickname ?? "Anonymous", plural(q.upvotes, "upvote", "upvotes")];
+  if (q.pinned) notes.push("Pinned");
+  if (q.status === "answered") notes.push("Answered");
+  return h("li", { class: "mod-row", dataset: { questionId: q.id, status: q.status } },
+    h("p", { class: "mod-text", id: textId, text: q.text }),
+    h("p", { class: "mod-meta", text: notes.join(" · ") }),
+    h("div", { class: "mod-actions" }, modActions(q).map(([label, change]) => {
+      // Many rows have an "Approve": each button is described by its question for a screen reader.
+      const b = h("button", { type: "button", class: "btn", text: label, dataset: { action: label }, attrs: { "aria-describedby": textId } });
+      b.addEventListener("click", () => moderate(q, label, change));
+      return b;
+    })));
+}
+
+function renderModeration() {
+  const active = document.activeElement;
+  const row = active && qnaDialog.contains(active) ? active.closest("[data-question-id]") : null;
+  const keep = row ? { id: row.dataset.questionId, action: active.dataset.action } : null;
+  const items = mod.items || [];
+  const groups = { pending: [], shown: [], hidden: [] };
+  for (const q of items) groups[q.status === "pending" ? "pending" : q.status === "hidden" ? "hidden" : "shown"].push(q);
+  for (const [key, list] of Object.entries(groups)) {
+    replace(btn(`qna-${key}`), list.length ? list.map(modRow) : h("li", { class: "muted mod-empty", text: "None." }));
+  }
+  paintPending(groups.pending.length);
+  if (keep) refocus(keep);
+}
+
+// After an action the question may have moved (approved: from "waiting" to "shown"): the focus follows it.
+function refocus({ id, action }) {
+  const row = [...qnaDialog.querySelectorAll("[data-question-id]")].find((el) => el.dataset.questionId === id);
+  const buttons = row ? [...row.querySelectorAll("button")] : [];
+  const target = buttons.find((b) => b.dataset.action === action) || buttons[0] || btn("qna-close");
+  target.focus();
+}
+
+async function moderate(q, label, change) {
+  if (mod.busy) return;
+  mod.busy = true;
+  modMessage("");
+  const res = await api(modUrl(`/${q.id}`), { method: "PATCH", csrf, body: change });
+  mod.busy = false;
+  if (!res.ok) { failedMod(res); await loadModeration(); return; }
+  const done = { Approve: "Approved", Hide: "Hidden", Show: "Shown again", Pin: "Pinned: now answering", Unpin: "Unpinned", "Mark answered": "Marked answered", Reopen: "Open again" };
+  modMessage(`${done[label] || "Done"}: “${q.text.length > 60 ? `${q.text.slice(0, 60)}…` : q.text}”`);
+  mod.items = null; // re-render even if the list happens to look the same
+  const row = { id: q.id, action: label };
+  await loadModeration();
+  refocus(row);
+  poller.poke();
+}
+
+if (qnaDialog) {
+  btn("btn-questions").addEventListener("click", async () => {
+    mod.items = null;
+    modMessage("");
+    qnaDialog.showModal();
+    await loadModeration();
+  });
+  btn("qna-close").addEventListener("click", () => qnaDialog.close());
 }
 
 // --- full screen (for everyone: a viewer's laptop on the projector too) ------------------------------
@@ -372,6 +572,7 @@ if (fullscreenButton && document.fullscreenEnabled) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.defaultPrevented) return;
     const tag = ev.target && ev.target.tagName ? ev.target.tagName.toLowerCase() : "";
     if (["input", "textarea", "select"].includes(tag)) return;
+    if (ev.target && ev.target.closest && ev.target.closest("dialog")) return;
     if (ev.key === "f" || ev.key === "F") { ev.preventDefault(); toggleFullscreen(); }
   });
 }
