@@ -71,6 +71,9 @@ class Response(models.Model):
     score = models.IntegerField(null=True, blank=True)
     is_correct = models.BooleanField(null=True, blank=True)
     elapsed_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Open text: an answer the organizer took off the wall. A database default, because the vote
+    # fast path inserts with its own column list; a re-answer keeps it (no way around a hide).
+    hidden = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

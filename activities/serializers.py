@@ -72,6 +72,15 @@ class ResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ResponseHiddenSerializer(StrictSerializer):
+    hidden = serializers.BooleanField()
+
+
+class ResponseHiddenResultSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    hidden = serializers.BooleanField()
+
+
 class ResponseSubmitSerializer(StrictSerializer):
     response_data = serializers.JSONField()
 

@@ -439,6 +439,21 @@ def _reveal_if_due(rules: AnswerRules) -> None:
 
 
 @transaction.atomic
+def response_set_hidden(*, response: Response, hidden: bool) -> Response:
+    """Take one answer off the public results, or put it back (open text's wall)."""
+    activity = response.activity
+    activity_type = get_type(activity.type)
+    if not activity_type.supports_hidden_answers:
+        raise ValidationFailed(
+            {"hidden": [f"A {activity_type.label}'s answers cannot be hidden one by one."]}
+        )
+    if Response.objects.filter(pk=response.pk).exclude(hidden=hidden).update(hidden=hidden):
+        state_version.bump_data(activity.session_id)
+    response.hidden = hidden
+    return response
+
+
+@transaction.atomic
 def hidden_word_add(*, activity: Activity, text: str) -> HiddenWord:
     activity_type = get_type(activity.type)
     if not activity_type.supports_hidden_words:

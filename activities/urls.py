@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{A}/results", views.ActivityResultsView.as_view(), name="activity-results"),
     # f"{A}/responses" (views.responses_view) is routed first, in caja/urls.py.
     path(f"{A}/responses/mine", views.MyResponseView.as_view(), name="response-mine"),
+    path(f"{A}/responses/<uuid:response_id>", views.ResponseDetailView.as_view(), name="response-detail"),
     path(f"{A}/responses/since/<path:timestamp>", views.ResponsesSinceView.as_view(), name="response-since"),
     path(f"{A}/hidden-words", views.HiddenWordsView.as_view(), name="hidden-words"),
     path(f"{A}/hidden-words/<str:text>", views.HiddenWordDetailView.as_view(), name="hidden-word-detail"),

@@ -43,6 +43,8 @@ from .serializers import (
     ActivityUpdateSerializer,
     HiddenWordSerializer,
     LeaderboardSerializer,
+    ResponseHiddenResultSerializer,
+    ResponseHiddenSerializer,
     ResponseSerializer,
     ResponsesSinceSerializer,
     ResponseSubmitSerializer,
@@ -380,6 +382,29 @@ def _cache_get_quietly(key: str) -> Any:
 # drf-spectacular documents the DRF view's GET and POST under this path.
 setattr(responses_view, "cls", ResponsesView)  # noqa: B010
 setattr(responses_view, "initkwargs", {})  # noqa: B010
+
+
+class ResponseDetailView(ParticipantRoleView):
+    """``PATCH .../responses/{rid}`` ``{"hidden": bool}``: the organizer takes an answer off the
+    public results (types with ``supports_hidden_answers``: open text)."""
+
+    roles = {"PATCH": "organizer"}
+
+    @extend_schema(
+        operation_id="responses_hide",
+        request=ResponseHiddenSerializer,
+        responses={200: ResponseHiddenResultSerializer, 400: E, 401: E, 403: E, 404: E},
+    )
+    def patch(self, request: Request, session_id: Any, activity_id: Any, response_id: Any) -> Response:
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        answer = ResponseModel.objects.filter(activity=activity, pk=response_id).first()
+        if answer is None:
+            raise NotFound("No such answer.")
+        answer.activity = activity
+        data = ResponseHiddenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = services.response_set_hidden(response=answer, hidden=data.validated_data["hidden"])
+        return Response({"id": str(answer.pk), "hidden": answer.hidden})
 
 
 class MyResponseView(ParticipantRoleView):

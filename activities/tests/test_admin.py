@@ -218,10 +218,13 @@ def test_add_without_type_asks_for_session_and_type(organizer, a_session):
     response = client.get(add_url(session=a_session))
     assert response.status_code == 200
     assert [t for t, _ in response.context["form"].fields["type"].choices] == [
+        "open_text",
         "poker",
         "poll",
         "qna",
         "quiz",
+        "ranking",
+        "rating",
         "wordcloud",
     ]
     response = client.get(add_url(session=a_session, type="poll"))

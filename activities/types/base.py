@@ -32,6 +32,8 @@ class ActivityType:
     supports_reveal: ClassVar[bool] = False
     supports_reset: ClassVar[bool] = False
     supports_hidden_words: ClassVar[bool] = False
+    # The organizer may take single answers off the public results (open text's wall).
+    supports_hidden_answers: ClassVar[bool] = False
     # Whether answers earn points on the session leaderboard.
     scored: ClassVar[bool] = False
     # A top-level key this type adds to every state snapshot of a session (null when it has

@@ -156,21 +156,22 @@ def clean_bool(data: Mapping[str, Any], key: str, prefix: str, errors: Errors, *
 
 
 def clean_options(
-    data: Mapping[str, Any], prefix: str, errors: Errors, *, minimum: int, maximum: int
+    data: Mapping[str, Any], prefix: str, errors: Errors, *, minimum: int, maximum: int, key: str = "options"
 ) -> list[dict[str, str]]:
-    """``options``: a list of ``{"id", "label"}`` with unique safe ids and trimmed labels."""
-    path = f"{prefix}.options"
-    if "options" not in data or data["options"] is None:
+    """``options`` (or ``key``: statements, items): a list of ``{"id", "label"}`` with unique safe ids
+    and trimmed labels."""
+    path = f"{prefix}.{key}"
+    if key not in data or data[key] is None:
         errors.add(path, REQUIRED)
         return []
-    raw = data["options"]
+    raw = data[key]
     if not isinstance(raw, list):
         errors.add(path, NOT_LIST)
         return []
     if len(raw) < minimum:
-        errors.add(path, f"At least {minimum} options are required." if minimum != 1 else REQUIRED)
+        errors.add(path, f"At least {minimum} {key} are required." if minimum != 1 else REQUIRED)
     elif len(raw) > maximum:
-        errors.add(path, f"At most {maximum} options are allowed.")
+        errors.add(path, f"At most {maximum} {key} are allowed.")
     options: list[dict[str, str]] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):

@@ -71,6 +71,7 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
             "join_code": session.join_code,
             "size": "10",
             "question_id": "6d1f4a52-0c1e-4f55-9a43-2f6f0b7b9a10",  # none such: 404, never 5xx
+            "response_id": "0f1e2d3c-4b5a-4978-8675-a4b3c2d1e0f9",  # none such: 404, never 5xx
         },
         "jwt": str(RefreshToken.for_user(organizer).access_token),
         "token": token,

@@ -1,0 +1,112 @@
+"""Ranking: participants put the items in order; the room's order comes out by Borda points.
+
+config        ``{"question": str, "items": [{"id", "label"}, 2–10]}``
+response_data ``{"order": [id, ...]}`` — a permutation of all item ids; a second answer replaces.
+results       ``{"type": "ranking", "total_responses": N, "items": [{"id", "label", "points",
+              "average_rank"}]}`` — Borda count (first of k items gets k−1 points, last 0), sorted by
+              points, then average rank, then label. Two queries, whatever the number of answers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..base import ActivityType
+from ..fields import (
+    NOT_STRING,
+    TEXT_MAX,
+    clean_options,
+    clean_text,
+    config_object,
+    response_field,
+    response_object,
+)
+from ..jsonagg import array_position_counts
+from ..registry import register
+
+if TYPE_CHECKING:
+    from activities.models import Activity
+
+MIN_ITEMS = 2
+MAX_ITEMS = 10
+
+
+@register
+class RankingType(ActivityType):
+    key = "ranking"
+    label = "Ranking"
+    replace_on_reanswer = True
+
+    def validate_config(self, config: Any) -> dict[str, Any]:
+        data, errors = config_object(config, ("question", "items"))
+        question = clean_text(data, "question", "config", errors, max_length=TEXT_MAX)
+        items = clean_options(data, "config", errors, minimum=MIN_ITEMS, maximum=MAX_ITEMS, key="items")
+        errors.raise_if_any("Invalid activity configuration.")
+        return {"question": question, "items": items}
+
+    def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
+        data, errors = response_object(data, ("order",))
+        known = [item["id"] for item in activity.config.get("items", [])]
+        raw = response_field(data, "order", list, errors)
+        order: list[str] = []
+        if raw is not None:
+            for index, item_id in enumerate(raw):
+                path = f"response_data.order.{index}"
+                if not isinstance(item_id, str):
+                    errors.add(path, NOT_STRING)
+                elif item_id not in known:
+                    errors.add(path, "Unknown item.")
+                elif item_id in order:
+                    errors.add(path, "Duplicate item.")
+                else:
+                    order.append(item_id)
+            if not errors and len(order) != len(known):
+                errors.add("response_data.order", f"Put all {len(known)} items in order.")
+        errors.raise_if_any("Invalid answer.")
+        return {"order": order}
+
+    def is_revealed(self, activity: Activity, now: datetime) -> bool:
+        return True  # live, like a poll
+
+    def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:
+        return self.full_results(activity)
+
+    def full_results(self, activity: Activity) -> dict[str, Any]:
+        items = activity.config.get("items", [])
+        k = len(items)
+        points = {item["id"]: 0 for item in items}
+        rank_sum = {item["id"]: 0 for item in items}
+        placed = {item["id"]: 0 for item in items}
+        for item_id, position, n in array_position_counts(activity.pk, "order"):
+            if item_id in points and 0 <= position < k:
+                points[item_id] += n * (k - 1 - position)
+                rank_sum[item_id] += n * (position + 1)
+                placed[item_id] += n
+        rows = []
+        for item in items:
+            count = placed[item["id"]]
+            average_rank = (
+                float(
+                    (Decimal(rank_sum[item["id"]]) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                )
+                if count
+                else None
+            )
+            rows.append(
+                {
+                    "id": item["id"],
+                    "label": item["label"],
+                    "points": points[item["id"]],
+                    "average_rank": average_rank,
+                }
+            )
+        rows.sort(
+            key=lambda r: (
+                -r["points"],
+                r["average_rank"] if r["average_rank"] is not None else k + 1,
+                r["label"],
+            )
+        )
+        return {"type": self.key, "total_responses": activity.responses.count(), "items": rows}
