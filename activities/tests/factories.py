@@ -28,11 +28,18 @@ QUIZ_CONFIG: dict[str, Any] = {
     "points": 1000,
 }
 WORDCLOUD_CONFIG: dict[str, Any] = {"prompt": "One word for today?", "max_words": 3, "max_length": 25}
+QNA_CONFIG: dict[str, Any] = {
+    "prompt": "Ask us anything",
+    "moderation": False,
+    "allow_anonymous": True,
+    "max_length": 280,
+}
 CONFIGS: dict[str, dict[str, Any]] = {
     "poll": POLL_CONFIG,
     "poker": POKER_CONFIG,
     "quiz": QUIZ_CONFIG,
     "wordcloud": WORDCLOUD_CONFIG,
+    "qna": QNA_CONFIG,
 }
 
 
