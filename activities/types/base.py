@@ -33,6 +33,8 @@ class ActivityType:
     supports_reveal: ClassVar[bool] = False
     supports_reset: ClassVar[bool] = False
     supports_hidden_words: ClassVar[bool] = False
+    # Audience questions the organizer moderates (the admin's questions page): the Q&A.
+    has_questions: ClassVar[bool] = False
     # Whether answers earn points on the session leaderboard.
     scored: ClassVar[bool] = False
     # A top-level key this type adds to every state snapshot of a session (null when it has

@@ -41,6 +41,7 @@ class QnaType(ActivityType):
     label = "Q&A"
     state_key = "qna"
     export_record = "question"
+    has_questions = True
 
     def default_config(self) -> dict[str, Any]:
         return {"prompt": "Ask us anything", "moderation": False, "allow_anonymous": True, "max_length": 280}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from activities.models import Activity, ActivityStatus, Question, QuestionStatus, QuestionUpvote
 
@@ -105,6 +105,14 @@ def question_list(
         qs = qs.filter(status__in=PUBLIC_STATUSES)
     order = TOP_ORDER if sort == "top" else ("-created_at",)
     return qs.order_by(*order)
+
+
+def status_counts(activity_id: UUID | str) -> dict[str, int]:
+    """How many questions of the Q&A are in each status (every status present, zeros included)."""
+    counts = dict.fromkeys(QuestionStatus.values, 0)
+    rows = Question.objects.filter(activity_id=activity_id).values("status").annotate(n=Count("id"))
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
 
 
 def upvoted_by(participant_id: UUID, question_ids: list[Any]) -> set[Any]:
