@@ -492,7 +492,12 @@ def test_admin_qna_moderation_page(
     page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     page.set_default_timeout(TIMEOUT)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "olga")
     page.fill("#id_password", PASSWORD)
