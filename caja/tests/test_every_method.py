@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from activities.tests.factories import ActivityFactory
+from activities.tests.factories import ActivityFactory, QuestionFactory
 from participants import services as participant_services
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory
@@ -60,11 +60,15 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
     )
     Session.objects.filter(pk=session.pk).update(current_activity=activity)
     participant, token = participant_services.participant_join(session=session, nickname="Ana")
+    # The Q&A's question paths need a question id (of a Q&A beside the live poll).
+    qna = ActivityFactory(session=session, type="qna", status="published")
+    question = QuestionFactory(activity=qna, participant=participant)
     return {
         "values": {
             "session_id": str(session.pk),
             "activity_id": str(activity.pk),
             "participant_id": str(participant.pk),
+            "question_id": str(question.pk),
             "timestamp": "2026-01-01T00:00:00Z",
             "text": "word",
             "code": session.join_code,
