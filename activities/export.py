@@ -11,10 +11,16 @@ every response with the participant's id and nickname, the activity's id, order,
 ``response_data`` as JSON, the quiz fields (score, is_correct, elapsed_ms) and the timestamps.
 Never a participant token or token hash.
 
+Types that store entries beside responses (the Q&A's questions: ``ActivityType.export_record``
+and ``export_entries``) add them after the activity's responses: participant id and nickname
+(an anonymous question: no id, nickname ``anonymous``), text, upvotes, status, pinned, timestamps.
+
 CSV: one table, one header row; the ``record`` column says what a row is:
 
 * ``results``: one per activity; the ``results`` column holds the results as JSON;
-* ``response``: one per response.
+* ``response``: one per response;
+* ``question`` (the type's ``export_record``): one per entry, in the ``text``, ``upvotes``,
+  ``status`` and ``pinned`` columns (empty on the other records).
 
 Cells are written by the ``csv`` module (commas, quotes and newlines in nicknames or titles are
 quoted correctly). **Formula injection**: a text cell that starts with ``=``, ``+``, ``-``, ``@``,
@@ -26,7 +32,7 @@ JSON: one document, streamed::
 
     {"format": "caja.results", "version": 1, "exported_at": ..., "session": {...},
      "activities": [{"id", "order", "type", "title", "status", "results": {...},
-                     "responses": [{...}, ...]}, ...],
+                     "responses": [{...}, ...], "questions": [{...}, ...] (Q&A only)}, ...],
      "leaderboard": [...], "response_count": N}
 """
 
@@ -44,6 +50,7 @@ from django.utils import timezone
 from .leaderboard import leaderboard
 from .models import Activity, Response
 from .results import activity_results
+from .types import get_type
 
 if TYPE_CHECKING:
     from sessions_app.models import Session
@@ -70,6 +77,11 @@ CSV_COLUMNS = [
     "created_at",
     "updated_at",
     "results",
+    # Entries of the types that have them (Q&A questions), appended so older readers keep working.
+    "text",
+    "upvotes",
+    "status",
+    "pinned",
 ]
 
 _RESPONSE_FIELDS = (
@@ -113,6 +125,14 @@ def _iso(value: Any) -> str | None:
 
 def _activities(session: Session) -> list[Activity]:
     return list(Activity.objects.filter(session=session).order_by("order", "created_at", "id"))
+
+
+def _entries(activity: Activity, chunk_size: int) -> tuple[str | None, Iterator[dict[str, Any]]]:
+    """The activity type's record name and its entries (none for most types)."""
+    activity_type = get_type(activity.type)
+    if activity_type.export_record is None:
+        return None, iter(())
+    return activity_type.export_record, activity_type.export_entries(activity, chunk_size=chunk_size)
 
 
 def _rows(chunk_size: int) -> Callable[[Activity], Iterator[tuple[Any, ...]]]:
@@ -174,7 +194,25 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
     count = 0
     for activity in _activities(session):
         head = [str(activity.pk), activity.order, csv_safe(activity.title), activity.type]
-        writer.writerow(["results", *head, "", "", "", "", "", "", "", "", _json(activity_results(activity))])
+        writer.writerow(
+            [
+                "results",
+                *head,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                _json(activity_results(activity)),
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
         for pid, nickname, data, score, correct, elapsed, created, updated in rows(activity):
             writer.writerow(
                 [
@@ -189,11 +227,38 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                     _iso(created),
                     _iso(updated),
                     "",
+                    "",
+                    "",
+                    "",
+                    "",
                 ]
             )
             count += 1
             if on_progress is not None and count % chunk_size == 0:
                 on_progress(count)
+            if buf.size() >= FLUSH_CHARS:
+                yield buf.take()
+        record, entries = _entries(activity, chunk_size)
+        for entry in entries:
+            writer.writerow(
+                [
+                    record,
+                    *head,
+                    entry["participant_id"] or "",
+                    csv_safe(entry["nickname"]),
+                    "",
+                    "",
+                    "",
+                    "",
+                    _iso(entry["created_at"]),
+                    _iso(entry["updated_at"]),
+                    "",
+                    csv_safe(entry["text"]),
+                    entry["upvotes"],
+                    entry["status"],
+                    "true" if entry["pinned"] else "false",
+                ]
+            )
             if buf.size() >= FLUSH_CHARS:
                 yield buf.take()
     if on_progress is not None:
@@ -251,7 +316,17 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
                 on_progress(count)
             if buf.size() >= FLUSH_CHARS:
                 yield buf.take()
-        buf.write("]}")
+        buf.write("]")
+        record, entries = _entries(activity, chunk_size)
+        if record is not None:
+            buf.write(f',"{record}s":[')
+            for n, entry in enumerate(entries):
+                stamps = {"created_at": _iso(entry["created_at"]), "updated_at": _iso(entry["updated_at"])}
+                buf.write(("," if n else "") + _json({**entry, **stamps}))
+                if buf.size() >= FLUSH_CHARS:
+                    yield buf.take()
+            buf.write("]")
+        buf.write("}")
     buf.write('],"leaderboard":' + _json(leaderboard(session, None)))
     buf.write(f',"response_count":{count}}}\n')
     if on_progress is not None:

@@ -3,7 +3,8 @@ no switch on the type name); the add page first asks for the session and the typ
 ``?session=<id>&type=<key>``). Saving goes through ``activity_create`` / ``activity_update`` (the
 API's path); validation errors of the type module appear next to the field they concern. The
 lifecycle actions are lifecycle.py's; a results page renders ``activity_results`` generically,
-with hide/unhide buttons for types that support hidden words."""
+with hide/unhide buttons for types that support hidden words; types with questions get a
+moderation page (questions.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from caja.errors import DomainError
 from . import lifecycle
 from .forms import ChooseTypeForm, activity_admin_form, sessions_for
 from .lifecycle import ActivityLifecycleActions
+from .questions import QuestionModerationMixin, has_questions, questions_url
 from .rendering import activity_panel, render_results
 
 
@@ -57,7 +59,9 @@ TIMELINE_FIELDS = ("activated_at", "revealed_at", "expired_at", "round", "create
 
 
 @admin.register(Activity)
-class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(
+    ActivityLifecycleActions, QuestionModerationMixin, ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin
+):
     owner_field = "session__owner"
     change_form_template = CHANGE_FORM_TEMPLATE
     list_display = ("__str__", "session", "type", "order", "status", "response_count", "updated_at")
@@ -198,8 +202,10 @@ class ActivityAdmin(ActivityLifecycleActions, ObjectActionsMixin, OwnedAdminMixi
         return [b for b in super().object_action_buttons(request, obj) if b["name"] not in hidden]
 
     def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
+        questions = [{"label": "Moderate questions", "url": questions_url(obj)}] if has_questions(obj) else []
         return [
             {"label": "Results", "url": reverse("admin:activities_activity_results", args=[obj.pk])},
+            *questions,
             {"label": "Session", "url": reverse("admin:sessions_app_session_change", args=[obj.session_id])},
         ]
 

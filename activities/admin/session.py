@@ -27,6 +27,7 @@ from sessions_app.models import Session, SessionStatus
 
 from .exports import ExportActions
 from .kicks import kick_from_overview
+from .questions import has_questions, questions_url
 from .rendering import activity_panel, render_results
 
 
@@ -97,11 +98,14 @@ class ActivityInline(admin.TabularInline):
     def edit_link(self, obj: Activity) -> str:
         if not obj.pk:
             return "-"
-        return format_html(
+        links = format_html(
             '<a class="caja-edit-config" href="{}">Edit config</a> · <a href="{}">Results</a>',
             reverse("admin:activities_activity_change", args=[obj.pk]),
             reverse("admin:activities_activity_results", args=[obj.pk]),
         )
+        if has_questions(obj):
+            links = format_html('{} · <a href="{}">Questions</a>', links, questions_url(obj))
+        return links
 
     # The parent session's ownership gates the page; any organizer may edit its activities.
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -7,7 +7,7 @@ import factory
 import factory.random  # noqa: F401  (participants' factory uses factory.random)
 from django.utils import timezone
 
-from activities.models import Activity, Response
+from activities.models import Activity, Question, Response
 from activities.types import get_type
 from participants.tests.factories import ParticipantFactory
 from sessions_app.tests.factories import SessionFactory
@@ -28,11 +28,18 @@ QUIZ_CONFIG: dict[str, Any] = {
     "points": 1000,
 }
 WORDCLOUD_CONFIG: dict[str, Any] = {"prompt": "One word for today?", "max_words": 3, "max_length": 25}
+QNA_CONFIG: dict[str, Any] = {
+    "prompt": "Ask us anything",
+    "moderation": False,
+    "allow_anonymous": True,
+    "max_length": 280,
+}
 CONFIGS: dict[str, dict[str, Any]] = {
     "poll": POLL_CONFIG,
     "poker": POKER_CONFIG,
     "quiz": QUIZ_CONFIG,
     "wordcloud": WORDCLOUD_CONFIG,
+    "qna": QNA_CONFIG,
 }
 
 
@@ -54,6 +61,18 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     activity = factory.SubFactory(ActivityFactory)
     participant = factory.SubFactory(ParticipantFactory, session=factory.SelfAttribute("..activity.session"))
     response_data = factory.LazyFunction(lambda: {"option_ids": ["a"]})
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A stored question (no service rules: for reads, exports and admin pages; the services'
+    rules have their own tests). ``upvote_count`` is the kept counter, set as needed."""
+
+    class Meta:
+        model = Question
+
+    activity = factory.SubFactory(ActivityFactory, type="qna")
+    participant = factory.SubFactory(ParticipantFactory, session=factory.SelfAttribute("..activity.session"))
+    text = factory.Sequence(lambda n: f"Question {n}?")
 
 
 def live_activity(

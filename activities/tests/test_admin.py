@@ -19,6 +19,7 @@ from activities.types import get_type
 from activities.types.forms import config_form_for, format_options, parse_options
 from activities.types.poker.forms import PokerConfigForm
 from activities.types.poll.forms import PollConfigForm
+from activities.types.qna.services import question_post
 from activities.types.quiz.forms import QuizConfigForm
 from activities.types.wordcloud.forms import WordCloudConfigForm
 from participants.models import Participant
@@ -590,6 +591,26 @@ def test_export_csv_and_json(organizer, live):
     assert poll["results"]["total_responses"] == 2
     assert len(poll["responses"]) == 2
     assert len(data["activities"]) == 4
+
+
+def test_export_includes_the_qna_questions(organizer, live):
+    qna = services.activity_create(session=live["session"], type="qna", title="Ask")
+    services.activity_set_status(activity=qna, status="published")
+    question_post(participant=live["ann"], activity=qna, text="+Why so early?", anonymous=True)
+    question_post(participant=live["bo"], activity=qna, text="Coffee?")
+    client = login(organizer)
+    _, body = _export(client, live["session"], "csv")
+    rows = [r for r in csv.DictReader(io.StringIO(body)) if r["record"] == "question"]
+    assert [(r["text"], r["nickname"], r["upvotes"], r["status"], r["pinned"]) for r in rows] == [
+        ("'+Why so early?", "anonymous", "0", "visible", "false"),
+        ("Coffee?", "'=Bo", "0", "visible", "false"),
+    ]
+    _, body = _export(client, live["session"], "json")
+    exported = next(a for a in json.loads(body)["activities"] if a["type"] == "qna")
+    assert [(q["text"], q["nickname"]) for q in exported["questions"]] == [
+        ("+Why so early?", "anonymous"),
+        ("Coffee?", "=Bo"),
+    ]
 
 
 def test_export_needs_exactly_one_session(organizer, live):

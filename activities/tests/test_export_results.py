@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from activities.export import iter_session_export
 from activities.management.commands._common import Progress
-from activities.models import Response
+from activities.models import Question, Response
 from activities.tests.conftest import TRICKY_NICKNAMES
+from activities.tests.factories import ActivityFactory, QuestionFactory
 from caja.testing import assert_command_help
 from caja.testing import run_command as run
 from participants.models import Participant
@@ -155,3 +158,87 @@ def test_export_results_refuses_bad_format(filled_session: Session) -> None:
 
 def test_has_help() -> None:
     assert_command_help("activities", "export_results")
+
+
+# --- Q&A questions ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def qna(filled_session: Session) -> Any:
+    """A Q&A beside the other activities: an anonymous question, a formula, a pinned one, a hidden one."""
+    qna = ActivityFactory(session=filled_session, type="qna", title="Ask us", order=4, status="expired")
+    asker = Participant.objects.filter(session=filled_session).order_by("joined_at").first()
+    QuestionFactory(
+        activity=qna, participant=asker, text="Who pays for lunch?", anonymous=True, upvote_count=3
+    )
+    QuestionFactory(activity=qna, participant=asker, text="=cmd|'/C calc'!A0", upvote_count=1)
+    QuestionFactory(activity=qna, participant=asker, text="Pinned, answered", status="answered", pinned=True)
+    QuestionFactory(activity=qna, participant=asker, text="Rude", status="hidden", upvote_count=2)
+    return qna
+
+
+def expected_questions(qna: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "participant_id": None if q.anonymous else str(q.participant_id),
+            "nickname": "anonymous" if q.anonymous else q.participant.nickname,
+            "text": q.text,
+            "upvotes": q.upvote_count,
+            "status": q.status,
+            "pinned": q.pinned,
+            "created_at": q.created_at.isoformat().replace("+00:00", "Z"),
+        }
+        for q in Question.objects.filter(activity=qna)
+        .select_related("participant")
+        .order_by("created_at", "id")
+    ]
+
+
+def test_export_results_csv_has_every_question(qna: Any, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    run("export_results", str(qna.session_id), "--output", str(target))
+    with target.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    questions = [r for r in rows if r["record"] == "question"]
+    assert [
+        {
+            "participant_id": r["participant_id"] or None,
+            "nickname": unformula(r["nickname"]),
+            "text": unformula(r["text"]),
+            "upvotes": int(r["upvotes"]),
+            "status": r["status"],
+            "pinned": r["pinned"] == "true",
+            "created_at": r["created_at"],
+        }
+        for r in questions
+    ] == expected_questions(qna)
+    assert {r["activity_id"] for r in questions} == {str(qna.pk)}
+    # The formula is neutralized; an anonymous question names nobody.
+    assert questions[1]["text"] == "'=cmd|'/C calc'!A0"
+    assert questions[0]["nickname"] == "anonymous" and questions[0]["participant_id"] == ""
+    assert [r["record"] for r in rows].count("response") == 9  # the responses are all still there
+    results = next(r for r in rows if r["record"] == "results" and r["activity_type"] == "qna")
+    assert json.loads(results["results"])["question_count"] == 3  # visible and answered, not hidden
+
+
+def test_export_results_json_has_every_question(qna: Any) -> None:
+    text = "".join(iter_session_export(qna.session, "json"))
+    doc = json.loads(text)
+    by_type = {a["type"]: a for a in doc["activities"]}
+    got = [{k: v for k, v in q.items() if k != "updated_at"} for q in by_type["qna"]["questions"]]
+    assert got == expected_questions(qna)
+    assert "questions" not in by_type["poll"]  # only types with entries carry the list
+
+
+def test_export_reads_questions_in_constant_queries(qna: Any) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            for fmt in ("csv", "json"):
+                "".join(iter_session_export(qna.session, fmt))
+        return len(ctx.captured_queries)
+
+    few = queries()
+    asker = Participant.objects.filter(session=qna.session).first()
+    QuestionFactory.create_batch(40, activity=qna, participant=asker, upvote_count=1)
+    assert Question.objects.filter(activity=qna).count() == 44
+    assert queries() == few

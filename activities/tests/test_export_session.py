@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError
 
-from activities.models import Activity
+from activities.models import Activity, Question
+from activities.tests.factories import ActivityFactory, QuestionFactory
 from caja.testing import assert_command_help
 from caja.testing import run_command as run
 from participants.models import Participant
@@ -67,3 +68,19 @@ def test_session_definition_round_trip(filled_session: Session, tmp_path: Path, 
 
 def test_has_help() -> None:
     assert_command_help("activities", "export_session")
+
+
+def test_qna_config_round_trips_and_questions_stay_behind(
+    filled_session: Session, tmp_path: Path, other_organizer: Any
+) -> None:
+    config = {"prompt": "Ask the board", "moderation": True, "allow_anonymous": False, "max_length": 120}
+    qna = ActivityFactory(session=filled_session, type="qna", title="Q&A", order=4, config=config)
+    QuestionFactory(activity=qna, text="A question from the audience")
+    first = tmp_path / "definition.json"
+    run("export_session", str(filled_session.pk), "--output", str(first))
+    text = first.read_text()
+    assert "A question from the audience" not in text  # audience data, like the responses
+    run("import_session", str(first), "--owner", other_organizer.username)
+    imported = Activity.objects.get(session__owner=other_organizer, type="qna")
+    assert (imported.title, imported.order, imported.config) == ("Q&A", 4, config)
+    assert not Question.objects.filter(activity=imported).exists()

@@ -7,6 +7,7 @@ and (quiz) its scoring. Nothing outside the type modules switches on the type na
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -34,6 +35,8 @@ class ActivityType:
     supports_hidden_words: ClassVar[bool] = False
     # The organizer may take single answers off the public results (open text's wall).
     supports_hidden_answers: ClassVar[bool] = False
+    # Audience questions the organizer moderates (the admin's questions page): the Q&A.
+    has_questions: ClassVar[bool] = False
     # Whether answers earn points on the session leaderboard.
     scored: ClassVar[bool] = False
     # A top-level key this type adds to every state snapshot of a session (null when it has
@@ -95,6 +98,19 @@ class ActivityType:
     def session_state(self, session_id: Any) -> Any:
         """The value of ``state_key`` in the session's snapshot (built with it, never per poll)."""
         return None
+
+    # --- exports ------------------------------------------------------------------------------
+    # The name of the entries this type stores beside responses (the Q&A's "question"): the
+    # results export writes one CSV row per entry with this record name and, in JSON, a list
+    # under "<name>s" in the activity. None: the type has no such entries.
+    export_record: ClassVar[str | None] = None
+
+    def export_entries(self, activity: Activity, *, chunk_size: int) -> Iterator[dict[str, Any]]:
+        """The entries of ``activity`` for the results export, in a stable order, read in a
+        constant number of queries whatever their number (streamed). Keys: ``participant_id``
+        (str or None), ``nickname``, ``text``, ``upvotes``, ``status``, ``pinned``,
+        ``created_at``, ``updated_at``."""
+        return iter(())
 
     # --- lifecycle hooks ----------------------------------------------------------------------
     def on_reset(self, activity: Activity) -> None:

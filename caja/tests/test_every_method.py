@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from activities.tests.factories import ActivityFactory
+from activities.tests.factories import ActivityFactory, QuestionFactory
 from participants import services as participant_services
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory
@@ -60,17 +60,20 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
     )
     Session.objects.filter(pk=session.pk).update(current_activity=activity)
     participant, token = participant_services.participant_join(session=session, nickname="Ana")
+    # The Q&A's question paths need a question id (of a Q&A beside the live poll).
+    qna = ActivityFactory(session=session, type="qna", status="published")
+    question = QuestionFactory(activity=qna, participant=participant)
     return {
         "values": {
             "session_id": str(session.pk),
             "activity_id": str(activity.pk),
             "participant_id": str(participant.pk),
+            "question_id": str(question.pk),
             "timestamp": "2026-01-01T00:00:00Z",
             "text": "word",
             "code": session.join_code,
             "join_code": session.join_code,
             "size": "10",
-            "question_id": "6d1f4a52-0c1e-4f55-9a43-2f6f0b7b9a10",  # none such: 404, never 5xx
             "response_id": "0f1e2d3c-4b5a-4978-8675-a4b3c2d1e0f9",  # none such: 404, never 5xx
         },
         "jwt": str(RefreshToken.for_user(organizer).access_token),

@@ -17,8 +17,9 @@ from django.test import Client
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from activities import services as activity_services
-from activities.models import Activity, HiddenWord, Response
+from activities.models import Activity, HiddenWord, Question, Response
 from activities.tests.factories import CONFIGS
+from activities.types.qna import services as qna_services
 from live.snapshot import forget_local
 from participants import services as participant_services
 from participants.models import Participant
@@ -51,15 +52,21 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
     )
     activity_services.activity_set_status(activity=poll, status="active")
     activity_services.hidden_word_add(activity=cloud, text="hidden")
+    # A published Q&A is open beside the live poll; it holds one visible question.
+    qna = activity_services.activity_create(session=session, type="qna", config=dict(CONFIGS["qna"]), order=3)
+    activity_services.activity_set_status(activity=qna, status="published")
     participant, token = participant_services.participant_join(session=session, nickname="Player")
     activity_services.response_submit(
         participant=participant, activity=poll, response_data={"option_ids": ["a"]}
     )
+    question = qna_services.question_post(participant=participant, activity=qna, text="Fair question?")
     return {
         "sid": str(session.pk),
         "code": session.join_code,
         "poll": str(poll.pk),
         "cloud": str(cloud.pk),
+        "qna": str(qna.pk),
+        "question": str(question.pk),
         "token": token,
         "jwt": str(RefreshToken.for_user(organizer).access_token),
         "session": session,
@@ -118,6 +125,9 @@ def nested(depth: int, *, closed: bool = True) -> bytes:
 S = "/api/v1/sessions/{sid}"
 POLL = S + "/activities/{poll}"
 CLOUD = S + "/activities/{cloud}"
+QS = S + "/activities/{qna}/questions"
+ONE = QS + "/{question}"
+NO_QUESTION = QS + "/00000000-0000-0000-0000-000000000000"
 BIG = "x" * (70 * 1024)
 # (id, method, path, body, auth, extra headers, status, code)
 REFUSED: list[tuple[str, str, str, Any, str, dict[str, Any], int, str]] = [
@@ -489,6 +499,90 @@ REFUSED: list[tuple[str, str, str, Any, str, dict[str, Any], int, str]] = [
         400,
         "VALIDATION_ERROR",
     ),
+    # Q&A (contract v1.1): posting, listing, upvoting, moderating
+    ("oversized question", "post", QS, {"text": BIG}, "part", {}, 413, "PAYLOAD_TOO_LARGE"),
+    ("10k [ question", "post", QS, nested(10_000, closed=False), "part", {}, 400, "MALFORMED_JSON"),
+    ("10k { question", "post", QS, b'{"a":' * 10_000, "part", {}, 400, "MALFORMED_JSON"),
+    ("deep question", "post", QS, b'{"text": ' + nested(900) + b"}", "part", {}, 400, ""),
+    ("question over max_length", "post", QS, {"text": "q" * 281}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("blank question", "post", QS, {"text": " \t\n "}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("no question text", "post", QS, {"anonymous": True}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("NUL question", "post", QS, {"text": "a\x00b"}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("BEL question", "post", QS, {"text": "bell\x07"}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("ESC question", "post", QS, {"text": "esc\x1b[31m red"}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("question text list", "post", QS, {"text": ["a"]}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("question text object", "post", QS, {"text": {"a": 1}}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("question text null", "post", QS, {"text": None}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("question text bool", "post", QS, {"text": True}, "part", {}, 400, "VALIDATION_ERROR"),
+    (
+        "anonymous not bool",
+        "post",
+        QS,
+        {"text": "ok", "anonymous": "maybe"},
+        "part",
+        {},
+        400,
+        "VALIDATION_ERROR",
+    ),
+    ("anonymous list", "post", QS, {"text": "ok", "anonymous": [True]}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("question top-level list", "post", QS, [{"text": "ok"}], "part", {}, 400, "VALIDATION_ERROR"),
+    ("question top-level null", "post", QS, None, "part", {}, 400, ""),
+    ("question invalid utf-8", "post", QS, b'{"text": "\xff\xfe"}', "part", {}, 400, "MALFORMED_JSON"),
+    (
+        "question form body",
+        "post",
+        QS,
+        b"text=x",
+        "part",
+        {"content_type": "application/x-www-form-urlencoded"},
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+    ),
+    (
+        "question to a poll",
+        "post",
+        POLL + "/questions",
+        {"text": "ok"},
+        "part",
+        {},
+        404,
+        "NOT_FOUND",
+    ),
+    (
+        "questions of bad activity",
+        "get",
+        S + "/activities/1%20OR%201=1/questions",
+        None,
+        "",
+        {},
+        404,
+        "NOT_FOUND",
+    ),
+    ("sort SQL", "get", QS + "?sort=" + quote(SQL), None, "", {}, 400, "VALIDATION_ERROR"),
+    ("sort empty", "get", QS + "?sort=", None, "part", {}, 400, "VALIDATION_ERROR"),
+    ("sort upvotes", "get", QS + "?sort=-upvote_count", None, "org", {}, 400, "VALIDATION_ERROR"),
+    ("status unknown", "get", QS + "?status=deleted", None, "org", {}, 400, "VALIDATION_ERROR"),
+    ("status SQL", "get", QS + "?status=" + quote(SQL), None, "org", {}, 400, "VALIDATION_ERROR"),
+    ("status as public", "get", QS + "?status=pending", None, "", {}, 400, "VALIDATION_ERROR"),
+    ("status as participant", "get", QS + "?status=hidden", None, "part", {}, 400, "VALIDATION_ERROR"),
+    ("questions limit -1", "get", QS + "?limit=-1", None, "", {}, 400, "VALIDATION_ERROR"),
+    ("upvote not uuid", "put", QS + "/not-a-uuid/upvote", None, "part", {}, 404, "NOT_FOUND"),
+    ("upvote SQL id", "put", QS + "/" + quote(SQL) + "/upvote", None, "part", {}, 404, "NOT_FOUND"),
+    ("upvote NUL id", "put", QS + "/%00/upvote", None, "part", {}, 404, "NOT_FOUND"),
+    ("upvote unknown", "put", NO_QUESTION + "/upvote", None, "part", {}, 404, "NOT_FOUND"),
+    ("unvote unknown", "delete", NO_QUESTION + "/upvote", None, "part", {}, 404, "NOT_FOUND"),
+    ("unvote not uuid", "delete", QS + "/1/upvote", None, "part", {}, 404, "NOT_FOUND"),
+    ("moderate unknown", "patch", NO_QUESTION, {"status": "hidden"}, "org", {}, 404, "NOT_FOUND"),
+    ("moderate not uuid", "patch", QS + "/x'--", {"status": "hidden"}, "org", {}, 404, "NOT_FOUND"),
+    ("moderate empty", "patch", ONE, {}, "org", {}, 400, "VALIDATION_ERROR"),
+    ("moderate bad status", "patch", ONE, {"status": "deleted"}, "org", {}, 400, "VALIDATION_ERROR"),
+    ("moderate SQL status", "patch", ONE, {"status": SQL}, "org", {}, 400, "VALIDATION_ERROR"),
+    ("moderate status list", "patch", ONE, {"status": ["hidden"]}, "org", {}, 400, "VALIDATION_ERROR"),
+    ("moderate pinned str", "patch", ONE, {"pinned": "maybe"}, "org", {}, 400, "VALIDATION_ERROR"),
+    ("moderate pinned object", "patch", ONE, {"pinned": {}}, "org", {}, 400, "VALIDATION_ERROR"),
+    ("moderate deep", "patch", ONE, b'{"status": ' + nested(900) + b"}", "org", {}, 400, ""),
+    ("moderate 10k [", "patch", ONE, nested(10_000, closed=False), "org", {}, 400, "MALFORMED_JSON"),
+    ("moderate oversized", "patch", ONE, {"status": BIG}, "org", {}, 413, "PAYLOAD_TOO_LARGE"),
 ]
 
 
@@ -578,7 +672,7 @@ def test_sql_looking_text_is_stored_verbatim(world: dict[str, Any], organizer: A
     hidden = call(world, "post", CLOUD + "/hidden-words", {"text": SQL}, auth="org")
     assert hidden.status_code == 201
     assert HiddenWord.objects.filter(activity_id=world["cloud"]).count() == 2
-    assert Activity.objects.count() == 2  # nothing was dropped
+    assert Activity.objects.count() == 3  # nothing was dropped
     state = Client().get(f"/api/v1/sessions/{world['sid']}/state").json()
     assert state["current_activity"]["results"]["words"] == []  # hidden by the organizer
     assert (
@@ -586,6 +680,20 @@ def test_sql_looking_text_is_stored_verbatim(world: dict[str, Any], organizer: A
     )
     state = Client().get(f"/api/v1/sessions/{world['sid']}/state").json()
     assert [w["text"] for w in state["current_activity"]["results"]["words"]] == [SQL]
+
+
+def test_sql_looking_question_is_stored_verbatim_and_moderated(world: dict[str, Any]) -> None:
+    asked = call(world, "post", QS, {"text": SQL, "anonymous": True}, auth="part")
+    assert asked.status_code == 201, asked.content
+    question = Question.objects.get(pk=asked.json()["id"])
+    assert (question.text, question.anonymous) == (SQL, True)
+    upvoted = call(world, "put", QS + "/" + str(question.pk) + "/upvote", auth="part")
+    assert upvoted.json() == {"upvotes": 1, "upvoted": True}
+    pinned = call(world, "patch", QS + "/" + str(question.pk), {"pinned": True}, auth="org")
+    assert pinned.status_code == 200 and pinned.json()["pinned"] is True
+    state = Client().get(f"/api/v1/sessions/{world['sid']}/state").json()
+    assert state["qna"]["top"][0]["text"] == SQL and state["qna"]["top"][0]["nickname"] is None
+    assert Question.objects.filter(activity_id=world["qna"]).count() == 2  # nothing was dropped
 
 
 @pytest.mark.parametrize("word", ["\u202eevil", "a\x00b", "zero\u200bwidth", "bell\x07", "esc\x1b[31m"])

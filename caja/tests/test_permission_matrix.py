@@ -24,6 +24,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from activities import services as activity_services
 from activities.models import Activity
 from activities.tests.factories import CONFIGS
+from activities.types.qna import services as qna_services
 from live.snapshot import forget_local
 from participants import services as participant_services
 from participants.models import Participant
@@ -61,6 +62,8 @@ PART = {
 # The caller's own participant record.
 ME = {**PART, "part_y": OK}
 PUBLIC = dict.fromkeys(ROLES, OK)
+# The Q&A's question list: "none / participant / organizer" in the contract.
+QNA_READ = {**PUBLIC, "part_y": 403, "kicked": 401}
 
 
 @dataclass
@@ -73,6 +76,8 @@ class World:
     poll: str  # draft: editable, next to activate
     cloud: str  # draft, "secret" hidden
     victim: str  # a participant of X to kick
+    qna: str  # published beside the live poker: open for questions
+    question: str  # a visible question of the Q&A, asked by another participant of X
     tokens: dict[str, str] = field(default_factory=dict)  # role -> participant token
     jwts: dict[str, str] = field(default_factory=dict)  # role -> access token
     all_tokens: list[str] = field(default_factory=list)
@@ -117,11 +122,15 @@ def world(settings: Any) -> World:
     activity_services.activity_set_status(activity=quiz, status="active")
     activity_services.activity_set_status(activity=poker, status="active")  # expires the quiz
     activity_services.hidden_word_add(activity=cloud, text="secret")
+    # A published Q&A stays open beside the live activity (contract v1.1).
+    qna = create("qna", 5)
+    activity_services.activity_set_status(activity=qna, status="published")
     part_x, token_x = _join(x, "Xavier")
     _, token_y = _join(y, "Yolanda")
     kicked, token_kicked = _join(x, "Kicked")
     victim, token_victim = _join(x, "Victim")
     activity_services.response_submit(participant=part_x, activity=poker, response_data={"value": "8"})
+    question = qna_services.question_post(participant=victim, activity=qna, text="Who asked this?")
     participant_services.participant_kick(participant=kicked)
     return World(
         sid=str(x.pk),
@@ -132,6 +141,8 @@ def world(settings: Any) -> World:
         poll=str(poll.pk),
         cloud=str(cloud.pk),
         victim=str(victim.pk),
+        qna=str(qna.pk),
+        question=str(question.pk),
         tokens={"part_x": token_x, "part_y": token_y, "kicked": token_kicked},
         jwts={
             role: str(RefreshToken.for_user(user).access_token)
@@ -152,6 +163,7 @@ def _client(world: World, role: str) -> APIClient:
 
 S = "/api/v1/sessions/{sid}"
 A = S + "/activities"
+Q = A + "/{qna}/questions"
 # (method, path template, body, success status, {role: expected}, public read?)
 ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("get", "/health", None, 200, PUBLIC, True),
@@ -184,6 +196,12 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("get", A + "/{poker}/results", None, 200, ORG, False),
     ("post", A + "/{cloud}/hidden-words", {"text": "rude"}, 201, ORG, False),
     ("delete", A + "/{cloud}/hidden-words/secret", None, 204, ORG, False),
+    # Q&A (contract v1.1)
+    ("post", Q, {"text": "Is lunch included?"}, 201, PART, False),
+    ("get", Q, None, 200, QNA_READ, True),
+    ("put", Q + "/{question}/upvote", None, 200, PART, False),
+    ("delete", Q + "/{question}/upvote", None, 200, PART, False),
+    ("patch", Q + "/{question}", {"pinned": True}, 200, ORG, False),
     # participants
     ("post", S + "/participants", {"nickname": "Newcomer"}, 201, PUBLIC, False),
     ("post", "/api/v1/join", {"join_code": "{code}", "nickname": "Coder"}, 201, PUBLIC, False),
@@ -209,7 +227,8 @@ ERROR_CODES = {401: "NOT_AUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOU
 
 def _fill(template: Any, world: World) -> Any:
     values = {
-        k: getattr(world, k) for k in ("sid", "sid_y", "code", "quiz", "poker", "poll", "cloud", "victim")
+        k: getattr(world, k)
+        for k in ("sid", "sid_y", "code", "quiz", "poker", "poll", "cloud", "victim", "qna", "question")
     }
     if isinstance(template, str):
         return template.format(**values)
@@ -366,3 +385,32 @@ def test_join_answer_shows_the_token_once(world: World) -> None:
     assert "token" not in me.get("/api/v1/me").json()
     listing = _client(world, "owner").get(f"/api/v1/sessions/{world.sid}/participants").content.decode()
     assert token not in listing and "token" not in listing
+
+
+def test_public_question_reads_hide_who_asked_anonymously_and_pending_questions(world: World) -> None:
+    asker = _client(world, "part_x")
+    base = f"/api/v1/sessions/{world.sid}/activities/{world.qna}/questions"
+    assert asker.post(base, {"text": "Quietly asked", "anonymous": True}, format="json").status_code == 201
+    Activity.objects.filter(pk=world.qna).update(
+        config={**CONFIGS["qna"], "moderation": True}  # the next question waits for approval
+    )
+    assert asker.post(base, {"text": "Awaiting approval"}, format="json").status_code == 201
+    public = APIClient().get(base).content.decode()
+    state = APIClient().get(f"/api/v1/sessions/{world.sid}/state").content.decode()
+    for body in (public, state):
+        assert "Quietly asked" in body and "Xavier" not in body
+        assert "Awaiting approval" not in body
+        _assert_no_secrets(body, world)
+    # Another participant of X does not see someone else's pending question; the owner does.
+    token = APIClient().post(
+        f"/api/v1/sessions/{world.sid}/participants", {"nickname": "Nosy"}, format="json"
+    )
+    neighbour = APIClient()
+    neighbour.credentials(HTTP_X_PARTICIPANT_TOKEN=token.json()["token"])
+    seen = [q["text"] for q in neighbour.get(base).json()["items"]]
+    assert "Quietly asked" in seen and "Awaiting approval" not in seen
+    assert "Awaiting approval" in [q["text"] for q in asker.get(base).json()["items"]]
+    owner = _client(world, "owner").get(base, {"status": "pending"}).json()["items"]
+    assert [q["text"] for q in owner] == ["Awaiting approval"]
+    # Only the owner may filter by status.
+    assert APIClient().get(base, {"status": "pending"}).status_code == 400

@@ -463,3 +463,66 @@ def test_whole_event(
         page.context.close()
     assert Session.objects.get(pk=session.pk).status == "completed"
     assert Response.objects.filter(activity=event["quiz"]).count() == 2
+
+
+def test_admin_qna_moderation_page(
+    _serial_live_server: None, live_server: Any, browser: Any, event: dict[str, Any]
+) -> None:
+    """The admin's Q&A moderation page in a real browser: axe-clean (light and dark) with pending,
+    visible, pinned and anonymous questions, and an approval through its button."""
+    from playwright.sync_api import expect
+
+    from activities.models import Question
+    from activities.types.qna.services import question_moderate, question_post
+    from participants.services import participant_join
+
+    expect.set_options(timeout=TIMEOUT)
+    session: Session = event["session"]
+    qna = activity_services.activity_create(
+        session=session, type="qna", title="Ask us", config={"prompt": "Questions?", "moderation": True}
+    )
+    activity_services.activity_set_status(activity=qna, status="published")
+    session_services.session_start(session=session)
+    ana = participant_join(session=session, nickname="Ana")[0]
+    xss = participant_join(session=session, nickname=XSS_NICK)[0]
+    pending = question_post(participant=ana, activity=qna, text="Is the canteen open on Friday?")
+    shown = question_post(participant=xss, activity=qna, text=XSS_WORD, anonymous=True)
+    question_moderate(question=shown, status="visible", pinned=True)
+
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.set_default_timeout(TIMEOUT)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "olga")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page).not_to_have_url(re.compile(r"/admin/login/"))
+    # Reached from the session's activity list.
+    page.goto(f"{live_server.url}/admin/sessions_app/session/{session.pk}/change/")
+    page.get_by_role("link", name="Questions").click()
+    expect(page.locator("#questions caption")).to_have_text("All questions (2)")
+    expect(page.locator("#questions")).to_contain_text(XSS_WORD)  # shown as text, never markup
+    expect(page.locator("#questions")).to_contain_text(f"{XSS_NICK} (anonymous to the audience)")
+
+    a11y: list[str] = []
+    for stage in ("list", "approved"):
+        page.mouse.move(0, 0)
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+            a11y.extend(axe_violations(page, f"admin-qna-{stage}/{scheme}"))
+        page.emulate_media(color_scheme="light")
+        if stage == "list":
+            page.get_by_role("button", name="Approve: Is the canteen open on Friday?").click()
+            expect(page.locator(".messagelist")).to_contain_text("The question is visible to the audience.")
+
+    assert dialogs == []
+    assert not a11y, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(a11y)
+    assert Question.objects.get(pk=pending.pk).status == "visible"
+    page.context.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
-from activities.models import Activity, Response
+from activities.models import Activity, Question, QuestionUpvote, Response
 from participants.models import Participant
 from sessions_app.models import Session
 
@@ -34,9 +36,14 @@ def test_creates_organizer_and_session_with_one_activity_per_type() -> None:
     assert sorted(Activity.objects.filter(session=session).values_list("type", flat=True)) == [
         "poker",
         "poll",
+        "qna",
         "quiz",
         "wordcloud",
     ]
+    # The Q&A is published; with no participants nobody has asked anything yet.
+    qna = Activity.objects.get(type="qna")
+    assert qna.status == "published" and qna.config["moderation"] is True
+    assert not Question.objects.exists()
     assert "demo / demo-pass-2026" in output
     assert session.join_url in output
     assert f"/present/{session.id}" in output
@@ -46,7 +53,7 @@ def test_if_empty_does_nothing_when_a_session_exists() -> None:
     _seed()
     output = _seed("--if-empty")
     assert Session.objects.count() == 1
-    assert Activity.objects.count() == 4
+    assert Activity.objects.count() == 5
     assert get_user_model().objects.count() == 1
     assert "demo / demo-pass-2026" in output
 
@@ -58,3 +65,28 @@ def test_participants_and_answers() -> None:
     poll = Activity.objects.get(type="poll")
     assert Response.objects.filter(activity=poll).count() == 5
     assert Response.objects.count() == 5
+
+
+def test_participants_ask_and_upvote_in_the_open_qna(settings: Any) -> None:
+    settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
+    output = _seed("--participants", "5", "--answers")
+    qna = Activity.objects.get(type="qna")
+    assert qna.status == "published"  # still open after the poll went live
+    questions = {q.text: q for q in Question.objects.filter(activity=qna).select_related("participant")}
+    assert len(questions) == 4 and "4 questions" in output
+    assert questions["Will there be a summer party?"].status == "pending"
+    anonymous = questions["Are we hiring in the support team this year?"]
+    assert anonymous.anonymous and anonymous.participant.nickname == "Guest 002"
+    # Upvotes are real rows, one per participant and question, and the counters agree.
+    for question in questions.values():
+        assert question.upvote_count == QuestionUpvote.objects.filter(question=question).count()
+    assert [q.upvote_count for q in questions.values()] == [5, 3, 1, 0]
+    # The audience sees the open Q&A beside the live poll, top first, the pending one hidden.
+    session = Session.objects.get()
+    state = APIClient().get(f"/api/v1/sessions/{session.pk}/state").json()
+    assert state["current_activity"]["type"] == "poll"
+    assert [(q["text"], q["upvotes"], q["nickname"]) for q in state["qna"]["top"]] == [
+        ("When will the new office open?", 5, "Guest 001"),
+        ("Are we hiring in the support team this year?", 3, None),
+        ("Can we keep the Friday demos?", 1, "Guest 003"),
+    ]

@@ -18,7 +18,8 @@ from ._common import Progress, resolve_session
 class Command(BaseCommand):
     help = (
         "Export a session's results: each activity's full results and every response (participant id, "
-        "nickname, activity, response_data as JSON, score, timestamps; never tokens). Streams: memory "
+        "nickname, activity, response_data as JSON, score, timestamps; never tokens), and every Q&A question "
+        "(text, nickname or 'anonymous', upvotes, status, pinned, timestamps). Streams: memory "
         "stays flat for 100,000+ responses. SESSION is a session id (uuid) or a join code. CSV cells that "
         "start with =, +, -, @ are prefixed with a single quote against spreadsheet formula injection."
     )

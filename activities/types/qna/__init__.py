@@ -9,10 +9,13 @@ open          a Q&A that is ``published`` or ``active`` in an ``active`` session
 results       ``{"type": "qna", "question_count": N, "questions": [top 50]}`` — visible and answered
               questions, pinned first, then by upvotes, then older first. The state snapshot also
               carries ``"qna"`` at its top level while a Q&A is open (``selectors.qna_state``).
+export        every question (text, nickname or "anonymous", upvotes, status, pinned, timestamps)
+              in the results export, as ``question`` records (``selectors.export_questions``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +40,8 @@ class QnaType(ActivityType):
     key = "qna"
     label = "Q&A"
     state_key = "qna"
+    export_record = "question"
+    has_questions = True
 
     def default_config(self) -> dict[str, Any]:
         return {"prompt": "Ask us anything", "moderation": False, "allow_anonymous": True, "max_length": 280}
@@ -73,6 +78,9 @@ class QnaType(ActivityType):
 
     def session_state(self, session_id: Any) -> dict[str, Any] | None:
         return selectors.qna_state(session_id)
+
+    def export_entries(self, activity: Activity, *, chunk_size: int) -> Iterator[dict[str, Any]]:
+        return selectors.export_questions(activity.pk, chunk_size=chunk_size)
 
     def full_results(self, activity: Activity) -> dict[str, Any]:
         return {

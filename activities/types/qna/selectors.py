@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from activities.models import Activity, ActivityStatus, Question, QuestionStatus, QuestionUpvote
 
@@ -106,9 +107,54 @@ def question_list(
     return qs.order_by(*order)
 
 
+def status_counts(activity_id: UUID | str) -> dict[str, int]:
+    """How many questions of the Q&A are in each status (every status present, zeros included)."""
+    counts = dict.fromkeys(QuestionStatus.values, 0)
+    rows = Question.objects.filter(activity_id=activity_id).values("status").annotate(n=Count("id"))
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
 def upvoted_by(participant_id: UUID, question_ids: list[Any]) -> set[Any]:
     return set(
         QuestionUpvote.objects.filter(
             participant_id=participant_id, question_id__in=question_ids
         ).values_list("question_id", flat=True)
     )
+
+
+ANONYMOUS = "anonymous"
+_EXPORT_FIELDS = (
+    "participant_id",
+    "participant__nickname",
+    "anonymous",
+    "text",
+    "upvote_count",
+    "status",
+    "pinned",
+    "created_at",
+    "updated_at",
+)
+
+
+def export_questions(activity_id: UUID | str, *, chunk_size: int) -> Iterator[dict[str, Any]]:
+    """Every question of a Q&A, oldest first, for the results export: one query (the nickname is
+    joined in, the upvotes are the kept counter), streamed. An anonymous question stays anonymous
+    in the file (it may travel further than the admin): no nickname, no participant id."""
+    rows = (
+        Question.objects.filter(activity_id=activity_id)
+        .order_by("created_at", "id")
+        .values_list(*_EXPORT_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
+    for pid, nickname, anonymous, text, upvotes, status, pinned, created, updated in rows:
+        yield {
+            "participant_id": None if anonymous else str(pid),
+            "nickname": ANONYMOUS if anonymous else nickname,
+            "text": text,
+            "upvotes": upvotes,
+            "status": status,
+            "pinned": pinned,
+            "created_at": created,
+            "updated_at": updated,
+        }

@@ -1,5 +1,8 @@
 """`manage.py seed_demo`: a demo organizer and a "Demo town hall" session with one activity per type.
 
+The Q&A is published, so it is open beside the other activities once the session is active; with
+participants, they ask a few questions (one still awaiting approval) and upvote them.
+
 Every write goes through the services (the same path as the API and the admin).
 """
 
@@ -12,8 +15,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from activities.models import Activity, ActivityStatus
+from activities.models import Activity, ActivityStatus, QuestionStatus
 from activities.services import activity_create, activity_set_status, response_submit
+from activities.types.qna.services import question_moderate, question_post, question_upvote
 from participants.services import participant_join
 from sessions_app.models import Session
 from sessions_app.services import session_create, session_start
@@ -58,14 +62,30 @@ ACTIVITIES: list[dict[str, Any]] = [
         "title": "Our culture",
         "config": {"prompt": "Describe our culture in a few words", "max_words": 3, "max_length": 25},
     },
+    {
+        "type": "qna",
+        "title": "Ask the leadership team",
+        # Moderated, so the demo shows the admin's moderation page with work to do.
+        "config": {"prompt": "What would you like to ask us?", "moderation": True, "allow_anonymous": True},
+    },
+]
+QNA_INDEX = next(i for i, spec in enumerate(ACTIVITIES) if spec["type"] == "qna")
+
+# (text, anonymous, approved): the last one stays pending for the organizer to moderate.
+QUESTIONS: list[tuple[str, bool, bool]] = [
+    ("When will the new office open?", False, True),
+    ("Are we hiring in the support team this year?", True, True),
+    ("Can we keep the Friday demos?", False, True),
+    ("Will there be a summer party?", False, False),
 ]
 
 
 class Command(BaseCommand):
     help = (
         "Create a demo organizer (staff user) and a 'Demo town hall' session with one poll, one planning "
-        "poker round, one quiz question and one word cloud. With --participants N, start the session and "
-        "join N participants; with --answers, also open the poll and let every participant vote. "
+        "poker round, one quiz question, one word cloud and a published (moderated) Q&A. With "
+        "--participants N, start the session, join N participants and let them ask and upvote a few "
+        "questions; with --answers, also open the poll and let every participant vote. "
         "Use --if-empty to do nothing when a session already exists (what `make run` does)."
     )
 
@@ -119,7 +139,11 @@ class Command(BaseCommand):
                 )
                 for spec in ACTIVITIES
             ]
-            n_responses = 0
+            # Published: it takes questions all event long, beside whatever is live.
+            qna = activities[QNA_INDEX] = activity_set_status(
+                activity=activities[QNA_INDEX], status=ActivityStatus.PUBLISHED
+            )
+            n_responses = n_questions = 0
             if n_participants:
                 session = session_start(session=session)
                 participants = [
@@ -134,6 +158,7 @@ class Command(BaseCommand):
                             participant=participant, activity=poll, response_data={"option_ids": [option_id]}
                         )
                         n_responses += 1
+                n_questions = self._questions(qna, participants)
 
         self._print_login(username, password, base)
         self.stdout.write(f"  join URL:      {session.join_url}")
@@ -141,9 +166,24 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded session '{session.name}' ({session.id}, join code {session.join_code}): "
-                f"{len(activities)} activities, {n_participants} participants, {n_responses} responses."
+                f"{len(activities)} activities, {n_participants} participants, {n_responses} responses, "
+                f"{n_questions} questions."
             )
         )
+
+    def _questions(self, qna: Activity, participants: list[Any]) -> int:
+        """The participants ask in turn; the approved questions get upvotes, the first the most
+        (participant j upvotes questions 0..j mod n), so "top" sorting shows in the demo."""
+        approved = []
+        for i, (text, anonymous, approve) in enumerate(QUESTIONS):
+            asker = participants[i % len(participants)]
+            question = question_post(participant=asker, activity=qna, text=text, anonymous=anonymous)
+            if approve:
+                approved.append(question_moderate(question=question, status=QuestionStatus.VISIBLE))
+        for j, participant in enumerate(participants):
+            for question in approved[: j % len(approved) + 1]:
+                question_upvote(participant=participant, activity=qna, question_id=question.pk)
+        return len(QUESTIONS)
 
     def _organizer(self, username: str, password: str) -> Any:
         user_model = get_user_model()

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from activities import services
 from activities.models import Response
+from activities.results import activity_public_results
 from activities.tests.factories import live_activity
 from activities.types import get_type
 from caja.testing import assert_error
@@ -80,10 +81,9 @@ def test_show_live_off_keeps_the_wall_hidden_until_the_end(wall: tuple[Any, list
     assert _answer(activity, a, "Secret wish").status_code == 201
     assert _state_results(activity) is None
     services.activity_set_status(activity=activity, status="expired")
-    from activities.results import activity_public_results
-
     activity.refresh_from_db()
-    assert [x["text"] for x in activity_public_results(activity)["answers"]] == ["Secret wish"]
+    public = activity_public_results(activity)
+    assert public is not None and [x["text"] for x in public["answers"]] == ["Secret wish"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 41, "bell\x07", "What the shit", None, ["a"]])
