@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path
 
 from activities.views import responses_view
-from live.views import activity_status_view, heartbeat_view, session_status_view, state_view
+from live.views import activity_status_view, heartbeat_view, reactions_view, session_status_view, state_view
 
 S = "api/v1/sessions/<uuid:session_id>"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path(f"{S}/status", session_status_view, name="session-status"),
     path(f"{S}/activities/<uuid:activity_id>/status", activity_status_view, name="activity-status"),
     path(f"{S}/heartbeat", heartbeat_view, name="session-heartbeat"),
+    path(f"{S}/reactions", reactions_view, name="session-reactions"),
 ]

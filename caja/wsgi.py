@@ -6,7 +6,8 @@ admin, the organizer API, the pages) gets the full stack. The hot paths are:
 
 * ``GET``/``HEAD`` ``/api/v1/sessions/{id}/state``, ``.../status`` and
   ``.../activities/{aid}/status`` (every phone and screen, every 2 s);
-* ``POST`` ``.../activities/{aid}/responses`` (the votes) and ``/api/v1/sessions/{id}/heartbeat``.
+* ``POST`` ``.../activities/{aid}/responses`` (the votes), ``/api/v1/sessions/{id}/heartbeat`` and
+  ``/api/v1/sessions/{id}/reactions``.
 
 Their views are plain Django views that read credentials from headers only, so they need no
 sessions, authentication, messages or CSRF middleware. What they keep: the request id, the trailing
@@ -34,7 +35,7 @@ from caja.shedding import queued_seconds, shed_response  # noqa: E402
 
 _UUID = r"[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}"
 _HOT_READ = re.compile(rf"^/api/v1/sessions/{_UUID}/(?:state|status|activities/{_UUID}/status)/?$")
-_HOT_WRITE = re.compile(rf"^/api/v1/sessions/{_UUID}/(?:heartbeat|activities/{_UUID}/responses)/?$")
+_HOT_WRITE = re.compile(rf"^/api/v1/sessions/{_UUID}/(?:heartbeat|reactions|activities/{_UUID}/responses)/?$")
 
 
 def lean_middleware() -> list[str]:

@@ -13,5 +13,6 @@ urlpatterns = [
         name="activity-status",
     ),
     path("sessions/<uuid:session_id>/heartbeat", views.heartbeat_view, name="session-heartbeat"),
+    path("sessions/<uuid:session_id>/reactions", views.reactions_view, name="session-reactions"),
     path("sessions/<uuid:session_id>/next", views.SessionNextView.as_view(), name="session-next"),
 ]

@@ -33,10 +33,20 @@ class StateQnaSerializer(serializers.Serializer):
     top = serializers.ListField(child=serializers.DictField())
 
 
+class ReactionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["like", "love", "laugh", "wow", "clap"])
+
+
+class StateReactionsSerializer(serializers.Serializer):
+    window_seconds = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+
+
 class StateSerializer(serializers.Serializer):
     session = StateSessionSerializer()
     current_activity = StateActivitySerializer(allow_null=True)
     qna = StateQnaSerializer(allow_null=True)
+    reactions = StateReactionsSerializer()
     participant_count = serializers.IntegerField()
     version = serializers.IntegerField()
     last_updated = serializers.DateTimeField()

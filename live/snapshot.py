@@ -43,6 +43,8 @@ from caja import metrics, state_version
 from participants.models import Participant
 from sessions_app.models import Session
 
+from . import reactions
+
 logger = logging.getLogger("caja.state")
 
 MIN_REBUILD_SECONDS = 0.25  # default of settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS
@@ -153,6 +155,11 @@ def build_content(
         "participant_count": participant_count,
         **session_state_extras(session_id),
     }
+    state["reactions"] = reacted = reactions.reaction_counts(session_id)
+    if any(reacted["counts"].values()):
+        # The 10-second window slides: rebuild on the next second even if nothing else changes.
+        next_second = float(int(time.time()) + 1)
+        valid_until = next_second if valid_until is None else min(valid_until, next_second)
     status = {
         "session_id": str(session.pk),
         "status": session.status,

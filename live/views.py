@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -28,7 +29,7 @@ from participants.selectors import participant_ref_for_token
 from participants.services import hash_token
 from sessions_app import selectors as session_selectors
 
-from . import polling
+from . import polling, reactions
 from .serializers import StateSerializer
 from .snapshot import Snapshot, get_snapshot, state_now
 
@@ -185,6 +186,52 @@ def heartbeat_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+@csrf_exempt
+@transaction.non_atomic_requests
+def reactions_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """``POST /sessions/{id}/reactions`` ``{"kind"}`` with the participant token → 202. Counted in the
+    cache only (live.reactions); at most 2 a second per phone (429), only in an active session."""
+    if request.method == "OPTIONS":
+        resp = HttpResponse(status=200)
+        resp["Allow"] = "POST, OPTIONS"
+        return resp
+    if request.method != "POST":
+        return method_not_allowed(request, ("POST", "OPTIONS"))
+    ref = _participant_for(request.headers.get(PRESENCE_HEADER))
+    if ref is None:
+        message = (
+            "A participant token is required."
+            if not request.headers.get(PRESENCE_HEADER)
+            else ("Invalid or revoked participant token.")
+        )
+        return json_error(401, "NOT_AUTHENTICATED", message)
+    if ref[1] != str(session_id):
+        return json_error(403, "PERMISSION_DENIED", "This participant token belongs to another session.")
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return json_error(400, "VALIDATION_ERROR", "The body is not valid JSON.", {"body": ["Invalid JSON."]})
+    kind = body.get("kind") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or set(body) - {"kind"} or kind not in reactions.KINDS:
+        return json_error(
+            400,
+            "VALIDATION_ERROR",
+            "Invalid reaction.",
+            {"kind": [f"Must be one of {', '.join(reactions.KINDS)}."]},
+        )
+    snap = get_snapshot(session_id)
+    if snap is None:
+        return json_error(404, "NOT_FOUND", "Session not found.")
+    if snap.status.get("status") != "active":
+        return json_error(409, "SESSION_NOT_ACTIVE", "Reactions are open while the session is live.")
+    if not reactions.reaction_add(session_id=session_id, participant_id=ref[0], kind=kind):
+        resp = json_error(429, "THROTTLED", "At most 2 reactions a second.", {"retry_after": 1})
+        resp["Retry-After"] = "1"
+        return resp
+    presence_mark(ref[0])
+    return HttpResponse(status=202)
+
+
 class SessionNextView(RoleView):
     roles = {"POST": "organizer"}
 
@@ -215,7 +262,7 @@ from drf_spectacular.types import OpenApiTypes  # noqa: E402
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
-from .serializers import ActivityStatusSerializer, SessionStatusSerializer  # noqa: E402
+from .serializers import ActivityStatusSerializer, ReactionSerializer, SessionStatusSerializer  # noqa: E402
 
 _POLL_PARAMS = [
     OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
@@ -287,7 +334,32 @@ class HeartbeatSchema(_SchemaOnly):
         raise AssertionError("schema only")
 
 
+class ReactionSchema(_SchemaOnly):
+    @extend_schema(
+        operation_id="sessions_react",
+        parameters=[
+            OpenApiParameter("X-Participant-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
+        ],
+        request=ReactionSerializer,
+        responses={
+            202: OpenApiResponse(description="Counted"),
+            400: ErrorEnvelopeSerializer,
+            401: ErrorEnvelopeSerializer,
+            403: ErrorEnvelopeSerializer,
+            404: ErrorEnvelopeSerializer,
+            409: ErrorEnvelopeSerializer,
+            429: ErrorEnvelopeSerializer,
+        },
+        auth=[],
+        description="A live reaction (like, love, laugh, wow, clap): counted for the big screen, "
+        "at most 2 a second per phone.",
+    )
+    def post(self, request: Request, session_id: UUID) -> Response:
+        raise AssertionError("schema only")
+
+
 for _view, _cls in (
+    (reactions_view, ReactionSchema),
     (heartbeat_view, HeartbeatSchema),
     (state_view, StateSchema),
     (session_status_view, SessionStatusSchema),

@@ -70,6 +70,7 @@ def test_state_shape_and_headers(api: APIClient) -> None:
         "session",
         "current_activity",
         "qna",
+        "reactions",
         "participant_count",
         "version",
         "last_updated",

@@ -38,6 +38,7 @@ STATE_KEYS = {
     "session",
     "current_activity",
     "qna",
+    "reactions",
     "participant_count",
     "version",
     "last_updated",
