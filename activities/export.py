@@ -47,6 +47,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from caja.errors import InvalidTransition
+
 from .leaderboard import leaderboard
 from .models import Activity, Response
 from .results import activity_results
@@ -181,6 +183,12 @@ def iter_session_export(
     ``chunk_size`` responses and once at the end."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}.")
+    if session.rehearsal:
+        raise InvalidTransition(
+            from_="rehearsal",
+            to="export",
+            message="A rehearsal is never exported: end it (its answers are deleted), then run the event.",
+        )
     if fmt == "csv":
         return _iter_csv(session, chunk_size, on_progress)
     return _iter_json(session, chunk_size, on_progress)

@@ -479,6 +479,35 @@ def hidden_word_remove(*, activity: Activity, text: str) -> bool:
 
 
 @transaction.atomic
+def session_rehearsal_end(*, session: Session) -> Session:
+    """End a rehearsal: its participants go (and with them their answers, questions and upvotes),
+    its activities return to draft (rounds, reveals and history cleared), and the session returns
+    to draft with the same join code, ready for the real event. Here, not in sessions_app, because
+    it deletes participants and resets activities (imports flow one way)."""
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    if not locked.rehearsal:
+        raise InvalidTransition(from_=locked.status, to="draft", message="This session is not a rehearsal.")
+    now = timezone.now()
+    Session.objects.filter(pk=locked.pk).update(current_activity=None)
+    Participant.objects.filter(session_id=locked.pk).delete()
+    Activity.objects.filter(session_id=locked.pk).update(
+        status=ActivityStatus.DRAFT,
+        activated_at=None,
+        expired_at=None,
+        revealed_at=None,
+        round=1,
+        history=[],
+        updated_at=now,
+    )
+    Session.objects.filter(pk=locked.pk).update(
+        status=SessionStatus.DRAFT, rehearsal=False, started_at=None, completed_at=None, updated_at=now
+    )
+    locked.refresh_from_db()
+    state_version.forget(locked.pk)
+    return locked
+
+
+@transaction.atomic
 def session_duplicate(*, session: Session, owner: Any) -> Session:
     """A new draft session (new join code) with copies of ``session``'s activities: same type,
     title, config and order, status draft. No participants, responses, hidden words or history.

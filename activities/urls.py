@@ -27,6 +27,12 @@ urlpatterns = [
         name="activity-status-change",
     ),
     path("sessions/<uuid:session_id>/results", views.SessionResultsView.as_view(), name="session-results"),
+    path("sessions/<uuid:session_id>/rehearse", views.SessionRehearseView.as_view(), name="session-rehearse"),
+    path(
+        "sessions/<uuid:session_id>/end-rehearsal",
+        views.SessionRehearsalEndView.as_view(),
+        name="session-end-rehearsal",
+    ),
     path(
         "sessions/<uuid:session_id>/leaderboard", views.LeaderboardView.as_view(), name="session-leaderboard"
     ),

@@ -31,6 +31,8 @@ from participants.selectors import participant_ref_for_token, token_cache_key
 from participants.services import hash_token, participant_touch
 from participants.views import ensure_participant_session
 from sessions_app import selectors as session_selectors
+from sessions_app import services as session_services
+from sessions_app.serializers import SessionSerializer
 
 from . import results, selectors, services
 from .models import Activity
@@ -198,6 +200,34 @@ class SessionResultsView(ParticipantRoleView):
     def get(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
         return Response(results.session_results(session))
+
+
+class SessionRehearseView(ParticipantRoleView):
+    """``POST /sessions/{id}/rehearse``: start a draft session as a rehearsal."""
+
+    roles = {"POST": "organizer"}
+
+    @extend_schema(
+        operation_id="sessions_rehearse", request=None, responses={200: SessionSerializer, **ERRORS}
+    )
+    def post(self, request: Request, session_id: Any) -> Response:
+        session = session_selectors.session_get_for(request.user, session_id)
+        session = session_services.session_rehearse(session=session)
+        return Response(SessionSerializer(session, context={"request": request}).data)
+
+
+class SessionRehearsalEndView(ParticipantRoleView):
+    """``POST /sessions/{id}/end-rehearsal``: wipe the rehearsal, back to draft, same join code."""
+
+    roles = {"POST": "organizer"}
+
+    @extend_schema(
+        operation_id="sessions_end_rehearsal", request=None, responses={200: SessionSerializer, **ERRORS}
+    )
+    def post(self, request: Request, session_id: Any) -> Response:
+        session = session_selectors.session_get_for(request.user, session_id)
+        session = services.session_rehearsal_end(session=session)
+        return Response(SessionSerializer(session, context={"request": request}).data)
 
 
 class LeaderboardView(ParticipantRoleView):

@@ -10,6 +10,7 @@ class StateSessionSerializer(serializers.Serializer):
     name = serializers.CharField()
     status = serializers.CharField()
     join_code = serializers.CharField()
+    rehearsal = serializers.BooleanField(help_text="A rehearsal: every screen says so; wiped when it ends.")
 
 
 class StateActivitySerializer(serializers.Serializer):

@@ -150,6 +150,7 @@ def build_content(
             "name": session.name,
             "status": session.status,
             "join_code": session.join_code,
+            "rehearsal": session.rehearsal,
         },
         "current_activity": current_state,
         "participant_count": participant_count,

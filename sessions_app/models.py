@@ -43,6 +43,9 @@ class Session(models.Model):
         related_name="+",
         editable=False,
     )
+    # A rehearsal: live like the real thing, then wiped back to a draft with the same join code
+    # (activities.services.session_rehearsal_end); never exported.
+    rehearsal = models.BooleanField(default=False, db_default=False, editable=False)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -37,6 +37,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "current_activity_id",
             "participant_count",
             "participants_seen_recently",
+            "rehearsal",
             "created_at",
             "updated_at",
         ]

@@ -94,6 +94,13 @@ def session_start(*, session: Session) -> Session:
 
 
 @transaction.atomic
+def session_rehearse(*, session: Session) -> Session:
+    """Start a draft session as a rehearsal: everything works, every screen says so, and
+    ``session_rehearsal_end`` (activities) wipes it back to a draft."""
+    return _transition(session, SessionStatus.ACTIVE, started_at=timezone.now(), rehearsal=True)
+
+
+@transaction.atomic
 def session_complete(*, session: Session) -> Session:
     now = timezone.now()
     session = _transition(session, SessionStatus.COMPLETED, completed_at=now)

@@ -9,6 +9,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
 from activities import export
+from caja.errors import DomainError
 from sessions_app.models import Session
 
 
@@ -21,9 +22,12 @@ class ExportActions(admin.ModelAdmin):
             self.message_user(request, "Select exactly one session to export.", messages.ERROR)
             return None
         session = sessions[0]
-        response = StreamingHttpResponse(
-            export.iter_session_export(session, fmt), content_type=export.content_type_for(fmt)
-        )
+        try:
+            chunks = export.iter_session_export(session, fmt)
+        except DomainError as exc:
+            self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
+            return None
+        response = StreamingHttpResponse(chunks, content_type=export.content_type_for(fmt))
         response["Content-Disposition"] = f'attachment; filename="{export.export_filename(session, fmt)}"'
         return response
 

@@ -19,9 +19,10 @@ from activities import services
 from activities.leaderboard import leaderboard
 from activities.models import Activity
 from activities.types import all_types, get_type
-from caja.admin import CHANGE_FORM_TEMPLATE, is_organizer
+from caja.admin import CHANGE_FORM_TEMPLATE, is_organizer, service_action
 from caja.errors import DomainError
 from participants.models import Participant
+from sessions_app import services as session_services
 from sessions_app.admin import SessionAdmin
 from sessions_app.models import Session, SessionStatus
 
@@ -125,12 +126,16 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
     change_form_template = CHANGE_FORM_TEMPLATE
     inlines = [ActivityInline]
     actions = SessionAdmin.actions + [
+        "rehearse_sessions",
+        "end_rehearsals",
         "activate_next_activity",
         "duplicate_sessions",
         "export_results_csv",
         "export_results_json",
     ]
     object_actions = SessionAdmin.object_actions + [
+        ("rehearse_sessions", "Rehearse"),
+        ("end_rehearsals", "End rehearsal"),
         ("activate_next_activity", "Next activity"),
         ("duplicate_sessions", "Duplicate"),
         ("export_results_csv", "Export CSV"),
@@ -145,9 +150,18 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
             return []
         hidden = {
             SessionStatus.DRAFT: {"complete_sessions", "activate_next_activity"},
-            SessionStatus.ACTIVE: {"start_sessions"},
-            SessionStatus.COMPLETED: {"start_sessions", "complete_sessions", "activate_next_activity"},
+            SessionStatus.ACTIVE: {"start_sessions", "rehearse_sessions"},
+            SessionStatus.COMPLETED: {
+                "start_sessions",
+                "rehearse_sessions",
+                "complete_sessions",
+                "activate_next_activity",
+            },
         }.get(obj.status, set())
+        if not obj.rehearsal:
+            hidden = hidden | {"end_rehearsals"}
+        else:
+            hidden = hidden | {"export_results_csv", "export_results_json"}
         return [b for b in super().object_action_buttons(request, obj) if b["name"] not in hidden]
 
     def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
@@ -159,6 +173,17 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         ] + super().object_links(request, obj)
 
     # --- actions ----------------------------------------------------------------------------
+    rehearse_sessions = service_action(
+        description="Rehearse selected sessions (live, marked as a rehearsal, wiped when it ends)",
+        service=lambda s: session_services.session_rehearse(session=s),
+        done="{count} session(s) live as a rehearsal.",
+    )
+    end_rehearsals = service_action(
+        description="End the rehearsal of selected sessions (delete its participants and answers)",
+        service=lambda s: services.session_rehearsal_end(session=s),
+        done="{count} rehearsal(s) ended: back to draft, same join code.",
+    )
+
     @admin.action(description="Activate the next activity of selected sessions", permissions=["change"])
     def activate_next_activity(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
         for session in queryset:

@@ -81,6 +81,7 @@ def test_state_shape_and_headers(api: APIClient) -> None:
         "name": session.name,
         "status": "active",
         "join_code": session.join_code,
+        "rehearsal": False,
     }
     cur = body["current_activity"]
     assert set(cur) == {

@@ -33,7 +33,7 @@ CONTRACT_SESSION_KEYS = {
     "updated_at",
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
-SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently"}
+SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently", "rehearsal"}
 STATE_KEYS = {
     "session",
     "current_activity",
@@ -472,7 +472,13 @@ def test_next_activates_in_order_and_returns_the_state(org_api, organizer):
     assert resp.status_code == 200, resp.content
     body = resp.json()
     assert set(body) == STATE_KEYS
-    assert body["session"] == {"id": str(s.pk), "name": s.name, "status": "active", "join_code": s.join_code}
+    assert body["session"] == {
+        "id": str(s.pk),
+        "name": s.name,
+        "status": "active",
+        "join_code": s.join_code,
+        "rehearsal": False,
+    }
     assert body["current_activity"]["id"] == str(first.pk)
     assert body["current_activity"]["status"] == "active"
     first.refresh_from_db()

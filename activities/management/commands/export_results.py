@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from activities.export import FORMATS, iter_session_export, session_response_count
+from caja.errors import DomainError
 
 from ._common import Progress, resolve_session
 
@@ -53,7 +54,10 @@ class Command(BaseCommand):
         # The raw stream under Django's OutputWrapper (which would end every write with a newline).
         progress = Progress("responses exported", total, stream=getattr(self.stderr, "_out", sys.stderr))
         started = time.monotonic()
-        chunks = iter_session_export(session, fmt, chunk_size=options["chunk_size"], on_progress=progress)
+        try:
+            chunks = iter_session_export(session, fmt, chunk_size=options["chunk_size"], on_progress=progress)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
         if output and output != "-":
             count = self._to_file(output, chunks)
         else:
