@@ -1,10 +1,15 @@
 // Participant page: /join/<code>. Join with a nickname, then follow the live activity.
 import {
-  Announcer, StatePoller, activityHeading, announce, api, clear, deckCards, errorText, h, parseTime, plural,
-  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, resultsSentence, typeLabel, wordCloud,
+  Announcer, StatePoller, activityHeading, announce, api, clear, errorText, h, loadTypes, plural, podium, readConfig,
+  replace, ui,
 } from "./common.js";
 
 const cfg = readConfig();
+// The activity types' phone renderers (common.js loadTypes), keyed by type: this page names none.
+const types = await loadTypes(readConfig("caja-types"));
+const NO_TYPE = { renderer: {} };
+const typeOf = (a) => types[a.type] || { ...NO_TYPE, label: a.type };
+const labelOf = (a) => a.type_label || typeOf(a).label;
 const app = document.getElementById("app");
 const storeKey = `caja.participant.${cfg.session_id}`;
 let me = null; // {token, participant_id, nickname}
@@ -166,7 +171,7 @@ function render(state) {
   const a = state.current_activity;
   // A Q&A that is the current activity has no answer form: its panel (below) takes the screen, and
   // #app keeps the lobby underneath for when the organizer moves on.
-  if (session.status !== "active" || !a || a.status !== "active" || a.type === "qna") {
+  if (session.status !== "active" || !a || a.status !== "active" || typeOf(a).renderer.ownPanel) {
     if (cur) stopTimers();
     cur = null;
     if (view !== "lobby" || app.dataset.lobbyStatus !== session.status || app.dataset.count !== String(state.participant_count)) {
@@ -191,9 +196,12 @@ function stopTimers() {
 async function buildActivity(a) {
   stopTimers();
   delete app.dataset.lobbyStatus;
-  cur = { id: a.id, type: a.type, config: a.config || {}, activity: a, mine: null, loaded: false, prev: null };
+  const renderer = typeOf(a).renderer;
+  cur = { id: a.id, type: a.type, renderer, config: a.config || {}, activity: a, mine: null, loaded: false, prev: null };
+  cur.ctx = activityCtx(cur);
   const heading = activityHeading(a);
-  announce(`New ${typeLabel(a.type).toLowerCase()}: ${heading}`);
+  const label = labelOf(a);
+  announce(`New ${label.toLowerCase()}: ${heading}`);
   cur.els = {
     form: h("div", { class: "answer-area" }),
     mine: h("p", { class: "my-answer", id: "my-answer" }),
@@ -203,9 +211,9 @@ async function buildActivity(a) {
     count: h("p", { class: "muted response-count" }),
   };
   setView("activity", h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
-    h("p", { class: "kicker", text: a.title && a.title !== heading ? `${typeLabel(a.type)} · ${a.title}` : typeLabel(a.type) }),
+    h("p", { class: "kicker", text: a.title && a.title !== heading ? `${label} · ${a.title}` : label }),
     h("h2", { class: "question", id: "question", text: heading }),
-    a.type === "quiz" ? cur.els.timer : null,
+    renderer.timer ? cur.els.timer : null,
     cur.els.form, cur.els.mine, cur.els.feedback, cur.els.count, cur.els.results));
   const thisOne = cur;
   await loadMine();
@@ -333,22 +341,40 @@ function setFeedback(text, isError = false) {
   cur.els.feedback.setAttribute("role", isError ? "alert" : "status");
 }
 
-// --- forms per type ---------------------------------------------------------------------------
+// --- the type's renderer ----------------------------------------------------------------------
+// What the activity on screen shows (its form, the answer sent, its results) is drawn by its type's
+// renderer (activities/types/<key>/static/phone.js) through this ctx: the shared helpers (common.js
+// ui), the activity's data and the page's hooks. Answers go through ctx.submit (submit() above: kept,
+// retried until acknowledged).
 
-function renderForm() {
-  const c = cur.config;
-  const area = cur.els.form;
-  clear(area);
-  if (cur.type === "poll") area.appendChild(pollForm(c));
-  else if (cur.type === "poker") area.appendChild(pokerForm(c));
-  else if (cur.type === "quiz") area.appendChild(quizForm(c));
-  else if (cur.type === "wordcloud") area.appendChild(wordForm(c));
-  renderMine();
+function activityCtx(one) {
+  return {
+    ...ui,
+    me,
+    get els() { return one.els; },
+    get activity() { return one.activity; },
+    get config() { return one.config; },
+    get mine() { return one.mine; },
+    set mine(value) { one.mine = value; },
+    get closed() { return !!one.closed; },
+    set closed(value) { one.closed = value; },
+    get sending() { return !!one.pending; },
+    now: () => poller.now(),
+    submit: (data) => (cur === one ? submit(data) : Promise.resolve(false)),
+    feedback: (text, isError = false) => { if (cur === one) setFeedback(text, isError); },
+    renderForm: () => { if (cur === one) renderForm(); },
+    /** Run fn every ms while this activity is on screen (one timer per activity; stopTimers ends it). */
+    every(fn, ms) { if (!one.timer) one.timer = setInterval(() => { if (cur === one) fn(); }, ms); },
+    stopEvery() { if (one.timer) { clearInterval(one.timer); one.timer = null; } },
+  };
 }
 
-function labelOf(options, id) {
-  const o = (options || []).find((x) => x.id === id);
-  return o ? o.label : id;
+function renderForm() {
+  const area = cur.els.form;
+  clear(area);
+  const form = cur.renderer.form ? cur.renderer.form(cur.ctx) : null;
+  if (form) area.appendChild(form);
+  renderMine();
 }
 
 function renderMine() {
@@ -356,124 +382,10 @@ function renderMine() {
   const m = waiting || cur.mine;
   const el = cur.els.mine;
   if (!m) { el.textContent = ""; return; }
-  const c = cur.config;
-  let text = "";
-  if (cur.type === "poll") text = (m.option_ids || []).map((id) => labelOf(c.options, id)).join(", ");
-  else if (cur.type === "poker") text = m.value;
-  else if (cur.type === "quiz") text = labelOf(c.options, m.option_id);
-  else if (cur.type === "wordcloud") text = (m.words || []).join(", ");
-  replace(el, cur.type === "poker" ? "Your vote: " : cur.type === "wordcloud" ? "Your words: " : "Your answer: ",
+  const [prefix, text] = cur.renderer.mine ? cur.renderer.mine(cur.ctx, m) : ["Your answer: ", ""];
+  replace(el, prefix,
     h("strong", { class: "my-answer-value", text }),
     waiting ? h("span", { class: "muted sending", text: " (sending…)" }) : null);
-}
-
-function pollForm(c) {
-  const multiple = !!c.multiple;
-  const chosen = new Set((cur.mine && cur.mine.option_ids) || []);
-  const max = multiple ? c.max_choices || c.options.length : 1;
-  const inputs = [];
-  const fieldset = h("fieldset", { class: "choices" },
-    h("legend", { class: "visually-hidden", text: c.question || "Choose" }),
-    h("p", { class: "hint", text: multiple ? (c.max_choices ? `Choose up to ${c.max_choices}.` : "Choose one or more.") : "Choose one." }));
-  c.options.forEach((o, i) => {
-    const id = `opt-${i}`;
-    const input = h("input", { type: multiple ? "checkbox" : "radio", name: "option", id, value: o.id, checked: chosen.has(o.id) });
-    inputs.push(input);
-    fieldset.appendChild(h("label", { class: "choice", for: id }, input, h("span", { text: o.label })));
-  });
-  const limit = () => {
-    if (!multiple) return;
-    const n = inputs.filter((x) => x.checked).length;
-    for (const x of inputs) x.disabled = !x.checked && n >= max;
-  };
-  fieldset.addEventListener("change", limit);
-  limit();
-  const button = h("button", { type: "submit", class: "btn btn-primary", text: cur.mine ? "Change answer" : "Send answer" });
-  const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const ids = inputs.filter((x) => x.checked).map((x) => x.value);
-    if (!ids.length) { setFeedback("Choose an option first.", true); return; }
-    button.disabled = true;
-    await submit({ option_ids: ids });
-    button.disabled = false;
-  });
-  return form;
-}
-
-function pokerForm(c) {
-  const cards = deckCards(c);
-  const mine = cur.mine && cur.mine.value;
-  const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": "Cards" } });
-  for (const card of cards) {
-    const label = card === "coffee" ? "☕ coffee" : card;
-    const b = h("button", {
-      type: "button", class: "poker-card", text: label, dataset: { card },
-      attrs: { "aria-pressed": mine === card ? "true" : "false", "aria-label": `Vote ${card}` },
-    });
-    b.addEventListener("click", async () => {
-      for (const x of grid.querySelectorAll("button")) x.disabled = true;
-      const ok = await submit({ value: card });
-      if (!ok) for (const x of grid.querySelectorAll("button")) x.disabled = false;
-    });
-    grid.appendChild(b);
-  }
-  return h("div", { class: "stack" }, h("p", { class: "hint", text: mine ? "You can change your vote until the cards are revealed." : "Pick a card." }), grid);
-}
-
-function quizDeadline() {
-  const limit = cur.config.time_limit_seconds;
-  const start = parseTime(cur.activity.activated_at);
-  return limit && start !== null ? start + limit * 1000 : null;
-}
-
-function quizForm(c) {
-  const mine = cur.mine && cur.mine.option_id;
-  const deadline = quizDeadline();
-  const timeUp = cur.closed || (deadline !== null && poller.now() >= deadline);
-  const grid = h("div", { class: "quiz-options", attrs: { role: "group", "aria-label": "Answers" } });
-  c.options.forEach((o, i) => {
-    const b = h("button", {
-      type: "button", class: "quiz-option", dataset: { optionId: o.id },
-      disabled: !!mine || timeUp,
-      attrs: { "aria-pressed": mine === o.id ? "true" : "false" },
-    }, h("span", { class: "letter", attrs: { "aria-hidden": "true" }, text: String.fromCharCode(65 + i) }), h("span", { text: o.label }));
-    b.addEventListener("click", async () => {
-      for (const x of grid.querySelectorAll("button")) x.disabled = true;
-      const ok = await submit({ option_id: o.id });
-      if (!ok && !cur.closed && !cur.mine && !cur.pending) for (const x of grid.querySelectorAll("button")) x.disabled = false;
-    });
-    grid.appendChild(b);
-  });
-  return grid;
-}
-
-function wordForm(c) {
-  const maxWords = c.max_words || 3;
-  const maxLength = c.max_length || 25;
-  const previous = (cur.mine && cur.mine.words) || [];
-  const inputs = [];
-  const fieldset = h("fieldset", { class: "stack words" },
-    h("legend", { class: "visually-hidden", text: c.prompt || "Your words" }),
-    h("p", { class: "hint", text: `Up to ${plural(maxWords, "word", "words")}, ${maxLength} characters each.` }));
-  for (let i = 0; i < maxWords; i++) {
-    const id = `word-${i}`;
-    const input = h("input", { type: "text", id, name: "word", maxLength, value: previous[i] || "", autocomplete: "off", attrs: { spellcheck: "true" } });
-    inputs.push(input);
-    fieldset.appendChild(h("label", { for: id, class: "word-label", text: `Word ${i + 1}` }));
-    fieldset.appendChild(input);
-  }
-  const button = h("button", { type: "submit", class: "btn btn-primary", text: previous.length ? "Update words" : "Send words" });
-  const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const words = inputs.map((x) => x.value.trim()).filter(Boolean);
-    if (!words.length) { setFeedback("Type at least one word.", true); inputs[0].focus(); return; }
-    button.disabled = true;
-    await submit({ words });
-    button.disabled = false;
-  });
-  return form;
 }
 
 // --- live updates of the activity on screen ------------------------------------------------------
@@ -483,90 +395,24 @@ function updateActivity(a) {
   cur.activity = a;
   cur.config = a.config || cur.config;
   if (!cur.loaded) return;
-  const r = a.results;
   cur.els.count.textContent = plural(a.response_count || 0, "answer", "answers") + " so far";
-
-  if (a.type === "poker") {
-    const before = prev && prev.results;
-    const wasRevealed = before && before.revealed;
-    const reset = (wasRevealed && r && !r.revealed) || (before && r && r.vote_count < before.vote_count && cur.mine);
-    if (reset) {
-      cur.mine = null;
-      setFeedback("New round: vote again.");
-      renderForm();
-    }
-    if (r && r.revealed) replace(cur.els.results, h("h3", { text: "Votes revealed" }), pokerDistribution(r, deckCards(cur.config)));
-    else clear(cur.els.results);
-  } else if (a.type === "poll") {
-    if (r && cur.mine) replace(cur.els.results, h("h3", { text: "Results so far" }), pollBars(r, { mine: cur.mine.option_ids || [] }));
-    else clear(cur.els.results);
-  } else if (a.type === "wordcloud") {
-    if (r && cur.mine) replace(cur.els.results, h("h3", { text: "Everyone's words" }), wordCloud(r, { mine: cur.mine.words || [] }));
-    else clear(cur.els.results);
-  } else if (a.type === "quiz") {
-    updateQuiz(a);
-  }
+  if (cur.renderer.update) cur.renderer.update(cur.ctx, prev);
   announceResults(a);
 }
 
-// A reveal is announced at once (with the quiz verdict); running results the person can see (after
+// A reveal is announced at once (with the verdict, if the renderer wrote one); running results the person can see (after
 // answering) at most every 15 s and only when the sentence changes.
 function announceResults(a) {
   const r = a.results;
-  const sentence = resultsSentence(a);
+  const sentence = cur.renderer.sentence ? cur.renderer.sentence(cur.ctx, r) : null;
   if (r && r.revealed) {
     if (cur.announcedReveal) return;
     cur.announcedReveal = true;
-    const verdict = a.type === "quiz" ? document.getElementById("verdict") : null;
+    const verdict = cur.els.results.querySelector("#verdict"); // a verdict of the renderer's (quiz)
     announcer.say(verdict ? `${verdict.textContent} ${sentence}` : sentence, { now: true });
   } else {
     cur.announcedReveal = false;
     if (cur.mine) announcer.say(sentence);
-  }
-}
-
-function updateQuiz(a) {
-  const r = a.results;
-  const revealed = r && r.revealed;
-  if (!cur.timer && !revealed) {
-    cur.timer = setInterval(tickQuiz, 250);
-  }
-  tickQuiz();
-  if (revealed) {
-    const mine = cur.mine && cur.mine.option_id;
-    const correct = (r.options || []).find((o) => o.correct);
-    let verdict = "You did not answer.";
-    if (mine) verdict = correct && correct.id === mine ? "Correct!" : "Not quite.";
-    const mineRow = (r.leaderboard || []).find((p) => p.participant_id === me.participant_id);
-    replace(cur.els.results,
-      h("p", { class: `verdict ${mine && correct && correct.id === mine ? "right" : "wrong"}`, id: "verdict", text: verdict }),
-      quizOptions(r, { mine }),
-      mineRow ? h("p", { class: "my-score", text: `Your score: ${mineRow.score} points` }) : null);
-    for (const b of cur.els.form.querySelectorAll("button")) b.disabled = true;
-  }
-}
-
-function tickQuiz() {
-  if (!cur || cur.type !== "quiz") return;
-  const r = cur.activity.results;
-  const deadline = quizDeadline();
-  const el = cur.els.timer;
-  const revealed = r && r.revealed;
-  if (revealed && cur.timer) { clearInterval(cur.timer); cur.timer = null; }
-  if (!revealed && deadline === null) { el.textContent = ""; return; }
-  const left = revealed ? 0 : Math.ceil((deadline - poller.now()) / 1000);
-  if (left > 0) {
-    el.textContent = `${left} s left`;
-    el.classList.toggle("urgent", left <= 5);
-    return;
-  }
-  // Closed: by our clock (corrected by the server's) or because the state already shows the answer.
-  el.textContent = cur.mine ? "Time is up." : "Time is up: answers are closed.";
-  el.classList.add("urgent");
-  if (!cur.closed) {
-    cur.closed = true;
-    for (const b of cur.els.form.querySelectorAll("button")) b.disabled = true;
-    if (!cur.mine) setFeedback("Time is up: answers are closed.", true);
   }
 }
 
