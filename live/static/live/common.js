@@ -268,14 +268,15 @@ export function announce(text) {
 //
 // Phone (join.js):   form(ctx) → Node, mine(ctx, data) → [prefix, text], update(ctx, previous),
 //                    sentence(ctx, results) → string | null, timer (a countdown line),
-//                    ownPanel (shown by its own panel, the state key's, not as an activity).
+//                    ownPanel (not shown as an activity), panel(ctx, info, state) and
+//                    closePanel(ctx) (its own panel, driven by its state key: the Q&A).
 // Presenter:         stage(ctx, activity) → Node (under the heading), ownStage (stage() fills the
 //                    whole stage), side(ctx, info) (the state key's column beside the activity),
 //                    summary(ctx, item, results) → {content, note}, sentence(ctx, results),
 //                    revealLabel (the Reveal button's text).
 
 /** The helpers every renderer gets in ctx. */
-export const ui = { h, clear, replace, plural, parseTime, announce, podium, manyClass, fmtPct, activityHeading };
+export const ui = { h, clear, replace, plural, parseTime, announce, errorText, podium, manyClass, fmtPct, activityHeading };
 
 /** Import every type's renderer for this page: key → {label, ..., renderer}. A module that fails to
  * load leaves an empty renderer (the page still shows the activity's heading and count). */
