@@ -42,6 +42,7 @@ def session_results(session: Session) -> dict[str, Any]:
             {
                 "id": str(a.pk),
                 "type": a.type,
+                "type_label": get_type(a.type).label,
                 "title": a.title,
                 "order": a.order,
                 "status": a.status,

@@ -116,6 +116,7 @@ class ActivityResultsSerializer(serializers.Serializer):
 class SessionResultsActivitySerializer(serializers.Serializer):
     id = serializers.UUIDField()
     type = serializers.CharField()
+    type_label = serializers.CharField()
     title = serializers.CharField()
     order = serializers.IntegerField()
     status = serializers.CharField()

@@ -143,6 +143,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 # Where collectstatic writes (nginx serves it); overridable for containers and the stack test.
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# The activity types' renderers live in their packages (activities/types/<key>/static), found by
+# a finder that reads TYPE_PACKAGES once the apps are ready (activities/staticfinders.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "activities.staticfinders.TypeStaticFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

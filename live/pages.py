@@ -13,10 +13,33 @@ from uuid import UUID
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 
+from activities.staticfinders import URL_PREFIX, type_static_dir
+from activities.types import TYPE_PACKAGES, get_type
 from sessions_app.models import Session
 from sessions_app.selectors import join_code_clean, sessions_with_code
+
+
+def type_renderers(page: str) -> dict[str, dict[str, Any]]:
+    """The registry the page's script loads (``json_script`` ``caja-types``, beside the config):
+    per type key (in ``TYPE_PACKAGES`` order) its label, what the controls need (reveal, reset,
+    the state key it adds) and the URL of its renderer for this page (``page``: ``phone`` or
+    ``presenter``; ``None`` when the package has none), through ``static()`` so hashed file names
+    work."""
+    types: dict[str, dict[str, Any]] = {}
+    for key in TYPE_PACKAGES:
+        t = get_type(key)
+        has_module = (type_static_dir(key) / f"{page}.js").is_file()
+        types[key] = {
+            "label": t.label,
+            "supports_reveal": t.supports_reveal,
+            "supports_reset": t.supports_reset,
+            "state_key": t.state_key,
+            "module": static(f"{URL_PREFIX}/{key}/{page}.js") if has_module else None,
+        }
+    return types
 
 
 def _clean_code(raw: str) -> str:
@@ -55,6 +78,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "session": session,
         "join_code": clean,
         "config": config,
+        "types": type_renderers("phone"),
     }
     return render(request, "live/join.html", context, status=200 if session else 404)
 
@@ -82,6 +106,7 @@ def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "page_title": session.name,
         "session": session,
         "config": config,
+        "types": type_renderers("presenter"),
         "can_control": can_control,
         "participant_count": session.participants.filter(kicked_at__isnull=True).count(),
     }

@@ -16,6 +16,7 @@ class StateSessionSerializer(serializers.Serializer):
 class StateActivitySerializer(serializers.Serializer):
     id = serializers.UUIDField()
     type = serializers.CharField()
+    type_label = serializers.CharField(help_text="The type's label, for people.")
     title = serializers.CharField(allow_blank=True)
     status = serializers.CharField()
     order = serializers.IntegerField()

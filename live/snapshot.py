@@ -133,6 +133,7 @@ def build_content(
         current_state = {
             "id": str(current.pk),
             "type": current.type,
+            "type_label": activity_type.label,
             "title": current.title,
             "status": current.status,
             "order": current.order,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from activities.models import Activity, Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
+from activities.types import get_type
 from caja.testing import PAGE_KEYS, assert_error
 from conftest import participant_client
 from participants.tests.factories import ParticipantFactory
@@ -493,7 +494,9 @@ def test_session_results_shape_and_permissions(api, org_api, other_api, session)
     assert set(body) == {"session_id", "activities", "leaderboard"}
     assert body["session_id"] == str(session.pk)
     assert [x["id"] for x in body["activities"]] == [str(a.pk), str(b.pk)]
-    assert all(set(x) == {"id", "type", "title", "order", "status", "results"} for x in body["activities"])
+    keys = {"id", "type", "type_label", "title", "order", "status", "results"}
+    assert all(set(x) == keys for x in body["activities"])
+    assert [x["type_label"] for x in body["activities"]] == [get_type(a.type).label, get_type(b.type).label]
     assert body["leaderboard"] == []
     assert_error(api.get(f"/api/v1/sessions/{session.pk}/results"), 401, "NOT_AUTHENTICATED")
     assert_error(other_api.get(f"/api/v1/sessions/{session.pk}/results"), 404, "NOT_FOUND")

@@ -167,3 +167,49 @@ def test_static_modules_never_use_inner_html() -> None:
         assert "innerHTML" not in source, name
         assert "insertAdjacentHTML" not in source, name
         assert "document.write" not in source, name
+
+
+# --- the activity types' renderers --------------------------------------------------------------
+
+
+def _types(html: str) -> dict[str, Any]:
+    match = re.search(r'<script id="caja-types" type="application/json">(.*?)</script>', html, re.S)
+    assert match, "the page carries the types' registry as json_script"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize(("url", "page"), [("/join/{code}", "phone"), ("/present/{pk}", "presenter")])
+def test_pages_list_every_type_with_its_label_and_renderer(
+    client: Client, session: Any, url: str, page: str
+) -> None:
+    from django.contrib.staticfiles import finders
+
+    from activities.types import TYPE_PACKAGES, get_type
+
+    html = client.get(url.format(code=session.join_code, pk=session.pk)).content.decode()
+    types = _types(html)
+    assert list(types) == list(TYPE_PACKAGES)
+    for key, info in types.items():
+        t = get_type(key)
+        assert info["label"] == t.label
+        assert info["supports_reveal"] is t.supports_reveal
+        assert info["supports_reset"] is t.supports_reset
+        assert info["state_key"] == t.state_key
+        # Served from the type's own package under caja-types/<key>/ (activities/staticfinders.py).
+        assert info["module"] == f"/static/caja-types/{key}/{page}.js"
+        found = finders.find(f"caja-types/{key}/{page}.js")
+        assert found and f"/activities/types/{key}/static/" in str(found)
+
+
+def test_page_scripts_name_no_activity_type() -> None:
+    """The pages dispatch on the registry's keys: no type name in their code (comments aside)."""
+    from pathlib import Path
+
+    from activities.types import TYPE_PACKAGES
+
+    root = Path(__file__).resolve().parents[1] / "static" / "live"
+    for name in ("join.js", "present.js", "common.js"):
+        code = "\n".join(line.split("//")[0] for line in (root / name).read_text().splitlines())
+        code = code.replace('.get("poll")', "")  # ?poll=: the polling interval override, not a type
+        for key in TYPE_PACKAGES:
+            assert not re.search(rf"""["'`]{key}["'`]""", code), f"{name} names the type {key!r}"

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from activities import services as activity_services
 from activities.models import Activity
 from activities.tests.factories import ActivityFactory
+from activities.types import get_type
 from live import polling
 from live.snapshot import forget_local
 from participants import services as participant_services
@@ -87,6 +88,7 @@ def test_state_shape_and_headers(api: APIClient) -> None:
     assert set(cur) == {
         "id",
         "type",
+        "type_label",
         "title",
         "status",
         "order",
@@ -95,6 +97,7 @@ def test_state_shape_and_headers(api: APIClient) -> None:
         "response_count",
         "results",
     }
+    assert cur["type_label"] == get_type(cur["type"]).label
     assert cur["id"] == str(activity.pk) and cur["status"] == "active" and cur["response_count"] == 0
     assert r["ETag"].startswith('"') and float(r["X-Poll-Interval"]) >= 2.0
     assert r["X-Request-ID"]

@@ -1,14 +1,9 @@
 // Shared helpers for the Caja pages. No framework, no build step.
 // Every piece of user-provided text goes through textContent (h() below), never HTML parsing.
 
-export const DECKS = {
-  fibonacci: ["0", "1", "2", "3", "5", "8", "13", "21", "?", "coffee"],
-  tshirt: ["XS", "S", "M", "L", "XL", "?"],
-  powers_of_two: ["0", "1", "2", "4", "8", "16", "32", "?"],
-};
-
-export function readConfig() {
-  const el = document.getElementById("caja-config");
+/** The page's JSON config (json_script): `caja-config`, or `caja-types` (the types' renderers). */
+export function readConfig(id = "caja-config") {
+  const el = document.getElementById(id);
   return el ? JSON.parse(el.textContent) : {};
 }
 
@@ -205,17 +200,7 @@ export class StatePoller {
 
 export function activityHeading(activity) {
   const c = activity.config || {};
-  return c.question || c.story || c.prompt || activity.title || typeLabel(activity.type);
-}
-
-export function typeLabel(type) {
-  return { poll: "Poll", poker: "Planning poker", quiz: "Quiz", wordcloud: "Word cloud", qna: "Q&A" }[type] || type;
-}
-
-export function deckCards(config) {
-  if (Array.isArray(config.cards)) return config.cards;
-  if (Array.isArray(config.deck)) return config.deck;
-  return DECKS[config.deck] || DECKS.fibonacci;
+  return c.question || c.story || c.prompt || activity.title || activity.type_label || activity.type;
 }
 
 export function plural(n, one, many) {
@@ -223,94 +208,16 @@ export function plural(n, one, many) {
 }
 
 // More rows than a big screen shows in one column at a readable size: the presenter lays them out in two.
-function manyClass(n) {
+export function manyClass(n) {
   return n > 6 ? " many" : "";
 }
 
-function fmtPct(p) {
+export function fmtPct(p) {
   const n = Number(p) || 0;
   return `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
 }
 
-// --- result views shared by both pages (numbers always as text too) -------------------------
-
-export function pollBars(results, { mine = [] } = {}) {
-  const total = results.total_responses || 0;
-  const list = h("ol", { class: `bars${manyClass(results.options.length)}`, attrs: { "aria-label": "Results" } });
-  const max = Math.max(1, ...results.options.map((o) => o.count));
-  for (const o of results.options) {
-    const row = h("li", { class: `bar-row${mine.includes(o.id) ? " mine" : ""}`, dataset: { optionId: o.id } },
-      h("div", { class: "bar-label" },
-        h("span", { class: "bar-text", text: o.label }),
-        h("span", { class: "bar-value", text: `${o.count} · ${fmtPct(o.percentage)}` })),
-      h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } })));
-    list.appendChild(row);
-  }
-  return h("div", { class: "results poll-results", dataset: { total } }, list);
-}
-
-export function pokerDistribution(results, cards) {
-  const dist = results.distribution || {};
-  const entries = Object.entries(dist);
-  const ordered = cards ? cards.filter((c) => dist[c]).map((c) => [c, dist[c]]) : entries;
-  for (const [c, n] of entries) if (!ordered.find(([k]) => k === c)) ordered.push([c, n]);
-  const max = Math.max(1, ...ordered.map(([, n]) => n));
-  const list = h("ol", { class: `bars poker-bars${manyClass(ordered.length)}`, attrs: { "aria-label": "Vote distribution" } });
-  for (const [card, n] of ordered) {
-    list.appendChild(h("li", { class: "bar-row", dataset: { card } },
-      h("div", { class: "bar-label" },
-        h("span", { class: "bar-text card-face", text: card }),
-        h("span", { class: "bar-value", text: plural(n, "vote", "votes") })),
-      h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${(n / max) * 100}%` } }))));
-  }
-  const stats = h("dl", { class: "stats" },
-    h("div", {}, h("dt", { text: "Votes" }), h("dd", { class: "stat-votes", text: results.vote_count ?? 0 })),
-    h("div", {}, h("dt", { text: "Average" }), h("dd", { class: "stat-average", text: results.average ?? "–" })),
-    h("div", {}, h("dt", { text: "Median" }), h("dd", { class: "stat-median", text: results.median ?? "–" })),
-    h("div", {}, h("dt", { text: "Consensus" }), h("dd", { class: "stat-consensus", text: results.consensus ? "Yes" : "No" })));
-  return h("div", { class: "results poker-results" }, list, stats);
-}
-
-export function quizOptions(results, { mine = null } = {}) {
-  const list = h("ol", { class: `bars quiz-bars${manyClass((results.options || []).length)}`, attrs: { "aria-label": "Answers" } });
-  const max = Math.max(1, ...(results.options || []).map((o) => o.count));
-  for (const o of results.options || []) {
-    const marks = [];
-    if (o.correct) marks.push("correct");
-    if (mine === o.id) marks.push("mine");
-    list.appendChild(h("li", { class: `bar-row ${marks.join(" ")}`, dataset: { optionId: o.id } },
-      h("div", { class: "bar-label" },
-        h("span", { class: "bar-text" }, o.correct ? h("span", { class: "tick", text: "✓ " }) : null, o.label,
-          o.correct ? h("span", { class: "visually-hidden", text: " (correct answer)" }) : null),
-        h("span", { class: "bar-value", text: plural(o.count, "answer", "answers") })),
-      h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } }))));
-  }
-  const correct = (results.options || []).filter((o) => o.correct).map((o) => o.label);
-  return h("div", { class: "results quiz-results" },
-    correct.length ? h("p", { class: "correct-answer" }, "Correct answer: ", h("strong", { text: correct.join(", ") })) : null,
-    list);
-}
-
-export function wordCloud(results, { mine = [] } = {}) {
-  const words = results.words || [];
-  if (!words.length) return h("p", { class: "muted", text: "No words yet." });
-  const max = Math.max(...words.map((w) => w.count));
-  const min = Math.min(...words.map((w) => w.count));
-  const mineKeys = mine.map((w) => w.toLowerCase());
-  const cloud = h("ul", { class: "cloud", attrs: { "aria-label": "Word cloud" } });
-  for (const w of words) {
-    const weight = max === min ? 0.5 : (w.count - min) / (max - min);
-    cloud.appendChild(h("li", {
-      class: `cloud-word${mineKeys.includes(String(w.text).toLowerCase()) ? " mine" : ""}`,
-      style: { fontSize: `${(1 + weight * 2.2).toFixed(2)}em` },
-      dataset: { count: w.count },
-    }, h("span", { class: "cloud-text", text: w.text }), h("span", { class: "cloud-count", text: ` ${w.count}` })));
-  }
-  return h("div", { class: "results wordcloud-results", dataset: { total: results.total_responses || 0 } }, cloud);
-}
+// --- views shared by both pages (numbers always as text too) ---------------------------------
 
 export function podium(items, { highlight = null, limit = 10 } = {}) {
   const top = (items || []).slice(0, limit);
@@ -324,37 +231,6 @@ export function podium(items, { highlight = null, limit = 10 } = {}) {
       h("span", { class: "correct-count", text: `${p.correct_count} correct` })));
   });
   return list;
-}
-
-/**
- * One sentence with what a screen-reader user needs from the results now (the leader, the reveal),
- * or null when there is nothing to say. Announced politely, and only when it changes (see Announcer).
- */
-export function resultsSentence(a) {
-  const r = a && a.results;
-  if (!r) return null;
-  if (a.type === "poll" && r.options && r.total_responses) {
-    const top = [...r.options].sort((x, y) => y.count - x.count)[0];
-    return `Results: ${top.label} leads with ${plural(top.count, "vote", "votes")} of ${plural(r.total_responses, "response", "responses")}.`;
-  }
-  if (a.type === "poker" && r.revealed) {
-    return `Cards revealed: ${plural(r.vote_count || 0, "vote", "votes")}, average ${r.average ?? "none"}, median ${r.median ?? "none"}, ${r.consensus ? "consensus" : "no consensus"}.`;
-  }
-  if (a.type === "quiz" && r.revealed) {
-    const correct = (r.options || []).filter((o) => o.correct).map((o) => o.label).join(", ");
-    const leader = (r.leaderboard || [])[0];
-    return `Correct answer: ${correct}.${leader ? ` Leader: ${leader.nickname}, ${leader.score} points.` : ""}`;
-  }
-  if (a.type === "qna" && (r.questions || []).length) {
-    const pinned = r.questions.find((q) => q.pinned);
-    if (pinned) return `Now answering: ${pinned.text}`;
-    return `Top question, ${plural(r.questions[0].upvotes, "upvote", "upvotes")}: ${r.questions[0].text}`;
-  }
-  if (a.type === "wordcloud" && (r.words || []).length) {
-    const top = r.words.reduce((x, y) => (y.count > x.count ? y : x));
-    return `Top word: ${top.text}, ${plural(top.count, "time", "times")}.`;
-  }
-  return null;
 }
 
 /**
@@ -381,4 +257,37 @@ export function announce(text) {
   if (!el) return;
   el.textContent = "";
   setTimeout(() => { el.textContent = text; }, 50);
+}
+
+// --- the activity types' renderers ------------------------------------------------------------
+// Each type package ships its renderers as ES modules (activities/types/<key>/static: phone.js,
+// presenter.js, served under caja-types/<key>/). The server lists them in the page (`caja-types`: key → label, supports_reveal, supports_reset, state_key and the module's URL for this
+// page), so the pages know no type by name: they dispatch on the key. A renderer is the module's
+// default export; every hook is optional and receives `ctx`, which holds `ui` (below) and what the
+// page offers (see join.js `activityCtx` and present.js `stageCtx`).
+//
+// Phone (join.js):   form(ctx) → Node, mine(ctx, data) → [prefix, text], update(ctx, previous),
+//                    sentence(ctx, results) → string | null, timer (a countdown line),
+//                    ownPanel (not shown as an activity), panel(ctx, info, state) and
+//                    closePanel(ctx) (its own panel, driven by its state key: the Q&A).
+// Presenter:         stage(ctx, activity) → Node (under the heading), ownStage (stage() fills the
+//                    whole stage), side(ctx, info) (the state key's column beside the activity),
+//                    summary(ctx, item, results) → {content, note}, sentence(ctx, results),
+//                    revealLabel (the Reveal button's text).
+
+/** The helpers every renderer gets in ctx. */
+export const ui = { h, clear, replace, plural, parseTime, announce, errorText, podium, manyClass, fmtPct, activityHeading };
+
+/** Import every type's renderer for this page: key → {label, ..., renderer}. A module that fails to
+ * load leaves an empty renderer (the page still shows the activity's heading and count). */
+export async function loadTypes(types) {
+  const out = {};
+  await Promise.all(Object.entries(types || {}).map(async ([key, info]) => {
+    let renderer = {};
+    if (info.module) {
+      try { renderer = (await import(info.module)).default || {}; } catch (err) { console.error(`Caja: no renderer for ${key}`, err); }
+    }
+    out[key] = { ...info, key, renderer };
+  }));
+  return out;
 }

@@ -1,10 +1,15 @@
 // Participant page: /join/<code>. Join with a nickname, then follow the live activity.
 import {
-  Announcer, StatePoller, activityHeading, announce, api, clear, deckCards, errorText, h, parseTime, plural,
-  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, resultsSentence, typeLabel, wordCloud,
+  Announcer, StatePoller, activityHeading, announce, api, clear, errorText, h, loadTypes, plural, podium, readConfig,
+  replace, ui,
 } from "./common.js";
 
 const cfg = readConfig();
+// The activity types' phone renderers (common.js loadTypes), keyed by type: this page names none.
+const types = await loadTypes(readConfig("caja-types"));
+const NO_TYPE = { renderer: {} };
+const typeOf = (a) => types[a.type] || { ...NO_TYPE, label: a.type };
+const labelOf = (a) => a.type_label || typeOf(a).label;
 const app = document.getElementById("app");
 const storeKey = `caja.participant.${cfg.session_id}`;
 let me = null; // {token, participant_id, nickname}
@@ -104,7 +109,7 @@ function showRemoved() {
   if (poller) poller.stop();
   if (heartbeat) clearTimeout(heartbeat);
   stopTimers();
-  qnaClose();
+  for (const t of panels()) if (t.renderer.closePanel) t.renderer.closePanel(panelCtx);
   setView("removed", h("section", { class: "card stack notice", attrs: { role: "alert" } },
     h("h2", { text: "You were removed from this session" }),
     h("p", { text: "The organizer removed you. You can close this page." })));
@@ -147,6 +152,18 @@ function startHeartbeat() {
   heartbeat = setTimeout(beat, HEARTBEAT_MS * Math.random());
 }
 
+// Types that show themselves in a panel of their own, driven by their key in the state (an open
+// Q&A: activities/types/qna/static/phone.js), beside #app or instead of it.
+const panels = () => Object.values(types).filter((t) => t.state_key && t.renderer.panel);
+const panelCtx = {
+  ...ui,
+  app,
+  sessionId: cfg.session_id,
+  api: (path, options = {}) => api(path, { ...options, token: me && me.token }),
+  poke: () => { if (poller) poller.poke(); },
+  removed: () => showRemoved(),
+};
+
 // --- state → screen ---------------------------------------------------------------------------
 
 function lobby(state) {
@@ -160,13 +177,13 @@ function lobby(state) {
 
 function render(state) {
   if (!me) return;
-  renderQna(state);
+  for (const t of panels()) t.renderer.panel(panelCtx, state[t.state_key], state);
   const session = state.session;
   if (session.status === "completed") return showSummary(state);
   const a = state.current_activity;
   // A Q&A that is the current activity has no answer form: its panel (below) takes the screen, and
   // #app keeps the lobby underneath for when the organizer moves on.
-  if (session.status !== "active" || !a || a.status !== "active" || a.type === "qna") {
+  if (session.status !== "active" || !a || a.status !== "active" || typeOf(a).renderer.ownPanel) {
     if (cur) stopTimers();
     cur = null;
     if (view !== "lobby" || app.dataset.lobbyStatus !== session.status || app.dataset.count !== String(state.participant_count)) {
@@ -191,9 +208,12 @@ function stopTimers() {
 async function buildActivity(a) {
   stopTimers();
   delete app.dataset.lobbyStatus;
-  cur = { id: a.id, type: a.type, config: a.config || {}, activity: a, mine: null, loaded: false, prev: null };
+  const renderer = typeOf(a).renderer;
+  cur = { id: a.id, type: a.type, renderer, config: a.config || {}, activity: a, mine: null, loaded: false, prev: null };
+  cur.ctx = activityCtx(cur);
   const heading = activityHeading(a);
-  announce(`New ${typeLabel(a.type).toLowerCase()}: ${heading}`);
+  const label = labelOf(a);
+  announce(`New ${label.toLowerCase()}: ${heading}`);
   cur.els = {
     form: h("div", { class: "answer-area" }),
     mine: h("p", { class: "my-answer", id: "my-answer" }),
@@ -203,9 +223,9 @@ async function buildActivity(a) {
     count: h("p", { class: "muted response-count" }),
   };
   setView("activity", h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
-    h("p", { class: "kicker", text: a.title && a.title !== heading ? `${typeLabel(a.type)} · ${a.title}` : typeLabel(a.type) }),
+    h("p", { class: "kicker", text: a.title && a.title !== heading ? `${label} · ${a.title}` : label }),
     h("h2", { class: "question", id: "question", text: heading }),
-    a.type === "quiz" ? cur.els.timer : null,
+    renderer.timer ? cur.els.timer : null,
     cur.els.form, cur.els.mine, cur.els.feedback, cur.els.count, cur.els.results));
   const thisOne = cur;
   await loadMine();
@@ -333,22 +353,40 @@ function setFeedback(text, isError = false) {
   cur.els.feedback.setAttribute("role", isError ? "alert" : "status");
 }
 
-// --- forms per type ---------------------------------------------------------------------------
+// --- the type's renderer ----------------------------------------------------------------------
+// What the activity on screen shows (its form, the answer sent, its results) is drawn by its type's
+// renderer (activities/types/<key>/static/phone.js) through this ctx: the shared helpers (common.js
+// ui), the activity's data and the page's hooks. Answers go through ctx.submit (submit() above: kept,
+// retried until acknowledged).
 
-function renderForm() {
-  const c = cur.config;
-  const area = cur.els.form;
-  clear(area);
-  if (cur.type === "poll") area.appendChild(pollForm(c));
-  else if (cur.type === "poker") area.appendChild(pokerForm(c));
-  else if (cur.type === "quiz") area.appendChild(quizForm(c));
-  else if (cur.type === "wordcloud") area.appendChild(wordForm(c));
-  renderMine();
+function activityCtx(one) {
+  return {
+    ...ui,
+    me,
+    get els() { return one.els; },
+    get activity() { return one.activity; },
+    get config() { return one.config; },
+    get mine() { return one.mine; },
+    set mine(value) { one.mine = value; },
+    get closed() { return !!one.closed; },
+    set closed(value) { one.closed = value; },
+    get sending() { return !!one.pending; },
+    now: () => poller.now(),
+    submit: (data) => (cur === one ? submit(data) : Promise.resolve(false)),
+    feedback: (text, isError = false) => { if (cur === one) setFeedback(text, isError); },
+    renderForm: () => { if (cur === one) renderForm(); },
+    /** Run fn every ms while this activity is on screen (one timer per activity; stopTimers ends it). */
+    every(fn, ms) { if (!one.timer) one.timer = setInterval(() => { if (cur === one) fn(); }, ms); },
+    stopEvery() { if (one.timer) { clearInterval(one.timer); one.timer = null; } },
+  };
 }
 
-function labelOf(options, id) {
-  const o = (options || []).find((x) => x.id === id);
-  return o ? o.label : id;
+function renderForm() {
+  const area = cur.els.form;
+  clear(area);
+  const form = cur.renderer.form ? cur.renderer.form(cur.ctx) : null;
+  if (form) area.appendChild(form);
+  renderMine();
 }
 
 function renderMine() {
@@ -356,124 +394,10 @@ function renderMine() {
   const m = waiting || cur.mine;
   const el = cur.els.mine;
   if (!m) { el.textContent = ""; return; }
-  const c = cur.config;
-  let text = "";
-  if (cur.type === "poll") text = (m.option_ids || []).map((id) => labelOf(c.options, id)).join(", ");
-  else if (cur.type === "poker") text = m.value;
-  else if (cur.type === "quiz") text = labelOf(c.options, m.option_id);
-  else if (cur.type === "wordcloud") text = (m.words || []).join(", ");
-  replace(el, cur.type === "poker" ? "Your vote: " : cur.type === "wordcloud" ? "Your words: " : "Your answer: ",
+  const [prefix, text] = cur.renderer.mine ? cur.renderer.mine(cur.ctx, m) : ["Your answer: ", ""];
+  replace(el, prefix,
     h("strong", { class: "my-answer-value", text }),
     waiting ? h("span", { class: "muted sending", text: " (sending…)" }) : null);
-}
-
-function pollForm(c) {
-  const multiple = !!c.multiple;
-  const chosen = new Set((cur.mine && cur.mine.option_ids) || []);
-  const max = multiple ? c.max_choices || c.options.length : 1;
-  const inputs = [];
-  const fieldset = h("fieldset", { class: "choices" },
-    h("legend", { class: "visually-hidden", text: c.question || "Choose" }),
-    h("p", { class: "hint", text: multiple ? (c.max_choices ? `Choose up to ${c.max_choices}.` : "Choose one or more.") : "Choose one." }));
-  c.options.forEach((o, i) => {
-    const id = `opt-${i}`;
-    const input = h("input", { type: multiple ? "checkbox" : "radio", name: "option", id, value: o.id, checked: chosen.has(o.id) });
-    inputs.push(input);
-    fieldset.appendChild(h("label", { class: "choice", for: id }, input, h("span", { text: o.label })));
-  });
-  const limit = () => {
-    if (!multiple) return;
-    const n = inputs.filter((x) => x.checked).length;
-    for (const x of inputs) x.disabled = !x.checked && n >= max;
-  };
-  fieldset.addEventListener("change", limit);
-  limit();
-  const button = h("button", { type: "submit", class: "btn btn-primary", text: cur.mine ? "Change answer" : "Send answer" });
-  const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const ids = inputs.filter((x) => x.checked).map((x) => x.value);
-    if (!ids.length) { setFeedback("Choose an option first.", true); return; }
-    button.disabled = true;
-    await submit({ option_ids: ids });
-    button.disabled = false;
-  });
-  return form;
-}
-
-function pokerForm(c) {
-  const cards = deckCards(c);
-  const mine = cur.mine && cur.mine.value;
-  const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": "Cards" } });
-  for (const card of cards) {
-    const label = card === "coffee" ? "☕ coffee" : card;
-    const b = h("button", {
-      type: "button", class: "poker-card", text: label, dataset: { card },
-      attrs: { "aria-pressed": mine === card ? "true" : "false", "aria-label": `Vote ${card}` },
-    });
-    b.addEventListener("click", async () => {
-      for (const x of grid.querySelectorAll("button")) x.disabled = true;
-      const ok = await submit({ value: card });
-      if (!ok) for (const x of grid.querySelectorAll("button")) x.disabled = false;
-    });
-    grid.appendChild(b);
-  }
-  return h("div", { class: "stack" }, h("p", { class: "hint", text: mine ? "You can change your vote until the cards are revealed." : "Pick a card." }), grid);
-}
-
-function quizDeadline() {
-  const limit = cur.config.time_limit_seconds;
-  const start = parseTime(cur.activity.activated_at);
-  return limit && start !== null ? start + limit * 1000 : null;
-}
-
-function quizForm(c) {
-  const mine = cur.mine && cur.mine.option_id;
-  const deadline = quizDeadline();
-  const timeUp = cur.closed || (deadline !== null && poller.now() >= deadline);
-  const grid = h("div", { class: "quiz-options", attrs: { role: "group", "aria-label": "Answers" } });
-  c.options.forEach((o, i) => {
-    const b = h("button", {
-      type: "button", class: "quiz-option", dataset: { optionId: o.id },
-      disabled: !!mine || timeUp,
-      attrs: { "aria-pressed": mine === o.id ? "true" : "false" },
-    }, h("span", { class: "letter", attrs: { "aria-hidden": "true" }, text: String.fromCharCode(65 + i) }), h("span", { text: o.label }));
-    b.addEventListener("click", async () => {
-      for (const x of grid.querySelectorAll("button")) x.disabled = true;
-      const ok = await submit({ option_id: o.id });
-      if (!ok && !cur.closed && !cur.mine && !cur.pending) for (const x of grid.querySelectorAll("button")) x.disabled = false;
-    });
-    grid.appendChild(b);
-  });
-  return grid;
-}
-
-function wordForm(c) {
-  const maxWords = c.max_words || 3;
-  const maxLength = c.max_length || 25;
-  const previous = (cur.mine && cur.mine.words) || [];
-  const inputs = [];
-  const fieldset = h("fieldset", { class: "stack words" },
-    h("legend", { class: "visually-hidden", text: c.prompt || "Your words" }),
-    h("p", { class: "hint", text: `Up to ${plural(maxWords, "word", "words")}, ${maxLength} characters each.` }));
-  for (let i = 0; i < maxWords; i++) {
-    const id = `word-${i}`;
-    const input = h("input", { type: "text", id, name: "word", maxLength, value: previous[i] || "", autocomplete: "off", attrs: { spellcheck: "true" } });
-    inputs.push(input);
-    fieldset.appendChild(h("label", { for: id, class: "word-label", text: `Word ${i + 1}` }));
-    fieldset.appendChild(input);
-  }
-  const button = h("button", { type: "submit", class: "btn btn-primary", text: previous.length ? "Update words" : "Send words" });
-  const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const words = inputs.map((x) => x.value.trim()).filter(Boolean);
-    if (!words.length) { setFeedback("Type at least one word.", true); inputs[0].focus(); return; }
-    button.disabled = true;
-    await submit({ words });
-    button.disabled = false;
-  });
-  return form;
 }
 
 // --- live updates of the activity on screen ------------------------------------------------------
@@ -483,351 +407,25 @@ function updateActivity(a) {
   cur.activity = a;
   cur.config = a.config || cur.config;
   if (!cur.loaded) return;
-  const r = a.results;
   cur.els.count.textContent = plural(a.response_count || 0, "answer", "answers") + " so far";
-
-  if (a.type === "poker") {
-    const before = prev && prev.results;
-    const wasRevealed = before && before.revealed;
-    const reset = (wasRevealed && r && !r.revealed) || (before && r && r.vote_count < before.vote_count && cur.mine);
-    if (reset) {
-      cur.mine = null;
-      setFeedback("New round: vote again.");
-      renderForm();
-    }
-    if (r && r.revealed) replace(cur.els.results, h("h3", { text: "Votes revealed" }), pokerDistribution(r, deckCards(cur.config)));
-    else clear(cur.els.results);
-  } else if (a.type === "poll") {
-    if (r && cur.mine) replace(cur.els.results, h("h3", { text: "Results so far" }), pollBars(r, { mine: cur.mine.option_ids || [] }));
-    else clear(cur.els.results);
-  } else if (a.type === "wordcloud") {
-    if (r && cur.mine) replace(cur.els.results, h("h3", { text: "Everyone's words" }), wordCloud(r, { mine: cur.mine.words || [] }));
-    else clear(cur.els.results);
-  } else if (a.type === "quiz") {
-    updateQuiz(a);
-  }
+  if (cur.renderer.update) cur.renderer.update(cur.ctx, prev);
   announceResults(a);
 }
 
-// A reveal is announced at once (with the quiz verdict); running results the person can see (after
+// A reveal is announced at once (with the verdict, if the renderer wrote one); running results the person can see (after
 // answering) at most every 15 s and only when the sentence changes.
 function announceResults(a) {
   const r = a.results;
-  const sentence = resultsSentence(a);
+  const sentence = cur.renderer.sentence ? cur.renderer.sentence(cur.ctx, r) : null;
   if (r && r.revealed) {
     if (cur.announcedReveal) return;
     cur.announcedReveal = true;
-    const verdict = a.type === "quiz" ? document.getElementById("verdict") : null;
+    const verdict = cur.els.results.querySelector("#verdict"); // a verdict of the renderer's (quiz)
     announcer.say(verdict ? `${verdict.textContent} ${sentence}` : sentence, { now: true });
   } else {
     cur.announcedReveal = false;
     if (cur.mine) announcer.say(sentence);
   }
-}
-
-function updateQuiz(a) {
-  const r = a.results;
-  const revealed = r && r.revealed;
-  if (!cur.timer && !revealed) {
-    cur.timer = setInterval(tickQuiz, 250);
-  }
-  tickQuiz();
-  if (revealed) {
-    const mine = cur.mine && cur.mine.option_id;
-    const correct = (r.options || []).find((o) => o.correct);
-    let verdict = "You did not answer.";
-    if (mine) verdict = correct && correct.id === mine ? "Correct!" : "Not quite.";
-    const mineRow = (r.leaderboard || []).find((p) => p.participant_id === me.participant_id);
-    replace(cur.els.results,
-      h("p", { class: `verdict ${mine && correct && correct.id === mine ? "right" : "wrong"}`, id: "verdict", text: verdict }),
-      quizOptions(r, { mine }),
-      mineRow ? h("p", { class: "my-score", text: `Your score: ${mineRow.score} points` }) : null);
-    for (const b of cur.els.form.querySelectorAll("button")) b.disabled = true;
-  }
-}
-
-function tickQuiz() {
-  if (!cur || cur.type !== "quiz") return;
-  const r = cur.activity.results;
-  const deadline = quizDeadline();
-  const el = cur.els.timer;
-  const revealed = r && r.revealed;
-  if (revealed && cur.timer) { clearInterval(cur.timer); cur.timer = null; }
-  if (!revealed && deadline === null) { el.textContent = ""; return; }
-  const left = revealed ? 0 : Math.ceil((deadline - poller.now()) / 1000);
-  if (left > 0) {
-    el.textContent = `${left} s left`;
-    el.classList.toggle("urgent", left <= 5);
-    return;
-  }
-  // Closed: by our clock (corrected by the server's) or because the state already shows the answer.
-  el.textContent = cur.mine ? "Time is up." : "Time is up: answers are closed.";
-  el.classList.add("urgent");
-  if (!cur.closed) {
-    cur.closed = true;
-    for (const b of cur.els.form.querySelectorAll("button")) b.disabled = true;
-    if (!cur.mine) setFeedback("Time is up: answers are closed.", true);
-  }
-}
-
-// --- Q&A: audience questions, open beside whatever else is on screen -----------------------------
-// While the state carries a `qna`, a tab bar "Activity | Questions (N)" switches between #app (the
-// lobby or the live activity, untouched) and the Questions panel; when the Q&A is itself the current
-// activity there is nothing else to show, so the panel stands alone. The list is fetched with the
-// participant token (it adds "mine", "upvoted" and one's own pending questions), and only when the
-// state's Q&A summary changes, not on every poll.
-const DEFAULT_QNA_LENGTH = 280; // the type's default: the state has no config for a Q&A that is not current
-const qna = {
-  id: null, els: null, tab: "activity", sig: null, seq: 0, items: [], busy: new Set(), statuses: new Map(),
-  wasCurrent: false, seenActivity: null,
-};
-
-function qnaUrl(path = "") {
-  return `/api/v1/sessions/${cfg.session_id}/activities/${qna.id}/questions${path}`;
-}
-
-function qnaBuild() {
-  if (qna.els) return qna.els;
-  const tab = (id, controls, label, extra) => h("button", {
-    type: "button", id, class: "tab",
-    attrs: { role: "tab", "aria-controls": controls, "aria-selected": "false", tabindex: "-1" },
-  }, label, extra);
-  const fresh = h("span", { class: "tab-new", hidden: true, text: "new" });
-  const count = h("span", { class: "tab-count", id: "qna-tab-count" });
-  const tabs = [tab("tab-activity", "app", "Activity", fresh), tab("tab-questions", "qna-panel", "Questions", count)];
-  const tablist = h("div", { class: "tabs", id: "qna-tabs", attrs: { role: "tablist", "aria-label": "Activity or questions" } }, tabs);
-  tabs.forEach((t, i) => {
-    t.addEventListener("click", () => qnaSelect(i === 0 ? "activity" : "questions"));
-    // The tabs pattern: arrows, Home and End move between tabs (and select them); Tab leaves the bar.
-    t.addEventListener("keydown", (ev) => {
-      const to = { ArrowLeft: 1 - i, ArrowRight: 1 - i, Home: 0, End: 1 }[ev.key];
-      if (to === undefined) return;
-      ev.preventDefault();
-      qnaSelect(to === 0 ? "activity" : "questions", true);
-    });
-  });
-  const text = h("textarea", {
-    id: "qna-text", name: "text", rows: 3, maxLength: DEFAULT_QNA_LENGTH,
-    attrs: { "aria-describedby": "qna-hint qna-feedback", spellcheck: "true" },
-  });
-  const hint = h("p", { class: "hint", id: "qna-hint" });
-  const anon = h("input", { type: "checkbox", id: "qna-anon", name: "anonymous" });
-  const anonLabel = h("label", { class: "choice", for: "qna-anon" }, anon, h("span", { text: "Ask anonymously" }));
-  const send = h("button", { type: "submit", class: "btn btn-primary", text: "Send question" });
-  const feedback = h("p", { class: "feedback", id: "qna-feedback", attrs: { role: "status" } });
-  const form = h("form", { class: "stack answer-form qna-form", id: "qna-form", attrs: { novalidate: "" } },
-    h("label", { for: "qna-text", text: "Your question" }), text, hint, anonLabel, send, feedback);
-  form.addEventListener("submit", (ev) => { ev.preventDefault(); qnaAsk(); });
-  const heading = h("h2", { class: "question", id: "qna-heading" });
-  const list = h("ol", { class: "qna-list", id: "qna-list", attrs: { "aria-label": "Questions" } });
-  const empty = h("p", { class: "muted", id: "qna-empty", text: "No questions yet. Be the first to ask!" });
-  const panel = h("section", { class: "stack qna-panel", id: "qna-panel" },
-    h("p", { class: "kicker", text: "Q&A" }), heading, form,
-    h("h3", { class: "qna-list-title", text: "Questions, most upvoted first" }), empty, list);
-  app.before(tablist);
-  app.after(panel);
-  qna.els = { tablist, tabs, fresh, count, text, hint, anon, anonLabel, send, feedback, form, heading, list, empty, panel };
-  return qna.els;
-}
-
-function qnaSelect(name, focus = false) {
-  qna.tab = name;
-  qnaLayout(false);
-  const t = qna.els.tabs[name === "activity" ? 0 : 1];
-  if (focus) t.focus();
-  if (name === "activity") qna.els.fresh.hidden = true; // seen
-}
-
-/** Tabs beside another activity or the lobby; the panel alone when the Q&A is the current activity. */
-function qnaLayout(current) {
-  const { tablist, tabs, panel } = qna.els;
-  tablist.hidden = current;
-  if (current) {
-    app.hidden = true;
-    panel.hidden = false;
-    for (const el of [app, panel]) { el.removeAttribute("role"); el.removeAttribute("aria-labelledby"); }
-    panel.setAttribute("aria-labelledby", "qna-heading");
-    return;
-  }
-  const onQuestions = qna.tab === "questions";
-  app.setAttribute("role", "tabpanel");
-  app.setAttribute("aria-labelledby", "tab-activity");
-  panel.setAttribute("role", "tabpanel");
-  panel.setAttribute("aria-labelledby", "tab-questions");
-  app.hidden = onQuestions;
-  panel.hidden = !onQuestions;
-  tabs[0].setAttribute("aria-selected", String(!onQuestions));
-  tabs[1].setAttribute("aria-selected", String(onQuestions));
-  tabs[0].tabIndex = onQuestions ? -1 : 0;
-  tabs[1].tabIndex = onQuestions ? 0 : -1;
-}
-
-function qnaClose() {
-  if (!qna.els) return;
-  qna.els.tablist.hidden = true;
-  qna.els.panel.hidden = true;
-  app.hidden = false;
-  app.removeAttribute("role");
-  app.removeAttribute("aria-labelledby");
-  qna.id = null;
-}
-
-function renderQna(state) {
-  const info = state.qna;
-  if (!info || state.session.status !== "active") { qnaClose(); return; }
-  const els = qnaBuild();
-  const a = state.current_activity;
-  const current = !!a && a.id === info.activity_id && a.status === "active";
-  if (qna.id !== info.activity_id) {
-    qna.id = info.activity_id;
-    qna.items = [];
-    qna.sig = null;
-    qna.statuses.clear();
-    els.feedback.textContent = "";
-    renderQnaList();
-  }
-  // The config is known only while the Q&A is current; otherwise the type's defaults, and the server's
-  // validation message if this Q&A says otherwise.
-  const c = current ? a.config || {} : {};
-  const limit = c.max_length || DEFAULT_QNA_LENGTH;
-  els.text.maxLength = limit;
-  els.anonLabel.hidden = c.allow_anonymous === false;
-  if (c.allow_anonymous === false) els.anon.checked = false;
-  els.hint.textContent = `Up to ${limit} characters.${c.moderation ? " The organizer approves questions before everyone sees them." : ""}`;
-  els.heading.textContent = info.prompt || "Questions";
-  els.count.textContent = ` (${info.question_count})`;
-  if (current && !qna.wasCurrent) announce(`Q&A: ${info.prompt || "ask your questions"}`);
-  qna.wasCurrent = current;
-  // A new activity while the person reads the questions: a marker on the Activity tab (and join.js's
-  // usual announcement), never a switch of tab under their fingers.
-  const live = a && a.status === "active" && !current ? a.id : null;
-  if (live && live !== qna.seenActivity && qna.tab === "questions") els.fresh.hidden = false;
-  qna.seenActivity = live;
-  qnaLayout(current);
-  const sig = JSON.stringify([info.question_count, (info.top || []).map((q) => [q.id, q.upvotes, q.status, q.pinned])]);
-  if (sig !== qna.sig) { qna.sig = sig; loadQuestions(); }
-}
-
-function qnaFeedback(text, isError = false) {
-  const el = qna.els.feedback;
-  el.textContent = text;
-  el.classList.toggle("error", isError);
-  el.setAttribute("role", isError ? "alert" : "status");
-}
-
-async function loadQuestions() {
-  const seq = ++qna.seq;
-  const id = qna.id;
-  const res = await api(qnaUrl("?sort=top&limit=50"), { token: me.token });
-  if (seq !== qna.seq || id !== qna.id) return; // a newer load, or another Q&A, answers instead
-  if (res.status === 401) { showRemoved(); return; }
-  if (!res.ok || !res.data) return; // the next change of the state tries again
-  qna.items = res.data.items || [];
-  // One's own question approved or answered is news worth saying (rarely: only on a change of status).
-  for (const q of qna.items.filter((x) => x.mine)) {
-    const was = qna.statuses.get(q.id);
-    if (was === "pending" && q.status === "visible") announce("Your question was approved.");
-    if (was && was !== "answered" && q.status === "answered") announce("Your question was marked answered.");
-    qna.statuses.set(q.id, q.status);
-  }
-  renderQnaList();
-}
-
-async function qnaAsk() {
-  const els = qna.els;
-  const text = els.text.value.trim();
-  if (!text) { qnaFeedback("Type a question first.", true); els.text.focus(); return; }
-  els.send.disabled = true;
-  qnaFeedback("Sending…");
-  const res = await api(qnaUrl(), { method: "POST", token: me.token, body: { text, anonymous: els.anon.checked } });
-  els.send.disabled = false;
-  if (res.status === 201 && res.data) {
-    els.text.value = "";
-    qna.statuses.set(res.data.id, res.data.status);
-    qnaFeedback(res.data.status === "pending" ? "Sent — waiting for approval." : "Question sent. Thank you!");
-    loadQuestions(); // a pending question is not in the state: only the list shows it
-    return;
-  }
-  if (res.status === 401) { showRemoved(); return; }
-  qnaFeedback(errorText(res, { ACTIVITY_NOT_ACTIVE: "The Q&A is closed: questions are no longer taken." }), true);
-  els.text.focus();
-  if (res.error && res.error.code === "ACTIVITY_NOT_ACTIVE") poller.poke();
-}
-
-function renderQnaList() {
-  if (!qna.els) return;
-  const { list, empty } = qna.els;
-  // The list is rebuilt; a keyboard user's focus stays on the same question's button.
-  const active = document.activeElement;
-  const holder = active && list.contains(active) ? active.closest("[data-question-id]") : null;
-  replace(list, qna.items.map(questionItem));
-  empty.hidden = qna.items.length > 0;
-  if (holder) {
-    const again = [...list.querySelectorAll(".upvote")].find((b) => b.dataset.questionId === holder.dataset.questionId);
-    if (again) again.focus();
-  }
-}
-
-function questionItem(q) {
-  const badge = (text, kind) => h("span", { class: `badge badge-${kind}`, text });
-  return h("li", { class: `qna-item${q.pinned ? " pinned" : ""}${q.mine ? " mine" : ""}`, dataset: { questionId: q.id, status: q.status } },
-    h("div", { class: "qna-body" },
-      h("p", { class: "qna-text", text: q.text }),
-      h("p", { class: "qna-meta" },
-        h("span", { class: "qna-who", text: q.nickname ?? "Anonymous" }),
-        q.pinned ? badge("Pinned", "pinned") : null,
-        q.mine ? badge("Your question", "mine") : null,
-        q.status === "answered" ? badge("Answered", "answered") : null,
-        q.status === "pending" ? badge("Waiting for approval", "pending") : null)),
-    // Only a public question takes upvotes (the API answers 404 for a pending one).
-    q.status === "visible" || q.status === "answered" ? upvoteButton(q) : null);
-}
-
-function upvoteButton(q) {
-  const b = h("button", { type: "button", class: "upvote", dataset: { questionId: q.id } },
-    h("span", { class: "upvote-arrow", attrs: { "aria-hidden": "true" }, text: "▲" }),
-    h("span", { class: "visually-hidden", text: "Upvote" }),
-    h("span", { class: "upvote-count" }));
-  paintUpvote(b, q);
-  b.addEventListener("click", () => toggleUpvote(q.id));
-  return b;
-}
-
-function paintUpvote(b, q) {
-  b.setAttribute("aria-pressed", q.upvoted ? "true" : "false");
-  b.querySelector(".upvote-count").textContent = String(q.upvotes);
-}
-
-function repaintUpvote(q) {
-  const b = [...qna.els.list.querySelectorAll(".upvote")].find((x) => x.dataset.questionId === q.id);
-  if (b) paintUpvote(b, q);
-}
-
-// Optimistic: the button and its count change at once, then take the server's word (or go back).
-async function toggleUpvote(id) {
-  const q = qna.items.find((x) => x.id === id);
-  if (!q || qna.busy.has(id)) return;
-  qna.busy.add(id);
-  const before = { upvoted: !!q.upvoted, upvotes: q.upvotes };
-  const want = !before.upvoted;
-  q.upvoted = want;
-  q.upvotes = Math.max(0, before.upvotes + (want ? 1 : -1));
-  repaintUpvote(q);
-  const res = await api(qnaUrl(`/${id}/upvote`), { method: want ? "PUT" : "DELETE", token: me.token });
-  qna.busy.delete(id);
-  // The list may have been reloaded meanwhile: reconcile whichever copy is on screen now.
-  const now = qna.items.find((x) => x.id === id) || q;
-  if (res.ok && res.data) {
-    now.upvoted = res.data.upvoted;
-    now.upvotes = res.data.upvotes;
-  } else {
-    now.upvoted = before.upvoted;
-    now.upvotes = before.upvotes;
-    if (res.status === 401) { showRemoved(); return; }
-    qnaFeedback(errorText(res, { NOT_FOUND: "That question is no longer shown." }), true);
-    poller.poke();
-  }
-  repaintUpvote(now);
 }
 
 // --- the end ----------------------------------------------------------------------------------

@@ -1,16 +1,20 @@
 // Presenter page: /present/<session id>. The big screen, with controls for the owning organizer.
 import {
-  Announcer, StatePoller, activityHeading, announce, api, deckCards, errorText, h, parseTime, plural,
-  pokerDistribution, podium, pollBars, quizOptions, readConfig, replace, resultsSentence, typeLabel, wordCloud,
+  Announcer, StatePoller, activityHeading, announce, api, errorText, h, loadTypes, plural, podium, readConfig,
+  replace, ui,
 } from "./common.js";
 
 const cfg = readConfig();
+// The activity types' presenter renderers (common.js loadTypes), keyed by type: this page names none.
+const types = await loadTypes(readConfig("caja-types"));
+const typeOf = (a) => types[a.type] || { label: a.type, renderer: {} };
+const labelOf = (a) => a.type_label || typeOf(a).label;
 const sid = cfg.session_id;
 const stage = document.getElementById("stage");
 const body = document.body;
 let state = null;
 let shownActivity = null;
-let countdown = null;
+let ticker = null; // the one interval a renderer may run (a quiz's countdown): ended on every redraw
 let summaryShown = false;
 let wasRevealed = false;
 const announcer = new Announcer();
@@ -73,161 +77,86 @@ function draw() {
   if (s.session.status === "completed") { renderSummary(); return; }
   summaryShown = false;
   if (!running) {
-    stopCountdown();
+    stopTicker();
     shownActivity = null;
     replace(stage, h("div", { class: "lobby-message stack" },
       h("p", { class: "big-message", text: s.session.status === "draft" ? "Join now: we start soon" : "Join now" }),
       h("p", { class: "sub-message", text: "Scan the QR code or open the link on your phone." })),
-      s.qna ? qnaSide(s.qna) : null);
+      sides(s).map(([, aside]) => aside));
     return;
   }
   if (!shownActivity || shownActivity !== a.id) {
     shownActivity = a.id;
-    announce(`Now: ${typeLabel(a.type)}. ${activityHeading(a)}`);
-    announcer.quiet(resultsSentence(a));
+    announce(`Now: ${labelOf(a)}. ${activityHeading(a)}`);
+    announcer.quiet(sentenceOf(a));
   } else {
     // A reveal is news at once; running totals wait their turn (Announcer).
     const revealed = a.results && a.results.revealed;
-    announcer.say(resultsSentence(a), { now: !!revealed && !wasRevealed });
+    announcer.say(sentenceOf(a), { now: !!revealed && !wasRevealed });
   }
   wasRevealed = !!(a.results && a.results.revealed);
   renderActivity(a);
 }
 
+// --- the types' renderers -----------------------------------------------------------------------
+// What an activity shows is drawn by its type's renderer (activities/types/<key>/static/presenter.js)
+// through this ctx: the shared helpers (common.js ui), the state and the page's hooks.
+
+const stageCtx = {
+  ...ui,
+  get state() { return state; },
+  now: () => poller.now(),
+  poke: () => poller.poke(),
+  /** Run fn every ms until the next redraw (one at a time: a new one replaces the last). */
+  every(fn, ms) { stopTicker(); ticker = setInterval(fn, ms); },
+  stopEvery: () => stopTicker(),
+  // The end summary's cut (see summaryItem).
+  SUMMARY_ROWS: 6,
+  SUMMARY_WORDS: 20,
+  topRows,
+  cutNote: (shown, total, noun) => (shown < total ? `Top ${shown} of ${total} ${noun}` : null),
+};
+
+function stopTicker() {
+  if (ticker) clearInterval(ticker);
+  ticker = null;
+}
+
+function sentenceOf(a) {
+  const r = typeOf(a).renderer;
+  return r.sentence ? r.sentence(stageCtx, a.results) : null;
+}
+
+/** The columns types add beside what is on screen while the state carries their key (an open Q&A):
+ * [type key, element] pairs. */
+function sides(s) {
+  const out = [];
+  for (const t of Object.values(types)) {
+    const info = t.state_key ? s[t.state_key] : null;
+    if (info && t.renderer.side) out.push([t.key, t.renderer.side(stageCtx, info)]);
+  }
+  return out;
+}
+
 function renderActivity(a) {
-  if (a.type === "qna") { stopCountdown(); replace(stage, qnaStage(a)); return; }
+  stopTicker();
+  const renderer = typeOf(a).renderer;
+  if (renderer.ownStage && renderer.stage) { replace(stage, renderer.stage(stageCtx, a)); return; }
   const heading = activityHeading(a);
-  const r = a.results;
-  let content = null;
-  if (a.type === "poll") content = r ? pollBars(r) : null;
-  else if (a.type === "poker") content = pokerView(a);
-  else if (a.type === "quiz") content = quizView(a);
-  else if (a.type === "wordcloud") content = r ? wordCloud(r) : null;
-  if (a.type !== "quiz") stopCountdown();
+  const label = labelOf(a);
+  const content = renderer.stage ? renderer.stage(stageCtx, a) : null;
   const section = h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
-    h("p", { class: "kicker", text: a.title && a.title !== heading ? `${typeLabel(a.type)} · ${a.title}` : typeLabel(a.type) }),
+    h("p", { class: "kicker", text: a.title && a.title !== heading ? `${label} · ${a.title}` : label }),
     h("h2", { class: `question${heading.length > 120 ? " long" : ""}`, id: "question", text: heading }),
     content,
     h("p", { class: "response-count", id: "response-count", text: plural(a.response_count || 0, "response", "responses") }));
-  // A Q&A open beside the live activity: a narrow column to its right (fit() shrinks both together).
-  replace(stage, state.qna ? h("div", { class: "with-qna" }, section, qnaSide(state.qna)) : section);
-}
-
-// --- Q&A on the big screen ---------------------------------------------------------------------------
-// The pinned question is the one being answered: it gets the big slot. The others follow by upvotes (the
-// server's order). Question text is user text: textContent only (h()).
-
-function votes(n) {
-  return h("span", { class: "qna-votes" },
-    h("span", { class: "qna-votes-n", text: n }), h("span", { class: "qna-votes-unit", text: n === 1 ? " upvote" : " upvotes" }));
-}
-
-function who(q) {
-  return h("span", { class: "qna-who", text: q.nickname ?? "Anonymous" });
-}
-
-function qnaRow(q) {
-  return h("li", { class: `qna-row${q.status === "answered" ? " answered" : ""}`, dataset: { questionId: q.id } },
-    votes(q.upvotes),
-    h("div", { class: "qna-row-body" },
-      h("p", { class: "qna-row-text", text: q.text }),
-      h("p", { class: "qna-row-meta" }, who(q),
-        q.status === "answered" ? h("span", { class: "qna-answered", text: " · Answered" }) : null)));
-}
-
-function pinnedBlock(q) {
-  return h("div", { class: "qna-pinned", id: "qna-pinned", dataset: { questionId: q.id } },
-    h("p", { class: "qna-label", text: "Now answering" }),
-    h("p", { class: "qna-pinned-text", text: q.text }),
-    h("p", { class: "qna-row-meta" }, who(q), " · ", votes(q.upvotes)));
-}
-
-/** The Q&A as the current activity: the whole stage, the top questions large. */
-function qnaStage(a) {
-  const info = state.qna && state.qna.activity_id === a.id ? state.qna : null;
-  const r = a.results || {};
-  const questions = (r.questions || (info && info.top) || []).slice(0, 10);
-  const count = r.question_count ?? (info ? info.question_count : questions.length);
-  const pinned = questions.find((q) => q.pinned);
-  const rest = questions.filter((q) => q !== pinned);
-  return h("section", { class: "stack activity qna-stage", dataset: { type: "qna", activityId: a.id } },
-    h("p", { class: "kicker", text: a.title && a.title !== activityHeading(a) ? `Q&A · ${a.title}` : "Q&A" }),
-    h("h2", { class: "question", id: "question", text: activityHeading(a) }),
-    pinned ? pinnedBlock(pinned) : null,
-    rest.length
-      ? h("ol", { class: `qna-board${rest.length > 4 ? " many" : ""}`, id: "qna-board", attrs: { "aria-label": "Top questions" } }, rest.map(qnaRow))
-      : (pinned ? null : h("p", { class: "sub-message", text: "No questions yet: ask yours from your phone." })),
-    h("p", { class: "response-count", id: "response-count", text: plural(count, "question", "questions") }));
-}
-
-/** The Q&A beside another activity (or the lobby): the pinned question and the top 3, compact. */
-function qnaSide(info) {
-  const top = info.top || [];
-  const pinned = top.find((q) => q.pinned);
-  const rest = top.filter((q) => q !== pinned).slice(0, 3);
-  return h("aside", { class: "qna-side stack", id: "qna-side", attrs: { "aria-labelledby": "qna-side-title" } },
-    h("h2", { class: "qna-side-title", id: "qna-side-title" }, "Questions ", h("span", { class: "qna-side-count", text: `(${info.question_count})` })),
-    h("p", { class: "qna-side-prompt", text: info.prompt }),
-    pinned ? pinnedBlock(pinned) : null,
-    rest.length ? h("ol", { class: "qna-board", id: "qna-board", attrs: { "aria-label": "Top questions" } }, rest.map(qnaRow)) : null,
-    top.length ? null : h("p", { class: "qna-side-empty", text: "Ask yours from your phone." }));
-}
-
-function pokerView(a) {
-  const r = a.results || { revealed: false, vote_count: a.response_count || 0 };
-  if (r.revealed) return pokerDistribution(r, deckCards(a.config || {}));
-  const n = r.vote_count || 0;
-  const shown = Math.min(n, 24);
-  const backs = h("ul", { class: "card-backs", attrs: { "aria-hidden": "true" } });
-  for (let i = 0; i < shown; i++) backs.appendChild(h("li", { class: "card-back" }));
-  return h("div", { class: "results poker-hidden" },
-    backs,
-    h("p", { class: "vote-count", id: "vote-count", text: `${plural(n, "vote", "votes")}${n > shown ? ` (${shown} shown)` : ""}, cards face down` }));
-}
-
-function quizView(a) {
-  const r = a.results;
-  const c = a.config || {};
-  if (r && r.revealed) {
-    stopCountdown();
-    return h("div", { class: "quiz-revealed" },
-      quizOptions(r),
-      h("div", { class: "stack" },
-        h("h3", { class: "podium-title", text: "Leaderboard" }),
-        podium(r.leaderboard || [])));
-  }
-  const list = h("ol", { class: "quiz-list" });
-  (c.options || []).forEach((o, i) => list.appendChild(h("li", { class: "quiz-list-item" },
-    h("span", { class: "letter", text: String.fromCharCode(65 + i) }), h("span", { text: o.label }))));
-  const timer = h("p", { class: "countdown big-countdown", id: "countdown", attrs: { role: "timer" } });
-  startCountdown(a, timer);
-  return h("div", { class: "stack" }, timer, list);
-}
-
-function startCountdown(a, el) {
-  stopCountdown();
-  const limit = (a.config || {}).time_limit_seconds;
-  const start = parseTime(a.activated_at);
-  if (!limit || start === null) return;
-  const deadline = start + limit * 1000;
-  const tick = () => {
-    const left = Math.ceil((deadline - poller.now()) / 1000);
-    el.textContent = left > 0 ? `${left}` : "Time is up";
-    el.setAttribute("aria-label", left > 0 ? `${left} seconds left` : "Time is up");
-    el.classList.toggle("urgent", left <= 5);
-    if (left <= 0) { stopCountdown(); poller.poke(); }
-  };
-  tick();
-  countdown = setInterval(tick, 250);
-}
-
-function stopCountdown() {
-  if (countdown) clearInterval(countdown);
-  countdown = null;
+  // A column a type adds (an open Q&A) goes to the activity's right (fit() shrinks both together).
+  const [side] = sides(state);
+  replace(stage, side ? h("div", { class: `with-${side[0]}` }, section, side[1]) : section);
 }
 
 async function renderSummary() {
-  stopCountdown();
+  stopTicker();
   if (summaryShown) return;
   summaryShown = true;
   shownActivity = null;
@@ -269,35 +198,18 @@ async function renderSummary() {
 }
 
 // The end screen recaps every activity side by side on one screen, so each shows its most chosen rows
-// only, and says so ("Top 6 of 20 options"); the full results stay in the admin and the exports.
-const SUMMARY_ROWS = 6;
-const SUMMARY_WORDS = 20;
-
+// only, and says so ("Top 6 of 20 options": the renderer's summary(), with stageCtx's SUMMARY_ROWS and
+// cutNote); the full results stay in the admin and the exports.
 function topRows(rows, n) {
   return [...rows].sort((x, y) => y[1] - x[1]).slice(0, n);
 }
 
 function summaryItem(a, r) {
   const answers = r.total_responses ?? r.vote_count ?? 0;
-  let content = null;
-  let note = null;
-  const cut = (shown, total, noun) => { if (shown < total) note = `Top ${shown} of ${total} ${noun}`; };
-  if ((a.type === "poll" || a.type === "quiz") && r.options) {
-    const keep = new Set(topRows(r.options.map((o) => [o.id, o.count]), SUMMARY_ROWS).map(([id]) => id));
-    const options = r.options.filter((o) => keep.has(o.id));
-    cut(options.length, r.options.length, "options");
-    content = a.type === "poll" ? pollBars({ ...r, options }) : quizOptions({ ...r, options });
-  } else if (a.type === "poker" && r.distribution) {
-    const rows = topRows(Object.entries(r.distribution), SUMMARY_ROWS);
-    cut(rows.length, Object.keys(r.distribution).length, "cards");
-    content = pokerDistribution({ ...r, distribution: Object.fromEntries(rows) }, deckCards(a.config || {}));
-  } else if (a.type === "wordcloud") {
-    const words = topRows((r.words || []).map((w) => [w, w.count]), SUMMARY_WORDS).map(([w]) => w);
-    cut(words.length, (r.words || []).length, "words");
-    content = wordCloud({ ...r, words });
-  }
+  const renderer = typeOf(a).renderer;
+  const { content = null, note = null } = renderer.summary ? renderer.summary(stageCtx, a, r) : {};
   return h("article", { class: "summary-item stack", dataset: { type: a.type } },
-    h("h3", { text: `${typeLabel(a.type)}: ${activityHeading(a)}` }),
+    h("h3", { text: `${labelOf(a)}: ${activityHeading(a)}` }),
     h("p", { class: "summary-answers", text: plural(answers, "answer", "answers") }),
     content,
     note ? h("p", { class: "summary-note muted", text: note }) : null);
@@ -318,10 +230,11 @@ function updateControls() {
   const completed = s.session.status === "completed";
   btn("btn-start").hidden = s.session.status !== "draft";
   btn("btn-next").hidden = completed;
-  const revealable = running && (a.type === "poker" || a.type === "quiz") && !(a.results && a.results.revealed);
+  const t = a ? typeOf(a) : null;
+  const revealable = running && t.supports_reveal && !(a.results && a.results.revealed);
   btn("btn-reveal").hidden = !revealable;
-  btn("btn-reveal").textContent = a && a.type === "quiz" ? "Reveal answer" : "Reveal cards";
-  btn("btn-reset").hidden = !(running && a.type === "poker" && ((a.results && a.results.revealed) || a.response_count));
+  btn("btn-reveal").textContent = (t && t.renderer.revealLabel) || "Reveal";
+  btn("btn-reset").hidden = !(running && t.supports_reset && ((a.results && a.results.revealed) || a.response_count));
   btn("btn-complete").hidden = completed;
   controls.hidden = completed;
   updateQnaControl();
@@ -365,7 +278,7 @@ function next() {
 function reveal() {
   return act(async () => {
     const a = state && state.current_activity;
-    if (!a || a.status !== "active" || !["poker", "quiz"].includes(a.type)) return;
+    if (!a || a.status !== "active" || !typeOf(a).supports_reveal) return;
     const res = await api(`/api/v1/sessions/${sid}/activities/${a.id}/reveal`, { method: "POST", csrf });
     if (!res.ok) failed(res);
     poller.poke();
@@ -375,7 +288,7 @@ function reveal() {
 function reset() {
   return act(async () => {
     const a = state && state.current_activity;
-    if (!a || a.type !== "poker") return;
+    if (!a || !typeOf(a).supports_reset) return;
     const res = await api(`/api/v1/sessions/${sid}/activities/${a.id}/reset`, { method: "POST", csrf });
     if (!res.ok) failed(res);
     else message("New round: votes cleared.");

@@ -1,0 +1,43 @@
+// Planning poker on the phone: pick a card (change it until the reveal), see the votes once revealed.
+import { cardsOf, distribution, sentence } from "./results.js";
+
+export default {
+  form(ctx) {
+    const { h } = ctx;
+    const mine = ctx.mine && ctx.mine.value;
+    const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": "Cards" } });
+    for (const card of cardsOf(ctx.config)) {
+      const label = card === "coffee" ? "☕ coffee" : card;
+      const b = h("button", {
+        type: "button", class: "poker-card", text: label, dataset: { card },
+        attrs: { "aria-pressed": mine === card ? "true" : "false", "aria-label": `Vote ${card}` },
+      });
+      b.addEventListener("click", async () => {
+        for (const x of grid.querySelectorAll("button")) x.disabled = true;
+        const ok = await ctx.submit({ value: card });
+        if (!ok) for (const x of grid.querySelectorAll("button")) x.disabled = false;
+      });
+      grid.appendChild(b);
+    }
+    return h("div", { class: "stack" }, h("p", { class: "hint", text: mine ? "You can change your vote until the cards are revealed." : "Pick a card." }), grid);
+  },
+
+  mine: (ctx, m) => ["Your vote: ", m.value],
+
+  update(ctx, prev) {
+    const r = ctx.activity.results;
+    const before = prev && prev.results;
+    const wasRevealed = before && before.revealed;
+    // A new round (the organizer's reset): the vote is gone, the cards come back.
+    const reset = (wasRevealed && r && !r.revealed) || (before && r && r.vote_count < before.vote_count && ctx.mine);
+    if (reset) {
+      ctx.mine = null;
+      ctx.feedback("New round: vote again.");
+      ctx.renderForm();
+    }
+    if (r && r.revealed) ctx.replace(ctx.els.results, ctx.h("h3", { text: "Votes revealed" }), distribution(ctx, r, cardsOf(ctx.config)));
+    else ctx.clear(ctx.els.results);
+  },
+
+  sentence: (ctx, r) => sentence(ctx, r),
+};

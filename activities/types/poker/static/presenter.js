@@ -1,0 +1,30 @@
+// Planning poker on the big screen: card backs while votes are hidden, the distribution once revealed.
+import { cardsOf, distribution, sentence } from "./results.js";
+
+export default {
+  revealLabel: "Reveal cards",
+
+  stage(ctx, a) {
+    const { h, plural } = ctx;
+    const r = a.results || { revealed: false, vote_count: a.response_count || 0 };
+    if (r.revealed) return distribution(ctx, r, cardsOf(a.config || {}));
+    const n = r.vote_count || 0;
+    const shown = Math.min(n, 24);
+    const backs = h("ul", { class: "card-backs", attrs: { "aria-hidden": "true" } });
+    for (let i = 0; i < shown; i++) backs.appendChild(h("li", { class: "card-back" }));
+    return h("div", { class: "results poker-hidden" },
+      backs,
+      h("p", { class: "vote-count", id: "vote-count", text: `${plural(n, "vote", "votes")}${n > shown ? ` (${shown} shown)` : ""}, cards face down` }));
+  },
+
+  summary(ctx, a, r) {
+    if (!r.distribution) return {};
+    const all = Object.keys(r.distribution); // the deck's order (the server's)
+    const keep = new Set(ctx.topRows(Object.entries(r.distribution), ctx.SUMMARY_ROWS).map(([card]) => card));
+    const cards = all.filter((c) => keep.has(c));
+    const dist = Object.fromEntries(cards.map((c) => [c, r.distribution[c]]));
+    return { content: distribution(ctx, { ...r, distribution: dist }, cards), note: ctx.cutNote(cards.length, all.length, "cards") };
+  },
+
+  sentence: (ctx, r) => sentence(ctx, r),
+};

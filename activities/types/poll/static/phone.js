@@ -1,0 +1,57 @@
+// Poll on the phone: choose one option (or several), see the results once answered.
+import { bars, sentence } from "./results.js";
+
+function labelOf(options, id) {
+  const o = (options || []).find((x) => x.id === id);
+  return o ? o.label : id;
+}
+
+export default {
+  form(ctx) {
+    const { h } = ctx;
+    const c = ctx.config;
+    const multiple = !!c.multiple;
+    const chosen = new Set((ctx.mine && ctx.mine.option_ids) || []);
+    const max = multiple ? c.max_choices || c.options.length : 1;
+    const inputs = [];
+    const fieldset = h("fieldset", { class: "choices" },
+      h("legend", { class: "visually-hidden", text: c.question || "Choose" }),
+      h("p", { class: "hint", text: multiple ? (c.max_choices ? `Choose up to ${c.max_choices}.` : "Choose one or more.") : "Choose one." }));
+    c.options.forEach((o, i) => {
+      const id = `opt-${i}`;
+      const input = h("input", { type: multiple ? "checkbox" : "radio", name: "option", id, value: o.id, checked: chosen.has(o.id) });
+      inputs.push(input);
+      fieldset.appendChild(h("label", { class: "choice", for: id }, input, h("span", { text: o.label })));
+    });
+    const limit = () => {
+      if (!multiple) return;
+      const n = inputs.filter((x) => x.checked).length;
+      for (const x of inputs) x.disabled = !x.checked && n >= max;
+    };
+    fieldset.addEventListener("change", limit);
+    limit();
+    const button = h("button", { type: "submit", class: "btn btn-primary", text: ctx.mine ? "Change answer" : "Send answer" });
+    const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const ids = inputs.filter((x) => x.checked).map((x) => x.value);
+      if (!ids.length) { ctx.feedback("Choose an option first.", true); return; }
+      button.disabled = true;
+      await ctx.submit({ option_ids: ids });
+      button.disabled = false;
+    });
+    return form;
+  },
+
+  mine(ctx, m) {
+    return ["Your answer: ", (m.option_ids || []).map((id) => labelOf(ctx.config.options, id)).join(", ")];
+  },
+
+  update(ctx) {
+    const r = ctx.activity.results;
+    if (r && ctx.mine) ctx.replace(ctx.els.results, ctx.h("h3", { text: "Results so far" }), bars(ctx, r, { mine: ctx.mine.option_ids || [] }));
+    else ctx.clear(ctx.els.results);
+  },
+
+  sentence: (ctx, r) => sentence(ctx, r),
+};

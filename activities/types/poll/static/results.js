@@ -1,0 +1,26 @@
+// Poll results, shared by the phone (poll/phone.js) and the big screen (poll/presenter.js).
+// `ui` is the pages' helper set (common.js `ui`); user text reaches the DOM through ui.h only.
+
+export function bars(ui, results, { mine = [] } = {}) {
+  const { h } = ui;
+  const total = results.total_responses || 0;
+  const list = h("ol", { class: `bars${ui.manyClass(results.options.length)}`, attrs: { "aria-label": "Results" } });
+  const max = Math.max(1, ...results.options.map((o) => o.count));
+  for (const o of results.options) {
+    const row = h("li", { class: `bar-row${mine.includes(o.id) ? " mine" : ""}`, dataset: { optionId: o.id } },
+      h("div", { class: "bar-label" },
+        h("span", { class: "bar-text", text: o.label }),
+        h("span", { class: "bar-value", text: `${o.count} · ${ui.fmtPct(o.percentage)}` })),
+      h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
+        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } })));
+    list.appendChild(row);
+  }
+  return h("div", { class: "results poll-results", dataset: { total } }, list);
+}
+
+/** What a screen reader hears of the results (see common.js Announcer), or null. */
+export function sentence(ui, r) {
+  if (!r || !r.options || !r.total_responses) return null;
+  const top = [...r.options].sort((x, y) => y.count - x.count)[0];
+  return `Results: ${top.label} leads with ${ui.plural(top.count, "vote", "votes")} of ${ui.plural(r.total_responses, "response", "responses")}.`;
+}

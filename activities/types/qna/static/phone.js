@@ -1,0 +1,285 @@
+// Q&A on the phone: audience questions, open beside whatever else is on screen.
+// It has no answer form (ownPanel): while the state carries this type's key (`qna`), join.js calls
+// panel(ctx, info, state) on every state, and closePanel(ctx) when the person is removed. `ctx`
+// holds the shared helpers (common.js ui) and the page's hooks: app (the page's #app element),
+// sessionId, api(path, options) (with the participant token), poke() (poll now), removed().
+import { sentence } from "./results.js";
+
+let P = null; // the page's ctx, from the last call
+let h = null;
+let replace = null;
+let announce = null;
+let errorText = null;
+
+function use(ctx) {
+  P = ctx;
+  ({ h, replace, announce, errorText } = ctx);
+}
+
+// While the state carries a `qna`, a tab bar "Activity | Questions (N)" switches between #app (the
+// lobby or the live activity, untouched) and the Questions panel; when the Q&A is itself the current
+// activity there is nothing else to show, so the panel stands alone. The list is fetched with the
+// participant token (it adds "mine", "upvoted" and one's own pending questions), and only when the
+// state's Q&A summary changes, not on every poll.
+const DEFAULT_QNA_LENGTH = 280; // the type's default: the state has no config for a Q&A that is not current
+const qna = {
+  id: null, els: null, tab: "activity", sig: null, seq: 0, items: [], busy: new Set(), statuses: new Map(),
+  wasCurrent: false, seenActivity: null,
+};
+
+function qnaUrl(path = "") {
+  return `/api/v1/sessions/${P.sessionId}/activities/${qna.id}/questions${path}`;
+}
+
+function qnaBuild() {
+  if (qna.els) return qna.els;
+  const tab = (id, controls, label, extra) => h("button", {
+    type: "button", id, class: "tab",
+    attrs: { role: "tab", "aria-controls": controls, "aria-selected": "false", tabindex: "-1" },
+  }, label, extra);
+  const fresh = h("span", { class: "tab-new", hidden: true, text: "new" });
+  const count = h("span", { class: "tab-count", id: "qna-tab-count" });
+  const tabs = [tab("tab-activity", "app", "Activity", fresh), tab("tab-questions", "qna-panel", "Questions", count)];
+  const tablist = h("div", { class: "tabs", id: "qna-tabs", attrs: { role: "tablist", "aria-label": "Activity or questions" } }, tabs);
+  tabs.forEach((t, i) => {
+    t.addEventListener("click", () => qnaSelect(i === 0 ? "activity" : "questions"));
+    // The tabs pattern: arrows, Home and End move between tabs (and select them); Tab leaves the bar.
+    t.addEventListener("keydown", (ev) => {
+      const to = { ArrowLeft: 1 - i, ArrowRight: 1 - i, Home: 0, End: 1 }[ev.key];
+      if (to === undefined) return;
+      ev.preventDefault();
+      qnaSelect(to === 0 ? "activity" : "questions", true);
+    });
+  });
+  const text = h("textarea", {
+    id: "qna-text", name: "text", rows: 3, maxLength: DEFAULT_QNA_LENGTH,
+    attrs: { "aria-describedby": "qna-hint qna-feedback", spellcheck: "true" },
+  });
+  const hint = h("p", { class: "hint", id: "qna-hint" });
+  const anon = h("input", { type: "checkbox", id: "qna-anon", name: "anonymous" });
+  const anonLabel = h("label", { class: "choice", for: "qna-anon" }, anon, h("span", { text: "Ask anonymously" }));
+  const send = h("button", { type: "submit", class: "btn btn-primary", text: "Send question" });
+  const feedback = h("p", { class: "feedback", id: "qna-feedback", attrs: { role: "status" } });
+  const form = h("form", { class: "stack answer-form qna-form", id: "qna-form", attrs: { novalidate: "" } },
+    h("label", { for: "qna-text", text: "Your question" }), text, hint, anonLabel, send, feedback);
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); qnaAsk(); });
+  const heading = h("h2", { class: "question", id: "qna-heading" });
+  const list = h("ol", { class: "qna-list", id: "qna-list", attrs: { "aria-label": "Questions" } });
+  const empty = h("p", { class: "muted", id: "qna-empty", text: "No questions yet. Be the first to ask!" });
+  const panel = h("section", { class: "stack qna-panel", id: "qna-panel" },
+    h("p", { class: "kicker", text: "Q&A" }), heading, form,
+    h("h3", { class: "qna-list-title", text: "Questions, most upvoted first" }), empty, list);
+  P.app.before(tablist);
+  P.app.after(panel);
+  qna.els = { tablist, tabs, fresh, count, text, hint, anon, anonLabel, send, feedback, form, heading, list, empty, panel };
+  return qna.els;
+}
+
+function qnaSelect(name, focus = false) {
+  qna.tab = name;
+  qnaLayout(false);
+  const t = qna.els.tabs[name === "activity" ? 0 : 1];
+  if (focus) t.focus();
+  if (name === "activity") qna.els.fresh.hidden = true; // seen
+}
+
+/** Tabs beside another activity or the lobby; the panel alone when the Q&A is the current activity. */
+function qnaLayout(current) {
+  const { tablist, tabs, panel } = qna.els;
+  tablist.hidden = current;
+  if (current) {
+    P.app.hidden = true;
+    panel.hidden = false;
+    for (const el of [P.app, panel]) { el.removeAttribute("role"); el.removeAttribute("aria-labelledby"); }
+    panel.setAttribute("aria-labelledby", "qna-heading");
+    return;
+  }
+  const onQuestions = qna.tab === "questions";
+  P.app.setAttribute("role", "tabpanel");
+  P.app.setAttribute("aria-labelledby", "tab-activity");
+  panel.setAttribute("role", "tabpanel");
+  panel.setAttribute("aria-labelledby", "tab-questions");
+  P.app.hidden = onQuestions;
+  panel.hidden = !onQuestions;
+  tabs[0].setAttribute("aria-selected", String(!onQuestions));
+  tabs[1].setAttribute("aria-selected", String(onQuestions));
+  tabs[0].tabIndex = onQuestions ? -1 : 0;
+  tabs[1].tabIndex = onQuestions ? 0 : -1;
+}
+
+function qnaClose() {
+  if (!qna.els) return;
+  qna.els.tablist.hidden = true;
+  qna.els.panel.hidden = true;
+  P.app.hidden = false;
+  P.app.removeAttribute("role");
+  P.app.removeAttribute("aria-labelledby");
+  qna.id = null;
+}
+
+function renderQna(state, info) {
+  const els = qnaBuild();
+  const a = state.current_activity;
+  const current = !!a && a.id === info.activity_id && a.status === "active";
+  if (qna.id !== info.activity_id) {
+    qna.id = info.activity_id;
+    qna.items = [];
+    qna.sig = null;
+    qna.statuses.clear();
+    els.feedback.textContent = "";
+    renderQnaList();
+  }
+  // The config is known only while the Q&A is current; otherwise the type's defaults, and the server's
+  // validation message if this Q&A says otherwise.
+  const c = current ? a.config || {} : {};
+  const limit = c.max_length || DEFAULT_QNA_LENGTH;
+  els.text.maxLength = limit;
+  els.anonLabel.hidden = c.allow_anonymous === false;
+  if (c.allow_anonymous === false) els.anon.checked = false;
+  els.hint.textContent = `Up to ${limit} characters.${c.moderation ? " The organizer approves questions before everyone sees them." : ""}`;
+  els.heading.textContent = info.prompt || "Questions";
+  els.count.textContent = ` (${info.question_count})`;
+  if (current && !qna.wasCurrent) announce(`Q&A: ${info.prompt || "ask your questions"}`);
+  qna.wasCurrent = current;
+  // A new activity while the person reads the questions: a marker on the Activity tab (and the page's
+  // usual announcement), never a switch of tab under their fingers.
+  const live = a && a.status === "active" && !current ? a.id : null;
+  if (live && live !== qna.seenActivity && qna.tab === "questions") els.fresh.hidden = false;
+  qna.seenActivity = live;
+  qnaLayout(current);
+  const sig = JSON.stringify([info.question_count, (info.top || []).map((q) => [q.id, q.upvotes, q.status, q.pinned])]);
+  if (sig !== qna.sig) { qna.sig = sig; loadQuestions(); }
+}
+
+function qnaFeedback(text, isError = false) {
+  const el = qna.els.feedback;
+  el.textContent = text;
+  el.classList.toggle("error", isError);
+  el.setAttribute("role", isError ? "alert" : "status");
+}
+
+async function loadQuestions() {
+  const seq = ++qna.seq;
+  const id = qna.id;
+  const res = await P.api(qnaUrl("?sort=top&limit=50"));
+  if (seq !== qna.seq || id !== qna.id) return; // a newer load, or another Q&A, answers instead
+  if (res.status === 401) { P.removed(); return; }
+  if (!res.ok || !res.data) return; // the next change of the state tries again
+  qna.items = res.data.items || [];
+  // One's own question approved or answered is news worth saying (rarely: only on a change of status).
+  for (const q of qna.items.filter((x) => x.mine)) {
+    const was = qna.statuses.get(q.id);
+    if (was === "pending" && q.status === "visible") announce("Your question was approved.");
+    if (was && was !== "answered" && q.status === "answered") announce("Your question was marked answered.");
+    qna.statuses.set(q.id, q.status);
+  }
+  renderQnaList();
+}
+
+async function qnaAsk() {
+  const els = qna.els;
+  const text = els.text.value.trim();
+  if (!text) { qnaFeedback("Type a question first.", true); els.text.focus(); return; }
+  els.send.disabled = true;
+  qnaFeedback("Sending…");
+  const res = await P.api(qnaUrl(), { method: "POST", body: { text, anonymous: els.anon.checked } });
+  els.send.disabled = false;
+  if (res.status === 201 && res.data) {
+    els.text.value = "";
+    qna.statuses.set(res.data.id, res.data.status);
+    qnaFeedback(res.data.status === "pending" ? "Sent — waiting for approval." : "Question sent. Thank you!");
+    loadQuestions(); // a pending question is not in the state: only the list shows it
+    return;
+  }
+  if (res.status === 401) { P.removed(); return; }
+  qnaFeedback(errorText(res, { ACTIVITY_NOT_ACTIVE: "The Q&A is closed: questions are no longer taken." }), true);
+  els.text.focus();
+  if (res.error && res.error.code === "ACTIVITY_NOT_ACTIVE") P.poke();
+}
+
+function renderQnaList() {
+  if (!qna.els) return;
+  const { list, empty } = qna.els;
+  // The list is rebuilt; a keyboard user's focus stays on the same question's button.
+  const active = document.activeElement;
+  const holder = active && list.contains(active) ? active.closest("[data-question-id]") : null;
+  replace(list, qna.items.map(questionItem));
+  empty.hidden = qna.items.length > 0;
+  if (holder) {
+    const again = [...list.querySelectorAll(".upvote")].find((b) => b.dataset.questionId === holder.dataset.questionId);
+    if (again) again.focus();
+  }
+}
+
+function questionItem(q) {
+  const badge = (text, kind) => h("span", { class: `badge badge-${kind}`, text });
+  return h("li", { class: `qna-item${q.pinned ? " pinned" : ""}${q.mine ? " mine" : ""}`, dataset: { questionId: q.id, status: q.status } },
+    h("div", { class: "qna-body" },
+      h("p", { class: "qna-text", text: q.text }),
+      h("p", { class: "qna-meta" },
+        h("span", { class: "qna-who", text: q.nickname ?? "Anonymous" }),
+        q.pinned ? badge("Pinned", "pinned") : null,
+        q.mine ? badge("Your question", "mine") : null,
+        q.status === "answered" ? badge("Answered", "answered") : null,
+        q.status === "pending" ? badge("Waiting for approval", "pending") : null)),
+    // Only a public question takes upvotes (the API answers 404 for a pending one).
+    q.status === "visible" || q.status === "answered" ? upvoteButton(q) : null);
+}
+
+function upvoteButton(q) {
+  const b = h("button", { type: "button", class: "upvote", dataset: { questionId: q.id } },
+    h("span", { class: "upvote-arrow", attrs: { "aria-hidden": "true" }, text: "▲" }),
+    h("span", { class: "visually-hidden", text: "Upvote" }),
+    h("span", { class: "upvote-count" }));
+  paintUpvote(b, q);
+  b.addEventListener("click", () => toggleUpvote(q.id));
+  return b;
+}
+
+function paintUpvote(b, q) {
+  b.setAttribute("aria-pressed", q.upvoted ? "true" : "false");
+  b.querySelector(".upvote-count").textContent = String(q.upvotes);
+}
+
+function repaintUpvote(q) {
+  const b = [...qna.els.list.querySelectorAll(".upvote")].find((x) => x.dataset.questionId === q.id);
+  if (b) paintUpvote(b, q);
+}
+
+// Optimistic: the button and its count change at once, then take the server's word (or go back).
+async function toggleUpvote(id) {
+  const q = qna.items.find((x) => x.id === id);
+  if (!q || qna.busy.has(id)) return;
+  qna.busy.add(id);
+  const before = { upvoted: !!q.upvoted, upvotes: q.upvotes };
+  const want = !before.upvoted;
+  q.upvoted = want;
+  q.upvotes = Math.max(0, before.upvotes + (want ? 1 : -1));
+  repaintUpvote(q);
+  const res = await P.api(qnaUrl(`/${id}/upvote`), { method: want ? "PUT" : "DELETE" });
+  qna.busy.delete(id);
+  // The list may have been reloaded meanwhile: reconcile whichever copy is on screen now.
+  const now = qna.items.find((x) => x.id === id) || q;
+  if (res.ok && res.data) {
+    now.upvoted = res.data.upvoted;
+    now.upvotes = res.data.upvotes;
+  } else {
+    now.upvoted = before.upvoted;
+    now.upvotes = before.upvotes;
+    if (res.status === 401) { P.removed(); return; }
+    qnaFeedback(errorText(res, { NOT_FOUND: "That question is no longer shown." }), true);
+    P.poke();
+  }
+  repaintUpvote(now);
+}
+
+export default {
+  ownPanel: true,
+  panel(ctx, info, state) {
+    use(ctx);
+    if (!info || state.session.status !== "active") { qnaClose(); return; }
+    renderQna(state, info);
+  },
+  closePanel(ctx) { use(ctx); qnaClose(); },
+  sentence: (ctx, r) => sentence(ctx, r),
+};

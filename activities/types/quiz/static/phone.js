@@ -1,0 +1,83 @@
+// Quiz on the phone: one answer before the deadline (a countdown under the question), then the
+// verdict, the answers and one's score once the organizer reveals.
+import { deadline, options, sentence } from "./results.js";
+
+function disableAll(ctx) {
+  for (const b of ctx.els.form.querySelectorAll("button")) b.disabled = true;
+}
+
+function tick(ctx) {
+  const r = ctx.activity.results;
+  const end = deadline(ctx, ctx.activity);
+  const el = ctx.els.timer;
+  const revealed = r && r.revealed;
+  if (revealed) ctx.stopEvery();
+  if (!revealed && end === null) { el.textContent = ""; return; }
+  const left = revealed ? 0 : Math.ceil((end - ctx.now()) / 1000);
+  if (left > 0) {
+    el.textContent = `${left} s left`;
+    el.classList.toggle("urgent", left <= 5);
+    return;
+  }
+  // Closed: by our clock (corrected by the server's) or because the state already shows the answer.
+  el.textContent = ctx.mine ? "Time is up." : "Time is up: answers are closed.";
+  el.classList.add("urgent");
+  if (!ctx.closed) {
+    ctx.closed = true;
+    disableAll(ctx);
+    if (!ctx.mine) ctx.feedback("Time is up: answers are closed.", true);
+  }
+}
+
+export default {
+  timer: true,
+
+  form(ctx) {
+    const { h } = ctx;
+    const mine = ctx.mine && ctx.mine.option_id;
+    const end = deadline(ctx, ctx.activity);
+    const timeUp = ctx.closed || (end !== null && ctx.now() >= end);
+    const grid = h("div", { class: "quiz-options", attrs: { role: "group", "aria-label": "Answers" } });
+    ctx.config.options.forEach((o, i) => {
+      const b = h("button", {
+        type: "button", class: "quiz-option", dataset: { optionId: o.id },
+        disabled: !!mine || timeUp,
+        attrs: { "aria-pressed": mine === o.id ? "true" : "false" },
+      }, h("span", { class: "letter", attrs: { "aria-hidden": "true" }, text: String.fromCharCode(65 + i) }), h("span", { text: o.label }));
+      b.addEventListener("click", async () => {
+        for (const x of grid.querySelectorAll("button")) x.disabled = true;
+        const ok = await ctx.submit({ option_id: o.id });
+        if (!ok && !ctx.closed && !ctx.mine && !ctx.sending) for (const x of grid.querySelectorAll("button")) x.disabled = false;
+      });
+      grid.appendChild(b);
+    });
+    return grid;
+  },
+
+  mine(ctx, m) {
+    const o = (ctx.config.options || []).find((x) => x.id === m.option_id);
+    return ["Your answer: ", o ? o.label : m.option_id];
+  },
+
+  update(ctx) {
+    const { h } = ctx;
+    const r = ctx.activity.results;
+    const revealed = r && r.revealed;
+    if (!revealed) ctx.every(() => tick(ctx), 250);
+    tick(ctx);
+    if (!revealed) return;
+    const mine = ctx.mine && ctx.mine.option_id;
+    const correct = (r.options || []).find((o) => o.correct);
+    let verdict = "You did not answer.";
+    if (mine) verdict = correct && correct.id === mine ? "Correct!" : "Not quite.";
+    const mineRow = (r.leaderboard || []).find((p) => p.participant_id === ctx.me.participant_id);
+    // #verdict is said together with the reveal's sentence (join.js announceResults).
+    ctx.replace(ctx.els.results,
+      h("p", { class: `verdict ${mine && correct && correct.id === mine ? "right" : "wrong"}`, id: "verdict", text: verdict }),
+      options(ctx, r, { mine }),
+      mineRow ? h("p", { class: "my-score", text: `Your score: ${mineRow.score} points` }) : null);
+    disableAll(ctx);
+  },
+
+  sentence: (ctx, r) => sentence(ctx, r),
+};

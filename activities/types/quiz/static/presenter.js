@@ -1,0 +1,47 @@
+// Quiz on the big screen: the answers and a countdown, then the correct answer and the leaderboard.
+import { deadline, options, sentence } from "./results.js";
+
+function countdown(ctx, a, el) {
+  const end = deadline(ctx, a);
+  if (end === null) return;
+  const tick = () => {
+    const left = Math.ceil((end - ctx.now()) / 1000);
+    el.textContent = left > 0 ? `${left}` : "Time is up";
+    el.setAttribute("aria-label", left > 0 ? `${left} seconds left` : "Time is up");
+    el.classList.toggle("urgent", left <= 5);
+    if (left <= 0) { ctx.stopEvery(); ctx.poke(); }
+  };
+  tick();
+  ctx.every(tick, 250);
+}
+
+export default {
+  revealLabel: "Reveal answer",
+
+  stage(ctx, a) {
+    const { h } = ctx;
+    const r = a.results;
+    if (r && r.revealed) {
+      return h("div", { class: "quiz-revealed" },
+        options(ctx, r),
+        h("div", { class: "stack" },
+          h("h3", { class: "podium-title", text: "Leaderboard" }),
+          ctx.podium(r.leaderboard || [])));
+    }
+    const list = h("ol", { class: "quiz-list" });
+    ((a.config || {}).options || []).forEach((o, i) => list.appendChild(h("li", { class: "quiz-list-item" },
+      h("span", { class: "letter", text: String.fromCharCode(65 + i) }), h("span", { text: o.label }))));
+    const timer = h("p", { class: "countdown big-countdown", id: "countdown", attrs: { role: "timer" } });
+    countdown(ctx, a, timer);
+    return h("div", { class: "stack" }, timer, list);
+  },
+
+  summary(ctx, a, r) {
+    if (!r.options) return {};
+    const keep = new Set(ctx.topRows(r.options.map((o) => [o.id, o.count]), ctx.SUMMARY_ROWS).map(([id]) => id));
+    const kept = r.options.filter((o) => keep.has(o.id));
+    return { content: options(ctx, { ...r, options: kept }), note: ctx.cutNote(kept.length, r.options.length, "options") };
+  },
+
+  sentence: (ctx, r) => sentence(ctx, r),
+};

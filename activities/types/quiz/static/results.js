@@ -1,0 +1,37 @@
+// Quiz results, shared by the phone and the big screen.
+
+export function options(ui, results, { mine = null } = {}) {
+  const { h, plural } = ui;
+  const list = h("ol", { class: `bars quiz-bars${ui.manyClass((results.options || []).length)}`, attrs: { "aria-label": "Answers" } });
+  const max = Math.max(1, ...(results.options || []).map((o) => o.count));
+  for (const o of results.options || []) {
+    const marks = [];
+    if (o.correct) marks.push("correct");
+    if (mine === o.id) marks.push("mine");
+    list.appendChild(h("li", { class: `bar-row ${marks.join(" ")}`, dataset: { optionId: o.id } },
+      h("div", { class: "bar-label" },
+        h("span", { class: "bar-text" }, o.correct ? h("span", { class: "tick", text: "✓ " }) : null, o.label,
+          o.correct ? h("span", { class: "visually-hidden", text: " (correct answer)" }) : null),
+        h("span", { class: "bar-value", text: plural(o.count, "answer", "answers") })),
+      h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
+        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } }))));
+  }
+  const correct = (results.options || []).filter((o) => o.correct).map((o) => o.label);
+  return h("div", { class: "results quiz-results" },
+    correct.length ? h("p", { class: "correct-answer" }, "Correct answer: ", h("strong", { text: correct.join(", ") })) : null,
+    list);
+}
+
+/** The deadline in ms of the server's clock (activation + time limit), or null without a limit. */
+export function deadline(ui, activity) {
+  const limit = (activity.config || {}).time_limit_seconds;
+  const start = ui.parseTime(activity.activated_at);
+  return limit && start !== null ? start + limit * 1000 : null;
+}
+
+export function sentence(ui, r) {
+  if (!r || !r.revealed) return null;
+  const correct = (r.options || []).filter((o) => o.correct).map((o) => o.label).join(", ");
+  const leader = (r.leaderboard || [])[0];
+  return `Correct answer: ${correct}.${leader ? ` Leader: ${leader.nickname}, ${leader.score} points.` : ""}`;
+}
