@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from activities import services as activity_services
-from activities.models import Activity
+from activities.models import Activity, Response
 from activities.tests.factories import CONFIGS
 from activities.types.qna import services as qna_services
 from live.snapshot import forget_local
@@ -78,6 +78,10 @@ class World:
     victim: str  # a participant of X to kick
     qna: str  # published beside the live poker: open for questions
     question: str  # a visible question of the Q&A, asked by another participant of X
+    wall: str  # an open text of X
+    wall_answer: str  # an answer on that wall, by part_x
+    draft: str  # a draft session of the owner (can be rehearsed)
+    rehearsing: str  # a session of the owner live as a rehearsal (can be ended)
     tokens: dict[str, str] = field(default_factory=dict)  # role -> participant token
     jwts: dict[str, str] = field(default_factory=dict)  # role -> access token
     all_tokens: list[str] = field(default_factory=list)
@@ -132,6 +136,13 @@ def world(settings: Any) -> World:
     activity_services.response_submit(participant=part_x, activity=poker, response_data={"value": "8"})
     question = qna_services.question_post(participant=victim, activity=qna, text="Who asked this?")
     participant_services.participant_kick(participant=kicked)
+    wall = activity_services.activity_create(
+        session=x, type="open_text", config={"prompt": "One wish?"}, title="wall", order=6
+    )
+    wall_answer = Response.objects.create(activity=wall, participant=part_x, response_data={"text": "Cake"})
+    draft = session_services.session_create(owner=owner, name="Draft Z")
+    rehearsing = session_services.session_create(owner=owner, name="Rehearsal R")
+    session_services.session_rehearse(session=rehearsing)
     return World(
         sid=str(x.pk),
         sid_y=str(y.pk),
@@ -143,6 +154,10 @@ def world(settings: Any) -> World:
         victim=str(victim.pk),
         qna=str(qna.pk),
         question=str(question.pk),
+        wall=str(wall.pk),
+        wall_answer=str(wall_answer.pk),
+        draft=str(draft.pk),
+        rehearsing=str(rehearsing.pk),
         tokens={"part_x": token_x, "part_y": token_y, "kicked": token_kicked},
         jwts={
             role: str(RefreshToken.for_user(user).access_token)
@@ -218,6 +233,12 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("get", S + "/status", None, 200, PUBLIC, True),
     ("get", A + "/{poker}/status", None, 200, PUBLIC, True),
     ("post", S + "/heartbeat", None, 204, PART, False),
+    ("post", S + "/reactions", {"kind": "clap"}, 202, PART, False),
+    # open text: the organizer hides an answer (contract v1.1)
+    ("patch", A + "/{wall}/responses/{wall_answer}", {"hidden": True}, 200, ORG, False),
+    # rehearsals
+    ("post", "/api/v1/sessions/{draft}/rehearse", None, 200, ORG, False),
+    ("post", "/api/v1/sessions/{rehearsing}/end-rehearsal", None, 200, ORG, False),
     ("get", S + "/leaderboard", None, 200, PUBLIC, True),
 ]
 
@@ -228,7 +249,22 @@ ERROR_CODES = {401: "NOT_AUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOU
 def _fill(template: Any, world: World) -> Any:
     values = {
         k: getattr(world, k)
-        for k in ("sid", "sid_y", "code", "quiz", "poker", "poll", "cloud", "victim", "qna", "question")
+        for k in (
+            "sid",
+            "sid_y",
+            "code",
+            "quiz",
+            "poker",
+            "poll",
+            "cloud",
+            "victim",
+            "qna",
+            "question",
+            "wall",
+            "wall_answer",
+            "draft",
+            "rehearsing",
+        )
     }
     if isinstance(template, str):
         return template.format(**values)
@@ -266,9 +302,9 @@ def test_permission_matrix(
         assert (
             names
             == {
-                "owner": {"Session X"},
+                "owner": {"Session X", "Draft Z", "Rehearsal R"},
                 "other": {"Session Y of Bob"},
-                "super": {"Session X", "Session Y of Bob"},
+                "super": {"Session X", "Draft Z", "Rehearsal R", "Session Y of Bob"},
             }[role]
         )
     if template == S and method == "get" and role == "other":
