@@ -267,3 +267,99 @@ def test_session_results(django_assert_max_num_queries: Any) -> None:
     assert [a["results"]["type"] for a in results["activities"]] == list(ANSWERS)
     assert [row["score"] for row in results["leaderboard"]] == [400, 300, 200, 100, 0]
     assert results["activities"][0]["status"] == "expired"
+
+
+# --- rating (contract v1.1) -------------------------------------------------------------------
+
+RATING_IDS = ["1", "2", "speed", "a-b"]  # ids that read as numbers too
+rating_data = st.fixed_dictionaries(
+    {
+        "ratings": st.dictionaries(
+            st.sampled_from([*RATING_IDS, "zz"]),
+            st.one_of(st.integers(-1, 6), st.just("3"), st.booleans()),
+            max_size=4,
+        )
+    }
+)
+
+
+@PROPS
+@given(st.lists(st.tuples(participant_index, rating_data), max_size=15))
+def test_rating_results_match_recount(organizer: Any, submissions: list[tuple[int, Any]]) -> None:
+    config = {
+        "question": "Q",
+        "statements": [{"id": i, "label": i.upper()} for i in RATING_IDS],
+        "scale_min": 1,
+        "scale_max": 5,
+    }
+    activity = fresh("rating", config, organizer)
+    rows = run(activity, submissions, organizer)
+    results = activity_results(activity)
+    assert results["total_responses"] == len(rows)
+    for statement in results["statements"]:
+        values = [
+            r.response_data["ratings"][statement["id"]]
+            for r in rows
+            if statement["id"] in r.response_data["ratings"]
+        ]
+        assert all(isinstance(v, int) and 1 <= v <= 5 for v in values)
+        assert statement["count"] == len(values)
+        assert statement["distribution"] == {str(n): values.count(n) for n in range(1, 6)}
+        expected = (
+            float((Decimal(sum(values)) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+            if values
+            else None
+        )
+        assert statement["average"] == expected
+
+
+# --- ranking (contract v1.1) ------------------------------------------------------------------
+
+RANK_IDS = ["a", "b", "3"]
+ranking_data = st.one_of(
+    st.fixed_dictionaries({"order": st.permutations(RANK_IDS)}),
+    st.fixed_dictionaries({"order": st.lists(st.sampled_from([*RANK_IDS, "x"]), max_size=4)}),
+)
+
+
+@PROPS
+@given(st.lists(st.tuples(participant_index, ranking_data), max_size=15))
+def test_ranking_results_match_recount(organizer: Any, submissions: list[tuple[int, Any]]) -> None:
+    config = {"question": "Q", "items": [{"id": i, "label": i.upper()} for i in RANK_IDS]}
+    activity = fresh("ranking", config, organizer)
+    rows = run(activity, submissions, organizer)
+    k = len(RANK_IDS)
+    assert all(sorted(r.response_data["order"]) == sorted(RANK_IDS) for r in rows)  # permutations only
+    points = {i: sum(k - 1 - r.response_data["order"].index(i) for r in rows) for i in RANK_IDS}
+    ranks = {i: [r.response_data["order"].index(i) + 1 for r in rows] for i in RANK_IDS}
+    results = activity_results(activity)
+    assert results["total_responses"] == len(rows)
+    by_id = {item["id"]: item for item in results["items"]}
+    for i in RANK_IDS:
+        assert by_id[i]["points"] == points[i]
+        expected = (
+            float((Decimal(sum(ranks[i])) / len(ranks[i])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+            if ranks[i]
+            else None
+        )
+        assert by_id[i]["average_rank"] == expected
+    assert [item["points"] for item in results["items"]] == sorted(points.values(), reverse=True)
+
+
+# --- open text (contract v1.1) ----------------------------------------------------------------
+
+text_data = st.fixed_dictionaries(
+    {"text": st.sampled_from(["Cake", "  more  cake ", "", "x" * 50, "a\x00b", "shit"])}
+)
+
+
+@PROPS
+@given(st.lists(st.tuples(participant_index, text_data), max_size=15))
+def test_open_text_wall_matches_recount(organizer: Any, submissions: list[tuple[int, Any]]) -> None:
+    activity = fresh("open_text", {"prompt": "p", "max_length": 40, "show_live": True}, organizer)
+    rows = run(activity, submissions, organizer)
+    results = activity_results(activity)
+    assert results["total_responses"] == len(rows)
+    stored = sorted(rows, key=lambda r: (r.updated_at, str(r.pk)), reverse=True)
+    assert [a["text"] for a in results["answers"]] == [r.response_data["text"] for r in stored]
+    assert all(0 < len(a["text"]) <= 40 and a["text"] == a["text"].strip() for a in results["answers"])

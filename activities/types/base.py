@@ -42,6 +42,8 @@ class ActivityType:
     # A top-level key this type adds to every state snapshot of a session (null when it has
     # nothing to say), e.g. the Q&A that stays open beside the live activity.
     state_key: ClassVar[str | None] = None
+    # What ``manage.py seed_demo`` creates of this type: ``{"title": ..., "config": ...}``.
+    demo: ClassVar[dict[str, Any] | None] = None
 
     # --- config -------------------------------------------------------------------------------
     def default_config(self) -> dict[str, Any]:

@@ -34,10 +34,13 @@ def test_creates_organizer_and_session_with_one_activity_per_type() -> None:
     session = Session.objects.get()
     assert session.name == "Demo town hall"
     assert sorted(Activity.objects.filter(session=session).values_list("type", flat=True)) == [
+        "open_text",
         "poker",
         "poll",
         "qna",
         "quiz",
+        "ranking",
+        "rating",
         "wordcloud",
     ]
     # The Q&A is published; with no participants nobody has asked anything yet.
@@ -53,7 +56,7 @@ def test_if_empty_does_nothing_when_a_session_exists() -> None:
     _seed()
     output = _seed("--if-empty")
     assert Session.objects.count() == 1
-    assert Activity.objects.count() == 5
+    assert Activity.objects.count() == 8
     assert get_user_model().objects.count() == 1
     assert "demo / demo-pass-2026" in output
 

@@ -34,6 +34,10 @@ BLOCKED = "This answer contains a word that is not allowed."
 class OpenTextType(ActivityType):
     key = "open_text"
     label = "Open text"
+    demo = {
+        "title": "One wish",
+        "config": {"prompt": "One thing we should start doing next quarter?", "max_length": 280},
+    }
     replace_on_reanswer = True
     supports_hidden_answers = True
 

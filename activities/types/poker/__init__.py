@@ -123,6 +123,10 @@ def summarize(distribution: dict[str, int]) -> dict[str, Any]:
 class PokerType(ActivityType):
     key = "poker"
     label = "Planning poker"
+    demo = {
+        "title": "Estimate: single sign-on",
+        "config": {"story": "As an employee I can sign in with the company account", "deck": "fibonacci"},
+    }
     replace_on_reanswer = True  # changing one's vote before the reveal is normal
     supports_reveal = True
     supports_reset = True

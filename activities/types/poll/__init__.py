@@ -43,6 +43,17 @@ MAX_OPTIONS = 20
 class PollType(ActivityType):
     key = "poll"
     label = "Poll"
+    demo = {
+        "title": "Where do you work best?",
+        "config": {
+            "question": "Where do you work best?",
+            "options": [
+                {"id": "remote", "label": "Remote"},
+                {"id": "office", "label": "Office"},
+                {"id": "hybrid", "label": "Hybrid"},
+            ],
+        },
+    }
     replace_on_reanswer = True
 
     def default_config(self) -> dict[str, Any]:

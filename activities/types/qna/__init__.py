@@ -39,6 +39,11 @@ RESULTS_TOP = 50
 class QnaType(ActivityType):
     key = "qna"
     label = "Q&A"
+    demo = {
+        "title": "Ask the leadership team",
+        # Moderated, so the demo shows the admin's moderation page with work to do.
+        "config": {"prompt": "What would you like to ask us?", "moderation": True, "allow_anonymous": True},
+    }
     state_key = "qna"
     export_record = "question"
     has_questions = True

@@ -68,6 +68,21 @@ def compute_score(points: int, time_limit_seconds: int | None, elapsed_ms: int, 
 class QuizType(ActivityType):
     key = "quiz"
     label = "Quiz"
+    demo = {
+        "title": "Company trivia",
+        "config": {
+            "question": "In which year was the company founded?",
+            "options": [
+                {"id": "a", "label": "1999"},
+                {"id": "b", "label": "2005"},
+                {"id": "c", "label": "2012"},
+                {"id": "d", "label": "2020"},
+            ],
+            "correct_option_id": "b",
+            "time_limit_seconds": 30,
+            "points": 1000,
+        },
+    }
     replace_on_reanswer = False  # a second answer is 409 ALREADY_ANSWERED
     supports_reveal = True
     scored = True

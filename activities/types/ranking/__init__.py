@@ -37,6 +37,18 @@ MAX_ITEMS = 10
 class RankingType(ActivityType):
     key = "ranking"
     label = "Ranking"
+    demo = {
+        "title": "Next quarter's priorities",
+        "config": {
+            "question": "What should come first next quarter?",
+            "items": [
+                {"id": "perf", "label": "Performance"},
+                {"id": "mobile", "label": "Mobile app"},
+                {"id": "onboarding", "label": "Onboarding"},
+                {"id": "reports", "label": "Reports"},
+            ],
+        },
+    }
     replace_on_reanswer = True
 
     def validate_config(self, config: Any) -> dict[str, Any]:

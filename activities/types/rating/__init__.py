@@ -47,6 +47,21 @@ def average(distribution: dict[int, int]) -> float | None:
 class RatingType(ActivityType):
     key = "rating"
     label = "Rating scale"
+    demo = {
+        "title": "Rate the quarter",
+        "config": {
+            "question": "How did this quarter go?",
+            "statements": [
+                {"id": "goals", "label": "We reached our goals"},
+                {"id": "focus", "label": "I knew what to focus on"},
+                {"id": "tools", "label": "Our tools helped me"},
+            ],
+            "scale_min": 1,
+            "scale_max": 5,
+            "min_label": "Disagree",
+            "max_label": "Agree",
+        },
+    }
     replace_on_reanswer = True
 
     def validate_config(self, config: Any) -> dict[str, Any]:

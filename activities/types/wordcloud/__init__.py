@@ -74,6 +74,10 @@ def rank_words(
 class WordCloudType(ActivityType):
     key = "wordcloud"
     label = "Word cloud"
+    demo = {
+        "title": "Our culture",
+        "config": {"prompt": "Describe our culture in a few words", "max_words": 3, "max_length": 25},
+    }
     replace_on_reanswer = True
     supports_hidden_words = True
 

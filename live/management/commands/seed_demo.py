@@ -17,6 +17,7 @@ from django.db import transaction
 
 from activities.models import Activity, ActivityStatus, QuestionStatus
 from activities.services import activity_create, activity_set_status, response_submit
+from activities.types import TYPE_PACKAGES, get_type
 from activities.types.qna.services import question_moderate, question_post, question_upvote
 from participants.services import participant_join
 from sessions_app.models import Session
@@ -24,51 +25,12 @@ from sessions_app.services import session_create, session_start
 
 SESSION_NAME = "Demo town hall"
 
-POLL_OPTIONS = [
-    {"id": "remote", "label": "Remote"},
-    {"id": "office", "label": "Office"},
-    {"id": "hybrid", "label": "Hybrid"},
-]
-
+# One activity per type, in the order of TYPE_PACKAGES, with the demo each type package declares.
 ACTIVITIES: list[dict[str, Any]] = [
-    {
-        "type": "poll",
-        "title": "Where do you work best?",
-        "config": {"question": "Where do you work best?", "options": POLL_OPTIONS},
-    },
-    {
-        "type": "poker",
-        "title": "Estimate: single sign-on",
-        "config": {"story": "As an employee I can sign in with the company account", "deck": "fibonacci"},
-    },
-    {
-        "type": "quiz",
-        "title": "Company trivia",
-        "config": {
-            "question": "In which year was the company founded?",
-            "options": [
-                {"id": "a", "label": "1999"},
-                {"id": "b", "label": "2005"},
-                {"id": "c", "label": "2012"},
-                {"id": "d", "label": "2020"},
-            ],
-            "correct_option_id": "b",
-            "time_limit_seconds": 30,
-            "points": 1000,
-        },
-    },
-    {
-        "type": "wordcloud",
-        "title": "Our culture",
-        "config": {"prompt": "Describe our culture in a few words", "max_words": 3, "max_length": 25},
-    },
-    {
-        "type": "qna",
-        "title": "Ask the leadership team",
-        # Moderated, so the demo shows the admin's moderation page with work to do.
-        "config": {"prompt": "What would you like to ask us?", "moderation": True, "allow_anonymous": True},
-    },
+    {"type": key, **demo} for key in TYPE_PACKAGES if (demo := get_type(key).demo) is not None
 ]
+POLL_INDEX = next(i for i, spec in enumerate(ACTIVITIES) if spec["type"] == "poll")
+POLL_OPTIONS = ACTIVITIES[POLL_INDEX]["config"]["options"]
 QNA_INDEX = next(i for i, spec in enumerate(ACTIVITIES) if spec["type"] == "qna")
 
 # (text, anonymous, approved): the last one stays pending for the organizer to moderate.
@@ -82,8 +44,9 @@ QUESTIONS: list[tuple[str, bool, bool]] = [
 
 class Command(BaseCommand):
     help = (
-        "Create a demo organizer (staff user) and a 'Demo town hall' session with one poll, one planning "
-        "poker round, one quiz question, one word cloud and a published (moderated) Q&A. With "
+        "Create a demo organizer (staff user) and a 'Demo town hall' session with one activity of each "
+        "type (poll, planning poker, quiz, word cloud, open text, rating, ranking) and a published "
+        "(moderated) Q&A. With "
         "--participants N, start the session, join N participants and let them ask and upvote a few "
         "questions; with --answers, also open the poll and let every participant vote. "
         "Use --if-empty to do nothing when a session already exists (what `make run` does)."
@@ -151,7 +114,7 @@ class Command(BaseCommand):
                     for i in range(1, n_participants + 1)
                 ]
                 if options["answers"]:
-                    poll = activity_set_status(activity=activities[0], status=ActivityStatus.ACTIVE)
+                    poll = activity_set_status(activity=activities[POLL_INDEX], status=ActivityStatus.ACTIVE)
                     for i, participant in enumerate(participants):
                         option_id = POLL_OPTIONS[i % len(POLL_OPTIONS)]["id"]
                         response_submit(
