@@ -207,10 +207,13 @@ def reactions_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
         return json_error(401, "NOT_AUTHENTICATED", message)
     if ref[1] != str(session_id):
         return json_error(403, "PERMISSION_DENIED", "This participant token belongs to another session.")
+    media = request.META.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+    if media != "application/json":
+        return json_error(415, "UNSUPPORTED_MEDIA_TYPE", "Send the reaction as application/json.")
     try:
-        body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return json_error(400, "VALIDATION_ERROR", "The body is not valid JSON.", {"body": ["Invalid JSON."]})
+        body = json.loads(request.body.decode("utf-8") or "null")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return json_error(400, "MALFORMED_JSON", "The body is not valid JSON.")
     kind = body.get("kind") if isinstance(body, dict) else None
     if not isinstance(body, dict) or set(body) - {"kind"} or kind not in reactions.KINDS:
         return json_error(

@@ -128,6 +128,7 @@ CLOUD = S + "/activities/{cloud}"
 QS = S + "/activities/{qna}/questions"
 ONE = QS + "/{question}"
 NO_QUESTION = QS + "/00000000-0000-0000-0000-000000000000"
+REACT = S + "/reactions"
 BIG = "x" * (70 * 1024)
 # (id, method, path, body, auth, extra headers, status, code)
 REFUSED: list[tuple[str, str, str, Any, str, dict[str, Any], int, str]] = [
@@ -583,6 +584,17 @@ REFUSED: list[tuple[str, str, str, Any, str, dict[str, Any], int, str]] = [
     ("moderate deep", "patch", ONE, b'{"status": ' + nested(900) + b"}", "org", {}, 400, ""),
     ("moderate 10k [", "patch", ONE, nested(10_000, closed=False), "org", {}, 400, "MALFORMED_JSON"),
     ("moderate oversized", "patch", ONE, {"status": BIG}, "org", {}, 413, "PAYLOAD_TOO_LARGE"),
+    # reactions (a plain view: same envelope, same codes as the DRF views)
+    ("reaction unknown kind", "post", REACT, {"kind": "boo"}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("reaction kind list", "post", REACT, {"kind": ["like"]}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("reaction extra key", "post", REACT, {"kind": "like", "x": 1}, "part", {}, 400, "VALIDATION_ERROR"),
+    ("reaction not an object", "post", REACT, ["like"], "part", {}, 400, "VALIDATION_ERROR"),
+    ("reaction 10k [", "post", REACT, nested(10_000, closed=False), "part", {}, 400, "MALFORMED_JSON"),
+    ("reaction deep", "post", REACT, b'{"kind": ' + nested(900) + b"}", "part", {}, 400, ""),
+    ("reaction NaN", "post", REACT, b'{"kind": NaN}', "part", {}, 400, "VALIDATION_ERROR"),
+    ("reaction oversized", "post", REACT, {"kind": BIG}, "part", {}, 413, "PAYLOAD_TOO_LARGE"),
+    ("reaction form", "post", REACT, b"kind=like", "part", {"content_type": "text/plain"}, 415, ""),
+    ("reaction no token", "post", REACT, {"kind": "like"}, "anon", {}, 401, "NOT_AUTHENTICATED"),
 ]
 
 
