@@ -85,7 +85,7 @@ def test_refusals(live: dict[str, Any]) -> None:
     assert_error(
         participant_client(live["tokens"][0]).post(live["url"], "nope", content_type="application/json"),
         400,
-        "VALIDATION_ERROR",
+        "MALFORMED_JSON",
     )
     assert_error(APIClient().post(live["url"], {"kind": "like"}, format="json"), 401, "NOT_AUTHENTICATED")
     other = SessionFactory(status="active")
