@@ -1,9 +1,21 @@
 from __future__ import annotations
 
+from importlib import import_module
+from importlib.util import find_spec
+
 from django.urls import path
 
 from . import views
-from .types.qna import urls as qna_urls
+from .types import TYPE_PACKAGES
+
+# Endpoints a type package brings (its urls.py, e.g. the Q&A's questions): found through the one
+# list of types, so adding a type with endpoints still touches nothing here.
+TYPE_URLS = [
+    pattern
+    for key in TYPE_PACKAGES
+    if find_spec(f"activities.types.{key}.urls") is not None
+    for pattern in import_module(f"activities.types.{key}.urls").urlpatterns
+]
 
 A = "sessions/<uuid:session_id>/activities/<uuid:activity_id>"
 
@@ -36,5 +48,5 @@ urlpatterns = [
     path(
         "sessions/<uuid:session_id>/leaderboard", views.LeaderboardView.as_view(), name="session-leaderboard"
     ),
-    *qna_urls.urlpatterns,
+    *TYPE_URLS,
 ]

@@ -42,8 +42,10 @@ class ActivityType:
     # A top-level key this type adds to every state snapshot of a session (null when it has
     # nothing to say), e.g. the Q&A that stays open beside the live activity.
     state_key: ClassVar[str | None] = None
-    # What ``manage.py seed_demo`` creates of this type: ``{"title": ..., "config": ...}``.
+    # What ``manage.py seed_demo`` creates of this type: ``{"title": ..., "config": ...}``, and the
+    # status it leaves it in (None: draft).
     demo: ClassVar[dict[str, Any] | None] = None
+    demo_status: ClassVar[str | None] = None
 
     # --- config -------------------------------------------------------------------------------
     def default_config(self) -> dict[str, Any]:
@@ -96,6 +98,11 @@ class ActivityType:
     def normalize_word(self, text: str) -> str:
         """The comparison form of a free-text answer (word cloud); used for hidden words."""
         return " ".join(str(text).split()).casefold()
+
+    def demo_fill(self, activity: Activity, participants: list[Any]) -> int:
+        """``seed_demo --participants N``: what the demo participants add to this type's demo
+        activity beyond answers (the Q&A's questions). Returns how many entries were made."""
+        return 0
 
     def session_state(self, session_id: Any) -> Any:
         """The value of ``state_key`` in the session's snapshot (built with it, never per poll)."""

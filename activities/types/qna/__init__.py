@@ -19,12 +19,14 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from activities.models import QuestionStatus
 from caja.errors import ValidationFailed
 
 from ..base import ActivityType
 from ..fields import TEXT_MAX, clean_bool, clean_int, clean_text, config_object
 from ..registry import register
 from . import selectors
+from .services import question_moderate, question_post, question_upvote
 
 if TYPE_CHECKING:
     from activities.models import Activity
@@ -34,11 +36,20 @@ MAX_LENGTH_MAX = 500
 DEFAULT_MAX_LENGTH = 280
 RESULTS_TOP = 50
 
+# seed_demo: (text, anonymous, approved).
+DEMO_QUESTIONS: list[tuple[str, bool, bool]] = [
+    ("When will the new office open?", False, True),
+    ("Are we hiring in the support team this year?", True, True),
+    ("Can we keep the Friday demos?", False, True),
+    ("Will there be a summer party?", False, False),
+]
+
 
 @register
 class QnaType(ActivityType):
     key = "qna"
     label = "Q&A"
+    demo_status = "published"  # takes questions all event long, beside whatever is live
     demo = {
         "title": "Ask the leadership team",
         # Moderated, so the demo shows the admin's moderation page with work to do.
@@ -80,6 +91,21 @@ class QnaType(ActivityType):
 
     def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:
         return self.full_results(activity)
+
+    def demo_fill(self, activity: Activity, participants: list[Any]) -> int:
+        """The demo participants ask in turn (the last question stays pending for the organizer to
+        moderate); the approved ones get upvotes, the first the most (participant j upvotes
+        questions 0..j mod n), so "top" sorting shows in the demo."""
+        approved = []
+        for i, (text, anonymous, approve) in enumerate(DEMO_QUESTIONS):
+            asker = participants[i % len(participants)]
+            question = question_post(participant=asker, activity=activity, text=text, anonymous=anonymous)
+            if approve:
+                approved.append(question_moderate(question=question, status=QuestionStatus.VISIBLE))
+        for j, participant in enumerate(participants):
+            for question in approved[: j % len(approved) + 1]:
+                question_upvote(participant=participant, activity=activity, question_id=question.pk)
+        return len(DEMO_QUESTIONS)
 
     def session_state(self, session_id: Any) -> dict[str, Any] | None:
         return selectors.qna_state(session_id)

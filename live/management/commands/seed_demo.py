@@ -15,10 +15,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from activities.models import Activity, ActivityStatus, QuestionStatus
+from activities.models import Activity, ActivityStatus
 from activities.services import activity_create, activity_set_status, response_submit
 from activities.types import TYPE_PACKAGES, get_type
-from activities.types.qna.services import question_moderate, question_post, question_upvote
 from participants.services import participant_join
 from sessions_app.models import Session
 from sessions_app.services import session_create, session_start
@@ -31,15 +30,6 @@ ACTIVITIES: list[dict[str, Any]] = [
 ]
 POLL_INDEX = next(i for i, spec in enumerate(ACTIVITIES) if spec["type"] == "poll")
 POLL_OPTIONS = ACTIVITIES[POLL_INDEX]["config"]["options"]
-QNA_INDEX = next(i for i, spec in enumerate(ACTIVITIES) if spec["type"] == "qna")
-
-# (text, anonymous, approved): the last one stays pending for the organizer to moderate.
-QUESTIONS: list[tuple[str, bool, bool]] = [
-    ("When will the new office open?", False, True),
-    ("Are we hiring in the support team this year?", True, True),
-    ("Can we keep the Friday demos?", False, True),
-    ("Will there be a summer party?", False, False),
-]
 
 
 class Command(BaseCommand):
@@ -102,10 +92,11 @@ class Command(BaseCommand):
                 )
                 for spec in ACTIVITIES
             ]
-            # Published: it takes questions all event long, beside whatever is live.
-            qna = activities[QNA_INDEX] = activity_set_status(
-                activity=activities[QNA_INDEX], status=ActivityStatus.PUBLISHED
-            )
+            # A type may leave its demo in another status (the Q&A published: open all event long).
+            for index, spec in enumerate(ACTIVITIES):
+                status = get_type(spec["type"]).demo_status
+                if status is not None:
+                    activities[index] = activity_set_status(activity=activities[index], status=status)
             n_responses = n_questions = 0
             if n_participants:
                 session = session_start(session=session)
@@ -121,7 +112,7 @@ class Command(BaseCommand):
                             participant=participant, activity=poll, response_data={"option_ids": [option_id]}
                         )
                         n_responses += 1
-                n_questions = self._questions(qna, participants)
+                n_questions = sum(get_type(a.type).demo_fill(a, participants) for a in activities)
 
         self._print_login(username, password, base)
         self.stdout.write(f"  join URL:      {session.join_url}")
@@ -133,20 +124,6 @@ class Command(BaseCommand):
                 f"{n_questions} questions."
             )
         )
-
-    def _questions(self, qna: Activity, participants: list[Any]) -> int:
-        """The participants ask in turn; the approved questions get upvotes, the first the most
-        (participant j upvotes questions 0..j mod n), so "top" sorting shows in the demo."""
-        approved = []
-        for i, (text, anonymous, approve) in enumerate(QUESTIONS):
-            asker = participants[i % len(participants)]
-            question = question_post(participant=asker, activity=qna, text=text, anonymous=anonymous)
-            if approve:
-                approved.append(question_moderate(question=question, status=QuestionStatus.VISIBLE))
-        for j, participant in enumerate(participants):
-            for question in approved[: j % len(approved) + 1]:
-                question_upvote(participant=participant, activity=qna, question_id=question.pk)
-        return len(QUESTIONS)
 
     def _organizer(self, username: str, password: str) -> Any:
         user_model = get_user_model()
