@@ -725,3 +725,47 @@ def test_response_admin_is_read_only(organizer, live):
     assert response_obj.response_data == {"option_ids": ["a"]}
     # No actions at all (not even delete_selected).
     assert client.get(reverse("admin:activities_response_changelist")).context["action_form"] is None
+
+
+def test_add_the_v1_1_types_through_their_forms(organizer, a_session):
+    """Open text, rating and ranking have typed config forms (no raw JSON), with the API's rules."""
+    client = login(organizer)
+    base = {"session": str(a_session.pk)}
+    response = client.post(
+        add_url(a_session, "rating"),
+        {**base, "question": "Rate", "statements": "Talks\nFood", "scale_min": 1, "scale_max": 12},
+    )
+    assert form_errors(response) == {"scale_max": ["Must be between 2 and 10."]}
+    response = client.post(
+        add_url(a_session, "rating"),
+        {
+            **base,
+            "question": "Rate",
+            "statements": "Talks\nFood",
+            "scale_min": 0,
+            "scale_max": 10,
+            "max_label": "Top",
+        },
+    )
+    assert response.status_code == 302
+    assert Activity.objects.get(type="rating").config == {
+        "question": "Rate",
+        "statements": [{"id": "a", "label": "Talks"}, {"id": "b", "label": "Food"}],
+        "scale_min": 0,
+        "scale_max": 10,
+        "max_label": "Top",
+    }
+    response = client.post(add_url(a_session, "ranking"), {**base, "question": "Order", "items": "Only one"})
+    assert form_errors(response) == {"items": ["At least 2 items are required."]}
+    response = client.post(add_url(a_session, "ranking"), {**base, "question": "Order", "items": "A\nB\nC"})
+    assert response.status_code == 302
+    assert [i["label"] for i in Activity.objects.get(type="ranking").config["items"]] == ["A", "B", "C"]
+    response = client.post(add_url(a_session, "open_text"), {**base, "prompt": "Wish?", "max_length": 5000})
+    assert form_errors(response) == {"max_length": ["Must be between 1 and 1000."]}
+    response = client.post(add_url(a_session, "open_text"), {**base, "prompt": "Wish?", "max_length": 100})
+    assert response.status_code == 302
+    assert Activity.objects.get(type="open_text").config == {
+        "prompt": "Wish?",
+        "max_length": 100,
+        "show_live": False,
+    }
