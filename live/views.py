@@ -174,6 +174,16 @@ def heartbeat_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
         return resp
     if request.method != "POST":
         return method_not_allowed(request, ("POST", "OPTIONS"))
+    ref = _participant_of_session(request, session_id)
+    if isinstance(ref, HttpResponse):
+        return ref
+    presence_mark(ref[0])
+    return HttpResponse(status=204)
+
+
+def _participant_of_session(request: HttpRequest, session_id: UUID) -> tuple[str, str] | HttpResponse:
+    """The (participant id, session id) of the request's token (from the cache), or the 401/403
+    answer: no token, a revoked or unknown one, another session's."""
     token = request.headers.get(PRESENCE_HEADER)
     if not token:
         return json_error(401, "NOT_AUTHENTICATED", "A participant token is required.")
@@ -182,8 +192,7 @@ def heartbeat_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
         return json_error(401, "NOT_AUTHENTICATED", "Invalid or revoked participant token.")
     if ref[1] != str(session_id):
         return json_error(403, "PERMISSION_DENIED", "This participant token belongs to another session.")
-    presence_mark(ref[0])
-    return HttpResponse(status=204)
+    return ref
 
 
 @csrf_exempt
@@ -197,16 +206,9 @@ def reactions_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
         return resp
     if request.method != "POST":
         return method_not_allowed(request, ("POST", "OPTIONS"))
-    ref = _participant_for(request.headers.get(PRESENCE_HEADER))
-    if ref is None:
-        message = (
-            "A participant token is required."
-            if not request.headers.get(PRESENCE_HEADER)
-            else ("Invalid or revoked participant token.")
-        )
-        return json_error(401, "NOT_AUTHENTICATED", message)
-    if ref[1] != str(session_id):
-        return json_error(403, "PERMISSION_DENIED", "This participant token belongs to another session.")
+    ref = _participant_of_session(request, session_id)
+    if isinstance(ref, HttpResponse):
+        return ref
     media = request.META.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     if media != "application/json":
         return json_error(415, "UNSUPPORTED_MEDIA_TYPE", "Send the reaction as application/json.")

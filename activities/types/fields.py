@@ -240,3 +240,21 @@ def percentage(count: int, total: int) -> float:
         return 0.0
     value = (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return float(value)
+
+
+def clean_id_list(raw: list[Any], known: Iterable[str], key: str, noun: str, errors: Errors) -> list[str]:
+    """The ids of ``response_data.<key>`` (a list) in order: strings, known, each once; each bad
+    element reported at its index ("Unknown option.", "Duplicate item.")."""
+    allowed = set(known)
+    ids: list[str] = []
+    for index, value in enumerate(raw):
+        path = f"response_data.{key}.{index}"
+        if not isinstance(value, str):
+            errors.add(path, NOT_STRING)
+        elif value not in allowed:
+            errors.add(path, f"Unknown {noun}.")
+        elif value in ids:
+            errors.add(path, f"Duplicate {noun}.")
+        else:
+            ids.append(value)
+    return ids

@@ -19,9 +19,9 @@ from django.db.models.lookups import GreaterThan
 
 from ..base import ActivityType
 from ..fields import (
-    NOT_STRING,
     TEXT_MAX,
     clean_bool,
+    clean_id_list,
     clean_options,
     clean_text,
     config_object,
@@ -91,16 +91,7 @@ class PollType(ActivityType):
                 errors.add("response_data.option_ids", "Choose exactly one option.")
             elif multiple and max_choices is not None and len(raw) > max_choices:
                 errors.add("response_data.option_ids", f"Choose at most {max_choices} options.")
-            for index, option_id in enumerate(raw):
-                path = f"response_data.option_ids.{index}"
-                if not isinstance(option_id, str):
-                    errors.add(path, NOT_STRING)
-                elif option_id not in valid_ids:
-                    errors.add(path, "Unknown option.")
-                elif option_id in ids:
-                    errors.add(path, "Duplicate option.")
-                else:
-                    ids.append(option_id)
+            ids = clean_id_list(raw, valid_ids, "option_ids", "option", errors)
         errors.raise_if_any("Invalid answer.")
         return {"option_ids": ids}
 

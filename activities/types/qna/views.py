@@ -149,18 +149,16 @@ class UpvoteView(ParticipantRoleView):
 
     @extend_schema(operation_id="questions_upvote", request=None, responses={200: UpvoteSerializer, **ERRORS})
     def put(self, request: Request, session_id: Any, activity_id: Any, question_id: Any) -> Response:
-        participant = self.participant
-        ensure_participant_session(participant, session_id)
-        question, upvoted = services.question_upvote(
-            participant=participant, activity=_qna(session_id, activity_id), question_id=question_id
-        )
-        return Response({"upvotes": question.upvote_count, "upvoted": upvoted})
+        return self._vote(services.question_upvote, session_id, activity_id, question_id)
 
     @extend_schema(operation_id="questions_unvote", responses={200: UpvoteSerializer, **ERRORS})
     def delete(self, request: Request, session_id: Any, activity_id: Any, question_id: Any) -> Response:
+        return self._vote(services.question_unvote, session_id, activity_id, question_id)
+
+    def _vote(self, service: Any, session_id: Any, activity_id: Any, question_id: Any) -> Response:
         participant = self.participant
         ensure_participant_session(participant, session_id)
-        question, upvoted = services.question_unvote(
+        question, upvoted = service(
             participant=participant, activity=_qna(session_id, activity_id), question_id=question_id
         )
         return Response({"upvotes": question.upvote_count, "upvoted": upvoted})

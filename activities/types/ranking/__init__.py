@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..base import ActivityType
 from ..fields import (
-    NOT_STRING,
     TEXT_MAX,
+    clean_id_list,
     clean_options,
     clean_text,
     config_object,
@@ -64,16 +64,7 @@ class RankingType(ActivityType):
         raw = response_field(data, "order", list, errors)
         order: list[str] = []
         if raw is not None:
-            for index, item_id in enumerate(raw):
-                path = f"response_data.order.{index}"
-                if not isinstance(item_id, str):
-                    errors.add(path, NOT_STRING)
-                elif item_id not in known:
-                    errors.add(path, "Unknown item.")
-                elif item_id in order:
-                    errors.add(path, "Duplicate item.")
-                else:
-                    order.append(item_id)
+            order = clean_id_list(raw, known, "order", "item", errors)
             if not errors and len(order) != len(known):
                 errors.add("response_data.order", f"Put all {len(known)} items in order.")
         errors.raise_if_any("Invalid answer.")
