@@ -536,7 +536,8 @@ LONG_TEXT = "We should " + "really " * 30 + "ship the accessibility fixes before
 SEGMENTS_MATCH_TEXT = """() => [...document.querySelectorAll(".rating-row")].every((row) => {
   const count = parseInt(row.querySelector(".rating-average").textContent.split("·")[1], 10);
   const segs = [...row.querySelectorAll(".rating-seg")];
-  return segs.every((s) => Math.abs(parseFloat(s.style.width) - (Number(s.dataset.count) / count) * 100) < 0.5)
+  const share = (s) => (Number(s.dataset.count) / count) * 100;
+  return segs.every((s) => Math.abs(parseFloat(s.style.width) - share(s)) < 0.5)
     && segs.every((s) => row.querySelector(`.rating-dist-item[data-value="${s.dataset.value}"]`).textContent
       === `${s.dataset.value}: ${s.dataset.count}`); })"""
 
@@ -583,7 +584,11 @@ def test_new_types_and_reactions(
         type="ranking",
         config={
             "question": "Order the projects",
-            "items": [{"id": "a", "label": "Alpha"}, {"id": "b", "label": "Beta"}, {"id": "c", "label": "Gamma"}],
+            "items": [
+                {"id": "a", "label": "Alpha"},
+                {"id": "b", "label": "Beta"},
+                {"id": "c", "label": "Gamma"},
+            ],
         },
     )
     dialogs: list[str] = []
@@ -602,7 +607,9 @@ def test_new_types_and_reactions(
             page.mouse.move(0, 0)
             for scheme in ("light", "dark"):
                 page.emulate_media(color_scheme=scheme)
-                page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+                page.wait_for_function(
+                    "() => document.getAnimations().every((a) => a.playState !== 'running')"
+                )
                 a11y.extend(axe_violations(page, f"{stage}/{who}/{scheme}"))
             page.emulate_media(color_scheme="light")
 
@@ -667,13 +674,17 @@ def test_new_types_and_reactions(
             stmt.get_by_role("button", name=re.compile(rf"^{pace} of 5")).click()
         expect(stmt.locator(f'.rating-value[data-value="{pace}"]')).to_have_attribute("aria-pressed", "true")
         if focus:
-            phone.locator(f'.rating-statement[data-statement-id="focus"] .rating-value[data-value="{focus}"]').click()
+            phone.locator(
+                f'.rating-statement[data-statement-id="focus"] .rating-value[data-value="{focus}"]'
+            ).click()
         assert phone.evaluate(SMALL_TARGETS) == []
         phone.get_by_role("button", name="Send ratings").click()
         expect(phone.locator("#my-answer")).to_contain_text(f"Pace {pace}")
     pace_row = screen.locator('.rating-row[data-statement-id="pace"]')
     expect(pace_row.locator(".rating-average")).to_have_text("3.67 avg · 3 ratings")
-    expect(screen.locator('.rating-row[data-statement-id="focus"] .rating-average')).to_have_text("4 avg · 2 ratings")
+    expect(screen.locator('.rating-row[data-statement-id="focus"] .rating-average')).to_have_text(
+        "4 avg · 2 ratings"
+    )
     expect(pace_row.locator('.rating-dist-item[data-value="5"]')).to_have_text("5: 1")
     assert screen.evaluate(SEGMENTS_MATCH_TEXT)
     axe("rating", screen=screen, phone=ana)
@@ -708,7 +719,9 @@ def test_new_types_and_reactions(
     rows = screen.locator(".ranking-row")
     expect(screen.locator("#response-count")).to_have_text("2 responses")
     # Borda: Alpha 1+1, Gamma 2+0, Beta 0+2 → ties by average rank, then label.
-    expect(rows.locator(".bar-text")).to_have_text([re.compile("Alpha"), re.compile("Beta"), re.compile("Gamma")])
+    expect(rows.locator(".bar-text")).to_have_text(
+        [re.compile("Alpha"), re.compile("Beta"), re.compile("Gamma")]
+    )
     expect(screen.locator('.ranking-row[data-item-id="a"] .bar-value')).to_have_text("2 pts · avg rank 2")
     assert screen.evaluate(BARS_MATCH_TEXT)
     axe("ranking", screen=screen, phone=ben)
@@ -727,7 +740,9 @@ def test_new_types_and_reactions(
     # With reduced motion nothing floats: a counter per kind instead.
     screen.emulate_media(reduced_motion="reduce")
     expect(floats.first).to_be_hidden()
-    expect(screen.locator('.reaction-count[data-kind="clap"] .reaction-number')).to_have_text(re.compile(r"^[1-9]"))
+    expect(screen.locator('.reaction-count[data-kind="clap"] .reaction-number')).to_have_text(
+        re.compile(r"^[1-9]")
+    )
     expect(screen.locator('.reaction-count[data-kind="love"] .reaction-number')).to_have_text("1")
     axe("reactions", screen=screen)
     screen.emulate_media(reduced_motion="no-preference")
