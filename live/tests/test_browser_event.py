@@ -598,7 +598,12 @@ def test_new_types_and_reactions(
     def new_page(viewport: dict[str, int]) -> Any:
         page = browser.new_context(viewport=viewport).new_page()
         page.set_default_timeout(TIMEOUT)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         pages.append(page)
         return page
 
