@@ -62,6 +62,8 @@ export default {
     // keeps its pointer capture).
     const startDrag = (ev, row, id) => {
       if (ev.button !== 0 || ev.target.closest("button")) return;
+      // A finger drags by the grip only, so the rest of the row still scrolls the page.
+      if (ev.pointerType !== "mouse" && !ev.target.closest(".rank-handle")) return;
       ev.preventDefault();
       row.setPointerCapture(ev.pointerId);
       row.classList.add("dragging");
