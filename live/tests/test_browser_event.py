@@ -14,7 +14,7 @@ import pytest
 
 from activities import services as activity_services
 from activities.models import Response
-from caja.testing import axe_violations
+from caja.testing import assert_axe_clean, axe_violations
 from sessions_app import services as session_services
 from sessions_app.models import Session
 
@@ -526,3 +526,308 @@ def test_admin_qna_moderation_page(
     assert not a11y, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(a11y)
     assert Question.objects.get(pk=pending.pk).status == "visible"
     page.context.close()
+
+
+# --- the v1.1 types, reactions and rehearsals ------------------------------------------------------
+
+LONG_TEXT = "We should " + "really " * 30 + "ship the accessibility fixes before the launch."
+
+# The rating's distribution segments are as wide as their share of the ratings written beside them.
+SEGMENTS_MATCH_TEXT = """() => [...document.querySelectorAll(".rating-row")].every((row) => {
+  const count = parseInt(row.querySelector(".rating-average").textContent.split("·")[1], 10);
+  const segs = [...row.querySelectorAll(".rating-seg")];
+  const share = (s) => (Number(s.dataset.count) / count) * 100;
+  return segs.every((s) => Math.abs(parseFloat(s.style.width) - share(s)) < 0.5)
+    && segs.every((s) => row.querySelector(`.rating-dist-item[data-value="${s.dataset.value}"]`).textContent
+      === `${s.dataset.value}: ${s.dataset.count}`); })"""
+
+
+def _login(page: Any, live_server: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "olga")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page).not_to_have_url(re.compile(r"/admin/login/"))
+
+
+def test_new_types_and_reactions(
+    _serial_live_server: None, live_server: Any, browser: Any, event: dict[str, Any]
+) -> None:
+    """Open text, rating and ranking answered from phones (the ranking once by keyboard with the up/down
+    buttons, once by dragging), the presenter's results and the organizer's Hide; a burst of reactions
+    floats on the big screen, or shows as counters with reduced motion; axe-clean at each stage."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session: Session = event["session"]
+    for key in ("poll", "poker", "quiz", "cloud"):  # this event holds only the new types
+        event[key].delete()
+    text = activity_services.activity_create(
+        session=session, type="open_text", config={"prompt": "What should we fix first?", "max_length": 400}
+    )
+    rating = activity_services.activity_create(
+        session=session,
+        type="rating",
+        config={
+            "question": "How was the quarter?",
+            "statements": [{"id": "pace", "label": "Pace"}, {"id": "focus", "label": "Focus"}],
+            "scale_min": 1,
+            "scale_max": 5,
+            "min_label": "Poor",
+            "max_label": "Great",
+        },
+    )
+    ranking = activity_services.activity_create(
+        session=session,
+        type="ranking",
+        config={
+            "question": "Order the projects",
+            "items": [
+                {"id": "a", "label": "Alpha"},
+                {"id": "b", "label": "Beta"},
+                {"id": "c", "label": "Gamma"},
+            ],
+        },
+    )
+    dialogs: list[str] = []
+    a11y: list[str] = []
+    pages: list[Any] = []
+
+    def new_page(viewport: dict[str, int]) -> Any:
+        page = browser.new_context(viewport=viewport).new_page()
+        page.set_default_timeout(TIMEOUT)
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        pages.append(page)
+        return page
+
+    def axe(stage: str, **shown: Any) -> None:
+        for who, page in shown.items():
+            page.mouse.move(0, 0)
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                page.wait_for_function(
+                    "() => document.getAnimations().every((a) => a.playState !== 'running')"
+                )
+                a11y.extend(axe_violations(page, f"{stage}/{who}/{scheme}"))
+            page.emulate_media(color_scheme="light")
+
+    screen = new_page({"width": 1600, "height": 900})
+    _login(screen, live_server)
+    screen.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    expect(screen.locator("#btn-next")).to_be_visible()
+    join_url = f"{live_server.url}/join/{session.join_code}?poll=0.5"
+    phones: dict[str, Any] = {}
+    for nickname in ("Ana", "Ben", XSS_NICK):
+        phone = new_page({"width": 320 if nickname == XSS_NICK else 390, "height": 760})
+        phone.goto(join_url)
+        phone.fill("#nickname", nickname)
+        phone.get_by_role("button", name="Join").click()
+        expect(phone.locator("#lobby")).to_contain_text("You're in!")
+        # No reactions before the session is live.
+        expect(phone.locator("#reaction-bar")).to_be_hidden()
+        phones[nickname] = phone
+    ana, ben, xss = phones["Ana"], phones["Ben"], phones[XSS_NICK]
+
+    # --- open text ----------------------------------------------------------------------------
+    screen.keyboard.press("ArrowRight")
+    expect(screen.locator("#question")).to_have_text("What should we fix first?")
+    for phone, answer in ((ana, "Faster builds"), (ben, LONG_TEXT), (xss, XSS_WORD)):
+        expect(phone.locator("#open-text")).to_be_visible()
+        # The reaction bar is there on every view while the session is live.
+        expect(phone.get_by_role("button", name="Applause")).to_be_visible()
+        phone.fill("#open-text", answer)
+        expect(phone.locator("#text-count")).to_have_text(f"{len(answer)} / 400 characters")
+        phone.get_by_role("button", name="Send answer").click()
+        expect(phone.locator("#my-answer")).to_have_text(f"Your answer: {answer}")
+        expect(phone.get_by_role("button", name="Update answer")).to_be_visible()
+        assert phone.evaluate(SMALL_TARGETS) == []
+    ana.fill("#open-text", "Faster builds, please")
+    ana.get_by_role("button", name="Update answer").click()
+    expect(ana.locator("#feedback")).to_have_text("Answer updated.")
+    wall = screen.locator(".text-wall .text-card")
+    expect(wall).to_have_count(3)
+    expect(wall.first).to_contain_text("Faster builds, please")  # newest first
+    expect(screen.locator(".text-wall")).to_contain_text(XSS_WORD)
+    # A long answer is wrapped, not cut: its whole text is on screen.
+    long_card = screen.locator(".text-card", has_text="ship the accessibility fixes")
+    expect(long_card.locator(".text-card-text")).to_have_text(LONG_TEXT)
+    assert long_card.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+    axe("open-text", screen=screen, phone=ben)
+    # The organizer hides one answer: gone from the big screen and the phones.
+    screen.locator(".text-card", has_text=XSS_WORD).get_by_role("button", name="Hide").click()
+    expect(wall).to_have_count(2)
+    expect(screen.locator("#control-message")).to_have_text("Answer hidden.")
+    expect(ana.locator(".text-wall")).not_to_contain_text(XSS_WORD)
+
+    # --- rating -------------------------------------------------------------------------------
+    screen.keyboard.press("ArrowRight")
+    expect(screen.locator("#question")).to_have_text("How was the quarter?")
+    for phone, (pace, focus) in ((ana, (5, 4)), (ben, (4, 4)), (xss, (2, None))):
+        stmt = phone.locator('.rating-statement[data-statement-id="pace"]')
+        expect(stmt.locator(".rating-ends")).to_contain_text("1: Poor")
+        if phone is ana:  # by keyboard
+            tab_to(phone, '.rating-statement[data-statement-id="pace"] .rating-value[data-value="5"]')
+            phone.keyboard.press("Enter")
+        else:
+            stmt.get_by_role("button", name=re.compile(rf"^{pace} of 5")).click()
+        expect(stmt.locator(f'.rating-value[data-value="{pace}"]')).to_have_attribute("aria-pressed", "true")
+        if focus:
+            phone.locator(
+                f'.rating-statement[data-statement-id="focus"] .rating-value[data-value="{focus}"]'
+            ).click()
+        assert phone.evaluate(SMALL_TARGETS) == []
+        phone.get_by_role("button", name="Send ratings").click()
+        expect(phone.locator("#my-answer")).to_contain_text(f"Pace {pace}")
+    pace_row = screen.locator('.rating-row[data-statement-id="pace"]')
+    expect(pace_row.locator(".rating-average")).to_have_text("3.67 avg · 3 ratings")
+    expect(screen.locator('.rating-row[data-statement-id="focus"] .rating-average')).to_have_text(
+        "4 avg · 2 ratings"
+    )
+    expect(pace_row.locator('.rating-dist-item[data-value="5"]')).to_have_text("5: 1")
+    assert screen.evaluate(SEGMENTS_MATCH_TEXT)
+    axe("rating", screen=screen, phone=ana)
+
+    # --- ranking: by keyboard (up/down buttons) and by drag -------------------------------------
+    screen.keyboard.press("ArrowRight")
+    expect(screen.locator("#question")).to_have_text("Order the projects")
+    expect(ana.locator(".rank-item")).to_have_count(3)
+    assert ana.evaluate(SMALL_TARGETS) == []
+    # Ana: Gamma up twice by keyboard (the focus follows the moved item) → Gamma, Alpha, Beta.
+    tab_to(ana, '[aria-label="Move Gamma up"]')
+    ana.keyboard.press("Enter")
+    expect(ana.get_by_role("button", name="Move Gamma up")).to_be_focused()
+    ana.keyboard.press("Enter")
+    expect(ana.locator(".rank-item .rank-label")).to_have_text(["Gamma", "Alpha", "Beta"])
+    expect(ana.locator("#rank-status")).to_have_text("Gamma: now 1 of 3.")
+    tab_to(ana, "#answer-form button[type=submit]")
+    ana.keyboard.press("Enter")
+    expect(ana.locator("#my-answer")).to_have_text("Your ranking: 1. Gamma, 2. Alpha, 3. Beta")
+    # Ben drags Beta to the top → Beta, Alpha, Gamma.
+    beta = ben.locator('.rank-item[data-item-id="b"] .rank-label').bounding_box()
+    alpha = ben.locator('.rank-item[data-item-id="a"]').bounding_box()
+    assert beta and alpha
+    ben.mouse.move(beta["x"] + 5, beta["y"] + beta["height"] / 2)
+    ben.mouse.down()
+    for step in range(1, 11):
+        ben.mouse.move(beta["x"] + 5, beta["y"] - (beta["y"] - alpha["y"] + 10) * step / 10)
+    ben.mouse.up()
+    expect(ben.locator(".rank-item .rank-label")).to_have_text(["Beta", "Alpha", "Gamma"])
+    ben.get_by_role("button", name="Send ranking").click()
+    expect(ben.locator("#my-answer")).to_have_text("Your ranking: 1. Beta, 2. Alpha, 3. Gamma")
+    rows = screen.locator(".ranking-row")
+    expect(screen.locator("#response-count")).to_have_text("2 responses")
+    # Borda: Alpha 1+1, Gamma 2+0, Beta 0+2 → ties by average rank, then label.
+    expect(rows.locator(".bar-text")).to_have_text(
+        [re.compile("Alpha"), re.compile("Beta"), re.compile("Gamma")]
+    )
+    expect(screen.locator('.ranking-row[data-item-id="a"] .bar-value')).to_have_text("2 pts · avg rank 2")
+    assert screen.evaluate(BARS_MATCH_TEXT)
+    axe("ranking", screen=screen, phone=ben)
+
+    # --- a burst of reactions ---------------------------------------------------------------------
+    for phone, name in ((ana, "Applause"), (ben, "Applause"), (xss, "Love")):
+        phone.get_by_role("button", name=name).click()
+    floats = screen.locator(".reaction-float")
+    expect(floats.first).to_be_visible()
+    # Past 2 a second a phone is told to wait: the bar pauses, then comes back.
+    statuses: list[int] = []
+    ana.on("response", lambda r: statuses.append(r.status) if r.url.endswith("/reactions") else None)
+    for _ in range(4):
+        ana.get_by_role("button", name="Like").click(force=True)
+    expect(ana.get_by_role("button", name="Like")).to_be_enabled()
+    # With reduced motion nothing floats: a counter per kind instead.
+    screen.emulate_media(reduced_motion="reduce")
+    expect(floats.first).to_be_hidden()
+    expect(screen.locator('.reaction-count[data-kind="clap"] .reaction-number')).to_have_text(
+        re.compile(r"^[1-9]")
+    )
+    expect(screen.locator('.reaction-count[data-kind="love"] .reaction-number')).to_have_text("1")
+    axe("reactions", screen=screen)
+    screen.emulate_media(reduced_motion="no-preference")
+    assert 202 in statuses
+
+    # --- the end summary shows the three types -----------------------------------------------------
+    complete = screen.locator("#btn-complete")
+    complete.click()
+    complete.click()
+    summary = screen.locator("#summary")
+    expect(summary.locator(".summary-item")).to_have_count(3)
+    expect(summary.locator('.summary-item[data-type="open_text"] .text-card')).to_have_count(2)
+    expect(summary.locator('.summary-item[data-type="rating"] .rating-row')).to_have_count(2)
+    expect(summary.locator('.summary-item[data-type="ranking"] .ranking-row')).to_have_count(3)
+    for phone in phones.values():
+        expect(phone.locator("#reaction-bar")).to_be_hidden()
+    axe("new-types-summary", screen=screen)
+
+    assert dialogs == []
+    assert not a11y, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(a11y)
+    for page in pages:
+        page.context.close()
+    assert Response.objects.filter(activity=ranking).count() == 2
+    assert Response.objects.filter(activity=rating).count() == 3
+    assert Response.objects.filter(activity=text, hidden=True).count() == 1
+
+
+def test_rehearsal(_serial_live_server: None, live_server: Any, browser: Any, event: dict[str, Any]) -> None:
+    """Rehearse from the big screen: a banner on the presenter and the phone; ending the rehearsal
+    (confirmed) wipes its answers and brings both back to the start of a draft, same join code."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session: Session = event["session"]
+    screen = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    screen.set_default_timeout(TIMEOUT)
+    _login(screen, live_server)
+    screen.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    banner = screen.locator("#rehearsal-banner")
+    expect(screen.locator("#btn-rehearse")).to_be_visible()
+    expect(banner).to_be_hidden()
+    phone = browser.new_context(viewport={"width": 390, "height": 760}).new_page()
+    phone.set_default_timeout(TIMEOUT)
+    phone.goto(f"{live_server.url}/join/{session.join_code}?poll=0.5")
+    phone.fill("#nickname", "Ana")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator("#lobby")).to_be_visible()
+
+    screen.get_by_role("button", name="Rehearse").click()
+    expect(banner).to_have_text("Rehearsal — answers will be deleted")
+    expect(banner).to_have_attribute("role", "status")
+    expect(screen.locator("#btn-end-rehearsal")).to_be_visible()
+    expect(screen.locator("#btn-rehearse")).to_be_hidden()
+    phone_banner = phone.locator("#rehearsal-banner")
+    expect(phone_banner).to_have_text("Rehearsal — answers will be deleted")
+    screen.keyboard.press("ArrowRight")
+    phone.get_by_label("Tacos").check()
+    phone.get_by_role("button", name="Send answer").click()
+    expect(phone.locator("#my-answer")).to_have_text("Your answer: Tacos")
+    # The banner covers nothing: it sits above the session's content, in the flow.
+    box = phone_banner.bounding_box()
+    question = phone.locator("#question").bounding_box()
+    assert box and question and box["y"] + box["height"] <= question["y"]
+    assert_axe_clean(screen, "rehearsal-screen")
+    assert_axe_clean(phone, "rehearsal-phone")
+
+    end = screen.locator("#btn-end-rehearsal")
+    end.click()
+    expect(end).to_have_text("Press again to end the rehearsal")
+    end.click()
+    expect(screen.locator(".big-message")).to_have_text("Join now: we start soon")
+    expect(banner).to_be_hidden()
+    expect(screen.locator("#btn-rehearse")).to_be_visible()
+    expect(screen.locator("#participant-count")).to_have_text("0")
+    expect(screen.locator("#join-code")).to_have_text(session.join_code)
+    expect(phone_banner).to_be_hidden()
+    expect(phone.locator("#join-error")).to_contain_text("The rehearsal is over")
+    expect(phone.locator("#nickname")).to_be_visible()
+    session.refresh_from_db()
+    assert session.status == "draft" and not session.rehearsal
+    assert not Response.objects.filter(activity__session=session).exists()
+    screen.context.close()
+    phone.context.close()

@@ -104,6 +104,7 @@ def test_present_page_anonymous_has_no_controls(client: Client, session: Any) ->
     assert '<span id="participant-count" class="big-number">1</span>' in html
     assert 'id="controls"' not in html
     assert 'id="btn-next"' not in html
+    assert 'id="btn-rehearse"' not in html
     assert 'id="qna-dialog"' not in html  # moderating questions is the organizer's
     config = _config(html)
     assert config["can_control"] is False
@@ -119,6 +120,8 @@ def test_present_page_owner_gets_controls_and_csrf(client: Client, session: Any,
         "btn-reset",
         "btn-complete",
         "btn-start",
+        "btn-rehearse",
+        "btn-end-rehearsal",
         "btn-questions",
         "qna-dialog",
     ):

@@ -317,3 +317,99 @@ def test_presenter_fits_with_a_qna(
     page.emulate_media(color_scheme="light")
     assert_axe_clean(page, "qna-current-light")
     context.close()
+
+
+LONG_ANSWER = (
+    "I think we should spend the first month of the quarter paying down the build and test infrastructure, "
+    "because every team loses hours a week to flaky pipelines, and only then start the two launches"
+)
+
+
+def test_presenter_fits_the_new_types_and_reactions(
+    _serial_live_server: None,
+    live_server: Any,
+    browser: Any,
+    event: dict[str, Any],
+    organizer: Any,
+    tmp_path: Path,
+) -> None:
+    """10 rating statements, 10 ranking items, 100 long open-text answers (with the organizer's Hide
+    buttons), each while a burst of reactions floats in the join column."""
+    from playwright.sync_api import expect
+
+    from activities.services import response_submit
+    from live import reactions
+
+    expect.set_options(timeout=TIMEOUT)
+    session = event["session"]
+    people = event["people"]
+    # 100 answers need 100 participants: 60 more.
+    people = people + [
+        participant_join(session=session, nickname=f"Late joiner {i:02d}")[0] for i in range(60)
+    ]
+    labels = [f"Statement {i + 1}: the team had what it needed for {t}" for i, t in enumerate("abcdefghij")]
+    acts = {
+        "open_text": activity_services.activity_create(
+            session=session, type="open_text", config={"prompt": LONG_QUESTION, "max_length": 400}, order=101
+        ),
+        "rating": activity_services.activity_create(
+            session=session,
+            type="rating",
+            config={
+                "question": LONG_QUESTION,
+                "statements": [{"id": f"s{i}", "label": label} for i, label in enumerate(labels)],
+                "scale_min": 0,
+                "scale_max": 10,
+                "min_label": "Not at all",
+                "max_label": "Completely",
+            },
+            order=102,
+        ),
+        "ranking": activity_services.activity_create(
+            session=session,
+            type="ranking",
+            config={
+                "question": LONG_QUESTION,
+                "items": [
+                    {"id": f"i{i}", "label": f"Project {i + 1}: {POLL_OPTIONS[i]['label']}"}
+                    for i in range(10)
+                ],
+            },
+            order=103,
+        ),
+    }
+    for act in event["acts"].values():
+        act.delete()
+    session_services.session_start(session=session)
+    context = _logged_in_context(browser, live_server, organizer)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    for key, act in acts.items():
+        activity = activity_services.activity_activate_next(session=session)
+        assert activity.pk == act.pk
+        for i, person in enumerate(people[:100] if key == "open_text" else people[:40]):
+            if key == "open_text":
+                data: dict[str, Any] = {"text": f"Answer {i}: {LONG_ANSWER}"}
+            elif key == "rating":
+                data = {"ratings": {f"s{j}": (i + j) % 11 for j in range(10)}}
+            else:
+                data = {"order": [f"i{(i + j) % 10}" for j in range(10)]}
+            response_submit(participant=person, activity=activity, response_data=data)
+        for i, person in enumerate(people[:12]):
+            reactions.reaction_add(
+                session_id=session.pk, participant_id=str(person.pk), kind=reactions.KINDS[i % 5]
+            )
+        ready = {
+            "open_text": ".text-card .btn-hide",
+            "rating": '.rating-row[data-statement-id="s9"]',
+            "ranking": ".ranking-row[data-place='10']",
+        }[key]
+        expect(page.locator(f'.activity[data-type="{key}"]')).to_be_visible()
+        expect(page.locator("#reaction-lane")).to_be_visible()
+        _each_size(page, key, tmp_path, ready)
+        assert_axe_clean(page, key)
+    page.emulate_media(reduced_motion="reduce")
+    expect(page.locator(".reaction-count").first).to_be_visible()
+    _each_size(page, "ranking-reduced-motion", tmp_path, ".reaction-count")
+    context.close()

@@ -106,6 +106,7 @@ function showRemoved() {
   forget();
   me = null;
   showWho();
+  if (reactionBar) reactionBar.hidden = true;
   if (poller) poller.stop();
   if (heartbeat) clearTimeout(heartbeat);
   stopTimers();
@@ -175,8 +176,80 @@ function lobby(state) {
     count !== null ? h("p", { class: "muted", text: plural(count, "participant", "participants") + " here" }) : null);
 }
 
+// --- reactions and rehearsals (every view) -----------------------------------------------------------
+// While the session is active, a bar of five reactions above whatever the page shows (the lobby, an
+// activity, the Q&A). A 429 (more than 2 a second) or a refusal disables the bar for a moment.
+const REACTIONS = [["like", "👍", "Like"], ["love", "❤️", "Love"], ["laugh", "😂", "Laugh"], ["wow", "😮", "Wow"], ["clap", "👏", "Applause"]];
+const reactionBar = document.getElementById("reaction-bar");
+let reactionPause = null;
+
+function buildReactions() {
+  if (!reactionBar || reactionBar.firstChild) return;
+  for (const [kind, emoji, name] of REACTIONS) {
+    const b = h("button", { type: "button", class: "reaction", dataset: { kind }, attrs: { "aria-label": name, title: name } },
+      h("span", { attrs: { "aria-hidden": "true" }, text: emoji }));
+    b.addEventListener("click", () => react(kind, b));
+    reactionBar.appendChild(b);
+  }
+}
+
+function pauseReactions(ms) {
+  for (const b of reactionBar.querySelectorAll("button")) b.disabled = true;
+  clearTimeout(reactionPause);
+  reactionPause = setTimeout(() => { for (const b of reactionBar.querySelectorAll("button")) b.disabled = false; }, ms);
+}
+
+async function react(kind, button) {
+  if (!me) return;
+  button.classList.remove("sent");
+  const res = await api(`/api/v1/sessions/${cfg.session_id}/reactions`, { method: "POST", token: me.token, body: { kind } });
+  if (res.status === 202) {
+    void button.offsetWidth; // restart the little pop
+    button.classList.add("sent");
+  } else if (res.status === 429) {
+    pauseReactions(Math.max(1, Number(res.headers.get("Retry-After")) || 1) * 1000);
+  } else if (res.status === 401) {
+    showRemoved();
+  } else {
+    pauseReactions(2000);
+    if (poller) poller.poke();
+  }
+}
+
+function showLive(state) {
+  const banner = document.getElementById("rehearsal-banner");
+  if (banner) banner.hidden = !state.session.rehearsal;
+  if (reactionBar) {
+    const on = !!me && state.session.status === "active";
+    if (on) buildReactions();
+    reactionBar.hidden = !on;
+  }
+}
+
+// A rehearsal that ends deletes its participants: this phone's token is gone, so it starts again at the
+// join form (same code), without a "you were removed" scare.
+let wasRehearsal = false;
+function rehearsalEnded(state) {
+  const ended = wasRehearsal && !state.session.rehearsal && state.session.status === "draft";
+  wasRehearsal = !!state.session.rehearsal;
+  if (!ended) return false;
+  forget();
+  me = null;
+  showWho();
+  if (poller) poller.stop();
+  if (heartbeat) clearTimeout(heartbeat);
+  stopTimers();
+  cur = null;
+  for (const t of panels()) if (t.renderer.closePanel) t.renderer.closePanel(panelCtx);
+  showLive(state);
+  showJoinForm("The rehearsal is over and its answers were deleted. Join again for the session.");
+  return true;
+}
+
 function render(state) {
   if (!me) return;
+  if (rehearsalEnded(state)) return;
+  showLive(state);
   for (const t of panels()) t.renderer.panel(panelCtx, state[t.state_key], state);
   const session = state.session;
   if (session.status === "completed") return showSummary(state);

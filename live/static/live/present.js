@@ -67,6 +67,8 @@ function draw() {
   document.getElementById("participant-count").textContent = String(s.participant_count);
   document.getElementById("participant-label").textContent = s.participant_count === 1 ? "participant" : "participants";
   document.getElementById("session-status").textContent = { draft: "Not started", active: "Live", completed: "Ended" }[s.session.status] || s.session.status;
+  rehearsalShow(s);
+  reactionsShow(s);
   const a = s.current_activity;
   const running = s.session.status === "active" && a && a.status === "active";
   body.classList.toggle("lobby", !running && s.session.status !== "completed");
@@ -104,7 +106,13 @@ function draw() {
 
 const stageCtx = {
   ...ui,
+  sessionId: sid,
   get state() { return state; },
+  // The owning organizer's page: owner controls a renderer adds (open text's Hide) call ownerApi (the
+  // session cookie + CSRF) and report through message (the control bar's status line).
+  canControl: !!cfg.can_control,
+  ownerApi: (path, options = {}) => api(path, { ...options, csrf: cfg.csrf_token }),
+  message: (text) => message(text),
   now: () => poller.now(),
   poke: () => poller.poke(),
   /** Run fn every ms until the next redraw (one at a time: a new one replaces the last). */
@@ -215,6 +223,53 @@ function summaryItem(a, r) {
     note ? h("p", { class: "summary-note muted", text: note }) : null);
 }
 
+// --- rehearsal -----------------------------------------------------------------------------------
+// A rehearsal (state.session.rehearsal) says so in the header, on every screen that shows it.
+function rehearsalShow(s) {
+  const banner = document.getElementById("rehearsal-banner");
+  if (banner) banner.hidden = !s.session.rehearsal;
+  body.classList.toggle("rehearsal", !!s.session.rehearsal);
+}
+
+// --- reactions ---------------------------------------------------------------------------------
+// The state counts each kind of reaction over the last window_seconds. When a count grows between two
+// states, that many (at most a few) emoji float up the lane above the QR code for a few seconds: in
+// the join column, never over the results or the control bar. With prefers-reduced-motion nothing
+// moves: the lane shows a counter per kind instead (caja.css shows one or the other).
+const REACTIONS = { like: ["👍", "Like"], love: ["❤️", "Love"], laugh: ["😂", "Laugh"], wow: ["😮", "Wow"], clap: ["👏", "Applause"] };
+const FLOAT_MAX = 6; // per kind and state: a burst of 50 does not make 50 nodes
+const FLOAT_MS = 3200;
+let lastReactions = null;
+const lane = document.getElementById("reaction-lane");
+
+function reactionsShow(s) {
+  if (!lane) return;
+  const counts = (s.reactions && s.reactions.counts) || {};
+  const live = s.session.status === "active";
+  const floats = lane.querySelector(".reaction-floats");
+  const counters = lane.querySelector(".reaction-counts");
+  lane.hidden = !live;
+  replace(counters, Object.entries(REACTIONS).filter(([kind]) => counts[kind]).map(([kind, [emoji, name]]) =>
+    h("li", { class: "reaction-count", dataset: { kind } },
+      h("span", { class: "reaction-emoji", attrs: { "aria-hidden": "true" }, text: emoji }),
+      h("span", { class: "visually-hidden", text: `${name}: ` }),
+      h("span", { class: "reaction-number", text: String(counts[kind]) }))));
+  if (live && lastReactions) {
+    for (const [kind, [emoji]] of Object.entries(REACTIONS)) {
+      const grew = (counts[kind] || 0) - (lastReactions[kind] || 0);
+      for (let i = 0; i < Math.min(grew, FLOAT_MAX); i++) {
+        const el = h("span", {
+          class: "reaction-float", text: emoji, dataset: { kind },
+          style: { left: `${5 + Math.random() * 70}%`, animationDelay: `${i * 180}ms` },
+        });
+        floats.appendChild(el);
+        setTimeout(() => el.remove(), FLOAT_MS + i * 180);
+      }
+    }
+  }
+  lastReactions = live ? { ...counts } : null;
+}
+
 // --- controls (owning organizer only) ------------------------------------------------------------
 
 const controls = document.getElementById("controls");
@@ -229,6 +284,8 @@ function updateControls() {
   const running = active && a && a.status === "active";
   const completed = s.session.status === "completed";
   btn("btn-start").hidden = s.session.status !== "draft";
+  btn("btn-rehearse").hidden = s.session.status !== "draft";
+  btn("btn-end-rehearsal").hidden = !s.session.rehearsal;
   btn("btn-next").hidden = completed;
   const t = a ? typeOf(a) : null;
   const revealable = running && t.supports_reveal && !(a.results && a.results.revealed);
@@ -236,7 +293,7 @@ function updateControls() {
   btn("btn-reveal").textContent = (t && t.renderer.revealLabel) || "Reveal";
   btn("btn-reset").hidden = !(running && t.supports_reset && ((a.results && a.results.revealed) || a.response_count));
   btn("btn-complete").hidden = completed;
-  controls.hidden = completed;
+  controls.hidden = completed && !s.session.rehearsal; // an ended rehearsal can still be wiped
   updateQnaControl();
 }
 
@@ -316,8 +373,42 @@ function complete() {
   });
 }
 
+// Rehearse: a draft goes live as a rehearsal. End rehearsal (press twice, like End session) deletes
+// its participants and answers and brings the session back to a draft with the same join code.
+function rehearse() {
+  return act(async () => {
+    const res = await api(`/api/v1/sessions/${sid}/rehearse`, { method: "POST", csrf });
+    if (!res.ok) failed(res);
+    else message("Rehearsal started: answers will be deleted when it ends.");
+    poller.poke();
+  });
+}
+
+let endRehearsalTimer = null;
+function endRehearsal() {
+  const b = btn("btn-end-rehearsal");
+  if (!endRehearsalTimer) {
+    b.textContent = "Press again to end the rehearsal";
+    b.classList.add("confirm");
+    endRehearsalTimer = setTimeout(() => { endRehearsalTimer = null; b.textContent = "End rehearsal"; b.classList.remove("confirm"); }, 5000);
+    return;
+  }
+  clearTimeout(endRehearsalTimer);
+  endRehearsalTimer = null;
+  b.textContent = "End rehearsal";
+  b.classList.remove("confirm");
+  act(async () => {
+    const res = await api(`/api/v1/sessions/${sid}/end-rehearsal`, { method: "POST", csrf });
+    if (!res.ok) failed(res);
+    else message("Rehearsal ended: its answers are deleted. The session is a draft again.");
+    poller.poke();
+  });
+}
+
 if (controls) {
   btn("btn-start").addEventListener("click", () => act(start));
+  btn("btn-rehearse").addEventListener("click", rehearse);
+  btn("btn-end-rehearsal").addEventListener("click", endRehearsal);
   btn("btn-next").addEventListener("click", next);
   btn("btn-reveal").addEventListener("click", reveal);
   btn("btn-reset").addEventListener("click", reset);

@@ -1,0 +1,57 @@
+// Open text on the phone: a free answer (a textarea with a live character count), replaced by sending
+// again; the wall of everyone's newest answers once answered (if the organizer shows it live).
+import { sentence, wall } from "./results.js";
+
+const PHONE_WALL = 20;
+
+export default {
+  form(ctx) {
+    const { h } = ctx;
+    const c = ctx.config;
+    const max = c.max_length || 280;
+    const previous = (ctx.mine && ctx.mine.text) || "";
+    const count = h("p", { class: "hint char-count", id: "text-count" });
+    const input = h("textarea", {
+      id: "open-text", name: "text", rows: 4, maxLength: max, value: previous,
+      attrs: { "aria-describedby": "text-count", spellcheck: "true" },
+    });
+    const paint = () => {
+      const n = input.value.length;
+      count.textContent = `${n} / ${max} characters`;
+      count.classList.toggle("near-limit", n >= max * 0.9);
+    };
+    input.addEventListener("input", paint);
+    paint();
+    const button = h("button", { type: "submit", class: "btn btn-primary", text: previous ? "Update answer" : "Send answer" });
+    const form = h("form", { class: "stack answer-form", id: "answer-form", attrs: { novalidate: "" } },
+      h("label", { for: "open-text", text: "Your answer" }), input, count, button);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const text = input.value.trim();
+      if (!text) { ctx.feedback("Write an answer first.", true); input.focus(); return; }
+      button.disabled = true;
+      await ctx.submit({ text });
+      button.disabled = false;
+    });
+    return form;
+  },
+
+  mine: (ctx, m) => ["Your answer: ", m.text || ""],
+
+  update(ctx) {
+    const r = ctx.activity.results;
+    if (r && ctx.mine) {
+      const shown = Math.min(PHONE_WALL, (r.answers || []).length);
+      ctx.replace(ctx.els.results,
+        ctx.h("h3", { text: "Everyone's answers, newest first" }),
+        wall(ctx, r, { limit: PHONE_WALL }),
+        shown < (r.total_responses || 0) ? ctx.h("p", { class: "muted", text: `The newest ${shown} of ${r.total_responses}.` }) : null);
+    } else if (!r && ctx.mine) {
+      ctx.replace(ctx.els.results, ctx.h("p", { class: "muted", text: "The answers will be shown at the end." }));
+    } else {
+      ctx.clear(ctx.els.results);
+    }
+  },
+
+  sentence: (ctx, r) => sentence(ctx, r),
+};

@@ -1,0 +1,126 @@
+// Ranking on the phone: the items in the person's order. Each moves with its Up / Down buttons (44 px,
+// keyboard: the focus stays on the moved item's button) or by dragging it (pointer: mouse, touch, pen);
+// then send. The room's order once answered.
+import { ranks, sentence } from "./results.js";
+
+function labelsOf(config) {
+  return Object.fromEntries((config.items || []).map((i) => [i.id, i.label]));
+}
+
+export default {
+  form(ctx) {
+    const { h } = ctx;
+    const c = ctx.config;
+    const labels = labelsOf(c);
+    const known = (c.items || []).map((i) => i.id);
+    const previous = ((ctx.mine && ctx.mine.order) || []).filter((id) => known.includes(id));
+    let order = previous.length === known.length ? [...previous] : known;
+    const list = h("ol", { class: "rank-list", id: "rank-list", attrs: { "aria-label": "Your ranking, first is best" } });
+    const status = h("p", { class: "visually-hidden", id: "rank-status", attrs: { role: "status" } });
+
+    const move = (id, to, focusWhich) => {
+      const from = order.indexOf(id);
+      if (to < 0 || to >= order.length || to === from) return;
+      order.splice(from, 1);
+      order.splice(to, 0, id);
+      paint();
+      status.textContent = `${labels[id]}: now ${to + 1} of ${order.length}.`;
+      if (focusWhich) {
+        const row = list.querySelector(`[data-item-id="${CSS.escape(id)}"]`);
+        let target = row && row.querySelector(`[data-move="${focusWhich}"]`);
+        if (target && target.disabled) target = row.querySelector(`[data-move="${focusWhich === "up" ? "down" : "up"}"]`);
+        if (target) target.focus();
+      }
+    };
+
+    const paint = () => {
+      ctx.clear(list);
+      order.forEach((id, i) => {
+        const name = labels[id] || id;
+        const up = h("button", {
+          type: "button", class: "rank-move", text: "↑", disabled: i === 0, dataset: { move: "up" },
+          attrs: { "aria-label": `Move ${name} up` },
+        });
+        const down = h("button", {
+          type: "button", class: "rank-move", text: "↓", disabled: i === order.length - 1, dataset: { move: "down" },
+          attrs: { "aria-label": `Move ${name} down` },
+        });
+        up.addEventListener("click", () => move(id, order.indexOf(id) - 1, "up"));
+        down.addEventListener("click", () => move(id, order.indexOf(id) + 1, "down"));
+        const handle = h("span", { class: "rank-handle", attrs: { "aria-hidden": "true" }, text: "⠿" });
+        const row = h("li", { class: "rank-item", dataset: { itemId: id } },
+          handle,
+          h("span", { class: "rank-pos", text: `${i + 1}.` }),
+          h("span", { class: "rank-label", text: name }),
+          h("span", { class: "rank-buttons" }, up, down));
+        row.addEventListener("pointerdown", (ev) => startDrag(ev, row, id));
+        list.appendChild(row);
+      });
+    };
+
+    // Dragging: crossing the middle of a neighbour swaps them (the neighbour moves, so the dragged row
+    // keeps its pointer capture).
+    const startDrag = (ev, row, id) => {
+      if (ev.button !== 0 || ev.target.closest("button")) return;
+      // A finger drags by the grip only, so the rest of the row still scrolls the page.
+      if (ev.pointerType !== "mouse" && !ev.target.closest(".rank-handle")) return;
+      ev.preventDefault();
+      row.setPointerCapture(ev.pointerId);
+      row.classList.add("dragging");
+      const onMove = (e) => {
+        const rows = [...list.children];
+        const at = order.indexOf(id);
+        const prev = rows[at - 1];
+        const next = rows[at + 1];
+        if (prev) {
+          const r = prev.getBoundingClientRect();
+          if (e.clientY < r.top + r.height / 2) { order.splice(at, 1); order.splice(at - 1, 0, id); list.insertBefore(prev, row.nextSibling); renumber(); return; }
+        }
+        if (next) {
+          const r = next.getBoundingClientRect();
+          if (e.clientY > r.top + r.height / 2) { order.splice(at, 1); order.splice(at + 1, 0, id); list.insertBefore(next, row); renumber(); }
+        }
+      };
+      const onUp = () => {
+        row.removeEventListener("pointermove", onMove);
+        row.removeEventListener("pointerup", onUp);
+        row.removeEventListener("pointercancel", onUp);
+        row.classList.remove("dragging");
+        paint();
+        status.textContent = `${labels[id]}: now ${order.indexOf(id) + 1} of ${order.length}.`;
+      };
+      row.addEventListener("pointermove", onMove);
+      row.addEventListener("pointerup", onUp);
+      row.addEventListener("pointercancel", onUp);
+    };
+    const renumber = () => {
+      [...list.children].forEach((li, i) => { li.querySelector(".rank-pos").textContent = `${i + 1}.`; });
+    };
+
+    paint();
+    const button = h("button", { type: "submit", class: "btn btn-primary", text: ctx.mine ? "Update ranking" : "Send ranking" });
+    const form = h("form", { class: "stack answer-form", id: "answer-form", attrs: { novalidate: "" } },
+      h("p", { class: "hint", id: "rank-hint", text: "Put the items in order, best first: drag them, or use the arrow buttons." }),
+      list, status, button);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      button.disabled = true;
+      await ctx.submit({ order: [...order] });
+      button.disabled = false;
+    });
+    return form;
+  },
+
+  mine(ctx, m) {
+    const labels = labelsOf(ctx.config);
+    return ["Your ranking: ", (m.order || []).map((id, i) => `${i + 1}. ${labels[id] || id}`).join(", ")];
+  },
+
+  update(ctx) {
+    const r = ctx.activity.results;
+    if (r && ctx.mine) ctx.replace(ctx.els.results, ctx.h("h3", { text: "The room's ranking so far" }), ranks(ctx, r, { mine: ctx.mine.order || [] }));
+    else ctx.clear(ctx.els.results);
+  },
+
+  sentence: (ctx, r) => sentence(ctx, r),
+};
