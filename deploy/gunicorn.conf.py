@@ -11,6 +11,13 @@ import os
 import sys
 from typing import Any
 
+# Imported here, when the master reads this file, not in child_exit: child_exit runs in the master's
+# SIGCHLD handler, and when two workers exit at once (a HUP reload) the second signal arrived while
+# the first handler was still importing prometheus_client. The re-entered import failed ("partially
+# initialized module"), the master died, and the server answered nothing (found by the HUP of
+# live/tests/test_stack.py).
+from prometheus_client import multiprocess as prometheus_multiprocess
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
@@ -82,6 +89,4 @@ def when_ready(server: Any) -> None:
 
 def child_exit(server: Any, worker: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip():
-        from prometheus_client import multiprocess
-
-        multiprocess.mark_process_dead(worker.pid)
+        prometheus_multiprocess.mark_process_dead(worker.pid)

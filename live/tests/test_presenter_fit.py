@@ -9,10 +9,12 @@ and above the control bar. Screenshots go to pytest's tmp_path (printed on failu
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 from activities import services as activity_services
@@ -386,7 +388,7 @@ def test_presenter_fits_the_new_types_and_reactions(
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
     for key, act in acts.items():
-        activity = activity_services.activity_activate_next(session=session)
+        activity = _while_page_polls(lambda: activity_services.activity_activate_next(session=session))
         assert activity.pk == act.pk
         for i, person in enumerate(people[:100] if key == "open_text" else people[:40]):
             if key == "open_text":
@@ -395,7 +397,11 @@ def test_presenter_fits_the_new_types_and_reactions(
                 data = {"ratings": {f"s{j}": (i + j) % 11 for j in range(10)}}
             else:
                 data = {"order": [f"i{(i + j) % 10}" for j in range(10)]}
-            response_submit(participant=person, activity=activity, response_data=data)
+            _while_page_polls(
+                lambda person=person, data=data, activity=activity: response_submit(
+                    participant=person, activity=activity, response_data=data
+                )
+            )
         for i, person in enumerate(people[:12]):
             reactions.reaction_add(
                 session_id=session.pk, participant_id=str(person.pk), kind=reactions.KINDS[i % 5]
@@ -413,3 +419,17 @@ def test_presenter_fits_the_new_types_and_reactions(
     expect(page.locator(".reaction-count").first).to_be_visible()
     _each_size(page, "ranking-reduced-motion", tmp_path, ".reaction-count")
     context.close()
+
+
+def _while_page_polls(write: Any) -> Any:
+    """A write of the test itself while the page polls. On in-memory SQLite the live server and the
+    test share one connection (conftest.py), and a poll being read at that instant makes SQLite
+    answer "database table is locked": try again, as a second request would."""
+    for _ in range(100):
+        try:
+            return write()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.02)
+    return write()
