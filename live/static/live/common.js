@@ -1,5 +1,30 @@
 // Shared helpers for the Caja pages. No framework, no build step.
 // Every piece of user-provided text goes through textContent (h() below), never HTML parsing.
+//
+// Words on screen are translated with Django's JavaScript catalog (/jsi18n/<lang>.js, a classic
+// script each page loads before its modules): the globals gettext, ngettext and interpolate. Write
+// gettext("literal") and ngettext("%(n)s vote", "%(n)s votes", n) with string literals, so
+// `make messages` (xgettext) finds them, and fill placeholders with fmt() below.
+const G = globalThis;
+// Without the catalog (a test page, a failed load) the page still works, in English.
+if (typeof G.gettext !== "function") G.gettext = (s) => s;
+if (typeof G.ngettext !== "function") G.ngettext = (one, many, n) => (n === 1 ? one : many);
+if (typeof G.interpolate !== "function") {
+  G.interpolate = (s, args, named) => (named
+    ? s.replace(/%\(\w+\)s/g, (m) => String(args[m.slice(2, -2)]))
+    : s.replace(/%s/g, () => String(args.shift())));
+}
+
+/** A translated sentence with named placeholders: fmt(gettext("%(n)s votes"), {n: 3}). */
+export function fmt(text, args) {
+  return G.interpolate(text, args, true);
+}
+
+/** User text (a nickname, an answer) inside a sentence: isolated so that an Arabic or Hebrew
+ * nickname keeps its own direction without reordering the words around it. */
+export function bidi(text) {
+  return `\u2068${text}\u2069`;
+}
 
 /** The page's JSON config (json_script): `caja-config`, or `caja-types` (the types' renderers). */
 export function readConfig(id = "caja-config") {
@@ -13,7 +38,11 @@ export function h(tag, props = {}, ...children) {
   for (const [key, value] of Object.entries(props || {})) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "class") el.className = value;
-    else if (key === "text") el.textContent = String(value);
+    else if (key === "text") {
+      el.textContent = String(value);
+      // Text decides its own direction: a right-to-left nickname or answer displays right to left.
+      if (!el.hasAttribute("dir")) el.dir = "auto";
+    }
     else if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
     else if (key === "attrs") for (const [a, v] of Object.entries(value)) { if (v !== null && v !== undefined && v !== false) el.setAttribute(a, String(v)); }
     else if (key === "style") for (const [prop, v] of Object.entries(value)) { if (prop.startsWith("--")) el.style.setProperty(prop, v); else el.style[prop] = v; }
@@ -276,7 +305,7 @@ export function announce(text) {
 //                    revealLabel (the Reveal button's text).
 
 /** The helpers every renderer gets in ctx. */
-export const ui = { h, clear, replace, plural, parseTime, announce, errorText, podium, manyClass, fmtPct, activityHeading };
+export const ui = { h, clear, replace, plural, fmt, bidi, parseTime, announce, errorText, podium, manyClass, fmtPct, activityHeading };
 
 /** Import every type's renderer for this page: key → {label, ..., renderer}. A module that fails to
  * load leaves an empty renderer (the page still shows the activity's heading and count). */
