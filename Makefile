@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # us: use this machine's first LAN address then. An explicit PUBLIC_BASE_URL (environment or .env) wins.
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),127.0.0.1),$(HOST))
 
-.PHONY: help venv run test test-sqlite test-postgres lint format migrations-check bench bench-overload
+.PHONY: help venv run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload
 
 help:
 	@echo "make run               migrate, seed a demo session, serve on http://$(HOST):$(PORT)"
@@ -23,6 +23,8 @@ help:
 	@echo "make lint              ruff check, ruff format --check, mypy"
 	@echo "make format            ruff format + ruff check --fix"
 	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make messages          update the translation catalogs (makemessages + compilemessages)"
+	@echo "make messages-check    fail if a catalog is out of date, incomplete or not compiled"
 	@echo "make bench             load benchmark (bench/run.sh)"
 	@echo "make bench-overload    votes past the knee, load shedding off and on (bench/overload.py)"
 
@@ -86,6 +88,12 @@ format: venv
 
 migrations-check: venv
 	$(PY) manage.py makemigrations --check --dry-run
+
+messages: venv
+	bash scripts/messages.sh update
+
+messages-check: venv
+	bash scripts/messages.sh check
 
 bench: venv
 	bash bench/run.sh

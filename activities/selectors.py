@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from caja.errors import NotFound
 from sessions_app import selectors as session_selectors
@@ -27,7 +28,7 @@ def activity_get_for(
     session = session_selectors.session_get_for(user, session_id)
     activity = Activity.objects.filter(session=session, pk=activity_id).first()
     if activity is None:
-        raise NotFound("Activity not found.")
+        raise NotFound(gettext("Activity not found."))
     activity.session = session
     return session, activity
 
@@ -41,7 +42,7 @@ def activity_get_owned(user: AbstractBaseUser | AnonymousUser, activity_id: Any)
         .first()
     )
     if activity is None:
-        raise NotFound("Activity not found.")
+        raise NotFound(gettext("Activity not found."))
     return activity
 
 
@@ -50,7 +51,7 @@ def activity_get_public(session_id: Any, activity_id: Any) -> Activity:
         Activity.objects.select_related("session").filter(session_id=session_id, pk=activity_id).first()
     )
     if activity is None:
-        raise NotFound("Activity not found.")
+        raise NotFound(gettext("Activity not found."))
     return activity
 
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -372,7 +373,10 @@ def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) ->
     if window and int(cached.get(window) or 0) >= throttle.num_requests:
         wait = throttle.window_wait(now)
         resp = json_error(
-            429, "THROTTLED", "Too many requests. Please slow down.", {"retry_after": int(wait + 0.999)}
+            429,
+            "THROTTLED",
+            gettext("Too many requests. Please slow down."),
+            {"retry_after": int(wait + 0.999)},
         )
         resp["Retry-After"] = str(max(1, math.ceil(wait)))
         return resp
@@ -387,7 +391,7 @@ def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) ->
                 structure_version=structure_version,
             )
         if rules is None:
-            raise NotFound("Activity not found.")
+            raise NotFound(gettext("Activity not found."))
         stored = services.response_submit_fast(
             rules=rules,
             participant_id=ref[0],
@@ -448,7 +452,7 @@ class MyResponseView(ParticipantRoleView):
         response = ResponseModel.objects.filter(activity=activity, participant=participant).first()
         participant_touch(participant=participant)
         if response is None:
-            raise NotFound("You have not answered this activity yet.")
+            raise NotFound(gettext("You have not answered this activity yet."))
         return Response(ResponseSerializer(response).data)
 
 

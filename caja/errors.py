@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, DataError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exc
 from rest_framework import status
 from rest_framework.response import Response
@@ -29,7 +31,7 @@ class DomainError(Exception):
 
     status_code: int = status.HTTP_400_BAD_REQUEST
     code: str = "VALIDATION_ERROR"
-    default_message: str = "The request was refused."
+    default_message: Any = _("The request was refused.")
 
     def __init__(self, message: str | None = None, details: dict[str, Any] | None = None) -> None:
         self.message = message or self.default_message
@@ -39,7 +41,7 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     code = "VALIDATION_ERROR"
-    default_message = "Invalid input."
+    default_message = _("Invalid input.")
 
     def __init__(self, details: dict[str, Any], message: str | None = None) -> None:
         normalized = {k: v if isinstance(v, list) else [str(v)] for k, v in details.items()}
@@ -49,13 +51,13 @@ class ValidationFailed(DomainError):
 class NotFound(DomainError):
     status_code = status.HTTP_404_NOT_FOUND
     code = "NOT_FOUND"
-    default_message = "Not found."
+    default_message = _("Not found.")
 
 
 class Forbidden(DomainError):
     status_code = status.HTTP_403_FORBIDDEN
     code = "PERMISSION_DENIED"
-    default_message = "You do not have permission to perform this action."
+    default_message = _("You do not have permission to perform this action.")
 
 
 class InvalidTransition(DomainError):
@@ -64,7 +66,7 @@ class InvalidTransition(DomainError):
 
     def __init__(self, *, from_: str | None, to: str, message: str | None = None) -> None:
         super().__init__(
-            message or f"Cannot change status from {from_!s} to {to}.",
+            message or gettext("Cannot change status from %(from)s to %(to)s.") % {"from": from_, "to": to},
             {"from": from_, "to": to},
         )
 
@@ -72,43 +74,43 @@ class InvalidTransition(DomainError):
 class NicknameTaken(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "NICKNAME_TAKEN"
-    default_message = "This nickname is already taken in this session."
+    default_message = _("This nickname is already taken in this session.")
 
 
 class SessionNotActive(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "SESSION_NOT_ACTIVE"
-    default_message = "The session is not active."
+    default_message = _("The session is not active.")
 
 
 class ActivityNotActive(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "ACTIVITY_NOT_ACTIVE"
-    default_message = "This activity is not open for answers."
+    default_message = _("This activity is not open for answers.")
 
 
 class AlreadyAnswered(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "ALREADY_ANSWERED"
-    default_message = "You have already answered this activity."
+    default_message = _("You have already answered this activity.")
 
 
 class TimeUp(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "TIME_UP"
-    default_message = "Time is up for this question."
+    default_message = _("Time is up for this question.")
 
 
 class PayloadTooLarge(DomainError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     code = "PAYLOAD_TOO_LARGE"
-    default_message = "The request body is too large."
+    default_message = _("The request body is too large.")
 
 
 class ServiceUnavailable(DomainError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     code = "SERVICE_UNAVAILABLE"
-    default_message = "The service is temporarily unavailable. Please retry shortly."
+    default_message = _("The service is temporarily unavailable. Please retry shortly.")
 
 
 def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -133,7 +135,7 @@ def database_error_answer(exc: BaseException) -> tuple[int, str, str] | None:
     error is an outage, 503 (sent with ``Retry-After: DATABASE_RETRY_AFTER``)."""
     if isinstance(exc, DataError):
         logger.warning("database refused a request value: %s", exc.__class__.__name__)
-        return 400, "VALIDATION_ERROR", "A value in the request is not valid."
+        return 400, "VALIDATION_ERROR", gettext("A value in the request is not valid.")
     if isinstance(exc, DatabaseError):
         logger.exception("database unavailable")
         return 503, ServiceUnavailable.code, ServiceUnavailable.default_message
@@ -180,7 +182,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(envelope(exc.code, exc.message, exc.details), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
         set_rollback()
-        return Response(envelope("PAYLOAD_TOO_LARGE", "The request body is too large."), status=413)
+        return Response(envelope("PAYLOAD_TOO_LARGE", gettext("The request body is too large.")), status=413)
     if isinstance(exc, Http404):
         exc = drf_exc.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -195,7 +197,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             headers = {"Retry-After": DATABASE_RETRY_AFTER} if status_code == 503 else None
             return Response(envelope(code, message), status=status_code, headers=headers)
         logger.exception("unhandled error")
-        return Response(envelope("INTERNAL_ERROR", "An unexpected error occurred."), status=500)
+        return Response(envelope("INTERNAL_ERROR", gettext("An unexpected error occurred.")), status=500)
 
     code = "ERROR"
     for klass, _status, klass_code in _DRF_CODES:
@@ -204,19 +206,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             break
     details: dict[str, Any] = {}
     if isinstance(exc, drf_exc.ParseError):
-        message = "The request body is not valid JSON."
+        message = gettext("The request body is not valid JSON.")
     elif isinstance(exc, drf_exc.ValidationError):
-        message = "Invalid input."
+        message = gettext("Invalid input.")
         details = flatten_details(exc.detail)
     elif isinstance(exc, drf_exc.Throttled):
-        message = "Too many requests. Please slow down."
+        message = gettext("Too many requests. Please slow down.")
         wait = getattr(exc, "wait", None)
         if wait is not None:
             details = {"retry_after": int(wait + 0.999)}
     elif isinstance(exc, drf_exc.APIException):
         message = str(exc.detail) if not isinstance(exc.detail, dict | list) else str(exc.default_detail)
     else:
-        message = "Request failed."
+        message = gettext("Request failed.")
     if isinstance(exc, drf_exc.NotAuthenticated | drf_exc.AuthenticationFailed):
         response.status_code = 401
     response.data = envelope(code, str(message), details)

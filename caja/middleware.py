@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from caja.errors import DATABASE_RETRY_AFTER, database_error_answer, json_error
 from caja.logging import request_id_var
@@ -29,6 +31,9 @@ class RequestIDMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A thread keeps the language the previous request activated; until LocaleMiddleware (or
+        # HotPathLanguageMiddleware) picks this request's, messages are in the default language.
+        translation.deactivate()
         incoming = request.headers.get("X-Request-ID", "")
         # A hostile id could inject into logs: only a plain token is echoed.
         rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
@@ -40,6 +45,21 @@ class RequestIDMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+
+class HotPathLanguageMiddleware:
+    """The hot paths' stand-in for LocaleMiddleware (caja.wsgi.lean_middleware): error messages a
+    phone shows (a refused vote, a kicked participant) come in its language, but the responses get
+    no ``Vary: Accept-Language`` or ``Content-Language``. The bodies of successful polls are the
+    same in every language (labels are translated by the pages), and one cached ``/state`` serves
+    every phone through nginx."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        translation.activate(translation.get_language_from_request(request))
+        return self.get_response(request)
 
 
 class ApiTrailingSlashMiddleware:
@@ -67,12 +87,12 @@ class BodySizeLimitMiddleware:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
-                return json_error(400, "VALIDATION_ERROR", "Invalid Content-Length header.")
+                return json_error(400, "VALIDATION_ERROR", gettext("Invalid Content-Length header."))
             if length > self.limit:
                 return json_error(
                     413,
                     "PAYLOAD_TOO_LARGE",
-                    f"The request body is larger than {self.limit} bytes.",
+                    gettext("The request body is larger than %(limit)s bytes.") % {"limit": self.limit},
                     {"limit_bytes": self.limit},
                 )
         return self.get_response(request)
@@ -115,4 +135,4 @@ class ApiErrorPageMiddleware:
                 resp["Retry-After"] = DATABASE_RETRY_AFTER
             return resp
         logger.exception("unhandled error")
-        return json_error(500, "INTERNAL_ERROR", "An unexpected error occurred.")
+        return json_error(500, "INTERNAL_ERROR", gettext("An unexpected error occurred."))

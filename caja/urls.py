@@ -44,6 +44,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Prometheus scrape endpoint: 404 unless METRICS_ENABLED, bearer METRICS_TOKEN (caja/metrics.py).
     path("metrics", metrics.metrics_view, name="metrics"),
+    # The phone page's language switcher (set_language: a POST that stores the choice in a cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("live.urls")),
 ]
 

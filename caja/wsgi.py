@@ -11,8 +11,8 @@ admin, the organizer API, the pages) gets the full stack. The hot paths are:
 
 Their views are plain Django views that read credentials from headers only, so they need no
 sessions, authentication, messages or CSRF middleware. What they keep: the request id, the trailing
-slash rule, the body limit, the security headers, CORS when configured, Prometheus when enabled, and
-the JSON error envelope.
+slash rule, the body limit, the security headers, CORS when configured, Prometheus when enabled, the
+language of error messages (without ``Vary``), and the JSON error envelope.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def lean_middleware() -> list[str]:
         "django.middleware.security.SecurityMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "caja.middleware.ApiErrorPageMiddleware",
+        "django.middleware.locale.LocaleMiddleware",  # replaced below
     }
     if (
         getattr(settings, "CORS_ALLOWED_ORIGINS", None)
@@ -55,7 +56,9 @@ def lean_middleware() -> list[str]:
         or getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
     ):
         wanted.add("corsheaders.middleware.CorsMiddleware")
-    return [name for name in settings.MIDDLEWARE if name in wanted]
+    # The language of error messages without the Vary header that would split nginx's cache.
+    swap = {"django.middleware.locale.LocaleMiddleware": "caja.middleware.HotPathLanguageMiddleware"}
+    return [swap.get(name, name) for name in settings.MIDDLEWARE if name in wanted]
 
 
 class LeanWSGIHandler(WSGIHandler):

@@ -7,14 +7,21 @@ and pass it to the scripts through ``json_script`` (escaped, never inline JavaSc
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.views.i18n import JavaScriptCatalog
 
 from activities.staticfinders import URL_PREFIX, type_static_dir
 from activities.types import TYPE_PACKAGES, get_type
@@ -33,13 +40,46 @@ def type_renderers(page: str) -> dict[str, dict[str, Any]]:
         t = get_type(key)
         has_module = (type_static_dir(key) / f"{page}.js").is_file()
         types[key] = {
-            "label": t.label,
+            # The API's labels stay English (one cached /state for every phone); the pages translate.
+            "label": gettext(t.label),
             "supports_reveal": t.supports_reveal,
             "supports_reset": t.supports_reset,
             "state_key": t.state_key,
             "module": static(f"{URL_PREFIX}/{key}/{page}.js") if has_module else None,
         }
     return types
+
+
+@cache
+def catalog_version() -> str:
+    """Changes when a JavaScript catalog changes (a deploy): part of the catalog's URL, so browsers
+    may keep it for a year and still never pair new page code with old words."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/djangojs.mo")):
+        digest.update(path.parent.parent.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _catalog_url(language: str) -> str:
+    return f"{reverse('live:js-catalog', args=[language])}?v={catalog_version()}"
+
+
+@cache
+def _catalog_body(language: str) -> bytes:
+    with translation.override(language):
+        response = JavaScriptCatalog(domain="djangojs").get(HttpRequest())
+    return response.content
+
+
+def js_catalog(request: HttpRequest, language: str) -> HttpResponse:
+    """``/jsi18n/<language>.js``: Django's JavaScript catalog (gettext, ngettext, interpolate) for one
+    of settings.LANGUAGES, named in the URL rather than taken from the request so the presenter
+    can speak the session's language whatever the screen's browser says. Built once per process."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    response = HttpResponse(_catalog_body(language), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def _clean_code(raw: str) -> str:
@@ -58,7 +98,8 @@ def join_start(request: HttpRequest) -> HttpResponse:
     code = _clean_code(request.GET.get("code", ""))
     if code:
         return HttpResponseRedirect(reverse("live:join", args=[code]))
-    return render(request, "live/join_start.html", {"page_title": "Join a session"})
+    context = {"page_title": gettext("Join a session"), "catalog_url": None}
+    return render(request, "live/join_start.html", context)
 
 
 def join(request: HttpRequest, code: str) -> HttpResponse:
@@ -74,20 +115,30 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "session_status": session.status if session else None,
     }
     context = {
-        "page_title": session.name if session else "Session not found",
+        "page_title": session.name if session else gettext("Session not found"),
         "session": session,
         "join_code": clean,
         "config": config,
         "types": type_renderers("phone"),
+        # The phone's language (LocaleMiddleware: the switcher's cookie, else Accept-Language).
+        "catalog_url": _catalog_url(translation.get_language()),
     }
     return render(request, "live/join.html", context, status=200 if session else 404)
 
 
 def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    """``/present/<uuid>``: the big screen; controls only for the owning organizer."""
+    """``/present/<uuid>``: the big screen, in the session's language whatever the screen's browser
+    says; controls only for the owning organizer."""
     session = Session.objects.select_related("owner").filter(pk=session_id).first()
     if session is None:
         raise Http404("Session not found.")
+    with translation.override(session.language):
+        response = _present(request, session)
+    response["Content-Language"] = session.language
+    return response
+
+
+def _present(request: HttpRequest, session: Session) -> HttpResponse:
     user = request.user
     can_control = bool(
         user.is_authenticated and (session.owner_id == user.pk or getattr(user, "is_superuser", False))
@@ -109,5 +160,6 @@ def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "types": type_renderers("presenter"),
         "can_control": can_control,
         "participant_count": session.participants.filter(kicked_at__isnull=True).count(),
+        "catalog_url": _catalog_url(session.language),
     }
     return render(request, "live/present.html", context)

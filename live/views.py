@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -39,7 +40,7 @@ _presence_memo: dict[str, float] = {}
 
 
 def _not_found() -> JsonResponse:
-    return json_error(404, "NOT_FOUND", "Session not found.")
+    return json_error(404, "NOT_FOUND", gettext("Session not found."))
 
 
 def _participant_for(token: str | None) -> tuple[str, str] | None:
@@ -155,7 +156,7 @@ def activity_status_view(request: HttpRequest, session_id: UUID, activity_id: UU
         return snap
     item = snap.activities.get(str(activity_id))
     if item is None:
-        return json_error(404, "NOT_FOUND", "Activity not found.")
+        return json_error(404, "NOT_FOUND", gettext("Activity not found."))
     if _etag_matches(request, snap.etag):
         return _poll_headers(HttpResponse(status=304), snap)
     return _poll_headers(JsonResponse(item), snap)
@@ -186,12 +187,14 @@ def _participant_of_session(request: HttpRequest, session_id: UUID) -> tuple[str
     answer: no token, a revoked or unknown one, another session's."""
     token = request.headers.get(PRESENCE_HEADER)
     if not token:
-        return json_error(401, "NOT_AUTHENTICATED", "A participant token is required.")
+        return json_error(401, "NOT_AUTHENTICATED", gettext("A participant token is required."))
     ref = _participant_for(token)
     if ref is None:
-        return json_error(401, "NOT_AUTHENTICATED", "Invalid or revoked participant token.")
+        return json_error(401, "NOT_AUTHENTICATED", gettext("Invalid or revoked participant token."))
     if ref[1] != str(session_id):
-        return json_error(403, "PERMISSION_DENIED", "This participant token belongs to another session.")
+        return json_error(
+            403, "PERMISSION_DENIED", gettext("This participant token belongs to another session.")
+        )
     return ref
 
 
@@ -211,26 +214,26 @@ def reactions_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
         return ref
     media = request.META.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     if media != "application/json":
-        return json_error(415, "UNSUPPORTED_MEDIA_TYPE", "Send the reaction as application/json.")
+        return json_error(415, "UNSUPPORTED_MEDIA_TYPE", gettext("Send the reaction as application/json."))
     try:
         body = json.loads(request.body.decode("utf-8") or "null")
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return json_error(400, "MALFORMED_JSON", "The body is not valid JSON.")
+        return json_error(400, "MALFORMED_JSON", gettext("The body is not valid JSON."))
     kind = body.get("kind") if isinstance(body, dict) else None
     if not isinstance(body, dict) or set(body) - {"kind"} or kind not in reactions.KINDS:
         return json_error(
             400,
             "VALIDATION_ERROR",
             "Invalid reaction.",
-            {"kind": [f"Must be one of {', '.join(reactions.KINDS)}."]},
+            {"kind": [gettext("Must be one of %(choices)s.") % {"choices": ", ".join(reactions.KINDS)}]},
         )
     snap = get_snapshot(session_id)
     if snap is None:
-        return json_error(404, "NOT_FOUND", "Session not found.")
+        return json_error(404, "NOT_FOUND", gettext("Session not found."))
     if snap.status.get("status") != "active":
-        return json_error(409, "SESSION_NOT_ACTIVE", "Reactions are open while the session is live.")
+        return json_error(409, "SESSION_NOT_ACTIVE", gettext("Reactions are open while the session is live."))
     if not reactions.reaction_add(session_id=session_id, participant_id=ref[0], kind=kind):
-        resp = json_error(429, "THROTTLED", "At most 2 reactions a second.", {"retry_after": 1})
+        resp = json_error(429, "THROTTLED", gettext("At most 2 reactions a second."), {"retry_after": 1})
         resp["Retry-After"] = "1"
         return resp
     presence_mark(ref[0])
@@ -255,7 +258,7 @@ class SessionNextView(RoleView):
         activity_services.activity_activate_next(session=session)
         state = state_now(session.pk)
         if state is None:
-            raise NotFound("Session not found.")
+            raise NotFound(gettext("Session not found."))
         return Response(state)
 
 

@@ -10,6 +10,7 @@ import unicodedata
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from caja import state_version
 from caja.errors import NicknameTaken, SessionNotActive, ValidationFailed
@@ -37,14 +38,14 @@ def _has_forbidden_chars(text: str) -> bool:
 def normalize_nickname(raw: object) -> tuple[str, str]:
     """Return (nickname as shown, comparison key) or raise ValidationFailed."""
     if not isinstance(raw, str):
-        raise ValidationFailed({"nickname": ["Must be a string."]})
+        raise ValidationFailed({"nickname": [gettext("Must be a string.")]})
     nickname = unicodedata.normalize("NFC", " ".join(raw.split()))
     if not nickname:
-        raise ValidationFailed({"nickname": ["A nickname is required."]})
+        raise ValidationFailed({"nickname": [gettext("A nickname is required.")]})
     if len(nickname) > NICKNAME_MAX:
-        raise ValidationFailed({"nickname": [f"At most {NICKNAME_MAX} characters."]})
+        raise ValidationFailed({"nickname": [gettext("At most %(n)s characters.") % {"n": NICKNAME_MAX}]})
     if _has_forbidden_chars(raw.strip()):
-        raise ValidationFailed({"nickname": ["Control or formatting characters are not allowed."]})
+        raise ValidationFailed({"nickname": [gettext("Control or formatting characters are not allowed.")]})
     key = unicodedata.normalize("NFKC", nickname).casefold()
     return nickname, key
 
@@ -55,7 +56,7 @@ def participant_join(*, session: Session, nickname: str) -> tuple[Participant, s
     shown, key = normalize_nickname(nickname)
     status = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
     if status == SessionStatus.COMPLETED or status is None:
-        raise SessionNotActive("This session has ended.")
+        raise SessionNotActive(gettext("This session has ended."))
     token = secrets.token_urlsafe(32)
     try:
         # The unique constraint decides between racing joins; a savepoint keeps the

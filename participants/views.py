@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -103,10 +104,10 @@ class ParticipantDetailView(ParticipantRoleView):
             session=session, pk=participant_id, kicked_at__isnull=True
         ).first()
         if participant is None:
-            raise NotFound("Participant not found.")
+            raise NotFound(gettext("Participant not found."))
         raw = request.query_params.get("purge", "false").lower()
         if raw not in {"true", "false", "1", "0"}:
-            raise ValidationFailed({"purge": ["Must be true or false."]})
+            raise ValidationFailed({"purge": [gettext("Must be true or false.")]})
         services.participant_kick(participant=participant, purge=raw in {"true", "1"})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -124,4 +125,4 @@ class MeView(ParticipantRoleView):
 def ensure_participant_session(participant: Participant, session_id: Any) -> None:
     """A token is valid only for its own session (403 elsewhere)."""
     if str(participant.session_id) != str(session_id):
-        raise Forbidden("This participant token belongs to another session.")
+        raise Forbidden(gettext("This participant token belongs to another session."))

@@ -96,11 +96,20 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
         return display
 
     # --- change page ------------------------------------------------------------------------
+    def get_form(
+        self, request: HttpRequest, obj: Session | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "language" in form.base_fields:
+            # Like the API: not saying keeps the default (English) or the current language.
+            form.base_fields["language"].required = False
+        return form
+
     def get_fieldsets(self, request: HttpRequest, obj: Session | None = None) -> Any:
         if obj is None:
-            return [(None, {"fields": ("name", "description")})]
+            return [(None, {"fields": ("name", "description", "language")})]
         return [
-            (None, {"fields": ("name", "description", "status", "owner")}),
+            (None, {"fields": ("name", "description", "language", "status", "owner")}),
             ("Joining", {"fields": ("join_code", "join_url_link", "qr_code", "screens")}),
             (
                 "Timeline",
@@ -154,6 +163,7 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
                 owner=request.user,
                 name=data["name"],
                 description=data.get("description", ""),
+                language=data.get("language") or None,
             )
             adopt_created(obj, created)
             return
@@ -162,6 +172,7 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
             session=obj,
             name=data["name"] if "name" in changed else None,
             description=data.get("description", "") if "description" in changed else services.UNSET,
+            language=(data.get("language") or None) if "language" in changed else None,
         )
 
     def delete_model(self, request: HttpRequest, obj: Session) -> None:

@@ -5,12 +5,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class SessionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
+    # Labels are shown on the presenter screen, in the session's language.
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
 
 
 # Unambiguous alphabet: no 0/O/1/I/L, so a code read off a projector is typed right.
@@ -19,6 +21,8 @@ JOIN_CODE_LENGTH = 6
 # The seeds' limits, defined once: services, serializers, forms and the definitions import them.
 NAME_MAX = 255
 DESCRIPTION_MAX = 1000
+# The languages the pages speak (settings.LANGUAGES): the presenter screen's is the session's.
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 class Session(models.Model):
@@ -46,6 +50,14 @@ class Session(models.Model):
     # A rehearsal: live like the real thing, then wiped back to a draft with the same join code
     # (activities.services.session_rehearsal_end); never exported.
     rehearsal = models.BooleanField(default=False, db_default=False, editable=False)
+    # What the presenter screen is shown in (the phones follow each participant's own choice).
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        db_default="en",
+        help_text=_("Presenter screen language."),
+    )
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -55,6 +67,7 @@ class Session(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=SessionStatus.values), name="session_status_valid"),
+            models.CheckConstraint(condition=Q(language__in=LANGUAGE_CODES), name="session_language_valid"),
             # A code is reusable once its session is over; never two open sessions with one code.
             models.UniqueConstraint(
                 fields=["join_code"],

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Max, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from caja.errors import NotFound, SessionNotActive
 
@@ -39,14 +40,14 @@ def session_get_for(user: Any, session_id: Any) -> Session:
     # Another organizer's session answers 404: its existence is not revealed.
     session = session_queryset_for(user).filter(pk=session_id).first()
     if session is None:
-        raise NotFound("Session not found.")
+        raise NotFound(gettext("Session not found."))
     return session
 
 
 def session_get_public(session_id: Any) -> Session:
     session = Session.objects.filter(pk=session_id).first()
     if session is None:
-        raise NotFound("Session not found.")
+        raise NotFound(gettext("Session not found."))
     return session
 
 
@@ -75,9 +76,9 @@ def session_get_by_code(join_code: str, *, ended_is_conflict: bool = False) -> S
     # A code that cannot exist (garbage, a NUL byte PostgreSQL would refuse) needs no query.
     session = sessions_with_code(code).first() if code is not None else None
     if session is None or (session.status == SessionStatus.COMPLETED and not ended_is_conflict):
-        raise NotFound("No open session has this join code.")
+        raise NotFound(gettext("No open session has this join code."))
     if session.status == SessionStatus.COMPLETED:
-        raise SessionNotActive("This session has ended.")
+        raise SessionNotActive(gettext("This session has ended."))
     return session
 
 

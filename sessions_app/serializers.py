@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -38,6 +39,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "participant_count",
             "participants_seen_recently",
             "rehearsal",
+            "language",
             "created_at",
             "updated_at",
         ]
@@ -64,6 +66,9 @@ class SessionCreateSerializer(StrictSerializer):
     description = serializers.CharField(
         max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True, default=""
     )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language (default en)."
+    )
 
 
 class SessionUpdateSerializer(StrictSerializer):
@@ -72,6 +77,9 @@ class SessionUpdateSerializer(StrictSerializer):
         max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True
     )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language."
+    )
 
 
 class JoinLookupSerializer(serializers.Serializer):

@@ -14,7 +14,15 @@ from caja.errors import InvalidTransition, ValidationFailed
 from caja.lifecycle import transition_apply, transition_check
 
 from . import selectors
-from .models import DESCRIPTION_MAX, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, NAME_MAX, Session, SessionStatus
+from .models import (
+    DESCRIPTION_MAX,
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    LANGUAGE_CODES,
+    NAME_MAX,
+    Session,
+    SessionStatus,
+)
 from .signals import session_completed
 
 # draft → active → completed, nothing else.
@@ -33,9 +41,15 @@ def generate_join_code() -> str:
 UNSET: Any = object()
 
 
-def _validate_text(*, name: str | None = None, description: Any = UNSET) -> dict[str, Any]:
+def _validate_text(
+    *, name: str | None = None, description: Any = UNSET, language: str | None = None
+) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
+    if language is not None:
+        if language not in LANGUAGE_CODES:
+            errors["language"] = [f"One of: {', '.join(LANGUAGE_CODES)}."]
+        values["language"] = language
     if name is not None:
         name = name.strip()
         if not name:
@@ -55,8 +69,10 @@ def _validate_text(*, name: str | None = None, description: Any = UNSET) -> dict
 
 
 @transaction.atomic
-def session_create(*, owner: Any, name: str, description: str | None = "") -> Session:
-    values = _validate_text(name=name, description=description)
+def session_create(
+    *, owner: Any, name: str, description: str | None = "", language: str | None = None
+) -> Session:
+    values = _validate_text(name=name, description=description, language=language)
     # 31^6 ≈ 887 million codes: a collision among open sessions is rare, but the unique
     # constraint is the judge, so retry on it rather than check-then-insert.
     for _ in range(10):
@@ -69,9 +85,12 @@ def session_create(*, owner: Any, name: str, description: str | None = "") -> Se
 
 
 @transaction.atomic
-def session_update(*, session: Session, name: str | None = None, description: Any = UNSET) -> Session:
-    """Change the name and/or description; ``description=None`` clears it, UNSET leaves it."""
-    values = _validate_text(name=name, description=description)
+def session_update(
+    *, session: Session, name: str | None = None, description: Any = UNSET, language: str | None = None
+) -> Session:
+    """Change the name, description and/or presenter language; ``description=None`` clears it,
+    UNSET leaves it; ``None`` leaves the name and the language."""
+    values = _validate_text(name=name, description=description, language=language)
     if values:
         values["updated_at"] = timezone.now()
         Session.objects.filter(pk=session.pk).update(**values)

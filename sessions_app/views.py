@@ -93,6 +93,7 @@ class SessionDetailView(RoleView):
             session=session,
             name=values.get("name"),
             description=values["description"] if "description" in values else services.UNSET,
+            language=values.get("language"),
         )
         if "status" in values:
             # Asking for the current status is refused too (409 from active to active): of two

@@ -72,6 +72,7 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
             "timestamp": "2026-01-01T00:00:00Z",
             "text": "word",
             "code": session.join_code,
+            "language": "es",
             "join_code": session.join_code,
             "size": "10",
             "response_id": "0f1e2d3c-4b5a-4978-8675-a4b3c2d1e0f9",  # none such: 404, never 5xx

@@ -36,7 +36,7 @@ def test_join_page_renders_session_name_and_code(client: Client, session: Any) -
     response = client.get(f"/join/{session.join_code}")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h1 id="session-name" class="session-name">Team sync</h1>' in html
+    assert '<h1 id="session-name" class="session-name" dir="auto">Team sync</h1>' in html
     assert f'<span class="code" id="join-code">{session.join_code}</span>' in html
     assert "live/join.js" in html and "live/caja.css" in html
     config = _config(html)
@@ -97,7 +97,7 @@ def test_present_page_anonymous_has_no_controls(client: Client, session: Any) ->
     response = client.get(f"/present/{session.pk}")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h1 id="session-name" class="session-name">Team sync</h1>' in html
+    assert '<h1 id="session-name" class="session-name" dir="auto">Team sync</h1>' in html
     assert f'<span id="join-code" class="code">{session.join_code}</span>' in html
     assert f'<span id="join-url" class="join-url">{session.join_url}</span>' in html
     assert f'src="/api/v1/sessions/{session.pk}/qr.svg"' in html

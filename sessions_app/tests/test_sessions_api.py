@@ -33,7 +33,7 @@ CONTRACT_SESSION_KEYS = {
     "updated_at",
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
-SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently", "rehearsal"}
+SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently", "rehearsal", "language"}
 STATE_KEYS = {
     "session",
     "current_activity",

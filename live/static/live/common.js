@@ -93,7 +93,7 @@ export async function api(path, { method = "GET", body, token, csrf, headers = {
   try {
     res = await fetch(path, init);
   } catch (err) {
-    return { status: 0, ok: false, data: null, error: { code: "NETWORK", message: "Connection problem." }, headers: new Headers() };
+    return { status: 0, ok: false, data: null, error: { code: "NETWORK", message: gettext("Connection problem.") }, headers: new Headers() };
   }
   let data = null;
   if ((res.headers.get("Content-Type") || "").includes("json")) {
@@ -108,34 +108,34 @@ export function errorText(result, overrides = {}) {
   const err = result.error || {};
   if (overrides[err.code]) return overrides[err.code];
   const defaults = {
-    NETWORK: "Connection problem. Check your network and try again.",
-    THROTTLED: "Too many requests. Please wait a moment and try again.",
-    SESSION_NOT_ACTIVE: "This session has ended.",
-    ACTIVITY_NOT_ACTIVE: "This activity is closed.",
-    ALREADY_ANSWERED: "You have already answered this question.",
-    TIME_UP: "Time is up: your answer was not counted.",
-    NICKNAME_TAKEN: "That nickname is taken. Please choose another.",
-    NOT_FOUND: "Not found.",
-    NOT_AUTHENTICATED: "Please log in again.",
-    PERMISSION_DENIED: "You are not allowed to do that.",
+    NETWORK: gettext("Connection problem. Check your network and try again."),
+    THROTTLED: gettext("Too many requests. Please wait a moment and try again."),
+    SESSION_NOT_ACTIVE: gettext("This session has ended."),
+    ACTIVITY_NOT_ACTIVE: gettext("This activity is closed."),
+    ALREADY_ANSWERED: gettext("You have already answered this question."),
+    TIME_UP: gettext("Time is up: your answer was not counted."),
+    NICKNAME_TAKEN: gettext("That nickname is taken. Please choose another."),
+    NOT_FOUND: gettext("Not found."),
+    NOT_AUTHENTICATED: gettext("Please log in again."),
+    PERMISSION_DENIED: gettext("You are not allowed to do that."),
   };
   if (err.code === "VALIDATION_ERROR" && err.details && typeof err.details === "object") {
     const parts = [];
     for (const [field, messages] of Object.entries(err.details)) {
       const label = fieldLabel(field);
-      for (const m of [].concat(messages)) parts.push(label ? `${label}: ${m}` : String(m));
+      for (const m of [].concat(messages)) parts.push(label ? fmt(gettext("%(field)s: %(message)s"), { field: label, message: m }) : String(m));
     }
     if (parts.length) return parts.join(" ");
   }
-  return defaults[err.code] || err.message || "Something went wrong.";
+  return defaults[err.code] || err.message || gettext("Something went wrong.");
 }
 
 function fieldLabel(field) {
   const word = /^response_data\.words\.(\d+)$/.exec(field);
-  if (word) return `Word ${Number(word[1]) + 1}`;
-  if (field === "nickname") return "Nickname";
-  if (field === "text") return "Question"; // a Q&A question (its only free-text field at the top level)
-  if (field === "anonymous") return "Anonymous";
+  if (word) return fmt(gettext("Word %(n)s"), { n: Number(word[1]) + 1 });
+  if (field === "nickname") return gettext("Nickname");
+  if (field === "text") return gettext("Question"); // a Q&A question (its only free-text field at the top level)
+  if (field === "anonymous") return gettext("Anonymous");
   if (field.startsWith("response_data")) return "";
   return field;
 }
@@ -232,10 +232,6 @@ export function activityHeading(activity) {
   return c.question || c.story || c.prompt || activity.title || activity.type_label || activity.type;
 }
 
-export function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 // More rows than a big screen shows in one column at a readable size: the presenter lays them out in two.
 export function manyClass(n) {
   return n > 6 ? " many" : "";
@@ -250,14 +246,14 @@ export function fmtPct(p) {
 
 export function podium(items, { highlight = null, limit = 10 } = {}) {
   const top = (items || []).slice(0, limit);
-  if (!top.length) return h("p", { class: "muted", text: "No scores yet." });
-  const list = h("ol", { class: "podium", attrs: { "aria-label": "Leaderboard" } });
+  if (!top.length) return h("p", { class: "muted", text: gettext("No scores yet.") });
+  const list = h("ol", { class: "podium", attrs: { "aria-label": gettext("Leaderboard") } });
   top.forEach((p, i) => {
     list.appendChild(h("li", { class: `podium-row place-${i + 1}${highlight === p.participant_id ? " mine" : ""}` },
       h("span", { class: "place", text: `${i + 1}.` }),
       h("span", { class: "nick", text: p.nickname }),
-      h("span", { class: "score", text: `${p.score} pts` }),
-      h("span", { class: "correct-count", text: `${p.correct_count} correct` })));
+      h("span", { class: "score", text: fmt(ngettext("%(n)s pt", "%(n)s pts", p.score), { n: p.score }) }),
+      h("span", { class: "correct-count", text: fmt(ngettext("%(n)s correct", "%(n)s correct", p.correct_count), { n: p.correct_count }) })));
   });
   return list;
 }
@@ -305,7 +301,7 @@ export function announce(text) {
 //                    revealLabel (the Reveal button's text).
 
 /** The helpers every renderer gets in ctx. */
-export const ui = { h, clear, replace, plural, fmt, bidi, parseTime, announce, errorText, podium, manyClass, fmtPct, activityHeading };
+export const ui = { h, clear, replace, fmt, bidi, parseTime, announce, errorText, podium, manyClass, fmtPct, activityHeading };
 
 /** Import every type's renderer for this page: key → {label, ..., renderer}. A module that fails to
  * load leaves an empty renderer (the page still shows the activity's heading and count). */

@@ -1,6 +1,6 @@
 // Participant page: /join/<code>. Join with a nickname, then follow the live activity.
 import {
-  Announcer, StatePoller, activityHeading, announce, api, clear, errorText, h, loadTypes, plural, podium, readConfig,
+  Announcer, StatePoller, activityHeading, announce, api, bidi, clear, errorText, fmt, h, loadTypes, podium, readConfig,
   replace, ui,
 } from "./common.js";
 
@@ -9,7 +9,8 @@ const cfg = readConfig();
 const types = await loadTypes(readConfig("caja-types"));
 const NO_TYPE = { renderer: {} };
 const typeOf = (a) => types[a.type] || { ...NO_TYPE, label: a.type };
-const labelOf = (a) => a.type_label || typeOf(a).label;
+// The page's label is in the page's language (the API sends English).
+const labelOf = (a) => typeOf(a).label || a.type_label;
 const app = document.getElementById("app");
 const storeKey = `caja.participant.${cfg.session_id}`;
 let me = null; // {token, participant_id, nickname}
@@ -70,18 +71,18 @@ function showJoinForm(message) {
     id: "nickname", name: "nickname", type: "text", required: true, maxLength: 30,
     autocomplete: "nickname", attrs: { "aria-describedby": "nickname-hint join-error", spellcheck: "false" },
   });
-  const button = h("button", { type: "submit", class: "btn btn-primary", text: "Join" });
+  const button = h("button", { type: "submit", class: "btn btn-primary", text: gettext("Join") });
   const form = h("form", { class: "card stack join-form", id: "join-form", attrs: { novalidate: "" } },
-    h("label", { for: "nickname", text: "Your nickname" }),
+    h("label", { for: "nickname", text: gettext("Your nickname") }),
     input,
-    h("p", { class: "hint", id: "nickname-hint", text: "1 to 30 characters, shown on the big screen." }),
+    h("p", { class: "hint", id: "nickname-hint", text: gettext("1 to 30 characters, shown on the big screen.") }),
     button,
     error);
   if (message) error.textContent = message;
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const nickname = input.value.trim();
-    if (!nickname) { error.textContent = "Please enter a nickname."; input.focus(); return; }
+    if (!nickname) { error.textContent = gettext("Please enter a nickname."); input.focus(); return; }
     button.disabled = true;
     error.textContent = "";
     const res = await api("/api/v1/join", { method: "POST", body: { join_code: cfg.join_code, nickname } });
@@ -91,10 +92,10 @@ function showJoinForm(message) {
       save(me);
       return startLive();
     }
-    if (res.status === 404) { error.textContent = "No open session has this code. It may have ended."; return; }
+    if (res.status === 404) { error.textContent = gettext("No open session has this code. It may have ended."); return; }
     error.textContent = errorText(res, {
-      NICKNAME_TAKEN: "That nickname is taken. Please choose another.",
-      SESSION_NOT_ACTIVE: "This session has ended.",
+      NICKNAME_TAKEN: gettext("That nickname is taken. Please choose another."),
+      SESSION_NOT_ACTIVE: gettext("This session has ended."),
     });
     input.focus();
   });
@@ -112,14 +113,14 @@ function showRemoved() {
   stopTimers();
   for (const t of panels()) if (t.renderer.closePanel) t.renderer.closePanel(panelCtx);
   setView("removed", h("section", { class: "card stack notice", attrs: { role: "alert" } },
-    h("h2", { text: "You were removed from this session" }),
-    h("p", { text: "The organizer removed you. You can close this page." })));
+    h("h2", { text: gettext("You were removed from this session") }),
+    h("p", { text: gettext("The organizer removed you. You can close this page.") })));
 }
 
 function showEnded() {
   setView("ended", h("section", { class: "card stack notice" },
-    h("h2", { text: "This session has ended" }),
-    h("p", { text: "Thanks for your interest. Ask the organizer for the next one." })));
+    h("h2", { text: gettext("This session has ended") }),
+    h("p", { text: gettext("Thanks for your interest. Ask the organizer for the next one.") })));
 }
 
 function startLive() {
@@ -131,7 +132,7 @@ function startLive() {
     onError: (res) => {
       if (res.status === 404) {
         poller.stop();
-        setView("ended", h("section", { class: "card stack notice" }, h("h2", { text: "This session no longer exists" })));
+        setView("ended", h("section", { class: "card stack notice" }, h("h2", { text: gettext("This session no longer exists") })));
       }
     },
   });
@@ -171,15 +172,16 @@ function lobby(state) {
   const status = state ? state.session.status : cfg.session_status;
   const count = state ? state.participant_count : null;
   return h("section", { class: "card stack lobby", id: "lobby" },
-    h("h2", { text: "You're in!" }),
-    h("p", { text: status === "draft" ? "The session has not started yet. Keep this page open." : "Waiting for the next activity…" }),
-    count !== null ? h("p", { class: "muted", text: plural(count, "participant", "participants") + " here" }) : null);
+    h("h2", { text: gettext("You're in!") }),
+    h("p", { text: status === "draft" ? gettext("The session has not started yet. Keep this page open.") : gettext("Waiting for the next activity…") }),
+    count !== null ? h("p", { class: "muted", text: fmt(ngettext("%(n)s participant here", "%(n)s participants here", count), { n: count }) }) : null);
 }
 
 // --- reactions and rehearsals (every view) -----------------------------------------------------------
 // While the session is active, a bar of five reactions above whatever the page shows (the lobby, an
 // activity, the Q&A). A 429 (more than 2 a second) or a refusal disables the bar for a moment.
-const REACTIONS = [["like", "👍", "Like"], ["love", "❤️", "Love"], ["laugh", "😂", "Laugh"], ["wow", "😮", "Wow"], ["clap", "👏", "Applause"]];
+// Translators: the names of the reaction buttons (read by screen readers, shown as tooltips).
+const REACTIONS = [["like", "👍", gettext("Like")], ["love", "❤️", gettext("Love")], ["laugh", "😂", gettext("Laugh")], ["wow", "😮", gettext("Wow")], ["clap", "👏", gettext("Applause")]];
 const reactionBar = document.getElementById("reaction-bar");
 let reactionPause = null;
 
@@ -242,7 +244,7 @@ function rehearsalEnded(state) {
   cur = null;
   for (const t of panels()) if (t.renderer.closePanel) t.renderer.closePanel(panelCtx);
   showLive(state);
-  showJoinForm("The rehearsal is over and its answers were deleted. Join again for the session.");
+  showJoinForm(gettext("The rehearsal is over and its answers were deleted. Join again for the session."));
   return true;
 }
 
@@ -286,7 +288,7 @@ async function buildActivity(a) {
   cur.ctx = activityCtx(cur);
   const heading = activityHeading(a);
   const label = labelOf(a);
-  announce(`New ${label.toLowerCase()}: ${heading}`);
+  announce(fmt(gettext("New activity (%(label)s): %(heading)s"), { label, heading: bidi(heading) }));
   cur.els = {
     form: h("div", { class: "answer-area" }),
     mine: h("p", { class: "my-answer", id: "my-answer" }),
@@ -367,7 +369,7 @@ async function submit(data) {
 async function send(thisOne) {
   const p = thisOne.pending;
   thisOne.retryTimer = null;
-  setFeedback(p.attempt ? "Sending again…" : "Sending…");
+  setFeedback(p.attempt ? gettext("Sending again…") : gettext("Sending…"));
   const res = await api(`/api/v1/sessions/${cfg.session_id}/activities/${thisOne.id}/responses`, {
     method: "POST", token: me.token, body: { response_data: p.data },
   });
@@ -376,8 +378,13 @@ async function send(thisOne) {
   if (RETRY_STATUSES.has(res.status)) {
     p.attempt += 1;
     const wait = retryDelay(p.attempt, res.headers);
-    const why = res.status === 0 ? "no connection" : res.status === 429 ? "the server is busy" : "the server is unavailable";
-    setFeedback(`Not sent yet (${why}). Sending… again in ${Math.ceil(wait / 1000)} s. Keep this page open.`, true);
+    const s = Math.ceil(wait / 1000);
+    const text = res.status === 0
+      ? gettext("Not sent yet (no connection). Sending… again in %(s)s s. Keep this page open.")
+      : res.status === 429
+        ? gettext("Not sent yet (the server is busy). Sending… again in %(s)s s. Keep this page open.")
+        : gettext("Not sent yet (the server is unavailable). Sending… again in %(s)s s. Keep this page open.");
+    setFeedback(fmt(text, { s }), true);
     cur.els.feedback.setAttribute("role", "status"); // polite: it is news, not an error of theirs
     thisOne.retryTimer = setTimeout(() => send(thisOne), wait);
     renderMine();
@@ -387,7 +394,7 @@ async function send(thisOne) {
   clearPending();
   if (res.status === 200 || res.status === 201) {
     cur.mine = res.data.response_data;
-    setFeedback(res.status === 201 ? "Answer sent. Thank you!" : "Answer updated.");
+    setFeedback(res.status === 201 ? gettext("Answer sent. Thank you!") : gettext("Answer updated."));
     renderForm();
     updateActivity(cur.activity);
     poller.poke();
@@ -399,7 +406,7 @@ async function send(thisOne) {
     // This very answer is stored: a retry (ours, or a proxy's) whose first try got through and
     // whose acknowledgement was lost on the way back. That is "sent", not an error.
     if (cur === thisOne && JSON.stringify(cur.mine) === JSON.stringify(p.data)) {
-      setFeedback("Answer sent. Thank you!");
+      setFeedback(gettext("Answer sent. Thank you!"));
       renderForm();
       updateActivity(cur.activity);
       return true;
@@ -467,10 +474,10 @@ function renderMine() {
   const m = waiting || cur.mine;
   const el = cur.els.mine;
   if (!m) { el.textContent = ""; return; }
-  const [prefix, text] = cur.renderer.mine ? cur.renderer.mine(cur.ctx, m) : ["Your answer: ", ""];
+  const [prefix, text] = cur.renderer.mine ? cur.renderer.mine(cur.ctx, m) : [gettext("Your answer: "), ""];
   replace(el, prefix,
     h("strong", { class: "my-answer-value", text }),
-    waiting ? h("span", { class: "muted sending", text: " (sending…)" }) : null);
+    waiting ? h("span", { class: "muted sending", text: gettext(" (sending…)") }) : null);
 }
 
 // --- live updates of the activity on screen ------------------------------------------------------
@@ -480,7 +487,8 @@ function updateActivity(a) {
   cur.activity = a;
   cur.config = a.config || cur.config;
   if (!cur.loaded) return;
-  cur.els.count.textContent = plural(a.response_count || 0, "answer", "answers") + " so far";
+  const n = a.response_count || 0;
+  cur.els.count.textContent = fmt(ngettext("%(n)s answer so far", "%(n)s answers so far", n), { n });
   if (cur.renderer.update) cur.renderer.update(cur.ctx, prev);
   announceResults(a);
 }
@@ -509,20 +517,22 @@ async function showSummary(state) {
   stopTimers();
   cur = null;
   poller.stop();
-  const body = h("div", { class: "stack" }, h("p", { class: "muted", text: "Loading results…" }));
+  const body = h("div", { class: "stack" }, h("p", { class: "muted", text: gettext("Loading results…") }));
+  // The nickname is an element of its own (bold): the sentence around it, translated whole.
+  const thanks = gettext("Thanks for taking part, %(name)s!").split("%(name)s");
   setView("summary", h("section", { class: "card stack summary", id: "summary" },
-    h("h2", { text: "This session has ended" }),
-    h("p", {}, "Thanks for taking part, ", h("strong", { text: me.nickname }), "!"),
-    h("p", { class: "muted", text: plural(state.participant_count, "participant", "participants") }),
+    h("h2", { text: gettext("This session has ended") }),
+    h("p", {}, thanks[0], h("strong", { text: me.nickname }), thanks[1] || ""),
+    h("p", { class: "muted", text: fmt(ngettext("%(n)s participant", "%(n)s participants", state.participant_count), { n: state.participant_count }) }),
     body));
-  announce("The session has ended.");
+  announce(gettext("The session has ended."));
   const res = await api(`/api/v1/sessions/${cfg.session_id}/leaderboard`);
   const items = (res.data && res.data.items) || [];
   const rank = items.findIndex((p) => p.participant_id === me.participant_id);
   replace(body,
-    items.length ? h("h3", { text: "Final leaderboard" }) : null,
+    items.length ? h("h3", { text: gettext("Final leaderboard") }) : null,
     items.length ? podium(items, { highlight: me.participant_id }) : null,
-    rank >= 0 ? h("p", { class: "my-score", text: `You placed #${rank + 1} with ${items[rank].score} points.` }) : null);
+    rank >= 0 ? h("p", { class: "my-score", text: fmt(ngettext("You placed #%(rank)s with %(score)s point.", "You placed #%(rank)s with %(score)s points.", items[rank].score), { rank: rank + 1, score: items[rank].score }) }) : null);
 }
 
 init();

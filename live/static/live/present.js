@@ -1,6 +1,6 @@
 // Presenter page: /present/<session id>. The big screen, with controls for the owning organizer.
 import {
-  Announcer, StatePoller, activityHeading, announce, api, errorText, h, loadTypes, plural, podium, readConfig,
+  Announcer, StatePoller, activityHeading, announce, api, bidi, errorText, fmt, h, loadTypes, podium, readConfig,
   replace, ui,
 } from "./common.js";
 
@@ -8,7 +8,8 @@ const cfg = readConfig();
 // The activity types' presenter renderers (common.js loadTypes), keyed by type: this page names none.
 const types = await loadTypes(readConfig("caja-types"));
 const typeOf = (a) => types[a.type] || { label: a.type, renderer: {} };
-const labelOf = (a) => a.type_label || typeOf(a).label;
+// The page's label is in the session's language (the API sends English).
+const labelOf = (a) => typeOf(a).label || a.type_label;
 const sid = cfg.session_id;
 const stage = document.getElementById("stage");
 const body = document.body;
@@ -51,7 +52,7 @@ new ResizeObserver(() => fit()).observe(main, { box: "border-box" });
 
 const poller = new StatePoller(sid, {
   onState: (s) => { state = s; render(); },
-  onError: (res) => { if (res.status === 404) replace(stage, h("p", { class: "big-message", text: "This session no longer exists." })); },
+  onError: (res) => { if (res.status === 404) replace(stage, h("p", { class: "big-message", text: gettext("This session no longer exists.") })); },
 });
 
 // --- rendering ---------------------------------------------------------------------------------
@@ -65,8 +66,9 @@ function draw() {
   const s = state;
   document.getElementById("session-name").textContent = s.session.name;
   document.getElementById("participant-count").textContent = String(s.participant_count);
-  document.getElementById("participant-label").textContent = s.participant_count === 1 ? "participant" : "participants";
-  document.getElementById("session-status").textContent = { draft: "Not started", active: "Live", completed: "Ended" }[s.session.status] || s.session.status;
+  // Translators: after the big number of participants in the header (the number is a separate element).
+  document.getElementById("participant-label").textContent = ngettext("participant", "participants", s.participant_count);
+  document.getElementById("session-status").textContent = { draft: gettext("Not started"), active: gettext("Live"), completed: gettext("Ended") }[s.session.status] || s.session.status;
   rehearsalShow(s);
   reactionsShow(s);
   const a = s.current_activity;
@@ -82,14 +84,14 @@ function draw() {
     stopTicker();
     shownActivity = null;
     replace(stage, h("div", { class: "lobby-message stack" },
-      h("p", { class: "big-message", text: s.session.status === "draft" ? "Join now: we start soon" : "Join now" }),
-      h("p", { class: "sub-message", text: "Scan the QR code or open the link on your phone." })),
+      h("p", { class: "big-message", text: s.session.status === "draft" ? gettext("Join now: we start soon") : gettext("Join now") }),
+      h("p", { class: "sub-message", text: gettext("Scan the QR code or open the link on your phone.") })),
       sides(s).map(([, aside]) => aside));
     return;
   }
   if (!shownActivity || shownActivity !== a.id) {
     shownActivity = a.id;
-    announce(`Now: ${labelOf(a)}. ${activityHeading(a)}`);
+    announce(fmt(gettext("Now: %(label)s. %(heading)s"), { label: labelOf(a), heading: bidi(activityHeading(a)) }));
     announcer.quiet(sentenceOf(a));
   } else {
     // A reveal is news at once; running totals wait their turn (Announcer).
@@ -122,7 +124,8 @@ const stageCtx = {
   SUMMARY_ROWS: 6,
   SUMMARY_WORDS: 20,
   topRows,
-  cutNote: (shown, total, noun) => (shown < total ? `Top ${shown} of ${total} ${noun}` : null),
+  // noun: the renderer's translated plural ("options", "words").
+  cutNote: (shown, total, noun) => (shown < total ? fmt(gettext("Top %(shown)s of %(total)s %(noun)s"), { shown, total, noun }) : null),
 };
 
 function stopTicker() {
@@ -157,7 +160,7 @@ function renderActivity(a) {
     h("p", { class: "kicker", text: a.title && a.title !== heading ? `${label} · ${a.title}` : label }),
     h("h2", { class: `question${heading.length > 120 ? " long" : ""}`, id: "question", text: heading }),
     content,
-    h("p", { class: "response-count", id: "response-count", text: plural(a.response_count || 0, "response", "responses") }));
+    h("p", { class: "response-count", id: "response-count", text: fmt(ngettext("%(n)s response", "%(n)s responses", a.response_count || 0), { n: a.response_count || 0 }) }));
   // A column a type adds (an open Q&A) goes to the activity's right (fit() shrinks both together).
   const [side] = sides(state);
   replace(stage, side ? h("div", { class: `with-${side[0]}` }, section, side[1]) : section);
@@ -168,12 +171,12 @@ async function renderSummary() {
   if (summaryShown) return;
   summaryShown = true;
   shownActivity = null;
-  announce("The session has ended.");
+  announce(gettext("The session has ended."));
   const s = state;
-  const details = h("div", { class: "stack" }, h("p", { class: "muted", text: "Loading results…" }));
+  const details = h("div", { class: "stack" }, h("p", { class: "muted", text: gettext("Loading results…") }));
   replace(stage, h("section", { class: "stack summary", id: "summary" },
-    h("h2", { class: "question", text: "Thank you!" }),
-    h("p", { class: "summary-count", text: `${plural(s.participant_count, "participant", "participants")} took part` }),
+    h("h2", { class: "question", text: gettext("Thank you!") }),
+    h("p", { class: "summary-count", text: fmt(ngettext("%(n)s participant took part", "%(n)s participants took part", s.participant_count), { n: s.participant_count }) }),
     details));
   const parts = [];
   let leaderboard = null;
@@ -200,7 +203,7 @@ async function renderSummary() {
   }
   replace(details,
     parts.length ? h("div", { class: "summary-activities", style: { "--columns": String(Math.min(parts.length, 4)) } }, parts) : null,
-    h("h3", { class: "podium-title", text: "Final podium" }),
+    h("h3", { class: "podium-title", text: gettext("Final podium") }),
     podium(leaderboard, { limit: 10 }));
   fit();
 }
@@ -217,8 +220,8 @@ function summaryItem(a, r) {
   const renderer = typeOf(a).renderer;
   const { content = null, note = null } = renderer.summary ? renderer.summary(stageCtx, a, r) : {};
   return h("article", { class: "summary-item stack", dataset: { type: a.type } },
-    h("h3", { text: `${labelOf(a)}: ${activityHeading(a)}` }),
-    h("p", { class: "summary-answers", text: plural(answers, "answer", "answers") }),
+    h("h3", { text: fmt(gettext("%(label)s: %(heading)s"), { label: labelOf(a), heading: bidi(activityHeading(a)) }) }),
+    h("p", { class: "summary-answers", text: fmt(ngettext("%(n)s answer", "%(n)s answers", answers), { n: answers }) }),
     content,
     note ? h("p", { class: "summary-note muted", text: note }) : null);
 }
@@ -236,7 +239,7 @@ function rehearsalShow(s) {
 // states, that many (at most a few) emoji float up the lane above the QR code for a few seconds: in
 // the join column, never over the results or the control bar. With prefers-reduced-motion nothing
 // moves: the lane shows a counter per kind instead (caja.css shows one or the other).
-const REACTIONS = { like: ["👍", "Like"], love: ["❤️", "Love"], laugh: ["😂", "Laugh"], wow: ["😮", "Wow"], clap: ["👏", "Applause"] };
+const REACTIONS = { like: ["👍", gettext("Like")], love: ["❤️", gettext("Love")], laugh: ["😂", gettext("Laugh")], wow: ["😮", gettext("Wow")], clap: ["👏", gettext("Applause")] };
 const FLOAT_MAX = 6; // per kind and state: a burst of 50 does not make 50 nodes
 const FLOAT_MS = 3200;
 let lastReactions = null;
@@ -252,7 +255,7 @@ function reactionsShow(s) {
   replace(counters, Object.entries(REACTIONS).filter(([kind]) => counts[kind]).map(([kind, [emoji, name]]) =>
     h("li", { class: "reaction-count", dataset: { kind } },
       h("span", { class: "reaction-emoji", attrs: { "aria-hidden": "true" }, text: emoji }),
-      h("span", { class: "visually-hidden", text: `${name}: ` }),
+      h("span", { class: "visually-hidden", text: fmt(gettext("%(name)s: "), { name }) }),
       h("span", { class: "reaction-number", text: String(counts[kind]) }))));
   if (live && lastReactions) {
     for (const [kind, [emoji]] of Object.entries(REACTIONS)) {
@@ -290,7 +293,7 @@ function updateControls() {
   const t = a ? typeOf(a) : null;
   const revealable = running && t.supports_reveal && !(a.results && a.results.revealed);
   btn("btn-reveal").hidden = !revealable;
-  btn("btn-reveal").textContent = (t && t.renderer.revealLabel) || "Reveal";
+  btn("btn-reveal").textContent = (t && t.renderer.revealLabel) || gettext("Reveal");
   btn("btn-reset").hidden = !(running && t.supports_reset && ((a.results && a.results.revealed) || a.response_count));
   btn("btn-complete").hidden = completed;
   controls.hidden = completed && !s.session.rehearsal; // an ended rehearsal can still be wiped
@@ -306,7 +309,7 @@ async function act(fn) {
 }
 
 function failed(res) {
-  if (res.status === 401 || res.status === 403) message("Your login has expired: reload the page and log in again.");
+  if (res.status === 401 || res.status === 403) message(gettext("Your login has expired: reload the page and log in again."));
   else message(errorText(res, { INVALID_TRANSITION: res.error && res.error.message }));
 }
 
@@ -326,7 +329,7 @@ function next() {
     if (state && state.session.status === "draft" && !(await start())) return;
     const res = await api(`/api/v1/sessions/${sid}/next`, { method: "POST", csrf });
     if (res.ok) poller.accept(res.data);
-    else if (res.status === 409 && res.error && res.error.code !== "INVALID_TRANSITION") message("No more activities. End the session when you are ready.");
+    else if (res.status === 409 && res.error && res.error.code !== "INVALID_TRANSITION") message(gettext("No more activities. End the session when you are ready."));
     else failed(res);
     poller.poke();
   });
@@ -348,7 +351,7 @@ function reset() {
     if (!a || !typeOf(a).supports_reset) return;
     const res = await api(`/api/v1/sessions/${sid}/activities/${a.id}/reset`, { method: "POST", csrf });
     if (!res.ok) failed(res);
-    else message("New round: votes cleared.");
+    else message(gettext("New round: votes cleared."));
     poller.poke();
   });
 }
@@ -357,14 +360,14 @@ let confirmTimer = null;
 function complete() {
   const b = btn("btn-complete");
   if (!confirmTimer) {
-    b.textContent = "Press again to end";
+    b.textContent = gettext("Press again to end");
     b.classList.add("confirm");
-    confirmTimer = setTimeout(() => { confirmTimer = null; b.textContent = "End session"; b.classList.remove("confirm"); }, 5000);
+    confirmTimer = setTimeout(() => { confirmTimer = null; b.textContent = gettext("End session"); b.classList.remove("confirm"); }, 5000);
     return;
   }
   clearTimeout(confirmTimer);
   confirmTimer = null;
-  b.textContent = "End session";
+  b.textContent = gettext("End session");
   b.classList.remove("confirm");
   act(async () => {
     const res = await patchStatus("completed");
@@ -379,7 +382,7 @@ function rehearse() {
   return act(async () => {
     const res = await api(`/api/v1/sessions/${sid}/rehearse`, { method: "POST", csrf });
     if (!res.ok) failed(res);
-    else message("Rehearsal started: answers will be deleted when it ends.");
+    else message(gettext("Rehearsal started: answers will be deleted when it ends."));
     poller.poke();
   });
 }
@@ -388,19 +391,19 @@ let endRehearsalTimer = null;
 function endRehearsal() {
   const b = btn("btn-end-rehearsal");
   if (!endRehearsalTimer) {
-    b.textContent = "Press again to end the rehearsal";
+    b.textContent = gettext("Press again to end the rehearsal");
     b.classList.add("confirm");
-    endRehearsalTimer = setTimeout(() => { endRehearsalTimer = null; b.textContent = "End rehearsal"; b.classList.remove("confirm"); }, 5000);
+    endRehearsalTimer = setTimeout(() => { endRehearsalTimer = null; b.textContent = gettext("End rehearsal"); b.classList.remove("confirm"); }, 5000);
     return;
   }
   clearTimeout(endRehearsalTimer);
   endRehearsalTimer = null;
-  b.textContent = "End rehearsal";
+  b.textContent = gettext("End rehearsal");
   b.classList.remove("confirm");
   act(async () => {
     const res = await api(`/api/v1/sessions/${sid}/end-rehearsal`, { method: "POST", csrf });
     if (!res.ok) failed(res);
-    else message("Rehearsal ended: its answers are deleted. The session is a draft again.");
+    else message(gettext("Rehearsal ended: its answers are deleted. The session is a draft again."));
     poller.poke();
   });
 }
@@ -467,7 +470,7 @@ async function refreshModeration() {
 
 function paintPending(n) {
   mod.pending = n;
-  btn("btn-questions").textContent = n ? `Questions · ${n} waiting` : "Questions";
+  btn("btn-questions").textContent = n ? fmt(ngettext("Questions · %(n)s waiting", "Questions · %(n)s waiting", n), { n }) : gettext("Questions");
   btn("qna-pending-count").textContent = `(${n})`;
 }
 
@@ -481,32 +484,40 @@ async function loadModeration() {
 }
 
 function failedMod(res) {
-  if (res.status === 401 || res.status === 403) modMessage("Your login has expired: reload the page and log in again.");
+  if (res.status === 401 || res.status === 403) modMessage(gettext("Your login has expired: reload the page and log in again."));
   else modMessage(errorText(res, { INVALID_TRANSITION: res.error && res.error.message }));
 }
 
+// The moderation actions: [key (data-action, stable), button text, what done says, the change].
+const MOD_ACTIONS = {
+  Approve: [gettext("Approve"), gettext("Approved"), { status: "visible" }],
+  Hide: [gettext("Hide"), gettext("Hidden"), { status: "hidden" }],
+  Show: [gettext("Show"), gettext("Shown again"), { status: "visible" }],
+  Pin: [gettext("Pin"), gettext("Pinned: now answering"), { pinned: true }],
+  Unpin: [gettext("Unpin"), gettext("Unpinned"), { pinned: false }],
+  "Mark answered": [gettext("Mark answered"), gettext("Marked answered"), { status: "answered" }],
+  Reopen: [gettext("Reopen"), gettext("Open again"), { status: "visible" }],
+};
+
 function modActions(q) {
-  if (q.status === "pending") return [["Approve", { status: "visible" }], ["Hide", { status: "hidden" }]];
-  if (q.status === "hidden") return [["Show", { status: "visible" }]];
-  return [
-    q.pinned ? ["Unpin", { pinned: false }] : ["Pin", { pinned: true }],
-    q.status === "answered" ? ["Reopen", { status: "visible" }] : ["Mark answered", { status: "answered" }],
-    ["Hide", { status: "hidden" }],
-  ];
+  const keys = q.status === "pending" ? ["Approve", "Hide"]
+    : q.status === "hidden" ? ["Show"]
+      : [q.pinned ? "Unpin" : "Pin", q.status === "answered" ? "Reopen" : "Mark answered", "Hide"];
+  return keys.map((key) => [key, MOD_ACTIONS[key][0], MOD_ACTIONS[key][2]]);
 }
 
 function modRow(q) {
   const textId = `mod-text-${q.id}`;
-  const notes = [q.nickname ?? "Anonymous", plural(q.upvotes, "upvote", "upvotes")];
-  if (q.pinned) notes.push("Pinned");
-  if (q.status === "answered") notes.push("Answered");
+  const notes = [q.nickname ?? gettext("Anonymous"), fmt(ngettext("%(n)s upvote", "%(n)s upvotes", q.upvotes), { n: q.upvotes })];
+  if (q.pinned) notes.push(gettext("Pinned"));
+  if (q.status === "answered") notes.push(gettext("Answered"));
   return h("li", { class: "mod-row", dataset: { questionId: q.id, status: q.status } },
     h("p", { class: "mod-text", id: textId, text: q.text }),
     h("p", { class: "mod-meta", text: notes.join(" · ") }),
-    h("div", { class: "mod-actions" }, modActions(q).map(([label, change]) => {
+    h("div", { class: "mod-actions" }, modActions(q).map(([key, label, change]) => {
       // Many rows have an "Approve": each button is described by its question for a screen reader.
-      const b = h("button", { type: "button", class: "btn", text: label, dataset: { action: label }, attrs: { "aria-describedby": textId } });
-      b.addEventListener("click", () => moderate(q, label, change));
+      const b = h("button", { type: "button", class: "btn", text: label, dataset: { action: key }, attrs: { "aria-describedby": textId } });
+      b.addEventListener("click", () => moderate(q, key, change));
       return b;
     })));
 }
@@ -519,7 +530,7 @@ function renderModeration() {
   const groups = { pending: [], shown: [], hidden: [] };
   for (const q of items) groups[q.status === "pending" ? "pending" : q.status === "hidden" ? "hidden" : "shown"].push(q);
   for (const [key, list] of Object.entries(groups)) {
-    replace(btn(`qna-${key}`), list.length ? list.map(modRow) : h("li", { class: "muted mod-empty", text: "None." }));
+    replace(btn(`qna-${key}`), list.length ? list.map(modRow) : h("li", { class: "muted mod-empty", text: gettext("None.") }));
   }
   paintPending(groups.pending.length);
   if (keep) refocus(keep);
@@ -540,8 +551,9 @@ async function moderate(q, label, change) {
   const res = await api(modUrl(`/${q.id}`), { method: "PATCH", csrf, body: change });
   mod.busy = false;
   if (!res.ok) { failedMod(res); await loadModeration(); return; }
-  const done = { Approve: "Approved", Hide: "Hidden", Show: "Shown again", Pin: "Pinned: now answering", Unpin: "Unpinned", "Mark answered": "Marked answered", Reopen: "Open again" };
-  modMessage(`${done[label] || "Done"}: “${q.text.length > 60 ? `${q.text.slice(0, 60)}…` : q.text}”`);
+  const done = (MOD_ACTIONS[label] || [])[1] || gettext("Done");
+  const quoted = q.text.length > 60 ? `${q.text.slice(0, 60)}…` : q.text;
+  modMessage(fmt(gettext("%(done)s: “%(question)s”"), { done, question: bidi(quoted) }));
   mod.items = null; // re-render even if the list happens to look the same
   const row = { id: q.id, action: label };
   await loadModeration();
@@ -570,7 +582,7 @@ if (fullscreenButton && document.fullscreenEnabled) {
   fullscreenButton.addEventListener("click", toggleFullscreen);
   document.addEventListener("fullscreenchange", () => {
     const on = !!document.fullscreenElement;
-    fullscreenButton.textContent = on ? "Exit full screen" : "Full screen";
+    fullscreenButton.textContent = on ? gettext("Exit full screen") : gettext("Full screen");
   });
   document.addEventListener("keydown", (ev) => {
     if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.defaultPrevented) return;
