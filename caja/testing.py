@@ -81,3 +81,17 @@ def assert_axe_clean(page: Any, where: str) -> None:
     """Zero WCAG 2.1 AA violations on the page as it is now (the report names each rule and node)."""
     found = axe_violations(page, where)
     assert not found, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(found)
+
+
+# --- languages ----------------------------------------------------------------------------------
+
+
+def translated(language: str, text: str, *, js: bool = False) -> str:
+    """``text`` as the catalogs of ``language`` give it: the server's (domain django) or, with
+    ``js``, the pages' scripts' (domain djangojs). Asserts it is translated, so a test using it
+    fails on a missing entry rather than passing on English."""
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    out = DjangoTranslation(language, domain="djangojs" if js else "django").gettext(text)
+    assert language == "en" or out != text, f"{text!r} has no {language} translation"
+    return out

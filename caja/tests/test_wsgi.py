@@ -77,6 +77,7 @@ def test_lean_stack_keeps_what_the_hot_paths_need(settings: Any) -> None:
         "caja.middleware.BodySizeLimitMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "caja.middleware.ApiErrorPageMiddleware",
+        "caja.middleware.HotPathLanguageMiddleware",
     ):
         assert needed in lean
     for skipped in (
@@ -84,6 +85,7 @@ def test_lean_stack_keeps_what_the_hot_paths_need(settings: Any) -> None:
         "AuthenticationMiddleware",
         "CsrfViewMiddleware",
         "MessageMiddleware",
+        "LocaleMiddleware",  # its Vary: Accept-Language would split nginx's cache of /state
     ):
         assert not any(name.endswith(skipped) for name in lean)
     settings.CORS_ALLOWED_ORIGINS = ["https://intranet.example"]
@@ -170,3 +172,34 @@ def test_votes_and_polls_served_by_the_lean_handler_are_counted(organizer: Any, 
         wsgi.lean_application = original
     assert value("caja_answers_total", result="accepted", code="CREATED") == created + 1
     assert value("caja_polls_total", status="200") == polls + 1
+
+
+def test_hot_paths_answer_errors_in_the_phones_language_without_splitting_the_poll(organizer: Any) -> None:
+    from caja.testing import translated
+
+    session = SessionFactory(owner=organizer, status="active")
+    activity = ActivityFactory(session=session, config=POLL, status="expired")
+    _, token = participant_services.participant_join(session=session, nickname="Ana")
+    vote = json.dumps({"response_data": {"option_ids": ["a"]}}).encode()
+    url = f"/api/v1/sessions/{session.pk}/activities/{activity.pk}/responses"
+    for language, header in (("es", "es-ES,es;q=0.9"), ("de", "de"), ("en", "")):
+        status, headers, body = call("POST", url, vote, X_PARTICIPANT_TOKEN=token, ACCEPT_LANGUAGE=header)
+        error = json.loads(body)["error"]
+        assert status == 409 and error["code"] == "ACTIVITY_NOT_ACTIVE"
+        assert error["message"] == translated(language, "This activity is not open for answers.")
+    # The switcher's cookie wins over Accept-Language, as on the pages.
+    status, _, body = call(
+        "POST", url, vote, X_PARTICIPANT_TOKEN=token, ACCEPT_LANGUAGE="de", COOKIE="caja_language=fr"
+    )
+    assert json.loads(body)["error"]["message"] == translated("fr", "This activity is not open for answers.")
+
+    # A poll is the same for every language, and says nothing that would split a shared cache.
+    state = f"/api/v1/sessions/{session.pk}/state"
+    bodies = set()
+    for header in ("es", "de", "fr", ""):
+        status, headers, body = call("GET", state, ACCEPT_LANGUAGE=header)
+        assert status == 200
+        assert "accept-language" not in headers.get("vary", "").lower()
+        assert "content-language" not in headers
+        bodies.add(body)
+    assert len(bodies) == 1
