@@ -95,3 +95,12 @@ def translated(language: str, text: str, *, js: bool = False) -> str:
     out = DjangoTranslation(language, domain="djangojs" if js else "django").gettext(text)
     assert language == "en" or out != text, f"{text!r} has no {language} translation"
     return out
+
+
+def translated_plural(language: str, singular: str, plural: str, n: int, *, js: bool = False) -> str:
+    """The form of a plural entry for ``n`` in ``language``, placeholders filled with ``n``."""
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    out = DjangoTranslation(language, domain="djangojs" if js else "django").ngettext(singular, plural, n)
+    assert language == "en" or out not in (singular, plural), f"{plural!r} has no {language} translation"
+    return out % {"n": n}

@@ -1,4 +1,5 @@
-"""A whole event in real browsers: an organizer on the big screen, three phones.
+"""A whole event in real browsers: an organizer on the big screen, three phones (one of them in
+German, then French, with an Arabic nickname).
 
 Drives Debian's Chromium (never a downloaded browser) through Playwright against pytest-django's
 ``live_server``. Screenshots of both pages at each step land in ``test-artifacts/screenshots/``.
@@ -14,7 +15,7 @@ import pytest
 
 from activities import services as activity_services
 from activities.models import Response
-from caja.testing import assert_axe_clean, axe_violations
+from caja.testing import assert_axe_clean, axe_violations, translated, translated_plural
 from sessions_app import services as session_services
 from sessions_app.models import Session
 
@@ -25,6 +26,14 @@ TIMEOUT = 10_000
 XSS_NICK = "<script>alert(1)</script>"
 XSS_WORD = "<img src=x onerror=alert(1)>"
 PASSWORD = "pw-organizer-123"
+# Ben reads German (his browser asks for it), then switches his phone to French; his nickname is Arabic.
+BEN_NICK = "بنيامين"
+RTL = "(el) => getComputedStyle(el).direction"
+
+
+def words(language: str, text: str) -> str:
+    """What a page's script shows for ``text`` in ``language`` (the JavaScript catalog)."""
+    return text if language == "en" else translated(language, text, js=True)
 
 
 @pytest.fixture
@@ -146,8 +155,8 @@ def test_whole_event(
     shots = Shots()
     dialogs: list[str] = []
 
-    def new_page(viewport: dict[str, int]) -> Any:
-        context = browser.new_context(viewport=viewport)
+    def new_page(viewport: dict[str, int], locale: str = "en-US") -> Any:
+        context = browser.new_context(viewport=viewport, locale=locale)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
 
@@ -192,10 +201,13 @@ def test_whole_event(
     # --- three phones join through the QR code's target ---------------------------------------
     assert session.join_url.endswith(f"/join/{session.join_code}")
     join_url = f"{live_server.url}/join/{session.join_code}?poll=0.5"
-    nicknames = {"ana": "Ana", "ben": "Ben", "xss": XSS_NICK}
+    nicknames = {"ana": "Ana", "ben": BEN_NICK, "xss": XSS_NICK}
+    lang = {"ana": "en", "ben": "de", "xss": "en"}  # what each phone's page speaks
     phones: dict[str, Any] = {}
     for key, nickname in nicknames.items():
-        phone = new_page({"width": 320 if key == "xss" else 390, "height": 760})
+        phone = new_page(
+            {"width": 320 if key == "xss" else 390, "height": 760}, "de-DE" if key == "ben" else "en-US"
+        )
         phone.goto(join_url)
         expect(phone.locator("#session-name")).to_have_text("All-hands Q3")
         if key == "ana":
@@ -207,11 +219,17 @@ def test_whole_event(
             tab_to(phone, "button[type=submit]")
             phone.keyboard.press("Enter")
         else:
-            phone.get_by_role("button", name="Join").click()
+            phone.get_by_role("button", name=words(lang[key], "Join")).click()
         expect(phone.locator("#who-name")).to_have_text(nickname)
-        expect(phone.locator("#lobby")).to_contain_text("You're in!")
+        expect(phone.locator("#lobby")).to_contain_text(words(lang[key], "You're in!"))
         phones[key] = phone
     ana, ben, xss = phones["ana"], phones["ben"], phones["xss"]
+    # Ben's page is German from the start (Accept-Language), server-rendered words and script words alike,
+    # and his Arabic nickname reads right to left inside it.
+    expect(ben.locator("html")).to_have_attribute("lang", "de")
+    expect(ben.locator("#join-code").locator("..")).to_contain_text(translated("de", "Code"))
+    assert ben.locator("#who-name").evaluate(RTL) == "rtl"
+    assert ana.locator("#who-name").evaluate(RTL) == "ltr"
 
     # A taken nickname is refused in words.
     late = new_page({"width": 390, "height": 760})
@@ -248,13 +266,14 @@ def test_whole_event(
             phone.keyboard.press("Enter")
         else:
             phone.get_by_label(choice).check()
-            phone.get_by_role("button", name="Send answer").click()
-        expect(phone.locator("#my-answer")).to_have_text(f"Your answer: {choice}")
+            phone.get_by_role("button", name=words("de" if phone is ben else "en", "Send answer")).click()
+        mine = words("de" if phone is ben else "en", "Your answer: ")
+        expect(phone.locator("#my-answer")).to_have_text(f"{mine}{choice}")
     # Changing one's poll answer is allowed while the poll runs.
     ben.get_by_label("Pizza").check()
-    ben.get_by_role("button", name="Change answer").click()
-    expect(ben.locator("#feedback")).to_have_text("Answer updated.")
-    expect(ben.locator("#my-answer")).to_have_text("Your answer: Pizza")
+    ben.get_by_role("button", name=words("de", "Change answer")).click()
+    expect(ben.locator("#feedback")).to_have_text(words("de", "Answer updated."))
+    expect(ben.locator("#my-answer")).to_have_text(words("de", "Your answer: ") + "Pizza")
     expect(screen.locator("#response-count")).to_have_text("3 responses")
     expect(screen.locator('.bar-row[data-option-id="tacos"] .bar-value')).to_have_text("2 · 66.7%")
     expect(screen.locator('.bar-row[data-option-id="pizza"] .bar-value')).to_have_text("1 · 33.3%")
@@ -314,7 +333,9 @@ def test_whole_event(
             phone.keyboard.press("Enter")
         else:
             phone.locator(f'.poker-card[data-card="{card}"]').click()
-        expect(phone.locator("#my-answer")).to_have_text(f"Your vote: {card}")
+        expect(phone.locator("#my-answer")).to_have_text(
+            words("de" if phone is ben else "en", "Your vote: ") + card
+        )
     expect(screen.locator("#vote-count")).to_contain_text("3 votes")
     expect(screen.locator(".card-back")).to_have_count(3)
     shots.take("poker-hidden", screen=screen, phone=ben)
@@ -341,7 +362,9 @@ def test_whole_event(
         expect(phone.locator("#question")).to_have_text("What is the capital of France?")
         assert phone.evaluate(SMALL_TARGETS) == []
         phone.locator(".quiz-option", has_text=choice).click()
-        expect(phone.locator("#my-answer")).to_have_text(f"Your answer: {choice}")
+        expect(phone.locator("#my-answer")).to_have_text(
+            words("de" if phone is ben else "en", "Your answer: ") + choice
+        )
     # (On a slow machine the 5 s may already be over here, so either text is fine.)
     expect(ana.locator("#countdown")).to_have_text(re.compile(r"\d+ s left|Time is up"))
     shots.take("quiz-running", screen=screen, phone=ana)
@@ -365,25 +388,27 @@ def test_whole_event(
     expect(screen.locator('.bar-row[data-option-id="rome"] .bar-value')).to_have_text("1 answer")
     podium = screen.locator(".podium")
     expect(podium.locator(".podium-row").first.locator(".nick")).to_have_text(XSS_NICK)
-    expect(podium).to_contain_text("Ben")
+    expect(podium).to_contain_text(BEN_NICK)
+    # An Arabic name on the big screen's podium reads right to left; the English ones left to right.
+    assert podium.locator(".nick", has_text=BEN_NICK).evaluate(RTL) == "rtl"
+    assert podium.locator(".nick", has_text=XSS_NICK).evaluate(RTL) == "ltr"
     expect(xss.locator("#verdict")).to_have_text("Correct!")
-    expect(ben.locator("#verdict")).to_have_text("Not quite.")
+    expect(ben.locator("#verdict")).to_have_text(words("de", "Not quite."))
     expect(ana.locator("#verdict")).to_have_text("You did not answer.")
-    expect(ben.locator("#announcer")).to_have_text(
-        re.compile(r"^Not quite\. Correct answer: Paris\. Leader: ")
-    )
+    expect(ben.locator("#announcer")).to_have_text(re.compile("^" + re.escape(words("de", "Not quite."))))
     shots.take("quiz-revealed", screen=screen, phone=xss)
     axe("quiz-revealed", screen=screen, phone=xss)
 
     # --- word cloud ---------------------------------------------------------------------------
     screen.keyboard.press("ArrowRight")
     expect(screen.locator("#question")).to_have_text("One word for this quarter")
-    for phone, words in ((ana, ["Growth", "Focus"]), (ben, ["growth", XSS_WORD]), (xss, ["Focus"])):
+    for phone, sent in ((ana, ["Growth", "Focus"]), (ben, ["growth", XSS_WORD]), (xss, ["Focus"])):
         expect(phone.locator("#question")).to_have_text("One word for this quarter")
-        for i, word in enumerate(words):
+        for i, word in enumerate(sent):
             phone.fill(f"#word-{i}", word)
-        phone.get_by_role("button", name="Send words").click()
-        expect(phone.locator("#my-answer")).to_have_text("Your words: " + ", ".join(words))
+        language = "de" if phone is ben else "en"
+        phone.get_by_role("button", name=words(language, "Send words")).click()
+        expect(phone.locator("#my-answer")).to_have_text(words(language, "Your words: ") + ", ".join(sent))
     cloud = screen.locator(".cloud")
     expect(cloud.locator(".cloud-word", has_text="Growth")).to_have_attribute("data-count", "2")
     expect(cloud.locator(".cloud-word", has_text="Focus")).to_have_attribute("data-count", "2")
@@ -399,14 +424,25 @@ def test_whole_event(
     expect(xss.locator("#feedback")).to_have_text("Word 1: This word is not allowed.")
     axe("wordcloud-refused", phone=xss)
 
-    # --- a phone reloads mid-event: same participant, no join form ------------------------------
-    ben.reload()
-    expect(ben.locator("#who-name")).to_have_text("Ben")
-    expect(ben.locator("#question")).to_have_text("One word for this quarter")
-    expect(ben.locator("#join-form")).to_have_count(0)
-    expect(ben.locator("#word-1")).to_have_value(XSS_WORD)
-    expect(ben.locator("#my-answer")).to_have_text(f"Your words: growth, {XSS_WORD}")
+    # --- a phone changes its language mid-event: same participant, no join form ----------------------
+    # Ben picks French in the switcher (by keyboard): the page reloads in French, and stays French on
+    # the next reload although his browser still asks for German.
+    tab_to(ben, "#language-select")
+    ben.select_option("#language-select", "fr")
+    tab_to(ben, ".language-switcher button[type=submit]")
+    ben.keyboard.press("Enter")
+    for _ in range(2):
+        expect(ben.locator("html")).to_have_attribute("lang", "fr")
+        expect(ben.locator("#who-name")).to_have_text(BEN_NICK)
+        expect(ben.locator("#question")).to_have_text("One word for this quarter")
+        expect(ben.locator("#join-form")).to_have_count(0)
+        expect(ben.locator("#word-1")).to_have_value(XSS_WORD)
+        expect(ben.locator("#my-answer")).to_have_text(words("fr", "Your words: ") + f"growth, {XSS_WORD}")
+        expect(ben.locator("#language-select")).to_have_value("fr")
+        ben.reload()
+    lang["ben"] = "fr"
     shots.take("reloaded", screen=screen, phone=ben)
+    axe("reloaded-in-french", phone=ben)
 
     # --- the end ------------------------------------------------------------------------------
     complete = screen.locator("#btn-complete")
@@ -422,16 +458,23 @@ def test_whole_event(
     expect(summary).to_contain_text(XSS_WORD)
     expect(screen.locator("#controls")).to_be_hidden()
     for key, phone in phones.items():
-        expect(phone.locator("#summary")).to_contain_text("This session has ended")
+        expect(phone.locator("#summary")).to_contain_text(words(lang[key], "This session has ended"))
         expect(phone.locator("#summary")).to_contain_text(nicknames[key])
     expect(xss.locator("#summary .my-score")).to_have_text(re.compile(r"You placed #1 with \d+ points\."))
     shots.take("summary", screen=screen, phone=xss)
     axe("summary", screen=screen, phone=xss)
 
-    # An anonymous viewer of the big screen sees the summary too, without controls.
-    viewer = new_page({"width": 1280, "height": 800})
+    # An anonymous viewer of the big screen sees the summary too, without controls, in the session's
+    # language (the organizer chose French) whatever the viewer's browser asks for.
+    session_services.session_update(session=session, language="fr")
+    viewer = new_page({"width": 1280, "height": 800}, "de-DE")
     viewer.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
-    expect(viewer.locator("#summary")).to_contain_text("3 participants took part")
+    expect(viewer.locator("html")).to_have_attribute("lang", "fr")
+    expect(viewer.locator("#summary h2")).to_have_text(words("fr", "Thank you!"))
+    took_part = translated_plural(
+        "fr", "%(n)s participant took part", "%(n)s participants took part", 3, js=True
+    )
+    expect(viewer.locator("#summary .summary-count")).to_have_text(took_part)
     expect(viewer.locator("#summary .podium")).to_contain_text(XSS_NICK)
     expect(viewer.locator("#controls")).to_have_count(0)
     shots.take("summary-anonymous", screen=viewer)

@@ -31,7 +31,9 @@ def _catalog_src(html: str) -> str:
 
 
 def test_the_phone_page_follows_accept_language(client: Client, session: Session) -> None:
-    html = client.get(f"/join/{session.join_code}", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9,en;q=0.5").content.decode()
+    html = client.get(
+        f"/join/{session.join_code}", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9,en;q=0.5"
+    ).content.decode()
     assert '<html lang="es" dir="ltr">' in html
     assert translated("es", "Code") in html
     assert _catalog_src(html).startswith("/jsi18n/es.js?v=")
@@ -123,7 +125,10 @@ def test_a_taken_nickname_is_refused_in_the_phones_language(client: Client, sess
     assert error["message"] == translated("de", "Invalid input.")
     assert error["details"]["nickname"] != ["At most 30 characters."]
     resp = client.post("/api/v1/join", body, content_type="application/json")
-    assert assert_error(resp, 409, "NICKNAME_TAKEN")["message"] == "This nickname is already taken in this session."
+    assert (
+        assert_error(resp, 409, "NICKNAME_TAKEN")["message"]
+        == "This nickname is already taken in this session."
+    )
 
 
 def test_a_thread_does_not_carry_the_last_requests_language(client: Client, session: Session) -> None:
