@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.utils.translation import gettext_lazy as _
+
 from caja.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from activities.models import Activity
+
+
+NOT_OBJECT = _("Must be a JSON object.")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class ActivityType:
         """Return the normalized config (defaults filled in) or raise ValidationFailed with
         dotted paths starting at ``config`` (e.g. ``config.options.1.label``)."""
         if not isinstance(config, dict):
-            raise ValidationFailed({"config": ["Must be a JSON object."]})
+            raise ValidationFailed({"config": [NOT_OBJECT]})
         return config
 
     # --- answers ------------------------------------------------------------------------------
@@ -63,7 +68,7 @@ class ActivityType:
         """Return the normalized response_data or raise ValidationFailed (paths start at
         ``response_data``)."""
         if not isinstance(data, dict):
-            raise ValidationFailed({"response_data": ["Must be a JSON object."]})
+            raise ValidationFailed({"response_data": [NOT_OBJECT]})
         return data
 
     def check_answer_allowed(self, activity: Activity, now: datetime) -> None:

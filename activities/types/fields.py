@@ -4,6 +4,9 @@ Validation collects every problem (not only the first) into one :class:`Errors` 
 dotted paths (``config.options.1.label``), then raises a single ``ValidationFailed``. Plain
 functions instead of DRF serializers: the rules are few, the paths must match the contract
 exactly, and the same code runs for config (organizer) and response_data (participant).
+
+The messages reach participants' phones too, so they are translated: the constants lazily (in the
+request's language when the error is rendered), the others when they are made.
 """
 
 from __future__ import annotations
@@ -14,23 +17,32 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from caja.errors import ValidationFailed
 
-REQUIRED = "This field is required."
-UNKNOWN = "Unknown field."
-NOT_STRING = "Must be a string."
-NOT_INT = "Must be an integer."
-NOT_BOOL = "Must be true or false."
-NOT_LIST = "Must be a list."
-NOT_OBJECT = "Must be a JSON object."
-CONTROL = "Must not contain control characters."
+# An error message: a string, or a lazy translation (rendered in the language of the response).
+Message = str | Promise
+
+REQUIRED = _("This field is required.")
+UNKNOWN = _("Unknown field.")
+NOT_STRING = _("Must be a string.")
+NOT_INT = _("Must be an integer.")
+NOT_BOOL = _("Must be true or false.")
+NOT_LIST = _("Must be a list.")
+NOT_OBJECT = _("Must be a JSON object.")
+CONTROL = _("Must not contain control characters.")
+INVALID_ANSWER = _("Invalid answer.")
+INVALID_CONFIG = _("Invalid activity configuration.")
 
 # Option ids are restricted to a safe ASCII charset. Besides being URL- and HTML-friendly, this
 # makes the poll's portable SQL count exact: the JSON text of ``option_ids`` contains the
 # substring ``"<id>"`` if and only if ``<id>`` is one of its elements (no quotes, backslashes or
 # escapes can occur inside an id), so counting per option is a substring test in the database.
 OPTION_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
-OPTION_ID_MESSAGE = "Must be 1–32 characters: letters, digits, '-' or '_'."
+OPTION_ID_MESSAGE = _("Must be 1–32 characters: letters, digits, '-' or '_'.")
 LABEL_MAX = 200
 TEXT_MAX = 500
 
@@ -39,17 +51,45 @@ class Errors:
     """Accumulates ``path -> [messages]`` and raises them together."""
 
     def __init__(self) -> None:
-        self.details: dict[str, list[str]] = {}
+        self.details: dict[str, list[Message]] = {}
 
-    def add(self, path: str, message: str) -> None:
+    def add(self, path: str, message: Message) -> None:
         self.details.setdefault(path, []).append(message)
 
     def __bool__(self) -> bool:
         return bool(self.details)
 
-    def raise_if_any(self, message: str) -> None:
+    def raise_if_any(self, message: Message) -> None:
         if self.details:
-            raise ValidationFailed(self.details, message)
+            raise ValidationFailed(self.details, str(message))
+
+
+def at_most_characters(n: int) -> str:
+    return ngettext("At most %(n)s character.", "At most %(n)s characters.", n) % {"n": n}
+
+
+def between(minimum: int, maximum: int) -> str:
+    return gettext("Must be between %(min)s and %(max)s.") % {"min": minimum, "max": maximum}
+
+
+# clean_options' "At least 2 options are required." / "At most 20 options are allowed." per key (a
+# whole sentence per noun for the translators); the plural form is chosen by ``% {"n": ...}``.
+_COUNT_MESSAGES: dict[str, tuple[Promise, Promise]] = {
+    "options": (
+        ngettext_lazy("At least %(n)s option is required.", "At least %(n)s options are required.", "n"),
+        ngettext_lazy("At most %(n)s option is allowed.", "At most %(n)s options are allowed.", "n"),
+    ),
+    "statements": (
+        ngettext_lazy(
+            "At least %(n)s statement is required.", "At least %(n)s statements are required.", "n"
+        ),
+        ngettext_lazy("At most %(n)s statement is allowed.", "At most %(n)s statements are allowed.", "n"),
+    ),
+    "items": (
+        ngettext_lazy("At least %(n)s item is required.", "At least %(n)s items are required.", "n"),
+        ngettext_lazy("At most %(n)s item is allowed.", "At most %(n)s items are allowed.", "n"),
+    ),
+}
 
 
 def is_int(value: Any) -> bool:
@@ -106,10 +146,14 @@ def clean_text(
     value = value.strip()
     if len(value) < min_length:
         errors.add(
-            path, "This field may not be blank." if min_length == 1 else f"At least {min_length} characters."
+            path,
+            gettext("This field may not be blank.")
+            if min_length == 1
+            else ngettext("At least %(n)s character.", "At least %(n)s characters.", min_length)
+            % {"n": min_length},
         )
     elif len(value) > max_length:
-        errors.add(path, f"At most {max_length} characters.")
+        errors.add(path, at_most_characters(max_length))
     elif has_control_chars(value, allow_whitespace=True, formats=False):
         errors.add(path, CONTROL)
     return value
@@ -134,13 +178,13 @@ def clean_int(
     if value is None:
         if nullable:
             return None
-        errors.add(path, "This field may not be null.")
+        errors.add(path, gettext("This field may not be null."))
         return default
     if not is_int(value):
         errors.add(path, NOT_INT)
         return default
     if not minimum <= value <= maximum:
-        errors.add(path, f"Must be between {minimum} and {maximum}.")
+        errors.add(path, between(minimum, maximum))
     return int(value)
 
 
@@ -169,9 +213,9 @@ def clean_options(
         errors.add(path, NOT_LIST)
         return []
     if len(raw) < minimum:
-        errors.add(path, f"At least {minimum} {key} are required." if minimum != 1 else REQUIRED)
+        errors.add(path, _COUNT_MESSAGES[key][0] % {"n": minimum} if minimum != 1 else REQUIRED)
     elif len(raw) > maximum:
-        errors.add(path, f"At most {maximum} {key} are allowed.")
+        errors.add(path, _COUNT_MESSAGES[key][1] % {"n": maximum})
     options: list[dict[str, str]] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
@@ -188,7 +232,7 @@ def clean_options(
         elif not OPTION_ID_RE.fullmatch(option_id):
             errors.add(f"{item_path}.id", OPTION_ID_MESSAGE)
         elif option_id in seen:
-            errors.add(f"{item_path}.id", "Duplicate option id.")
+            errors.add(f"{item_path}.id", gettext("Duplicate option id."))
         else:
             seen.add(option_id)
         label = clean_text(item, "label", item_path, errors, max_length=LABEL_MAX)
@@ -198,12 +242,12 @@ def clean_options(
 
 
 def _checked_object(
-    value: Any, allowed: Iterable[str], path: str, message: str
+    value: Any, allowed: Iterable[str], path: str, message: Message
 ) -> tuple[dict[str, Any], Errors]:
     """Start validating ``value`` at ``path``: must be an object with only ``allowed`` keys (else
     refused at once with ``message``); returns it with the Errors to collect the rest in."""
     if not isinstance(value, dict):
-        raise ValidationFailed({path: [NOT_OBJECT]}, message)
+        raise ValidationFailed({path: [NOT_OBJECT]}, str(message))
     errors = Errors()
     check_unknown_keys(value, allowed, path, errors)
     return value, errors
@@ -211,7 +255,7 @@ def _checked_object(
 
 def response_object(data: Any, allowed: Iterable[str]) -> tuple[dict[str, Any], Errors]:
     """Start validating a response_data: must be an object with only ``allowed`` keys."""
-    return _checked_object(data, allowed, "response_data", "Invalid answer.")
+    return _checked_object(data, allowed, "response_data", INVALID_ANSWER)
 
 
 def response_field(data: dict[str, Any], key: str, kind: type[str] | type[list[Any]], errors: Errors) -> Any:
@@ -229,7 +273,7 @@ def response_field(data: dict[str, Any], key: str, kind: type[str] | type[list[A
 
 def config_object(config: Any, allowed: Iterable[str]) -> tuple[dict[str, Any], Errors]:
     """Start validating a config: must be an object with only ``allowed`` keys."""
-    return _checked_object(config, allowed, "config", "Invalid activity configuration.")
+    return _checked_object(config, allowed, "config", INVALID_CONFIG)
 
 
 def percentage(count: int, total: int) -> float:
@@ -242,9 +286,19 @@ def percentage(count: int, total: int) -> float:
     return float(value)
 
 
+# clean_id_list's messages per noun, whole sentences for the translators.
+UNKNOWN_OPTION = _("Unknown option.")
+_ID_LIST_MESSAGES: dict[str, tuple[Message, Message]] = {
+    "option": (UNKNOWN_OPTION, _("Duplicate option.")),
+    "item": (_("Unknown item."), _("Duplicate item.")),
+}
+
+
 def clean_id_list(raw: list[Any], known: Iterable[str], key: str, noun: str, errors: Errors) -> list[str]:
     """The ids of ``response_data.<key>`` (a list) in order: strings, known, each once; each bad
-    element reported at its index ("Unknown option.", "Duplicate item.")."""
+    element reported at its index ("Unknown option.", "Duplicate item."). ``noun``: a key of
+    ``_ID_LIST_MESSAGES``."""
+    unknown, duplicate = _ID_LIST_MESSAGES[noun]
     allowed = set(known)
     ids: list[str] = []
     for index, value in enumerate(raw):
@@ -252,9 +306,9 @@ def clean_id_list(raw: list[Any], known: Iterable[str], key: str, noun: str, err
         if not isinstance(value, str):
             errors.add(path, NOT_STRING)
         elif value not in allowed:
-            errors.add(path, f"Unknown {noun}.")
+            errors.add(path, unknown)
         elif value in ids:
-            errors.add(path, f"Duplicate {noun}.")
+            errors.add(path, duplicate)
         else:
             ids.append(value)
     return ids

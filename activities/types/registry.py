@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from caja.errors import ValidationFailed
 
 from .base import ActivityType
@@ -20,7 +22,12 @@ def get_type(key: str) -> ActivityType:
         return _REGISTRY[key]
     except KeyError:
         raise ValidationFailed(
-            {"type": [f"Unknown activity type {key!r}; expected one of {', '.join(type_keys())}."]}
+            {
+                "type": [
+                    gettext("Unknown activity type %(key)s; expected one of %(keys)s.")
+                    % {"key": repr(key), "keys": ", ".join(type_keys())}
+                ]
+            }
         ) from None
 
 

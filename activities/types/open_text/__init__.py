@@ -14,10 +14,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 from activities.models import ActivityStatus
 
 from ..base import ActivityType
-from ..fields import TEXT_MAX, clean_bool, clean_int, clean_text, config_object, response_object
+from ..fields import (
+    INVALID_ANSWER,
+    INVALID_CONFIG,
+    TEXT_MAX,
+    clean_bool,
+    clean_int,
+    clean_text,
+    config_object,
+    response_object,
+)
 from ..profanity import is_blocked, normalize
 from ..registry import register
 
@@ -27,13 +39,13 @@ if TYPE_CHECKING:
 MAX_LENGTH_MAX = 1000
 DEFAULT_MAX_LENGTH = 280
 WALL_SIZE = 100
-BLOCKED = "This answer contains a word that is not allowed."
+BLOCKED = _("This answer contains a word that is not allowed.")
 
 
 @register
 class OpenTextType(ActivityType):
     key = "open_text"
-    label = "Open text"
+    label = gettext_noop("Open text")
     demo = {
         "title": "One wish",
         "config": {"prompt": "One thing we should start doing next quarter?", "max_length": 280},
@@ -57,7 +69,7 @@ class OpenTextType(ActivityType):
             default=DEFAULT_MAX_LENGTH,
         )
         show_live = clean_bool(data, "show_live", "config", errors, default=True)
-        errors.raise_if_any("Invalid activity configuration.")
+        errors.raise_if_any(INVALID_CONFIG)
         return {"prompt": prompt, "max_length": max_length, "show_live": show_live}
 
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
@@ -66,7 +78,7 @@ class OpenTextType(ActivityType):
         text = clean_text(data, "text", "response_data", errors, max_length=limit)
         if not errors and is_blocked(normalize(text)):
             errors.add("response_data.text", BLOCKED)
-        errors.raise_if_any("Invalid answer.")
+        errors.raise_if_any(INVALID_ANSWER)
         return {"text": text}
 
     def is_revealed(self, activity: Activity, now: datetime) -> bool:

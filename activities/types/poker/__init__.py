@@ -24,14 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.db.models.fields.json import KT
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from caja.errors import InvalidTransition
 from participants.models import Participant
 
 from ..base import ActivityType
 from ..fields import (
+    CONTROL,
+    INVALID_ANSWER,
+    INVALID_CONFIG,
     NOT_STRING,
     TEXT_MAX,
+    at_most_characters,
     clean_bool,
     clean_text,
     config_object,
@@ -119,10 +124,14 @@ def summarize(distribution: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _deck_message() -> str:
+    return gettext("Must be one of %(decks)s or a list of cards.") % {"decks": ", ".join(DECKS)}
+
+
 @register
 class PokerType(ActivityType):
     key = "poker"
-    label = "Planning poker"
+    label = gettext_noop("Planning poker")
     demo = {
         "title": "Estimate: single sign-on",
         "config": {"story": "As an employee I can sign in with the company account", "deck": "fibonacci"},
@@ -144,13 +153,23 @@ class PokerType(ActivityType):
             raw = DEFAULT_DECK
         if isinstance(raw, str):
             if raw not in DECKS:
-                errors.add("config.deck", f"Must be one of {', '.join(DECKS)} or a list of cards.")
+                errors.add("config.deck", _deck_message())
             deck = raw
         elif isinstance(raw, list):
             if len(raw) < MIN_CARDS:
-                errors.add("config.deck", f"At least {MIN_CARDS} cards are required.")
+                errors.add(
+                    "config.deck",
+                    ngettext(
+                        "At least %(n)s card is required.", "At least %(n)s cards are required.", MIN_CARDS
+                    )
+                    % {"n": MIN_CARDS},
+                )
             elif len(raw) > MAX_CARDS:
-                errors.add("config.deck", f"At most {MAX_CARDS} cards are allowed.")
+                errors.add(
+                    "config.deck",
+                    ngettext("At most %(n)s card is allowed.", "At most %(n)s cards are allowed.", MAX_CARDS)
+                    % {"n": MAX_CARDS},
+                )
             cards: list[str] = []
             for index, card in enumerate(raw):
                 path = f"config.deck.{index}"
@@ -159,27 +178,27 @@ class PokerType(ActivityType):
                     continue
                 card = card.strip()
                 if not card:
-                    errors.add(path, "A card may not be blank.")
+                    errors.add(path, gettext("A card may not be blank."))
                 elif len(card) > CARD_MAX_LENGTH:
-                    errors.add(path, f"At most {CARD_MAX_LENGTH} characters.")
+                    errors.add(path, at_most_characters(CARD_MAX_LENGTH))
                 elif has_control_chars(card):
-                    errors.add(path, "Must not contain control characters.")
+                    errors.add(path, CONTROL)
                 elif card in cards:
-                    errors.add(path, "Duplicate card.")
+                    errors.add(path, gettext("Duplicate card."))
                 else:
                     cards.append(card)
             deck = cards
         else:
-            errors.add("config.deck", f"Must be one of {', '.join(DECKS)} or a list of cards.")
-        errors.raise_if_any("Invalid activity configuration.")
+            errors.add("config.deck", _deck_message())
+        errors.raise_if_any(INVALID_CONFIG)
         return {"story": story, "deck": deck, "auto_reveal": auto_reveal}
 
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
         data, errors = response_object(data, ("value",))
         value = response_field(data, "value", str, errors)
         if value is not None and value not in deck_cards(activity.config.get("deck")):
-            errors.add("response_data.value", "Not a card of this deck.")
-        errors.raise_if_any("Invalid answer.")
+            errors.add("response_data.value", gettext("Not a card of this deck."))
+        errors.raise_if_any(INVALID_ANSWER)
         return {"value": value}
 
     # --- visibility and results ---------------------------------------------------------------
@@ -193,7 +212,9 @@ class PokerType(ActivityType):
             raise InvalidTransition(
                 from_="revealed",
                 to="voted",
-                message="The cards are revealed; votes reopen when the organizer starts a new round.",
+                message=gettext(
+                    "The cards are revealed; votes reopen when the organizer starts a new round."
+                ),
             )
 
     def reveal_due(self, activity: Activity, now: datetime) -> bool:

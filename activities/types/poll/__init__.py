@@ -16,10 +16,15 @@ from django.db.models import Count, Q, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from ..base import ActivityType
 from ..fields import (
+    INVALID_ANSWER,
+    INVALID_CONFIG,
+    NOT_INT,
     TEXT_MAX,
+    between,
     clean_bool,
     clean_id_list,
     clean_options,
@@ -42,7 +47,7 @@ MAX_OPTIONS = 20
 @register
 class PollType(ActivityType):
     key = "poll"
-    label = "Poll"
+    label = gettext_noop("Poll")
     demo = {
         "title": "Where do you work best?",
         "config": {
@@ -68,12 +73,12 @@ class PollType(ActivityType):
         max_choices = data.get("max_choices")
         if max_choices is not None:
             if not is_int(max_choices):
-                errors.add("config.max_choices", "Must be an integer.")
+                errors.add("config.max_choices", NOT_INT)
             elif not multiple:
-                errors.add("config.max_choices", "Only allowed when multiple is true.")
+                errors.add("config.max_choices", gettext("Only allowed when multiple is true."))
             elif not 1 <= max_choices <= max(len(options), 1):
-                errors.add("config.max_choices", f"Must be between 1 and {len(options)}.")
-        errors.raise_if_any("Invalid activity configuration.")
+                errors.add("config.max_choices", between(1, len(options)))
+        errors.raise_if_any(INVALID_CONFIG)
         return {"question": question, "options": options, "multiple": multiple, "max_choices": max_choices}
 
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
@@ -86,13 +91,17 @@ class PollType(ActivityType):
             multiple = bool(config.get("multiple"))
             max_choices = config.get("max_choices")
             if not raw:
-                errors.add("response_data.option_ids", "Choose at least one option.")
+                errors.add("response_data.option_ids", gettext("Choose at least one option."))
             elif not multiple and len(raw) > 1:
-                errors.add("response_data.option_ids", "Choose exactly one option.")
+                errors.add("response_data.option_ids", gettext("Choose exactly one option."))
             elif multiple and max_choices is not None and len(raw) > max_choices:
-                errors.add("response_data.option_ids", f"Choose at most {max_choices} options.")
+                errors.add(
+                    "response_data.option_ids",
+                    ngettext("Choose at most %(n)s option.", "Choose at most %(n)s options.", max_choices)
+                    % {"n": max_choices},
+                )
             ids = clean_id_list(raw, valid_ids, "option_ids", "option", errors)
-        errors.raise_if_any("Invalid answer.")
+        errors.raise_if_any(INVALID_ANSWER)
         return {"option_ids": ids}
 
     def is_revealed(self, activity: Activity, now: datetime) -> bool:

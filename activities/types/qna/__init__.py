@@ -19,11 +19,21 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from activities.models import QuestionStatus
 from caja.errors import ValidationFailed
 
 from ..base import ActivityType
-from ..fields import TEXT_MAX, clean_bool, clean_int, clean_text, config_object
+from ..fields import (
+    INVALID_ANSWER,
+    INVALID_CONFIG,
+    TEXT_MAX,
+    clean_bool,
+    clean_int,
+    clean_text,
+    config_object,
+)
 from ..registry import register
 from . import selectors
 from .services import question_moderate, question_post, question_upvote
@@ -48,7 +58,7 @@ DEMO_QUESTIONS: list[tuple[str, bool, bool]] = [
 @register
 class QnaType(ActivityType):
     key = "qna"
-    label = "Q&A"
+    label = gettext_noop("Q&A")
     demo_status = "published"  # takes questions all event long, beside whatever is live
     demo = {
         "title": "Ask the leadership team",
@@ -76,7 +86,7 @@ class QnaType(ActivityType):
             maximum=MAX_LENGTH_MAX,
             default=DEFAULT_MAX_LENGTH,
         )
-        errors.raise_if_any("Invalid activity configuration.")
+        errors.raise_if_any(INVALID_CONFIG)
         return {
             "prompt": prompt,
             "moderation": moderation,
@@ -86,7 +96,8 @@ class QnaType(ActivityType):
 
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
         raise ValidationFailed(
-            {"response_data": ["A Q&A takes questions: POST them to .../questions."]}, "Invalid answer."
+            {"response_data": [gettext("A Q&A takes questions: POST them to .../questions.")]},
+            str(INVALID_ANSWER),
         )
 
     def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from activities.models import QuestionStatus
@@ -21,7 +22,7 @@ class QuestionModerateSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
-            raise serializers.ValidationError("Send status, pinned or both.")
+            raise serializers.ValidationError(gettext("Send status, pinned or both."))
         return attrs
 
 

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Question, QuestionStatus, QuestionUpvote
-from activities.types.fields import Errors, clean_text
+from activities.types.fields import NOT_BOOL, Errors, clean_text
 from caja import state_version
 from caja.errors import ActivityNotActive, InvalidTransition, NotFound, ValidationFailed
 from participants.models import Participant
@@ -18,18 +20,24 @@ from participants.models import Participant
 from ..profanity import is_blocked, normalize
 from . import selectors
 
-BLOCKED = "This question contains a word that is not allowed."
-NOT_OPEN = "This Q&A is not taking questions now."
+BLOCKED = _("This question contains a word that is not allowed.")
+NOT_OPEN = _("This Q&A is not taking questions now.")
+NO_SUCH_QUESTION = _("No such question.")
+
+
+def must_be_status() -> str:
+    """The error for an unknown question status: "Must be one of pending, visible, …"."""
+    return gettext("Must be one of %(statuses)s.") % {"statuses": ", ".join(QuestionStatus.values)}
 
 
 def _require_open(activity: Activity) -> None:
     if not selectors.is_open(activity):
-        raise ActivityNotActive(NOT_OPEN)
+        raise ActivityNotActive(str(NOT_OPEN))
 
 
 def _same_session(participant: Participant, activity: Activity) -> None:
     if participant.session_id != activity.session_id:
-        raise NotFound("No such activity in your session.")
+        raise NotFound(gettext("No such activity in your session."))
 
 
 @transaction.atomic
@@ -44,14 +52,15 @@ def question_post(
     errors = Errors()
     clean = clean_text({"text": text}, "text", "", errors, max_length=int(config.get("max_length", 280)))
     if not isinstance(anonymous, bool):
-        errors.add(".anonymous", "Must be true or false.")
+        errors.add(".anonymous", NOT_BOOL)
     elif anonymous and not config.get("allow_anonymous", True):
-        errors.add(".anonymous", "Anonymous questions are off for this Q&A.")
+        errors.add(".anonymous", gettext("Anonymous questions are off for this Q&A."))
     if not errors and is_blocked(normalize(clean)):
         errors.add(".text", BLOCKED)
     if errors:
         raise ValidationFailed(
-            {path.lstrip("."): messages for path, messages in errors.details.items()}, "Invalid question."
+            {path.lstrip("."): messages for path, messages in errors.details.items()},
+            gettext("Invalid question."),
         )
     now = timezone.now()
     question = Question.objects.create(
@@ -74,7 +83,7 @@ def _public_question(activity: Activity, question_id: Any) -> Question:
             pk=question_id, activity=activity, status__in=selectors.PUBLIC_STATUSES
         )
     except (Question.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("No such question.") from None
+        raise NotFound(str(NO_SUCH_QUESTION)) from None
 
 
 @transaction.atomic
@@ -124,7 +133,7 @@ def question_moderate(
     question = Question.objects.select_for_update().select_related("participant").get(pk=question.pk)
     if status is not None:
         if status not in QuestionStatus.values:
-            raise ValidationFailed({"status": [f"Must be one of {', '.join(QuestionStatus.values)}."]})
+            raise ValidationFailed({"status": [must_be_status()]})
         question.status = status
         if status not in selectors.PUBLIC_STATUSES:
             question.pinned = False
@@ -133,7 +142,7 @@ def question_moderate(
             raise InvalidTransition(
                 from_=question.status,
                 to="pinned",
-                message="Only a visible or answered question can be pinned.",
+                message=gettext("Only a visible or answered question can be pinned."),
             )
         if pinned and not question.pinned:
             # Two organizers (or two tabs) pinning at once: the Q&A's row serializes them, so the

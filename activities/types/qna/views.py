@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -47,7 +48,7 @@ class UpvoteThrottle(ParticipantTokenThrottle):
 def _qna(session_id: Any, activity_id: Any) -> Activity:
     activity = activity_selectors.activity_get_public(session_id, activity_id)
     if activity.type != "qna":
-        raise NotFound("This activity is not a Q&A.")
+        raise NotFound(gettext("This activity is not a Q&A."))
     return activity
 
 
@@ -101,14 +102,14 @@ class QuestionsView(ParticipantRoleView):
         activity = _qna(session_id, activity_id)
         sort = request.query_params.get("sort", "top")
         if sort not in SORTS:
-            raise ValidationFailed({"sort": ["Must be top or new."]})
+            raise ValidationFailed({"sort": [gettext("Must be top or new.")]})
         participant = self._participant_if_any(request, session_id)
         organizer = participant is None and self._is_owner(request, session_id)
         wanted = request.query_params.get("status")
         if wanted is not None and not organizer:
-            raise ValidationFailed({"status": ["Only the organizer can filter by status."]})
+            raise ValidationFailed({"status": [gettext("Only the organizer can filter by status.")]})
         if wanted is not None and wanted not in QuestionStatus.values:
-            raise ValidationFailed({"status": [f"Must be one of {', '.join(QuestionStatus.values)}."]})
+            raise ValidationFailed({"status": [services.must_be_status()]})
         qs = selectors.question_list(
             activity,
             organizer=organizer,
@@ -175,10 +176,10 @@ class QuestionDetailView(ParticipantRoleView):
     def patch(self, request: Request, session_id: Any, activity_id: Any, question_id: Any) -> Response:
         _, activity = activity_selectors.activity_get_for(request.user, session_id, activity_id)
         if activity.type != "qna":
-            raise NotFound("This activity is not a Q&A.")
+            raise NotFound(gettext("This activity is not a Q&A."))
         question = Question.objects.filter(activity=activity, pk=question_id).first()
         if question is None:
-            raise NotFound("No such question.")
+            raise NotFound(str(services.NO_SUCH_QUESTION))
         data = QuestionModerateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question = services.question_moderate(

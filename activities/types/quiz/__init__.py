@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from activities.leaderboard import leaderboard
 from activities.models import ActivityStatus
@@ -25,9 +26,12 @@ from caja.errors import TimeUp
 
 from ..base import ActivityType, Score
 from ..fields import (
+    INVALID_ANSWER,
+    INVALID_CONFIG,
     NOT_STRING,
     REQUIRED,
     TEXT_MAX,
+    UNKNOWN_OPTION,
     clean_int,
     clean_options,
     clean_text,
@@ -67,7 +71,7 @@ def compute_score(points: int, time_limit_seconds: int | None, elapsed_ms: int, 
 @register
 class QuizType(ActivityType):
     key = "quiz"
-    label = "Quiz"
+    label = gettext_noop("Quiz")
     demo = {
         "title": "Company trivia",
         "config": {
@@ -102,7 +106,7 @@ class QuizType(ActivityType):
         elif not isinstance(correct, str):
             errors.add("config.correct_option_id", NOT_STRING)
         elif correct not in {o["id"] for o in options}:
-            errors.add("config.correct_option_id", "Must be the id of one of the options.")
+            errors.add("config.correct_option_id", gettext("Must be the id of one of the options."))
         time_limit = clean_int(
             data,
             "time_limit_seconds",
@@ -116,7 +120,7 @@ class QuizType(ActivityType):
         points = clean_int(
             data, "points", "config", errors, minimum=1, maximum=POINTS_MAX, default=DEFAULT_POINTS
         )
-        errors.raise_if_any("Invalid activity configuration.")
+        errors.raise_if_any(INVALID_CONFIG)
         return {
             "question": question,
             "options": options,
@@ -130,8 +134,8 @@ class QuizType(ActivityType):
         data, errors = response_object(data, ("option_id",))
         option_id = response_field(data, "option_id", str, errors)
         if option_id is not None and option_id not in {o["id"] for o in activity.config.get("options", [])}:
-            errors.add("response_data.option_id", "Unknown option.")
-        errors.raise_if_any("Invalid answer.")
+            errors.add("response_data.option_id", UNKNOWN_OPTION)
+        errors.raise_if_any(INVALID_ANSWER)
         return {"option_id": option_id}
 
     def deadline(self, activity: Activity) -> datetime | None:
@@ -143,7 +147,7 @@ class QuizType(ActivityType):
     def check_answer_allowed(self, activity: Activity, now: datetime) -> None:
         # Once the correct option is on screen, an answer would be a free point.
         if activity.revealed_at is not None:
-            raise TimeUp("The answer was revealed; this question is closed.")
+            raise TimeUp(gettext("The answer was revealed; this question is closed."))
         deadline = self.deadline(activity)
         if deadline is not None and now > deadline:
             raise TimeUp()

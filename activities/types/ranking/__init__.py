@@ -13,8 +13,12 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_noop, ngettext
+
 from ..base import ActivityType
 from ..fields import (
+    INVALID_ANSWER,
+    INVALID_CONFIG,
     TEXT_MAX,
     clean_id_list,
     clean_options,
@@ -36,7 +40,7 @@ MAX_ITEMS = 10
 @register
 class RankingType(ActivityType):
     key = "ranking"
-    label = "Ranking"
+    label = gettext_noop("Ranking")
     demo = {
         "title": "Next quarter's priorities",
         "config": {
@@ -55,7 +59,7 @@ class RankingType(ActivityType):
         data, errors = config_object(config, ("question", "items"))
         question = clean_text(data, "question", "config", errors, max_length=TEXT_MAX)
         items = clean_options(data, "config", errors, minimum=MIN_ITEMS, maximum=MAX_ITEMS, key="items")
-        errors.raise_if_any("Invalid activity configuration.")
+        errors.raise_if_any(INVALID_CONFIG)
         return {"question": question, "items": items}
 
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
@@ -66,8 +70,12 @@ class RankingType(ActivityType):
         if raw is not None:
             order = clean_id_list(raw, known, "order", "item", errors)
             if not errors and len(order) != len(known):
-                errors.add("response_data.order", f"Put all {len(known)} items in order.")
-        errors.raise_if_any("Invalid answer.")
+                n = len(known)
+                errors.add(
+                    "response_data.order",
+                    ngettext("Put the %(n)s item in order.", "Put all %(n)s items in order.", n) % {"n": n},
+                )
+        errors.raise_if_any(INVALID_ANSWER)
         return {"order": order}
 
     def is_revealed(self, activity: Activity, now: datetime) -> bool:

@@ -15,10 +15,18 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from ..base import ActivityType
 from ..fields import (
+    INVALID_ANSWER,
+    INVALID_CONFIG,
     LABEL_MAX,
+    NOT_INT,
+    NOT_OBJECT,
+    REQUIRED,
     TEXT_MAX,
+    between,
     clean_int,
     clean_options,
     clean_text,
@@ -46,7 +54,7 @@ def average(distribution: dict[int, int]) -> float | None:
 @register
 class RatingType(ActivityType):
     key = "rating"
-    label = "Rating scale"
+    label = gettext_noop("Rating scale")
     demo = {
         "title": "Rate the quarter",
         "config": {
@@ -82,7 +90,7 @@ class RatingType(ActivityType):
         for key in ("min_label", "max_label"):
             if data.get(key) is not None:
                 clean[key] = clean_text(data, key, "config", errors, required=False, max_length=LABEL_MAX)
-        errors.raise_if_any("Invalid activity configuration.")
+        errors.raise_if_any(INVALID_CONFIG)
         return clean
 
     def validate_response(self, activity: Activity, data: Any) -> dict[str, Any]:
@@ -93,23 +101,23 @@ class RatingType(ActivityType):
         raw = data.get("ratings")
         ratings: dict[str, int] = {}
         if raw is None:
-            errors.add("response_data.ratings", "This field is required.")
+            errors.add("response_data.ratings", REQUIRED)
         elif not isinstance(raw, dict):
-            errors.add("response_data.ratings", "Must be a JSON object.")
+            errors.add("response_data.ratings", NOT_OBJECT)
         elif not raw:
-            errors.add("response_data.ratings", "Rate at least one statement.")
+            errors.add("response_data.ratings", gettext("Rate at least one statement."))
         else:
             for statement_id, value in raw.items():
                 path = f"response_data.ratings.{statement_id}"
                 if statement_id not in known:
-                    errors.add(path, "Unknown statement.")
+                    errors.add(path, gettext("Unknown statement."))
                 elif not is_int(value):
-                    errors.add(path, "Must be an integer.")
+                    errors.add(path, NOT_INT)
                 elif not low <= value <= high:
-                    errors.add(path, f"Must be between {low} and {high}.")
+                    errors.add(path, between(low, high))
                 else:
                     ratings[statement_id] = value
-        errors.raise_if_any("Invalid answer.")
+        errors.raise_if_any(INVALID_ANSWER)
         return {"ratings": ratings}
 
     def is_revealed(self, activity: Activity, now: datetime) -> bool:

@@ -19,11 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.db.models.fields.json import KT
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..base import ActivityType
 from ..fields import (
+    CONTROL,
+    INVALID_ANSWER,
+    INVALID_CONFIG,
     NOT_STRING,
     TEXT_MAX,
+    at_most_characters,
     clean_int,
     clean_text,
     collapse_whitespace,
@@ -43,7 +49,7 @@ MAX_LENGTH_LIMIT = 40
 DEFAULT_MAX_WORDS = 3
 DEFAULT_MAX_LENGTH = 25
 TOP_WORDS = 100
-BLOCKED_MESSAGE = "This word is not allowed."
+BLOCKED_MESSAGE = _("This word is not allowed.")
 
 
 def rank_words(
@@ -73,7 +79,7 @@ def rank_words(
 @register
 class WordCloudType(ActivityType):
     key = "wordcloud"
-    label = "Word cloud"
+    label = gettext_noop("Word cloud")
     demo = {
         "title": "Our culture",
         "config": {"prompt": "Describe our culture in a few words", "max_words": 3, "max_length": 25},
@@ -99,7 +105,7 @@ class WordCloudType(ActivityType):
             maximum=MAX_LENGTH_LIMIT,
             default=DEFAULT_MAX_LENGTH,
         )
-        errors.raise_if_any("Invalid activity configuration.")
+        errors.raise_if_any(INVALID_CONFIG)
         return {"prompt": prompt, "max_words": max_words, "max_length": max_length}
 
     def normalize_word(self, text: str) -> str:
@@ -113,9 +119,12 @@ class WordCloudType(ActivityType):
         words: list[str] = []
         if raw is not None:
             if not raw:
-                errors.add("response_data.words", "Send at least one word.")
+                errors.add("response_data.words", gettext("Send at least one word."))
             elif len(raw) > max_words:
-                errors.add("response_data.words", f"At most {max_words} words.")
+                errors.add(
+                    "response_data.words",
+                    ngettext("At most %(n)s word.", "At most %(n)s words.", max_words) % {"n": max_words},
+                )
             seen: set[str] = set()
             for index, item in enumerate(raw):
                 path = f"response_data.words.{index}"
@@ -125,11 +134,11 @@ class WordCloudType(ActivityType):
                 word = collapse_whitespace(item)
                 key = normalize(word)
                 if not word:
-                    errors.add(path, "A word may not be blank.")
+                    errors.add(path, gettext("A word may not be blank."))
                 elif has_control_chars(word):
-                    errors.add(path, "Must not contain control characters.")
+                    errors.add(path, CONTROL)
                 elif len(word) > max_length:
-                    errors.add(path, f"At most {max_length} characters.")
+                    errors.add(path, at_most_characters(max_length))
                 elif is_blocked(key):
                     errors.add(path, BLOCKED_MESSAGE)
                 elif key in seen:
@@ -137,7 +146,7 @@ class WordCloudType(ActivityType):
                 else:
                     seen.add(key)
                     words.append(word)
-        errors.raise_if_any("Invalid answer.")
+        errors.raise_if_any(INVALID_ANSWER)
         return {"words": words}
 
     # --- results ------------------------------------------------------------------------------

@@ -13,26 +13,31 @@ function hider(ctx, a) {
       method: "PATCH", body: { hidden: true },
     });
     if (!res.ok) { ctx.message(ctx.errorText(res)); return false; }
-    ctx.message("Answer hidden.");
+    ctx.message(gettext("Answer hidden."));
     ctx.poke();
     return true;
   };
 }
 
+/** "Newest 12 of 40 answers": fewer answers on the screen than there are. */
+function newest(ctx, shown, total) {
+  return ctx.fmt(ngettext("Newest %(shown)s of %(total)s answer", "Newest %(shown)s of %(total)s answers", total), { shown, total });
+}
+
 export default {
   stage(ctx, a) {
     const r = a.results;
-    if (!r) return ctx.h("p", { class: "sub-message", text: "Answers are hidden until the end." });
+    if (!r) return ctx.h("p", { class: "sub-message", text: gettext("Answers are hidden until the end.") });
     const shown = Math.min(STAGE_ANSWERS, (r.answers || []).length);
     return ctx.h("div", { class: "stack" },
       wall(ctx, r, { limit: STAGE_ANSWERS, hide: hider(ctx, a) }),
-      shown < (r.total_responses || 0) ? ctx.h("p", { class: "total", text: `Newest ${shown} of ${r.total_responses} answers` }) : null);
+      shown < (r.total_responses || 0) ? ctx.h("p", { class: "total", text: newest(ctx, shown, r.total_responses) }) : null);
   },
 
   summary(ctx, a, r) {
     const all = r.answers || [];
     const answers = all.slice(0, ctx.SUMMARY_ROWS);
-    return { content: wall(ctx, { ...r, answers }, { className: "compact" }), note: answers.length < all.length ? `Newest ${answers.length} of ${all.length} answers` : null };
+    return { content: wall(ctx, { ...r, answers }, { className: "compact" }), note: answers.length < all.length ? newest(ctx, answers.length, all.length) : null };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

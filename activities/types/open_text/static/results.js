@@ -4,8 +4,8 @@
 export function wall(ui, results, { limit = 100, hide = null, className = "" } = {}) {
   const { h } = ui;
   const answers = (results.answers || []).slice(0, limit);
-  if (!answers.length) return h("p", { class: "muted text-wall-empty", text: "No answers yet." });
-  const list = h("ul", { class: `text-wall${className ? ` ${className}` : ""}`, attrs: { "aria-label": "Answers, newest first" } });
+  if (!answers.length) return h("p", { class: "muted text-wall-empty", text: gettext("No answers yet.") });
+  const list = h("ul", { class: `text-wall${className ? ` ${className}` : ""}`, attrs: { "aria-label": gettext("Answers, newest first") } });
   for (const a of answers) {
     const textId = `answer-${a.id}`;
     list.appendChild(h("li", { class: "text-card", dataset: { answerId: a.id } },
@@ -17,7 +17,8 @@ export function wall(ui, results, { limit = 100, hide = null, className = "" } =
 
 function hideButton(ui, answer, textId, hide) {
   const b = ui.h("button", {
-    type: "button", class: "btn btn-hide", text: "Hide",
+    // Translators: the organizer's button that takes one answer off the big screen.
+    type: "button", class: "btn btn-hide", text: gettext("Hide"),
     attrs: { "aria-describedby": textId }, dataset: { action: "hide" },
   });
   b.addEventListener("click", () => { b.disabled = true; hide(answer).then((ok) => { if (!ok) b.disabled = false; }); });
@@ -26,5 +27,8 @@ function hideButton(ui, answer, textId, hide) {
 
 export function sentence(ui, r) {
   if (!r || !(r.answers || []).length) return null;
-  return `${ui.plural(r.total_responses || r.answers.length, "answer", "answers")}. Newest: ${r.answers[0].text}`;
+  const n = r.total_responses || r.answers.length;
+  // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
+  // Translators: a screen reader's summary of the open-text wall, then the newest answer.
+  return ui.fmt(ngettext("%(n)s answer. Newest: %(text)s", "%(n)s answers. Newest: %(text)s", n), { n, text: r.answers[0].text });
 }

@@ -1,16 +1,17 @@
 // Planning poker on the phone: pick a card (change it until the reveal), see the votes once revealed.
-import { cardsOf, distribution, sentence } from "./results.js";
+import { cardName, cardsOf, distribution, sentence } from "./results.js";
 
 export default {
   form(ctx) {
     const { h } = ctx;
     const mine = ctx.mine && ctx.mine.value;
-    const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": "Cards" } });
+    // Translators: the planning-poker cards to vote with.
+    const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": gettext("Cards") } });
     for (const card of cardsOf(ctx.config)) {
-      const label = card === "coffee" ? "☕ coffee" : card;
+      const label = card === "coffee" ? `☕ ${cardName(card)}` : card;
       const b = h("button", {
         type: "button", class: "poker-card", text: label, dataset: { card },
-        attrs: { "aria-pressed": mine === card ? "true" : "false", "aria-label": `Vote ${card}` },
+        attrs: { "aria-pressed": mine === card ? "true" : "false", "aria-label": ctx.fmt(gettext("Vote %(card)s"), { card: cardName(card) }) },
       });
       b.addEventListener("click", async () => {
         for (const x of grid.querySelectorAll("button")) x.disabled = true;
@@ -19,10 +20,11 @@ export default {
       });
       grid.appendChild(b);
     }
-    return h("div", { class: "stack" }, h("p", { class: "hint", text: mine ? "You can change your vote until the cards are revealed." : "Pick a card." }), grid);
+    return h("div", { class: "stack" }, h("p", { class: "hint", text: mine ? gettext("You can change your vote until the cards are revealed.") : gettext("Pick a card.") }), grid);
   },
 
-  mine: (ctx, m) => ["Your vote: ", m.value],
+  // Translators: followed by the participant's card, in bold; keep the space at the end.
+  mine: (ctx, m) => [gettext("Your vote: "), cardName(m.value)],
 
   update(ctx, prev) {
     const r = ctx.activity.results;
@@ -32,10 +34,10 @@ export default {
     const reset = (wasRevealed && r && !r.revealed) || (before && r && r.vote_count < before.vote_count && ctx.mine);
     if (reset) {
       ctx.mine = null;
-      ctx.feedback("New round: vote again.");
+      ctx.feedback(gettext("New round: vote again."));
       ctx.renderForm();
     }
-    if (r && r.revealed) ctx.replace(ctx.els.results, ctx.h("h3", { text: "Votes revealed" }), distribution(ctx, r, cardsOf(ctx.config)));
+    if (r && r.revealed) ctx.replace(ctx.els.results, ctx.h("h3", { text: gettext("Votes revealed") }), distribution(ctx, r, cardsOf(ctx.config)));
     else ctx.clear(ctx.els.results);
   },
 

@@ -2,10 +2,10 @@
 import { cardsOf, distribution, sentence } from "./results.js";
 
 export default {
-  revealLabel: "Reveal cards",
+  revealLabel: gettext("Reveal cards"),
 
   stage(ctx, a) {
-    const { h, plural } = ctx;
+    const { h, fmt } = ctx;
     const r = a.results || { revealed: false, vote_count: a.response_count || 0 };
     if (r.revealed) return distribution(ctx, r, cardsOf(a.config || {}));
     const n = r.vote_count || 0;
@@ -14,7 +14,10 @@ export default {
     for (let i = 0; i < shown; i++) backs.appendChild(h("li", { class: "card-back" }));
     return h("div", { class: "results poker-hidden" },
       backs,
-      h("p", { class: "vote-count", id: "vote-count", text: `${plural(n, "vote", "votes")}${n > shown ? ` (${shown} shown)` : ""}, cards face down` }));
+      h("p", { class: "vote-count", id: "vote-count", text: n > shown
+        // Translators: planning poker before the reveal; only %(shown)s card backs fit on the screen.
+        ? fmt(ngettext("%(n)s vote (%(shown)s shown), cards face down", "%(n)s votes (%(shown)s shown), cards face down", n), { n, shown })
+        : fmt(ngettext("%(n)s vote, cards face down", "%(n)s votes, cards face down", n), { n }) }));
   },
 
   summary(ctx, a, r) {
@@ -23,7 +26,10 @@ export default {
     const keep = new Set(ctx.topRows(Object.entries(r.distribution), ctx.SUMMARY_ROWS).map(([card]) => card));
     const cards = all.filter((c) => keep.has(c));
     const dist = Object.fromEntries(cards.map((c) => [c, r.distribution[c]]));
-    return { content: distribution(ctx, { ...r, distribution: dist }, cards), note: ctx.cutNote(cards.length, all.length, "cards") };
+    const total = all.length;
+    // Translators: under the end summary of planning poker that shows only the most voted cards.
+    const note = cards.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s card", "Top %(shown)s of %(total)s cards", total), { shown: cards.length, total }) : null;
+    return { content: distribution(ctx, { ...r, distribution: dist }, cards), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

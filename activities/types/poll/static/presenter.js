@@ -8,7 +8,10 @@ export default {
     if (!r.options) return {};
     const keep = new Set(ctx.topRows(r.options.map((o) => [o.id, o.count]), ctx.SUMMARY_ROWS).map(([id]) => id));
     const options = r.options.filter((o) => keep.has(o.id));
-    return { content: bars(ctx, { ...r, options }), note: ctx.cutNote(options.length, r.options.length, "options") };
+    const total = r.options.length;
+    // Translators: under the end summary of a poll that shows only its most chosen options.
+    const note = options.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s option", "Top %(shown)s of %(total)s options", total), { shown: options.length, total }) : null;
+    return { content: bars(ctx, { ...r, options }), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

@@ -4,7 +4,7 @@
 export function bars(ui, results, { mine = [] } = {}) {
   const { h } = ui;
   const total = results.total_responses || 0;
-  const list = h("ol", { class: `bars${ui.manyClass(results.options.length)}`, attrs: { "aria-label": "Results" } });
+  const list = h("ol", { class: `bars${ui.manyClass(results.options.length)}`, attrs: { "aria-label": gettext("Results") } });
   const max = Math.max(1, ...results.options.map((o) => o.count));
   for (const o of results.options) {
     const row = h("li", { class: `bar-row${mine.includes(o.id) ? " mine" : ""}`, dataset: { optionId: o.id } },
@@ -22,5 +22,9 @@ export function bars(ui, results, { mine = [] } = {}) {
 export function sentence(ui, r) {
   if (!r || !r.options || !r.total_responses) return null;
   const top = [...r.options].sort((x, y) => y.count - x.count)[0];
-  return `Results: ${top.label} leads with ${ui.plural(top.count, "vote", "votes")} of ${ui.plural(r.total_responses, "response", "responses")}.`;
+  // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
+  const total = ui.fmt(ngettext("%(n)s response", "%(n)s responses", r.total_responses), { n: r.total_responses });
+  // Translators: a screen reader's summary of a poll's results; %(total)s is e.g. "12 responses".
+  return ui.fmt(ngettext("Results: %(label)s leads with %(n)s vote of %(total)s.", "Results: %(label)s leads with %(n)s votes of %(total)s.", top.count),
+    { label: top.label, n: top.count, total });
 }

@@ -10,10 +10,11 @@ let h = null;
 let replace = null;
 let announce = null;
 let errorText = null;
+let fmt = null;
 
 function use(ctx) {
   P = ctx;
-  ({ h, replace, announce, errorText } = ctx);
+  ({ h, replace, announce, errorText, fmt } = ctx);
 }
 
 // While the state carries a `qna`, a tab bar "Activity | Questions (N)" switches between #app (the
@@ -37,10 +38,12 @@ function qnaBuild() {
     type: "button", id, class: "tab",
     attrs: { role: "tab", "aria-controls": controls, "aria-selected": "false", tabindex: "-1" },
   }, label, extra);
-  const fresh = h("span", { class: "tab-new", hidden: true, text: "new" });
+  // Translators: a marker on the Activity tab: a new activity started while the person read the questions.
+  const fresh = h("span", { class: "tab-new", hidden: true, text: gettext("new") });
   const count = h("span", { class: "tab-count", id: "qna-tab-count" });
-  const tabs = [tab("tab-activity", "app", "Activity", fresh), tab("tab-questions", "qna-panel", "Questions", count)];
-  const tablist = h("div", { class: "tabs", id: "qna-tabs", attrs: { role: "tablist", "aria-label": "Activity or questions" } }, tabs);
+  // Translators: the phone's two tabs: the live activity, and the Q&A's questions.
+  const tabs = [tab("tab-activity", "app", gettext("Activity"), fresh), tab("tab-questions", "qna-panel", gettext("Questions"), count)];
+  const tablist = h("div", { class: "tabs", id: "qna-tabs", attrs: { role: "tablist", "aria-label": gettext("Activity or questions") } }, tabs);
   tabs.forEach((t, i) => {
     t.addEventListener("click", () => qnaSelect(i === 0 ? "activity" : "questions"));
     // The tabs pattern: arrows, Home and End move between tabs (and select them); Tab leaves the bar.
@@ -57,18 +60,19 @@ function qnaBuild() {
   });
   const hint = h("p", { class: "hint", id: "qna-hint" });
   const anon = h("input", { type: "checkbox", id: "qna-anon", name: "anonymous" });
-  const anonLabel = h("label", { class: "choice", for: "qna-anon" }, anon, h("span", { text: "Ask anonymously" }));
-  const send = h("button", { type: "submit", class: "btn btn-primary", text: "Send question" });
+  const anonLabel = h("label", { class: "choice", for: "qna-anon" }, anon, h("span", { text: gettext("Ask anonymously") }));
+  const send = h("button", { type: "submit", class: "btn btn-primary", text: gettext("Send question") });
   const feedback = h("p", { class: "feedback", id: "qna-feedback", attrs: { role: "status" } });
   const form = h("form", { class: "stack answer-form qna-form", id: "qna-form", attrs: { novalidate: "" } },
-    h("label", { for: "qna-text", text: "Your question" }), text, hint, anonLabel, send, feedback);
+    h("label", { for: "qna-text", text: gettext("Your question") }), text, hint, anonLabel, send, feedback);
   form.addEventListener("submit", (ev) => { ev.preventDefault(); qnaAsk(); });
   const heading = h("h2", { class: "question", id: "qna-heading" });
-  const list = h("ol", { class: "qna-list", id: "qna-list", attrs: { "aria-label": "Questions" } });
-  const empty = h("p", { class: "muted", id: "qna-empty", text: "No questions yet. Be the first to ask!" });
+  const list = h("ol", { class: "qna-list", id: "qna-list", attrs: { "aria-label": gettext("Questions") } });
+  const empty = h("p", { class: "muted", id: "qna-empty", text: gettext("No questions yet. Be the first to ask!") });
   const panel = h("section", { class: "stack qna-panel", id: "qna-panel" },
-    h("p", { class: "kicker", text: "Q&A" }), heading, form,
-    h("h3", { class: "qna-list-title", text: "Questions, most upvoted first" }), empty, list);
+    // Translators: the short name of the questions-and-answers activity.
+    h("p", { class: "kicker", text: gettext("Q&A") }), heading, form,
+    h("h3", { class: "qna-list-title", text: gettext("Questions, most upvoted first") }), empty, list);
   P.app.before(tablist);
   P.app.after(panel);
   qna.els = { tablist, tabs, fresh, count, text, hint, anon, anonLabel, send, feedback, form, heading, list, empty, panel };
@@ -136,10 +140,12 @@ function renderQna(state, info) {
   els.text.maxLength = limit;
   els.anonLabel.hidden = c.allow_anonymous === false;
   if (c.allow_anonymous === false) els.anon.checked = false;
-  els.hint.textContent = `Up to ${limit} characters.${c.moderation ? " The organizer approves questions before everyone sees them." : ""}`;
-  els.heading.textContent = info.prompt || "Questions";
+  const length = fmt(ngettext("Up to %(n)s character.", "Up to %(n)s characters.", limit), { n: limit });
+  els.hint.textContent = c.moderation ? `${length} ${gettext("The organizer approves questions before everyone sees them.")}` : length;
+  els.heading.textContent = info.prompt || gettext("Questions");
   els.count.textContent = ` (${info.question_count})`;
-  if (current && !qna.wasCurrent) announce(`Q&A: ${info.prompt || "ask your questions"}`);
+  // Spoken only: the prompt needs no bidi isolates here.
+  if (current && !qna.wasCurrent) announce(info.prompt ? fmt(gettext("Q&A: %(prompt)s"), { prompt: info.prompt }) : gettext("Q&A: ask your questions"));
   qna.wasCurrent = current;
   // A new activity while the person reads the questions: a marker on the Activity tab (and the page's
   // usual announcement), never a switch of tab under their fingers.
@@ -169,8 +175,8 @@ async function loadQuestions() {
   // One's own question approved or answered is news worth saying (rarely: only on a change of status).
   for (const q of qna.items.filter((x) => x.mine)) {
     const was = qna.statuses.get(q.id);
-    if (was === "pending" && q.status === "visible") announce("Your question was approved.");
-    if (was && was !== "answered" && q.status === "answered") announce("Your question was marked answered.");
+    if (was === "pending" && q.status === "visible") announce(gettext("Your question was approved."));
+    if (was && was !== "answered" && q.status === "answered") announce(gettext("Your question was marked answered."));
     qna.statuses.set(q.id, q.status);
   }
   renderQnaList();
@@ -179,20 +185,20 @@ async function loadQuestions() {
 async function qnaAsk() {
   const els = qna.els;
   const text = els.text.value.trim();
-  if (!text) { qnaFeedback("Type a question first.", true); els.text.focus(); return; }
+  if (!text) { qnaFeedback(gettext("Type a question first."), true); els.text.focus(); return; }
   els.send.disabled = true;
-  qnaFeedback("Sending…");
+  qnaFeedback(gettext("Sending…"));
   const res = await P.api(qnaUrl(), { method: "POST", body: { text, anonymous: els.anon.checked } });
   els.send.disabled = false;
   if (res.status === 201 && res.data) {
     els.text.value = "";
     qna.statuses.set(res.data.id, res.data.status);
-    qnaFeedback(res.data.status === "pending" ? "Sent — waiting for approval." : "Question sent. Thank you!");
+    qnaFeedback(res.data.status === "pending" ? gettext("Sent — waiting for approval.") : gettext("Question sent. Thank you!"));
     loadQuestions(); // a pending question is not in the state: only the list shows it
     return;
   }
   if (res.status === 401) { P.removed(); return; }
-  qnaFeedback(errorText(res, { ACTIVITY_NOT_ACTIVE: "The Q&A is closed: questions are no longer taken." }), true);
+  qnaFeedback(errorText(res, { ACTIVITY_NOT_ACTIVE: gettext("The Q&A is closed: questions are no longer taken.") }), true);
   els.text.focus();
   if (res.error && res.error.code === "ACTIVITY_NOT_ACTIVE") P.poke();
 }
@@ -217,11 +223,14 @@ function questionItem(q) {
     h("div", { class: "qna-body" },
       h("p", { class: "qna-text", text: q.text }),
       h("p", { class: "qna-meta" },
-        h("span", { class: "qna-who", text: q.nickname ?? "Anonymous" }),
-        q.pinned ? badge("Pinned", "pinned") : null,
-        q.mine ? badge("Your question", "mine") : null,
-        q.status === "answered" ? badge("Answered", "answered") : null,
-        q.status === "pending" ? badge("Waiting for approval", "pending") : null)),
+        // Translators: in place of the nickname of who asked a question anonymously.
+        h("span", { class: "qna-who", text: q.nickname ?? gettext("Anonymous") }),
+        // Translators: a badge on the question the organizer is answering now.
+        q.pinned ? badge(gettext("Pinned"), "pinned") : null,
+        q.mine ? badge(gettext("Your question"), "mine") : null,
+        // Translators: a badge on a question the organizer marked answered.
+        q.status === "answered" ? badge(gettext("Answered"), "answered") : null,
+        q.status === "pending" ? badge(gettext("Waiting for approval"), "pending") : null)),
     // Only a public question takes upvotes (the API answers 404 for a pending one).
     q.status === "visible" || q.status === "answered" ? upvoteButton(q) : null);
 }
@@ -229,7 +238,8 @@ function questionItem(q) {
 function upvoteButton(q) {
   const b = h("button", { type: "button", class: "upvote", dataset: { questionId: q.id } },
     h("span", { class: "upvote-arrow", attrs: { "aria-hidden": "true" }, text: "▲" }),
-    h("span", { class: "visually-hidden", text: "Upvote" }),
+    // Translators: the button that upvotes a question (a verb).
+    h("span", { class: "visually-hidden", text: gettext("Upvote") }),
     h("span", { class: "upvote-count" }));
   paintUpvote(b, q);
   b.addEventListener("click", () => toggleUpvote(q.id));
@@ -267,7 +277,7 @@ async function toggleUpvote(id) {
     now.upvoted = before.upvoted;
     now.upvotes = before.upvotes;
     if (res.status === 401) { P.removed(); return; }
-    qnaFeedback(errorText(res, { NOT_FOUND: "That question is no longer shown." }), true);
+    qnaFeedback(errorText(res, { NOT_FOUND: gettext("That question is no longer shown.") }), true);
     P.poke();
   }
   repaintUpvote(now);

@@ -4,14 +4,22 @@
 // beside whatever else is on screen; when the Q&A is the current activity, stage() fills the stage.
 import { sentence } from "./results.js";
 
+// The number large, the words around it small: the translated phrase is split at its number.
 function votes(ctx, n) {
   const { h } = ctx;
+  // Translators: a question's upvotes on the big screen; the number is shown large, the words small.
+  const phrase = ngettext("%(n)s upvote", "%(n)s upvotes", n);
+  const at = phrase.indexOf("%(n)s");
+  const before = at > 0 ? phrase.slice(0, at) : "";
+  const after = at >= 0 ? phrase.slice(at + "%(n)s".length) : ` ${phrase}`;
   return h("span", { class: "qna-votes" },
-    h("span", { class: "qna-votes-n", text: n }), h("span", { class: "qna-votes-unit", text: n === 1 ? " upvote" : " upvotes" }));
+    before ? h("span", { class: "qna-votes-unit", text: before }) : null,
+    h("span", { class: "qna-votes-n", text: n }), after ? h("span", { class: "qna-votes-unit", text: after }) : null);
 }
 
 function who(ctx, q) {
-  return ctx.h("span", { class: "qna-who", text: q.nickname ?? "Anonymous" });
+  // Translators: in place of the nickname of who asked a question anonymously.
+  return ctx.h("span", { class: "qna-who", text: q.nickname ?? gettext("Anonymous") });
 }
 
 function qnaRow(ctx, q) {
@@ -21,20 +29,21 @@ function qnaRow(ctx, q) {
     h("div", { class: "qna-row-body" },
       h("p", { class: "qna-row-text", text: q.text }),
       h("p", { class: "qna-row-meta" }, who(ctx, q),
-        q.status === "answered" ? h("span", { class: "qna-answered", text: " · Answered" }) : null)));
+        // Translators: a question the organizer marked answered.
+        q.status === "answered" ? h("span", { class: "qna-answered", text: ` · ${gettext("Answered")}` }) : null)));
 }
 
 function pinnedBlock(ctx, q) {
   const { h } = ctx;
   return h("div", { class: "qna-pinned", id: "qna-pinned", dataset: { questionId: q.id } },
-    h("p", { class: "qna-label", text: "Now answering" }),
+    h("p", { class: "qna-label", text: gettext("Now answering") }),
     h("p", { class: "qna-pinned-text", text: q.text }),
     h("p", { class: "qna-row-meta" }, who(ctx, q), " · ", votes(ctx, q.upvotes)));
 }
 
 /** The Q&A as the current activity: the whole stage, the top questions large. */
 function stage(ctx, a) {
-  const { h, plural, activityHeading } = ctx;
+  const { h, fmt, bidi, activityHeading } = ctx;
   const state = ctx.state;
   const info = state.qna && state.qna.activity_id === a.id ? state.qna : null;
   const r = a.results || {};
@@ -43,13 +52,14 @@ function stage(ctx, a) {
   const pinned = questions.find((q) => q.pinned);
   const rest = questions.filter((q) => q !== pinned);
   return h("section", { class: "stack activity qna-stage", dataset: { type: "qna", activityId: a.id } },
-    h("p", { class: "kicker", text: a.title && a.title !== activityHeading(a) ? `Q&A · ${a.title}` : "Q&A" }),
+    // Translators: the short name of the questions-and-answers activity.
+    h("p", { class: "kicker", text: a.title && a.title !== activityHeading(a) ? `${gettext("Q&A")} · ${bidi(a.title)}` : gettext("Q&A") }),
     h("h2", { class: "question", id: "question", text: activityHeading(a) }),
     pinned ? pinnedBlock(ctx, pinned) : null,
     rest.length
-      ? h("ol", { class: `qna-board${rest.length > 4 ? " many" : ""}`, id: "qna-board", attrs: { "aria-label": "Top questions" } }, rest.map((q) => qnaRow(ctx, q)))
-      : (pinned ? null : h("p", { class: "sub-message", text: "No questions yet: ask yours from your phone." })),
-    h("p", { class: "response-count", id: "response-count", text: plural(count, "question", "questions") }));
+      ? h("ol", { class: `qna-board${rest.length > 4 ? " many" : ""}`, id: "qna-board", attrs: { "aria-label": gettext("Top questions") } }, rest.map((q) => qnaRow(ctx, q)))
+      : (pinned ? null : h("p", { class: "sub-message", text: gettext("No questions yet: ask yours from your phone.") })),
+    h("p", { class: "response-count", id: "response-count", text: fmt(ngettext("%(n)s question", "%(n)s questions", count), { n: count }) }));
 }
 
 /** The Q&A beside another activity (or the lobby): the pinned question and the top 3, compact. */
@@ -59,11 +69,11 @@ function side(ctx, info) {
   const pinned = top.find((q) => q.pinned);
   const rest = top.filter((q) => q !== pinned).slice(0, 3);
   return h("aside", { class: "qna-side stack", id: "qna-side", attrs: { "aria-labelledby": "qna-side-title" } },
-    h("h2", { class: "qna-side-title", id: "qna-side-title" }, "Questions ", h("span", { class: "qna-side-count", text: `(${info.question_count})` })),
+    h("h2", { class: "qna-side-title", id: "qna-side-title" }, gettext("Questions"), " ", h("span", { class: "qna-side-count", text: `(${info.question_count})` })),
     h("p", { class: "qna-side-prompt", text: info.prompt }),
     pinned ? pinnedBlock(ctx, pinned) : null,
-    rest.length ? h("ol", { class: "qna-board", id: "qna-board", attrs: { "aria-label": "Top questions" } }, rest.map((q) => qnaRow(ctx, q))) : null,
-    top.length ? null : h("p", { class: "qna-side-empty", text: "Ask yours from your phone." }));
+    rest.length ? h("ol", { class: "qna-board", id: "qna-board", attrs: { "aria-label": gettext("Top questions") } }, rest.map((q) => qnaRow(ctx, q))) : null,
+    top.length ? null : h("p", { class: "qna-side-empty", text: gettext("Ask yours from your phone.") }));
 }
 
 export default {

@@ -15,17 +15,18 @@ function tick(ctx) {
   if (!revealed && end === null) { el.textContent = ""; return; }
   const left = revealed ? 0 : Math.ceil((end - ctx.now()) / 1000);
   if (left > 0) {
-    el.textContent = `${left} s left`;
+    // Translators: the quiz's countdown on the phone, "s" for seconds.
+    el.textContent = ctx.fmt(ngettext("%(n)s s left", "%(n)s s left", left), { n: left });
     el.classList.toggle("urgent", left <= 5);
     return;
   }
   // Closed: by our clock (corrected by the server's) or because the state already shows the answer.
-  el.textContent = ctx.mine ? "Time is up." : "Time is up: answers are closed.";
+  el.textContent = ctx.mine ? gettext("Time is up.") : gettext("Time is up: answers are closed.");
   el.classList.add("urgent");
   if (!ctx.closed) {
     ctx.closed = true;
     disableAll(ctx);
-    if (!ctx.mine) ctx.feedback("Time is up: answers are closed.", true);
+    if (!ctx.mine) ctx.feedback(gettext("Time is up: answers are closed."), true);
   }
 }
 
@@ -37,7 +38,7 @@ export default {
     const mine = ctx.mine && ctx.mine.option_id;
     const end = deadline(ctx, ctx.activity);
     const timeUp = ctx.closed || (end !== null && ctx.now() >= end);
-    const grid = h("div", { class: "quiz-options", attrs: { role: "group", "aria-label": "Answers" } });
+    const grid = h("div", { class: "quiz-options", attrs: { role: "group", "aria-label": gettext("Answers") } });
     ctx.config.options.forEach((o, i) => {
       const b = h("button", {
         type: "button", class: "quiz-option", dataset: { optionId: o.id },
@@ -56,7 +57,8 @@ export default {
 
   mine(ctx, m) {
     const o = (ctx.config.options || []).find((x) => x.id === m.option_id);
-    return ["Your answer: ", o ? o.label : m.option_id];
+    // Translators: followed by the participant's answer, in bold; keep the space at the end.
+    return [gettext("Your answer: "), o ? o.label : m.option_id];
   },
 
   update(ctx) {
@@ -68,14 +70,15 @@ export default {
     if (!revealed) return;
     const mine = ctx.mine && ctx.mine.option_id;
     const correct = (r.options || []).find((o) => o.correct);
-    let verdict = "You did not answer.";
-    if (mine) verdict = correct && correct.id === mine ? "Correct!" : "Not quite.";
+    let verdict = gettext("You did not answer.");
+    // Translators: the verdict on a participant's quiz answer once the correct answer is revealed.
+    if (mine) verdict = correct && correct.id === mine ? gettext("Correct!") : gettext("Not quite.");
     const mineRow = (r.leaderboard || []).find((p) => p.participant_id === ctx.me.participant_id);
     // #verdict is said together with the reveal's sentence (join.js announceResults).
     ctx.replace(ctx.els.results,
       h("p", { class: `verdict ${mine && correct && correct.id === mine ? "right" : "wrong"}`, id: "verdict", text: verdict }),
       options(ctx, r, { mine }),
-      mineRow ? h("p", { class: "my-score", text: `Your score: ${mineRow.score} points` }) : null);
+      mineRow ? h("p", { class: "my-score", text: ctx.fmt(ngettext("Your score: %(score)s point", "Your score: %(score)s points", mineRow.score), { score: mineRow.score }) }) : null);
     disableAll(ctx);
   },
 

@@ -6,8 +6,8 @@ function countdown(ctx, a, el) {
   if (end === null) return;
   const tick = () => {
     const left = Math.ceil((end - ctx.now()) / 1000);
-    el.textContent = left > 0 ? `${left}` : "Time is up";
-    el.setAttribute("aria-label", left > 0 ? `${left} seconds left` : "Time is up");
+    el.textContent = left > 0 ? `${left}` : gettext("Time is up");
+    el.setAttribute("aria-label", left > 0 ? ctx.fmt(ngettext("%(n)s second left", "%(n)s seconds left", left), { n: left }) : gettext("Time is up"));
     el.classList.toggle("urgent", left <= 5);
     if (left <= 0) { ctx.stopEvery(); ctx.poke(); }
   };
@@ -16,7 +16,7 @@ function countdown(ctx, a, el) {
 }
 
 export default {
-  revealLabel: "Reveal answer",
+  revealLabel: gettext("Reveal answer"),
 
   stage(ctx, a) {
     const { h } = ctx;
@@ -25,7 +25,7 @@ export default {
       return h("div", { class: "quiz-revealed" },
         options(ctx, r),
         h("div", { class: "stack" },
-          h("h3", { class: "podium-title", text: "Leaderboard" }),
+          h("h3", { class: "podium-title", text: gettext("Leaderboard") }),
           ctx.podium(r.leaderboard || [])));
     }
     const list = h("ol", { class: "quiz-list" });
@@ -40,7 +40,10 @@ export default {
     if (!r.options) return {};
     const keep = new Set(ctx.topRows(r.options.map((o) => [o.id, o.count]), ctx.SUMMARY_ROWS).map(([id]) => id));
     const kept = r.options.filter((o) => keep.has(o.id));
-    return { content: options(ctx, { ...r, options: kept }), note: ctx.cutNote(kept.length, r.options.length, "options") };
+    const total = r.options.length;
+    // Translators: under the end summary of a quiz that shows only its most chosen options.
+    const note = kept.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s option", "Top %(shown)s of %(total)s options", total), { shown: kept.length, total }) : null;
+    return { content: options(ctx, { ...r, options: kept }), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

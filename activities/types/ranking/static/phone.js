@@ -7,6 +7,12 @@ function labelsOf(config) {
   return Object.fromEntries((config.items || []).map((i) => [i.id, i.label]));
 }
 
+/** What a screen reader hears after a move (a visually hidden status: no bidi isolates needed). */
+function placed(ctx, item, position, total) {
+  // Translators: said after an item of the ranking moved, e.g. "Gamma: now 1 of 3.".
+  return ctx.fmt(gettext("%(item)s: now %(position)s of %(total)s."), { item, position, total });
+}
+
 export default {
   form(ctx) {
     const { h } = ctx;
@@ -15,7 +21,7 @@ export default {
     const known = (c.items || []).map((i) => i.id);
     const previous = ((ctx.mine && ctx.mine.order) || []).filter((id) => known.includes(id));
     let order = previous.length === known.length ? [...previous] : known;
-    const list = h("ol", { class: "rank-list", id: "rank-list", attrs: { "aria-label": "Your ranking, first is best" } });
+    const list = h("ol", { class: "rank-list", id: "rank-list", attrs: { "aria-label": gettext("Your ranking, first is best") } });
     const status = h("p", { class: "visually-hidden", id: "rank-status", attrs: { role: "status" } });
 
     const move = (id, to, focusWhich) => {
@@ -24,7 +30,7 @@ export default {
       order.splice(from, 1);
       order.splice(to, 0, id);
       paint();
-      status.textContent = `${labels[id]}: now ${to + 1} of ${order.length}.`;
+      status.textContent = placed(ctx, labels[id], to + 1, order.length);
       if (focusWhich) {
         const row = list.querySelector(`[data-item-id="${CSS.escape(id)}"]`);
         let target = row && row.querySelector(`[data-move="${focusWhich}"]`);
@@ -39,11 +45,11 @@ export default {
         const name = labels[id] || id;
         const up = h("button", {
           type: "button", class: "rank-move", text: "↑", disabled: i === 0, dataset: { move: "up" },
-          attrs: { "aria-label": `Move ${name} up` },
+          attrs: { "aria-label": ctx.fmt(gettext("Move %(item)s up"), { item: name }) },
         });
         const down = h("button", {
           type: "button", class: "rank-move", text: "↓", disabled: i === order.length - 1, dataset: { move: "down" },
-          attrs: { "aria-label": `Move ${name} down` },
+          attrs: { "aria-label": ctx.fmt(gettext("Move %(item)s down"), { item: name }) },
         });
         up.addEventListener("click", () => move(id, order.indexOf(id) - 1, "up"));
         down.addEventListener("click", () => move(id, order.indexOf(id) + 1, "down"));
@@ -87,7 +93,7 @@ export default {
         row.removeEventListener("pointercancel", onUp);
         row.classList.remove("dragging");
         paint();
-        status.textContent = `${labels[id]}: now ${order.indexOf(id) + 1} of ${order.length}.`;
+        status.textContent = placed(ctx, labels[id], order.indexOf(id) + 1, order.length);
       };
       row.addEventListener("pointermove", onMove);
       row.addEventListener("pointerup", onUp);
@@ -98,9 +104,9 @@ export default {
     };
 
     paint();
-    const button = h("button", { type: "submit", class: "btn btn-primary", text: ctx.mine ? "Update ranking" : "Send ranking" });
+    const button = h("button", { type: "submit", class: "btn btn-primary", text: ctx.mine ? gettext("Update ranking") : gettext("Send ranking") });
     const form = h("form", { class: "stack answer-form", id: "answer-form", attrs: { novalidate: "" } },
-      h("p", { class: "hint", id: "rank-hint", text: "Put the items in order, best first: drag them, or use the arrow buttons." }),
+      h("p", { class: "hint", id: "rank-hint", text: gettext("Put the items in order, best first: drag them, or use the arrow buttons.") }),
       list, status, button);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -113,12 +119,13 @@ export default {
 
   mine(ctx, m) {
     const labels = labelsOf(ctx.config);
-    return ["Your ranking: ", (m.order || []).map((id, i) => `${i + 1}. ${labels[id] || id}`).join(", ")];
+    // Translators: followed by the participant's ranking, in bold; keep the space at the end.
+    return [gettext("Your ranking: "), (m.order || []).map((id, i) => `${i + 1}. ${labels[id] || id}`).join(", ")];
   },
 
   update(ctx) {
     const r = ctx.activity.results;
-    if (r && ctx.mine) ctx.replace(ctx.els.results, ctx.h("h3", { text: "The room's ranking so far" }), ranks(ctx, r, { mine: ctx.mine.order || [] }));
+    if (r && ctx.mine) ctx.replace(ctx.els.results, ctx.h("h3", { text: gettext("The room's ranking so far") }), ranks(ctx, r, { mine: ctx.mine.order || [] }));
     else ctx.clear(ctx.els.results);
   },
 

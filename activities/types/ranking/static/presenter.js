@@ -7,7 +7,10 @@ export default {
   summary(ctx, a, r) {
     const all = r.items || [];
     const items = all.slice(0, ctx.SUMMARY_ROWS);
-    return { content: ranks(ctx, { ...r, items }), note: ctx.cutNote(items.length, all.length, "items") };
+    const total = all.length;
+    // Translators: under the end summary of a ranking that shows only its first items.
+    const note = items.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s item", "Top %(shown)s of %(total)s items", total), { shown: items.length, total }) : null;
+    return { content: ranks(ctx, { ...r, items }), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

@@ -7,7 +7,10 @@ export default {
   summary(ctx, a, r) {
     const all = r.statements || [];
     const statements = all.slice(0, ctx.SUMMARY_ROWS);
-    return { content: ratings(ctx, { ...r, statements }, a.config || {}), note: ctx.cutNote(statements.length, all.length, "statements") };
+    const total = all.length;
+    // Translators: under the end summary of a rating scale that shows only its first statements.
+    const note = statements.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s statement", "Top %(shown)s of %(total)s statements", total), { shown: statements.length, total }) : null;
+    return { content: ratings(ctx, { ...r, statements }, a.config || {}), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

@@ -14,10 +14,10 @@ function fmtAvg(avg) {
 }
 
 export function ratings(ui, results, config, { mine = {} } = {}) {
-  const { h, plural } = ui;
+  const { h, fmt, bidi } = ui;
   const { low, high } = scaleOf(config);
   const statements = results.statements || [];
-  const list = h("ol", { class: `rating-results${ui.manyClass(statements.length)}`, attrs: { "aria-label": "Ratings" } });
+  const list = h("ol", { class: `rating-results${ui.manyClass(statements.length)}`, attrs: { "aria-label": gettext("Ratings") } });
   for (const s of statements) {
     const dist = Object.entries(s.distribution || {});
     const count = s.count || 0;
@@ -26,7 +26,8 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
     list.appendChild(h("li", { class: "rating-row", dataset: { statementId: s.id } },
       h("div", { class: "bar-label" },
         h("span", { class: "bar-text", text: s.label }),
-        h("span", { class: "rating-average", text: `${fmtAvg(s.average)} avg · ${plural(count, "rating", "ratings")}` })),
+        // Translators: a statement's average rating, e.g. "3.5 avg" ("–" when nobody rated it).
+        h("span", { class: "rating-average", text: `${fmt(gettext("%(average)s avg"), { average: fmtAvg(s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}` })),
       h("div", { class: "bar-track rating-avg-track", attrs: { "aria-hidden": "true" } },
         h("div", { class: "bar-fill", style: { width: `${avgWidth}%` } })),
       h("div", { class: "rating-dist-bar", attrs: { "aria-hidden": "true" } },
@@ -35,14 +36,21 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
           style: { width: `${(n / Math.max(1, count)) * 100}%`, "--shade": String((Number(value) - low) / Math.max(1, high - low)) },
         }) : null))),
       h("p", { class: "rating-dist" },
-        h("span", { class: "visually-hidden", text: "Distribution: " }),
+        // Translators: for screen readers, followed by "value: count" pairs; keep the space at the end.
+        h("span", { class: "visually-hidden", text: gettext("Distribution: ") }),
         dist.map(([value, n]) => h("span", {
           class: `rating-dist-item${String(mineValue) === value ? " mine" : ""}`, dataset: { value }, text: `${value}: ${n}`,
         })))));
   }
-  const ends = [config.min_label ? `${low} = ${config.min_label}` : null, config.max_label ? `${high} = ${config.max_label}` : null].filter(Boolean);
+  // The scale's end labels are the organizer's text, shown inside a sentence: isolated (bidi).
+  const ends = [config.min_label ? `${low} = ${bidi(config.min_label)}` : null, config.max_label ? `${high} = ${bidi(config.max_label)}` : null].filter(Boolean);
+  const scale = ends.length
+    // Translators: the rating scale above the results, e.g. "Scale 1–5: 1 = Disagree, 5 = Agree".
+    ? fmt(gettext("Scale %(low)s–%(high)s: %(ends)s"), { low, high, ends: ends.join(", ") })
+    // Translators: the rating scale above the results, e.g. "Scale 1–5".
+    : fmt(gettext("Scale %(low)s–%(high)s"), { low, high });
   return h("div", { class: "results rating-results-wrap", dataset: { total: results.total_responses || 0 } },
-    ends.length ? h("p", { class: "muted rating-scale-note", text: `Scale ${low}–${high}: ${ends.join(", ")}` }) : h("p", { class: "muted rating-scale-note", text: `Scale ${low}–${high}` }),
+    h("p", { class: "muted rating-scale-note", text: scale }),
     list);
 }
 
@@ -51,5 +59,8 @@ export function sentence(ui, r) {
   const rated = (r.statements || []).filter((s) => s.average !== null && s.average !== undefined);
   if (!rated.length) return null;
   const top = rated.reduce((x, y) => (y.average > x.average ? y : x));
-  return `Ratings from ${ui.plural(r.total_responses, "person", "people")}. Highest: ${top.label}, average ${fmtAvg(top.average)}.`;
+  // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
+  // Translators: a screen reader's summary of a rating scale: how many rated, the best-rated statement.
+  return ui.fmt(ngettext("Ratings from %(n)s person. Highest: %(label)s, average %(average)s.", "Ratings from %(n)s people. Highest: %(label)s, average %(average)s.", r.total_responses),
+    { n: r.total_responses, label: top.label, average: fmtAvg(top.average) });
 }

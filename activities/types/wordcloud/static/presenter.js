@@ -7,7 +7,10 @@ export default {
   summary(ctx, a, r) {
     const all = r.words || [];
     const words = ctx.topRows(all.map((w) => [w, w.count]), ctx.SUMMARY_WORDS).map(([w]) => w);
-    return { content: cloud(ctx, { ...r, words }), note: ctx.cutNote(words.length, all.length, "words") };
+    const total = all.length;
+    // Translators: under the end summary of a word cloud that shows only the most given words.
+    const note = words.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s word", "Top %(shown)s of %(total)s words", total), { shown: words.length, total }) : null;
+    return { content: cloud(ctx, { ...r, words }), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),
