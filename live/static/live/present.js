@@ -124,8 +124,6 @@ const stageCtx = {
   SUMMARY_ROWS: 6,
   SUMMARY_WORDS: 20,
   topRows,
-  // noun: the renderer's translated plural ("options", "words").
-  cutNote: (shown, total, noun) => (shown < total ? fmt(gettext("Top %(shown)s of %(total)s %(noun)s"), { shown, total, noun }) : null),
 };
 
 function stopTicker() {
@@ -209,8 +207,8 @@ async function renderSummary() {
 }
 
 // The end screen recaps every activity side by side on one screen, so each shows its most chosen rows
-// only, and says so ("Top 6 of 20 options": the renderer's summary(), with stageCtx's SUMMARY_ROWS and
-// cutNote); the full results stay in the admin and the exports.
+// only, and says so ("Top 6 of 20 options": the renderer's summary(), with stageCtx's SUMMARY_ROWS, builds
+// the whole sentence); the full results stay in the admin and the exports.
 function topRows(rows, n) {
   return [...rows].sort((x, y) => y[1] - x[1]).slice(0, n);
 }
