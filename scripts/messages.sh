@@ -19,8 +19,8 @@ extract() {
     local args=()
     for l in "${LANGS[@]}"; do args+=(-l "$l"); done
     # --no-location: a moved line does not change the catalogs, only a changed string does.
-    "$PY" manage.py makemessages "${args[@]}" -d django --no-location --no-obsolete "${IGNORE[@]}" -v 0
-    "$PY" manage.py makemessages "${args[@]}" -d djangojs --no-location --no-obsolete "${IGNORE[@]}" -v 0
+    "$PY" manage.py makemessages "${args[@]}" -d django --no-location --no-wrap --no-obsolete "${IGNORE[@]}" -v 0
+    "$PY" manage.py makemessages "${args[@]}" -d djangojs --no-location --no-wrap --no-obsolete "${IGNORE[@]}" -v 0
 }
 
 case "${1:-}" in
