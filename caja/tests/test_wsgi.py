@@ -201,5 +201,7 @@ def test_hot_paths_answer_errors_in_the_phones_language_without_splitting_the_po
         assert status == 200
         assert "accept-language" not in headers.get("vary", "").lower()
         assert "content-language" not in headers
-        bodies.add(body)
+        snapshot = json.loads(body)
+        del snapshot["server_time"]  # the one field that is not part of the shared snapshot
+        bodies.add(json.dumps(snapshot, sort_keys=True))
     assert len(bodies) == 1

@@ -4,6 +4,7 @@ error messages a phone shows arrive in its language, without splitting the cache
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -86,8 +87,14 @@ def test_the_javascript_catalog(client: Client, language: str) -> None:
     assert "immutable" in response["Cache-Control"]
     body = response.content.decode()
     assert "django.gettext" in body and "django.ngettext" in body and "django.interpolate" in body
-    word = translated(language, "Answer sent. Thank you!", js=True)
-    assert word.encode("unicode_escape").decode() in body or word in body
+    match = re.search(r"const newcatalog = (\{.*?\});\n", body, re.S)
+    assert match, "the catalog's entries"
+    catalog = json.loads(match.group(1))
+    assert catalog["Answer sent. Thank you!"] == translated(language, "Answer sent. Thank you!", js=True)
+    # Only the scripts' words (domain djangojs), each translated; plurals as a list of forms.
+    assert "Session code" not in catalog and len(catalog) > 100
+    forms = catalog["%(n)s answer so far"]
+    assert isinstance(forms, list) and len(forms) == 2 and all("%(n)s" in form for form in forms)
     # Plural forms as the language has them.
     assert "pluralidx" in body
 
