@@ -277,3 +277,21 @@ def test_change_page_buttons_run_the_actions(organizer, a_session):
         == 404
     )
     assert client.get(start_url).status_code == 302
+
+
+def test_the_admin_sets_the_presenter_language(organizer):
+    client = login(organizer)
+    response = client.post(reverse("admin:sessions_app_session_add"), {"name": "Asamblea", "language": "es"})
+    assert response.status_code == 302
+    session = Session.objects.get(name="Asamblea")
+    assert session.language == "es"
+    change = reverse("admin:sessions_app_session_change", args=[session.pk])
+    page = client.get(change).content.decode()
+    assert '<select name="language"' in page and '<option value="fr">Français</option>' in page
+    response = client.post(change, change_data(session, language="fr"))
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.language == "fr"
+    # Not choosing keeps the default on creation.
+    client.post(reverse("admin:sessions_app_session_add"), {"name": "Town hall"})
+    assert Session.objects.get(name="Town hall").language == "en"

@@ -633,3 +633,40 @@ def test_the_seeds_limits_name_255_and_description_1000_or_null(org_api):
     assert Session.objects.get(pk=sid).description is None
     renamed = org_api.patch(f"/api/v1/sessions/{sid}", {"name": "Still no description"}, format="json")
     assert renamed.json()["description"] is None  # not given: unchanged
+
+
+# --- the presenter screen's language (issue 16) -----------------------------------------------------
+
+
+def test_a_session_has_a_presenter_language_english_by_default(org_api):
+    resp = org_api.post("/api/v1/sessions", {"name": "Town hall"}, format="json")
+    assert resp.status_code == 201 and resp.json()["language"] == "en"
+    resp = org_api.post("/api/v1/sessions", {"name": "Reunión", "language": "es"}, format="json")
+    assert resp.status_code == 201 and resp.json()["language"] == "es"
+    assert Session.objects.get(pk=resp.json()["id"]).language == "es"
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_the_presenter_language_changes_and_bad_ones_are_refused(org_api, organizer, method):
+    session = SessionFactory(owner=organizer)
+    url = f"/api/v1/sessions/{session.pk}"
+    resp = getattr(org_api, method)(url, {"name": session.name, "language": "de"}, format="json")
+    assert resp.status_code == 200 and resp.json()["language"] == "de"
+    session.refresh_from_db()
+    assert session.language == "de"
+    for bad in ("xx", "en-GB", "", None, 3):
+        resp = getattr(org_api, method)(url, {"name": session.name, "language": bad}, format="json")
+        error = assert_error(resp, 400, "VALIDATION_ERROR")
+        assert list(error["details"]) == ["language"]
+    session.refresh_from_db()
+    assert session.language == "de"
+    # A PATCH without it keeps it.
+    assert org_api.patch(url, {"name": "Renamed"}, format="json").json()["language"] == "de"
+
+
+def test_the_database_refuses_a_language_caja_does_not_speak(organizer):
+    from django.db import IntegrityError, transaction
+
+    session = SessionFactory(owner=organizer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(language="xx")
