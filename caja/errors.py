@@ -138,7 +138,7 @@ def database_error_answer(exc: BaseException) -> tuple[int, str, str] | None:
         return 400, "VALIDATION_ERROR", gettext("A value in the request is not valid.")
     if isinstance(exc, DatabaseError):
         logger.exception("database unavailable")
-        return 503, ServiceUnavailable.code, ServiceUnavailable.default_message
+        return 503, ServiceUnavailable.code, str(ServiceUnavailable.default_message)
     return None
 
 
