@@ -97,11 +97,20 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+# Bidi embeddings, overrides and isolates (not the marks LRM/RLM, which right-to-left writers use):
+# an override can show a question's words in another order than they were typed. Refused even
+# where other format characters (emoji joiners, the Persian ZWNJ) are welcome.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def has_control_chars(text: str, *, allow_whitespace: bool = False, formats: bool = True) -> bool:
-    """True if ``text`` holds a control (Cc) or, when ``formats``, a format (Cf) character.
+    """True if ``text`` holds a control (Cc) character, a bidi control, or, when ``formats``, any
+    other format (Cf) character.
 
     ``allow_whitespace`` lets tab/newline/carriage-return through (multi-line questions)."""
     for ch in text:
+        if ch in BIDI_CONTROLS:
+            return True
         cat = unicodedata.category(ch)
         if cat == "Cc" and not (allow_whitespace and ch in "\t\n\r"):
             return True

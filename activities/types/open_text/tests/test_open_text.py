@@ -86,7 +86,10 @@ def test_show_live_off_keeps_the_wall_hidden_until_the_end(wall: tuple[Any, list
     assert public is not None and [x["text"] for x in public["answers"]] == ["Secret wish"]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "x" * 41, "bell\x07", "What the shit", None, ["a"]])
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "x" * 41, "bell\x07", "What the shit", None, ["a"], "\u202eevil\u202c", "a\u2066b\u2069"],
+)
 def test_bad_answers_are_refused(wall: tuple[Any, list[str]], text: Any) -> None:
     activity, (a, _) = wall
     body = assert_error(_answer(activity, a, text), 400, "VALIDATION_ERROR")

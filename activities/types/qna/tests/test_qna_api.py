@@ -136,6 +136,9 @@ def test_moderation_pins_and_hides(world: dict[str, Any], org_api: APIClient) ->
         ({"text": "   "}, "text"),
         ({"text": "x" * 281}, "text"),
         ({"text": "bad\x00byte"}, "text"),
+        # A right-to-left override would show the words in another order than they were typed.
+        ({"text": "Pay \u202eyreve\u202c more?"}, "text"),
+        ({"text": "\u2067تحية\u2069 x"}, "text"),
         ({"text": "Why so much shit?"}, "text"),
         ({"text": "Hi", "anonymous": "maybe"}, "anonymous"),
         ({}, "text"),
@@ -146,6 +149,13 @@ def test_bad_questions_are_refused(world: dict[str, Any], payload: dict[str, Any
     body = assert_error(resp, 400, "VALIDATION_ERROR")
     assert field in body["details"], body
     assert not Question.objects.exists()
+
+
+def test_right_to_left_questions_are_welcome(world: dict[str, Any]) -> None:
+    """Arabic and Hebrew, with the marks and joiners their writers use, are not control characters."""
+    for text in ("ما هي خطة الربع القادم؟", "מה התוכנית\u200f לרבעון?", "چرا\u200cها؟ 👩\u200d💻"):
+        assert ask(world, "Ana", text).status_code == 201, text
+    assert Question.objects.count() == 3
 
 
 def test_anonymous_off_and_closed_qna(world: dict[str, Any]) -> None:
