@@ -289,7 +289,9 @@ class ResponsesView(ParticipantRoleView):
 
 # --- the vote fast path ---------------------------------------------------------------------------
 # POST .../responses is what a room of phones sends within seconds of a question opening. It is a
-# plain Django view (no DRF request wrapping, negotiation, serializers or request transaction):
+# plain function of the request's values (vote_answer: no DRF request wrapping, negotiation,
+# serializers or request transaction), called by the Django view below and, ahead of Django, by the
+# bare WSGI vote path (caja.wsgi.LeanWSGIHandler.serve_vote):
 #   1 cache round trip  read the token's participant, the session's structure version, the
 #                       activity's cached answer rules and the token's throttle window (MGET);
 #   1 database round trip  INSERT ... ON CONFLICT in autocommit (activities.services.response_store);
@@ -363,9 +365,9 @@ def vote_answer(
 ) -> JsonAnswer | None:
     """The fast path's answer to ``POST .../responses``, or None when the DRF view must answer
     (a token it cannot use, a token of another session, a body that is not a plain JSON answer);
-    None is decided before anything is written. Shared by ``responses_view`` and the bare WSGI
-    vote path (caja.wsgi), which call it with the same values: the ids as in the URL, the
-    participant token, the Content-Type and the body.
+    None is decided before the answer is stored or any counter moves. Shared by
+    ``responses_view`` and the bare WSGI vote path (caja.wsgi), which call it with the same
+    values: the ids as in the URL, the participant token, the Content-Type and the body.
 
     Domain errors become their envelope; any other exception (a database outage) propagates to
     the caller's error handling (caja.middleware.ApiErrorPageMiddleware)."""
