@@ -49,7 +49,7 @@ def _round_trip(client: Any, commands: list[tuple[Any, ...]]) -> list[Any]:
     pool = client.connection_pool
     conn = pool.get_connection()
     try:
-        return conn.retry.call_with_retry(  # type: ignore[no-any-return]
+        return conn.retry.call_with_retry(
             lambda: _send_and_read(conn, commands), lambda _error: conn.disconnect()
         )
     finally:

@@ -71,7 +71,7 @@ def _flush_postgresql(ids: list[str], now: datetime, cutoff: datetime) -> int:
     in the request that happened to trip the flush."""
     meta = Participant._meta
     quote = connection.ops.quote_name
-    table, pk = quote(meta.db_table), quote(meta.pk.column)  # type: ignore[union-attr]
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
     seen = quote(meta.get_field("last_activity").column)
     # Only quoted identifiers from the model's metadata are interpolated; values are parameters.
     sql = f"UPDATE {table} SET {seen} = %s WHERE {pk} = ANY(%s::uuid[]) AND {seen} < %s"  # noqa: S608
