@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +21,14 @@ from rest_framework.response import Response
 
 from caja import cache_ops, state_version
 from caja.cache_ops import incr_seeded
-from caja.errors import DomainError, NotFound, ValidationFailed, json_error
+from caja.errors import (
+    DomainError,
+    JsonAnswer,
+    NotFound,
+    ValidationFailed,
+    error_answer,
+    json_answer,
+)
 from caja.http import parse_timestamp
 from caja.parsers import json_depth_exceeds
 from caja.serializers import ErrorEnvelopeSerializer
@@ -282,7 +289,9 @@ class ResponsesView(ParticipantRoleView):
 
 # --- the vote fast path ---------------------------------------------------------------------------
 # POST .../responses is what a room of phones sends within seconds of a question opening. It is a
-# plain Django view (no DRF request wrapping, negotiation, serializers or request transaction):
+# plain function of the request's values (vote_answer: no DRF request wrapping, negotiation,
+# serializers or request transaction), called by the Django view below and, ahead of Django, by the
+# bare WSGI vote path (caja.wsgi.LeanWSGIHandler.serve_vote):
 #   1 cache round trip  read the token's participant, the session's structure version, the
 #                       activity's cached answer rules and the token's throttle window (MGET);
 #   1 database round trip  INSERT ... ON CONFLICT in autocommit (activities.services.response_store);
@@ -292,16 +301,18 @@ class ResponsesView(ParticipantRoleView):
 # codes and messages as before; so does GET (the organizer's list).
 
 _JSON_TYPES = ("application/json",)
+# The participant token's key in the WSGI environ (request.META): what request.headers reads.
+TOKEN_ENVIRON = "HTTP_" + PARTICIPANT_HEADER.upper().replace("-", "_")
+TOKEN_MAX_LENGTH = 200
 
 
-def _json_body(request: HttpRequest) -> dict[str, Any] | None:
+def _json_body(content_type: str, raw: bytes) -> dict[str, Any] | None:
     """The request body when it is a plain JSON object of the answer's shape, else None."""
-    content_type = request.META.get("CONTENT_TYPE", "")
     media, _, params = content_type.partition(";")
     if media.strip().lower() not in _JSON_TYPES or (params and "utf-8" not in params.lower()):
         return None
     try:
-        data = json.loads(request.body.decode("utf-8"), parse_constant=_refuse_constant)
+        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or set(data) != {"response_data"}:
@@ -315,8 +326,9 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _response_json(response: services.StoredAnswer) -> JsonResponse:
-    return JsonResponse(
+def _stored_answer(response: services.StoredAnswer) -> JsonAnswer:
+    return json_answer(
+        201 if response.created else 200,
         {
             "id": str(response.id),
             "activity_id": str(response.activity_id),
@@ -325,7 +337,6 @@ def _response_json(response: services.StoredAnswer) -> JsonResponse:
             "created_at": _iso(response.created_at),
             "updated_at": _iso(response.updated_at),
         },
-        status=201 if response.created else 200,
     )
 
 
@@ -344,16 +355,28 @@ def _slow_responses_view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return _drf_responses_view(request, **kwargs)
 
 
-@csrf_exempt
-@transaction.non_atomic_requests
-def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) -> HttpResponse:
-    if request.method != "POST":
-        return _slow_responses_view(request, session_id=session_id, activity_id=activity_id)
-    token = request.headers.get(PARTICIPANT_HEADER)
-    body = _json_body(request) if token and len(token) <= 200 else None
-    if body is None:
-        return _slow_responses_view(request, session_id=session_id, activity_id=activity_id)
-    token_hash = hash_token(token or "")
+def usable_token(token: str | None) -> bool:
+    """Whether the fast path may try this token (anything else goes to the DRF view)."""
+    return bool(token) and len(token or "") <= TOKEN_MAX_LENGTH
+
+
+def vote_answer(
+    *, session_id: UUID | str, activity_id: UUID | str, token: str, content_type: str, body: bytes
+) -> JsonAnswer | None:
+    """The fast path's answer to ``POST .../responses``, or None when the DRF view must answer
+    (a token it cannot use, a token of another session, a body that is not a plain JSON answer);
+    None is decided before the answer is stored or any counter moves. Shared by
+    ``responses_view`` and the bare WSGI vote path (caja.wsgi), which call it with the same
+    values: the ids as in the URL, the participant token, the Content-Type and the body.
+
+    Domain errors become their envelope; any other exception (a database outage) propagates to
+    the caller's error handling (caja.middleware.ApiErrorPageMiddleware)."""
+    if not usable_token(token):
+        return None
+    payload = _json_body(content_type, body)
+    if payload is None:
+        return None
+    token_hash = hash_token(token)
     throttle = ParticipantTokenThrottle()
     now = time.time()
     window = throttle.window_key(token_hash, now) if throttle.rate else None
@@ -369,17 +392,16 @@ def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) ->
         cached, structure_version, window = {}, None, None
     ref = participant_ref_for_token(token_hash, cached.get(keys[0]))
     if ref is None or ref[1] != str(session_id):
-        return _slow_responses_view(request, session_id=session_id, activity_id=activity_id)
+        return None
     if window and int(cached.get(window) or 0) >= throttle.num_requests:
         wait = throttle.window_wait(now)
-        resp = json_error(
+        return error_answer(
             429,
             "THROTTLED",
             gettext("Too many requests. Please slow down."),
             {"retry_after": int(wait + 0.999)},
+            headers=(("Retry-After", str(max(1, math.ceil(wait)))),),
         )
-        resp["Retry-After"] = str(max(1, math.ceil(wait)))
-        return resp
     counters = [(window, 0, int(throttle.duration) + 1)] if window else []
     try:
         rules = selectors.local_answer_rules(activity_id, structure_version)
@@ -395,15 +417,33 @@ def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) ->
         stored = services.response_submit_fast(
             rules=rules,
             participant_id=ref[0],
-            response_data=body["response_data"],
+            response_data=payload["response_data"],
             counters=counters,
         )
     except DomainError as exc:
         if counters:  # a refused answer counts against the limit too, as on the DRF path
             with contextlib.suppress(Exception):
                 incr_seeded(counters)
-        return json_error(exc.status_code, exc.code, exc.message, exc.details)
-    return _response_json(stored)
+        return error_answer(exc.status_code, exc.code, exc.message, exc.details)
+    return _stored_answer(stored)
+
+
+@csrf_exempt
+@transaction.non_atomic_requests
+def responses_view(request: HttpRequest, session_id: UUID, activity_id: UUID) -> HttpResponse:
+    token = request.META.get(TOKEN_ENVIRON)
+    if request.method != "POST" or not usable_token(token):
+        return _slow_responses_view(request, session_id=session_id, activity_id=activity_id)
+    answer = vote_answer(
+        session_id=session_id,
+        activity_id=activity_id,
+        token=token or "",
+        content_type=request.META.get("CONTENT_TYPE", ""),
+        body=request.body,
+    )
+    if answer is None:
+        return _slow_responses_view(request, session_id=session_id, activity_id=activity_id)
+    return answer.as_response()
 
 
 def _cache_get_quietly(key: str) -> Any:

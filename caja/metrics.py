@@ -153,21 +153,33 @@ class MetricsMiddleware:
     @staticmethod
     def _record(request: HttpRequest, response: HttpResponse | None, elapsed: float) -> None:
         match = getattr(request, "resolver_match", None)
-        url_name = match.url_name if match is not None else None
-        if url_name == "metrics":
-            return
-        status = response.status_code if response is not None else 500
-        method = request.method if request.method in _METHODS else "OTHER"
-        route = _route(request)
-        REQUESTS.labels(method, route, str(status)).inc()
-        LATENCY.labels(method, route).observe(elapsed)
-        if url_name in POLL_ROUTES and method == "GET":
-            record_poll(status)
-        elif url_name == ANSWER_ROUTE and method == "POST":
-            if status in (200, 201):
-                record_answer("created" if status == 201 else "replaced")
-            else:
-                record_answer(_error_code(response) if response is not None else "INTERNAL_ERROR")
+        record_request(
+            request.method or "",
+            _route(request),
+            match.url_name if match is not None else None,
+            response.status_code if response is not None else 500,
+            elapsed,
+            lambda: _error_code(response) if response is not None else "INTERNAL_ERROR",
+        )
+
+
+def record_request(
+    method: str, route: str, url_name: str | None, status: int, elapsed: float, error_code: Callable[[], str]
+) -> None:
+    """Count and time one request (the middleware's, and the bare vote path's in caja.wsgi).
+    ``error_code`` gives a refused answer's envelope code; it is called only for those."""
+    if url_name == "metrics":
+        return
+    method = method if method in _METHODS else "OTHER"
+    REQUESTS.labels(method, route, str(status)).inc()
+    LATENCY.labels(method, route).observe(elapsed)
+    if url_name in POLL_ROUTES and method == "GET":
+        record_poll(status)
+    elif url_name == ANSWER_ROUTE and method == "POST":
+        if status in (200, 201):
+            record_answer("created" if status == 201 else "replaced")
+        else:
+            record_answer(error_code())
 
 
 # --- scrape -----------------------------------------------------------------------------------------

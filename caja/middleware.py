@@ -6,6 +6,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +25,16 @@ def _is_api(path: str) -> bool:
     return path.startswith("/api/") or path == "/api" or path.startswith("/health")
 
 
+# What request.headers.get("X-Request-ID") reads.
+REQUEST_ID_ENVIRON = "HTTP_X_REQUEST_ID"
+
+
+def request_id_for(incoming: str) -> str:
+    """The request's id: the client's X-Request-ID if it is a plain token, else a new one
+    (a hostile id could inject into logs). Shared with the bare vote path (caja.wsgi)."""
+    return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
 class RequestIDMiddleware:
     """Echo a client's X-Request-ID (if sane) or make one; every log line and response carries it."""
 
@@ -34,9 +45,7 @@ class RequestIDMiddleware:
         # A thread keeps the language the previous request activated; until LocaleMiddleware (or
         # HotPathLanguageMiddleware) picks this request's, messages are in the default language.
         translation.deactivate()
-        incoming = request.headers.get("X-Request-ID", "")
-        # A hostile id could inject into logs: only a plain token is echoed.
-        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        rid = request_id_for(request.META.get(REQUEST_ID_ENVIRON, ""))
         request.request_id = rid  # type: ignore[attr-defined]
         token = request_id_var.set(rid)
         try:
@@ -58,8 +67,14 @@ class HotPathLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        translation.activate(translation.get_language_from_request(request))
+        activate_request_language(request)
         return self.get_response(request)
+
+
+def activate_request_language(request: HttpRequest) -> None:
+    """The phone's language for this thread's messages: the switcher's cookie, else
+    Accept-Language (HotPathLanguageMiddleware, and the bare vote path in caja.wsgi)."""
+    translation.activate(translation.get_language_from_request(request))
 
 
 class ApiTrailingSlashMiddleware:
@@ -84,18 +99,30 @@ class BodySizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _is_api(request.path_info):
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                return json_error(400, "VALIDATION_ERROR", gettext("Invalid Content-Length header."))
-            if length > self.limit:
-                return json_error(
-                    413,
-                    "PAYLOAD_TOO_LARGE",
-                    gettext("The request body is larger than %(limit)s bytes.") % {"limit": self.limit},
-                    {"limit_bytes": self.limit},
-                )
+            refusal = body_length_refusal(request.META.get("CONTENT_LENGTH"), self.limit)
+            if refusal is not None:
+                return json_error(*refusal)
         return self.get_response(request)
+
+
+def body_length_refusal(
+    content_length: str | None, limit: int
+) -> tuple[int, str, str, dict[str, Any] | None] | None:
+    """``json_error``'s arguments when a declared body length is refused (not a number: 400;
+    over ``limit``: 413), else None. Shared with the bare vote path (caja.wsgi), which leaves
+    any refused request to this middleware."""
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        return 400, "VALIDATION_ERROR", gettext("Invalid Content-Length header."), None
+    if length > limit:
+        return (
+            413,
+            "PAYLOAD_TOO_LARGE",
+            gettext("The request body is larger than %(limit)s bytes.") % {"limit": limit},
+            {"limit_bytes": limit},
+        )
+    return None
 
 
 class ApiErrorPageMiddleware:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from .models import Participant
@@ -54,10 +54,27 @@ def presence_flush() -> int:
         _pending.clear()
         _last_flush = time.monotonic()
     now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.CAJA_PRESENCE_INTERVAL)
     try:
-        return Participant.objects.filter(
-            pk__in=ids, last_activity__lt=now - timedelta(seconds=settings.CAJA_PRESENCE_INTERVAL)
-        ).update(last_activity=now)
+        if connection.vendor == "postgresql":
+            return _flush_postgresql(ids, now, cutoff)
+        return Participant.objects.filter(pk__in=ids, last_activity__lt=cutoff).update(last_activity=now)
     except DatabaseError:
         logger.warning("presence flush skipped: database unavailable (%d marks dropped)", len(ids))
         return 0
+
+
+def _flush_postgresql(ids: list[str], now: datetime, cutoff: datetime) -> int:
+    """The same UPDATE with the ids as one array parameter. The ORM's ``IN (...)`` builds a UUID,
+    a lookup value and a placeholder per id: for a second's marks of a busy worker (hundreds of
+    ids) that cost more CPU than the UPDATE itself (measured: 3 to 5 ms against 1 ms for 330 ids),
+    in the request that happened to trip the flush."""
+    meta = Participant._meta
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    seen = quote(meta.get_field("last_activity").column)
+    # Only quoted identifiers from the model's metadata are interpolated; values are parameters.
+    sql = f"UPDATE {table} SET {seen} = %s WHERE {pk} = ANY(%s::uuid[]) AND {seen} < %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, ids, cutoff])
+        return int(cursor.rowcount)

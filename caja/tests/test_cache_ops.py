@@ -51,3 +51,12 @@ def test_get_many_reads_ints_and_objects_and_skips_missing(backend: Any) -> None
     backend.set("a", {"x": [1, 2]})
     cache_ops.incr_seeded([("n", 41, 60)])
     assert cache_ops.get_many(["a", "n", "missing"]) == {"a": {"x": [1, 2]}, "n": 42}
+
+
+def test_an_error_reply_is_raised_and_the_next_round_trip_is_in_step(backend: Any) -> None:
+    backend.set("text", "not a number")
+    with pytest.raises(Exception):  # noqa: B017 (ResponseError on Redis, ValueError locally)
+        cache_ops.incr_seeded([("ok:1", 0, 60), ("text", 0, 60)])
+    # Every reply of the failed round trip was read: the next answers are this call's own.
+    assert cache_ops.incr_seeded([("ok:2", 9, 60)]) == [10]
+    assert cache_ops.get_many(["ok:2", "missing"]) == {"ok:2": 10}

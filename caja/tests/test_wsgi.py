@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,9 +13,11 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
 
+from activities import services
 from activities.tests.factories import ActivityFactory
 from caja import wsgi
 from participants import services as participant_services
+from sessions_app import services as session_services
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory
 
@@ -205,3 +208,461 @@ def test_hot_paths_answer_errors_in_the_phones_language_without_splitting_the_po
         del snapshot["server_time"]  # the one field that is not part of the shared snapshot
         bodies.add(json.dumps(snapshot, sort_keys=True))
     assert len(bodies) == 1
+
+
+# --- the bare vote path (LeanWSGIHandler.serve_vote) ---------------------------------------------
+# Every answer it gives must be the lean Django handler's answer: same status, body and headers.
+# Each case sends one request through caja.wsgi.application (the bare path) and the same request
+# through the lean handler itself (Django: URL resolving, the lean middleware, responses_view).
+
+
+def _env(method: str, path: str, body: bytes, content_type: str, headers: dict[str, str]) -> dict[str, Any]:
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": content_type,
+    }
+    environ.update(
+        {k if k.startswith(("HTTP_", "wsgi.")) else "HTTP_" + k.upper(): v for k, v in headers.items()}
+    )
+    return environ
+
+
+def _serve(app: Any, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        seen["status"], seen["headers"] = int(status.split()[0]), list(response_headers)
+
+    result = app(environ, start_response)
+    try:
+        content = b"".join(result)
+    finally:
+        result.close()  # as the server does: sends request_finished
+    return seen["status"], seen["headers"], content
+
+
+class Resolves:
+    """Counts the lean handler's URL resolving: the bare path resolves nothing."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = wsgi.LeanWSGIHandler.resolve_request
+
+        def spy(handler: Any, request: Any) -> Any:
+            self.count += 1
+            return original(handler, request)
+
+        monkeypatch.setattr(wsgi.LeanWSGIHandler, "resolve_request", spy)
+
+
+def both(
+    url: str,
+    body: bytes | str | dict[str, Any],
+    *,
+    content_type: str = "application/json",
+    method: str = "POST",
+    **headers: str,
+) -> tuple[tuple[int, list[tuple[str, str]], bytes], tuple[int, list[tuple[str, str]], bytes]]:
+    """(bare answer, lean answer) to the same request; the request id is fixed so headers compare."""
+    raw = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
+    headers.setdefault("HTTP_X_REQUEST_ID", "req-1")
+    bare = _serve(wsgi.application, _env(method, url, raw, content_type, headers))
+    lean = _serve(wsgi.lean_application, _env(method, url, raw, content_type, headers))
+    return bare, lean
+
+
+def assert_same(pair: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    bare, lean = pair
+    assert bare == lean, (bare, lean)
+    assert bare[0] == status, bare
+    data: dict[str, Any] = json.loads(bare[2]) if bare[2] else {}
+    if code is not None:
+        assert data["error"]["code"] == code
+    return data
+
+
+@pytest.fixture
+def vote_world(organizer: Any) -> dict[str, Any]:
+    session = SessionFactory(owner=organizer, status="active")
+    activity = ActivityFactory(session=session, config=POLL, status="active", activated_at=timezone.now())
+    Session.objects.filter(pk=session.pk).update(current_activity=activity)
+    joined = [participant_services.participant_join(session=session, nickname=n) for n in ("Ana", "Bo", "Cy")]
+    return {
+        "session": session,
+        "activity": activity,
+        "participants": [p for p, _ in joined],
+        "tokens": [t for _, t in joined],
+        "url": f"/api/v1/sessions/{session.pk}/activities/{activity.pk}/responses",
+    }
+
+
+VOTE_A = {"response_data": {"option_ids": ["a"]}}
+
+
+def test_a_bare_vote_is_answered_like_the_lean_handlers(vote_world, monkeypatch) -> None:
+    from activities.models import Response
+
+    resolves = Resolves(monkeypatch)
+    a, b, _ = vote_world["tokens"]
+    bare = _serve(
+        wsgi.application,
+        _env(
+            "POST",
+            vote_world["url"],
+            json.dumps(VOTE_A).encode(),
+            "application/json",
+            {"HTTP_X_PARTICIPANT_TOKEN": a, "HTTP_X_REQUEST_ID": "r1"},
+        ),
+    )
+    assert resolves.count == 0  # served without Django's URL resolving
+    lean = _serve(
+        wsgi.lean_application,
+        _env(
+            "POST",
+            vote_world["url"],
+            json.dumps(VOTE_A).encode(),
+            "application/json",
+            {"HTTP_X_PARTICIPANT_TOKEN": b, "HTTP_X_REQUEST_ID": "r1"},
+        ),
+    )
+    assert resolves.count == 1
+    assert bare[0] == lean[0] == 201
+    assert bare[1] == lean[1]  # every header, in order (X-Request-ID included)
+    assert [name for name, _ in bare[1]] == [
+        "Content-Type",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "X-Request-ID",
+    ]
+    bare_body, lean_body = json.loads(bare[2]), json.loads(lean[2])
+    for body, participant in (
+        (bare_body, vote_world["participants"][0]),
+        (lean_body, vote_world["participants"][1]),
+    ):
+        row = Response.objects.get(participant=participant)
+        assert body == {
+            "id": str(row.pk),
+            "activity_id": str(vote_world["activity"].pk),
+            "participant_id": str(participant.pk),
+            "response_data": {"option_ids": ["a"]},
+            "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
+            "updated_at": row.updated_at.isoformat().replace("+00:00", "Z"),
+        }
+    # A changed answer (a poll replaces it): 200 on both, the same row.
+    again = {"response_data": {"option_ids": ["b"]}}
+    bare2 = _serve(
+        wsgi.application,
+        _env(
+            "POST",
+            vote_world["url"] + "/",
+            json.dumps(again).encode(),
+            "application/json",
+            {"HTTP_X_PARTICIPANT_TOKEN": a},
+        ),
+    )
+    lean2 = _serve(
+        wsgi.lean_application,
+        _env(
+            "POST",
+            vote_world["url"] + "/",
+            json.dumps(again).encode(),
+            "application/json",
+            {"HTTP_X_PARTICIPANT_TOKEN": b},
+        ),
+    )
+    assert bare2[0] == lean2[0] == 200 and json.loads(bare2[2])["id"] == bare_body["id"]
+    assert [n for n, _ in bare2[1]] == [n for n, _ in lean2[1]]
+    assert resolves.count == 2  # the trailing slash is the bare path's too
+    assert Response.objects.filter(activity=vote_world["activity"]).count() == 2
+
+
+def test_request_ids_on_the_bare_path(vote_world) -> None:
+    a = vote_world["tokens"][0]
+    raw = json.dumps(VOTE_A).encode()
+    status, headers, _ = _serve(
+        wsgi.application,
+        _env(
+            "POST",
+            vote_world["url"],
+            raw,
+            "application/json",
+            {"HTTP_X_PARTICIPANT_TOKEN": a, "HTTP_X_REQUEST_ID": "abc-123"},
+        ),
+    )
+    assert status == 201 and dict(headers)["X-Request-ID"] == "abc-123"
+    # A hostile or missing id is replaced by a new one, as RequestIDMiddleware does.
+    for given in ({"HTTP_X_REQUEST_ID": "bad id\r\nX-Evil: 1"}, {}):
+        status, headers, _ = _serve(
+            wsgi.application,
+            _env(
+                "POST", vote_world["url"], raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": a, **given}
+            ),
+        )
+        assert status == 200 and len(dict(headers)["X-Request-ID"]) == 32
+
+
+def test_bare_refusals_are_the_lean_handlers(vote_world, monkeypatch) -> None:
+    resolves = Resolves(monkeypatch)
+    a, b, c = vote_world["tokens"]
+    url = vote_world["url"]
+    # Invalid answers (the type's validation): 400 with the same details.
+    data = assert_same(
+        both(url, {"response_data": {"option_ids": ["zzz"]}}, HTTP_X_PARTICIPANT_TOKEN=a),
+        400,
+        "VALIDATION_ERROR",
+    )
+    assert data["error"]["details"]
+    assert_same(both(url, {"response_data": "nope"}, HTTP_X_PARTICIPANT_TOKEN=a), 400, "VALIDATION_ERROR")
+    # An activity of another session (or none): 404.
+    other = f"/api/v1/sessions/{vote_world['session'].pk}/activities/{SID}/responses"
+    assert_same(both(other, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a), 404, "NOT_FOUND")
+    assert resolves.count == 3  # one per pair: the lean side's only
+    # A closed activity: 409, in the phone's language (Accept-Language, the switcher's cookie).
+    from caja.testing import translated
+
+    services.activity_set_status(activity=vote_world["activity"], status="expired")
+    assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=b), 409, "ACTIVITY_NOT_ACTIVE")
+    for language, headers in (
+        ("de", {"HTTP_ACCEPT_LANGUAGE": "de"}),
+        ("fr", {"HTTP_COOKIE": "caja_language=fr"}),
+    ):
+        data = assert_same(
+            both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=b, **headers), 409, "ACTIVITY_NOT_ACTIVE"
+        )
+        assert data["error"]["message"] == translated(language, "This activity is not open for answers.")
+    # The next request without a language is in the default one again.
+    data = assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=b), 409, "ACTIVITY_NOT_ACTIVE")
+    assert data["error"]["message"] == "This activity is not open for answers."
+    assert resolves.count == 7
+    # A completed session: 409.
+    session_services.session_complete(session=vote_world["session"])
+    assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=c), 409, "SESSION_NOT_ACTIVE")
+
+
+def test_bare_votes_leave_odd_requests_to_the_lean_handler(
+    vote_world, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    resolves = Resolves(monkeypatch)
+    a, b, _ = vote_world["tokens"]
+    url = vote_world["url"]
+    cases = [
+        # No token, an unknown one, a too long one: the DRF view's 401.
+        (both(url, VOTE_A), 401, "NOT_AUTHENTICATED"),
+        (both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN="not-a-token"), 401, "NOT_AUTHENTICATED"),
+        (both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN="x" * 201), 401, "NOT_AUTHENTICATED"),
+        # Bodies: malformed JSON, another content type, extra keys, over the limit, a bad length.
+        (both(url, b'{"response_data": ', HTTP_X_PARTICIPANT_TOKEN=a), 400, None),
+        (both(url, "response_data=a", content_type="text/plain", HTTP_X_PARTICIPANT_TOKEN=a), 415, None),
+        (both(url, {**VOTE_A, "x": 1}, HTTP_X_PARTICIPANT_TOKEN=a), None, None),
+        (
+            both(url, b'{"response_data": "' + b"x" * 70_000 + b'"}', HTTP_X_PARTICIPANT_TOKEN=a),
+            413,
+            "PAYLOAD_TOO_LARGE",
+        ),
+    ]
+    for pair, status, code in cases:
+        bare, lean = pair
+        assert bare == lean, (bare, lean)
+        if status is not None:
+            assert_same(pair, status, code)
+    # Every one went to the lean handler, which resolved it (but the 413: refused before resolving).
+    assert resolves.count == 2 * (len(cases) - 1)
+    # A wrong Content-Length: the body limit middleware's 400.
+    env_bare = _env(
+        "POST",
+        url,
+        json.dumps(VOTE_A).encode(),
+        "application/json",
+        {"HTTP_X_PARTICIPANT_TOKEN": a, "HTTP_X_REQUEST_ID": "r"},
+    )
+    env_lean = dict(env_bare, **{"wsgi.input": io.BytesIO(json.dumps(VOTE_A).encode())})
+    env_bare["CONTENT_LENGTH"] = env_lean["CONTENT_LENGTH"] = "ten"
+    assert _serve(wsgi.application, env_bare) == _serve(wsgi.lean_application, env_lean)
+    # A path the lean URLconf does not resolve (upper-case ids): the same 404.
+    upper = (
+        url.upper()
+        .replace("/API/V1/SESSIONS/", "/api/v1/sessions/")
+        .replace("/ACTIVITIES/", "/activities/")
+        .replace("/RESPONSES", "/responses")
+    )
+    assert_same(both(upper, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a), 404, "NOT_FOUND")
+    # A kicked participant's token: 401 on both.
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_services.participant_kick(participant=vote_world["participants"][1])
+    assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=b), 401, "NOT_AUTHENTICATED")
+
+
+def test_a_quiz_after_its_time_is_refused_alike(organizer) -> None:
+    session = SessionFactory(owner=organizer, status="active")
+    quiz = ActivityFactory(
+        session=session,
+        type="quiz",
+        config={
+            "question": "2+2?",
+            "options": [{"id": "a", "label": "4"}, {"id": "b", "label": "5"}],
+            "correct_option_id": "a",
+            "time_limit_seconds": 10,
+        },
+        status="active",
+        activated_at=timezone.now() - timedelta(seconds=60),
+    )
+    _, token = participant_services.participant_join(session=session, nickname="Q")
+    url = f"/api/v1/sessions/{session.pk}/activities/{quiz.pk}/responses"
+    assert_same(
+        both(url, {"response_data": {"option_id": "a"}}, HTTP_X_PARTICIPANT_TOKEN=token), 409, "TIME_UP"
+    )
+
+
+def test_a_second_quiz_answer_is_refused_alike(organizer) -> None:
+    session = SessionFactory(owner=organizer, status="active")
+    quiz = ActivityFactory(
+        session=session,
+        type="quiz",
+        config={
+            "question": "2+2?",
+            "options": [{"id": "a", "label": "4"}, {"id": "b", "label": "5"}],
+            "correct_option_id": "a",
+            "time_limit_seconds": None,
+        },
+        status="active",
+        activated_at=timezone.now(),
+    )
+    _, token = participant_services.participant_join(session=session, nickname="Q")
+    url = f"/api/v1/sessions/{session.pk}/activities/{quiz.pk}/responses"
+    raw = json.dumps({"response_data": {"option_id": "a"}}).encode()
+    assert (
+        _serve(
+            wsgi.application, _env("POST", url, raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": token})
+        )[0]
+        == 201
+    )
+    assert_same(both(url, raw, HTTP_X_PARTICIPANT_TOKEN=token), 409, "ALREADY_ANSWERED")
+
+
+def test_throttled_bare_votes_are_refused_alike(vote_world, monkeypatch) -> None:
+    import activities.views
+    from caja.throttles import ParticipantTokenThrottle
+
+    monkeypatch.setattr(ParticipantTokenThrottle, "THROTTLE_RATES", {"join_ip": "3/min", "answer": "2/min"})
+    # One instant for both sides, so Retry-After and details.retry_after are the same numbers.
+    monkeypatch.setattr(activities.views.time, "time", lambda: 1_800_000_030.25)
+    a = vote_world["tokens"][0]
+    for _ in range(2):
+        assert _serve(
+            wsgi.application,
+            _env(
+                "POST",
+                vote_world["url"],
+                json.dumps(VOTE_A).encode(),
+                "application/json",
+                {"HTTP_X_PARTICIPANT_TOKEN": a},
+            ),
+        )[0] in (200, 201)
+    data = assert_same(both(vote_world["url"], VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a), 429, "THROTTLED")
+    assert data["error"]["details"] == {"retry_after": 30}
+    bare, _ = both(vote_world["url"], VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a)
+    assert dict(bare[1])["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        ("operational", 503, "SERVICE_UNAVAILABLE"),
+        ("data", 400, "VALIDATION_ERROR"),
+        ("bug", 500, "INTERNAL_ERROR"),
+    ],
+)
+def test_an_exception_in_a_bare_vote_is_the_lean_handlers_error_answer(
+    vote_world, monkeypatch, error, status, code
+) -> None:
+    from django.db import DataError, OperationalError
+
+    from activities import services as activity_services
+
+    raised = {
+        "operational": OperationalError("server closed the connection"),
+        "data": DataError("bad"),
+        "bug": RuntimeError("bug"),
+    }[error]
+
+    def broken(**kwargs: Any) -> Any:
+        raise raised
+
+    monkeypatch.setattr(activity_services, "response_submit_fast", broken)
+    a = vote_world["tokens"][0]
+    pair = both(vote_world["url"], VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a)
+    assert_same(pair, status, code)
+    if status == 503:
+        assert dict(pair[0][1])["Retry-After"] == "2"
+
+
+def test_bare_votes_keep_the_lean_headers_under_other_settings(vote_world, settings, monkeypatch) -> None:
+    """HSTS on https, CORS for a configured origin, an SSL redirect: the same headers or answer."""
+    settings.SECURE_HSTS_SECONDS = 3600
+    settings.CORS_ALLOWED_ORIGINS = ["https://intranet.example"]
+    # As a worker started with these settings: the handler reads them when it is built.
+    monkeypatch.setattr(wsgi, "lean_application", wsgi.LeanWSGIHandler())
+    assert wsgi.lean_application.bare_votes
+    a, b, c = vote_world["tokens"]
+    url = vote_world["url"]
+    raw = json.dumps(VOTE_A).encode()
+    extra = {"HTTP_X_REQUEST_ID": "r", "HTTP_ORIGIN": "https://intranet.example", "wsgi.url_scheme": "https"}
+    bare = _serve(
+        wsgi.application, _env("POST", url, raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": a, **extra})
+    )
+    lean = _serve(
+        wsgi.lean_application,
+        _env("POST", url, raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": b, **extra}),
+    )
+    assert bare[0] == lean[0] == 201 and bare[1] == lean[1]
+    headers = dict(bare[1])
+    assert headers["Strict-Transport-Security"] == "max-age=3600"
+    assert headers["access-control-allow-origin"] == "https://intranet.example"
+    assert headers["Vary"] == "origin"
+    # Another origin gets no CORS grant, on both.
+    pair = both(
+        url,
+        {"response_data": {"option_ids": ["zzz"]}},
+        HTTP_X_PARTICIPANT_TOKEN=c,
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert_same(pair, 400, "VALIDATION_ERROR")
+    assert "access-control-allow-origin" not in dict(pair[0][1])
+    # SSL redirect: the lean handler redirects before any vote is stored.
+    settings.SECURE_SSL_REDIRECT = True
+    monkeypatch.setattr(wsgi, "lean_application", wsgi.LeanWSGIHandler())
+    pair = both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=c)
+    assert pair[0] == pair[1] and pair[0][0] == 301
+
+
+def test_refused_bare_votes_are_counted_by_code(vote_world, settings, monkeypatch) -> None:
+    from caja.tests.test_metrics import ENABLED, RESPONSES_ROUTE, value
+
+    for name, setting in ENABLED.items():
+        setattr(settings, name, setting)
+    monkeypatch.setattr(wsgi, "lean_application", wsgi.LeanWSGIHandler())
+    a = vote_world["tokens"][0]
+    raw = json.dumps({"response_data": {"option_ids": ["zzz"]}}).encode()
+    refused = value("caja_answers_total", result="refused", code="VALIDATION_ERROR")
+    requests = value("caja_http_requests_total", method="POST", route=RESPONSES_ROUTE, status="400")
+    assert (
+        _serve(
+            wsgi.application,
+            _env("POST", vote_world["url"], raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": a}),
+        )[0]
+        == 400
+    )
+    assert value("caja_answers_total", result="refused", code="VALIDATION_ERROR") == refused + 1
+    assert (
+        value("caja_http_requests_total", method="POST", route=RESPONSES_ROUTE, status="400") == requests + 1
+    )
