@@ -42,9 +42,6 @@ class RequestIDMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # A thread keeps the language the previous request activated; until LocaleMiddleware (or
-        # HotPathLanguageMiddleware) picks this request's, messages are in the default language.
-        translation.deactivate()
         rid = request_id_for(request.META.get(REQUEST_ID_ENVIRON, ""))
         request.request_id = rid  # type: ignore[attr-defined]
         token = request_id_var.set(rid)
@@ -99,9 +96,15 @@ class BodySizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _is_api(request.path_info):
-            refusal = body_length_refusal(request.META.get("CONTENT_LENGTH"), self.limit)
-            if refusal is not None:
-                return json_error(*refusal)
+            length = request.META.get("CONTENT_LENGTH")
+            if body_length_refusal(length, self.limit) is not None:
+                # This runs before LocaleMiddleware, and a thread keeps the language of the request it
+                # served last: pick this request's before writing the message (only when refusing:
+                # the check itself must stay cheap on every vote).
+                activate_request_language(request)
+                refusal = body_length_refusal(length, self.limit)
+                if refusal is not None:
+                    return json_error(*refusal)
         return self.get_response(request)
 
 

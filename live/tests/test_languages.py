@@ -146,3 +146,9 @@ def test_a_thread_does_not_carry_the_last_requests_language(client: Client, sess
     resp = client.post("/api/v1/join", big, content_type="application/json")
     error = assert_error(resp, 413, "PAYLOAD_TOO_LARGE")
     assert error["message"].startswith("The request body is larger than")
+    # ... and a phone that speaks another language gets it in its own.
+    resp = client.post("/api/v1/join", big, content_type="application/json", HTTP_ACCEPT_LANGUAGE="de")
+    error = assert_error(resp, 413, "PAYLOAD_TOO_LARGE")
+    limit = settings.MAX_REQUEST_BODY_BYTES
+    expected = translated("de", "The request body is larger than %(limit)s bytes.") % {"limit": limit}
+    assert error["message"] == expected
