@@ -14,7 +14,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from activities import services
-from activities.tests.factories import ActivityFactory
+from activities.tests.factories import ActivityFactory, live_activity
 from caja import wsgi
 from participants import services as participant_services
 from sessions_app import services as session_services
@@ -37,7 +37,7 @@ def _keep_test_connection() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
-def call(method: str, path: str, body: bytes = b"", **headers: str) -> tuple[int, dict[str, str], bytes]:
+def _env(method: str, path: str, body: bytes, content_type: str, headers: dict[str, str]) -> dict[str, Any]:
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -48,9 +48,16 @@ def call(method: str, path: str, body: bytes = b"", **headers: str) -> tuple[int
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(body),
         "CONTENT_LENGTH": str(len(body)),
-        "CONTENT_TYPE": "application/json" if body else "",
+        "CONTENT_TYPE": content_type,
     }
-    environ.update({k if k.startswith("HTTP_") else "HTTP_" + k.upper(): v for k, v in headers.items()})
+    environ.update(
+        {k if k.startswith(("HTTP_", "wsgi.")) else "HTTP_" + k.upper(): v for k, v in headers.items()}
+    )
+    return environ
+
+
+def call(method: str, path: str, body: bytes = b"", **headers: str) -> tuple[int, dict[str, str], bytes]:
+    environ = _env(method, path, body, "application/json" if body else "", headers)
     seen: dict[str, Any] = {}
 
     def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
@@ -214,25 +221,6 @@ def test_hot_paths_answer_errors_in_the_phones_language_without_splitting_the_po
 # Every answer it gives must be the lean Django handler's answer: same status, body and headers.
 # Each case sends one request through caja.wsgi.application (the bare path) and the same request
 # through the lean handler itself (Django: URL resolving, the lean middleware, responses_view).
-
-
-def _env(method: str, path: str, body: bytes, content_type: str, headers: dict[str, str]) -> dict[str, Any]:
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "CONTENT_LENGTH": str(len(body)),
-        "CONTENT_TYPE": content_type,
-    }
-    environ.update(
-        {k if k.startswith(("HTTP_", "wsgi.")) else "HTTP_" + k.upper(): v for k, v in headers.items()}
-    )
-    return environ
 
 
 def _serve(app: Any, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -524,19 +512,8 @@ def test_a_quiz_after_its_time_is_refused_alike(organizer) -> None:
 
 
 def test_a_second_quiz_answer_is_refused_alike(organizer) -> None:
-    session = SessionFactory(owner=organizer, status="active")
-    quiz = ActivityFactory(
-        session=session,
-        type="quiz",
-        config={
-            "question": "2+2?",
-            "options": [{"id": "a", "label": "4"}, {"id": "b", "label": "5"}],
-            "correct_option_id": "a",
-            "time_limit_seconds": None,
-        },
-        status="active",
-        activated_at=timezone.now(),
-    )
+    quiz = live_activity("quiz", session=SessionFactory(owner=organizer, status="active"))
+    session = quiz.session
     _, token = participant_services.participant_join(session=session, nickname="Q")
     url = f"/api/v1/sessions/{session.pk}/activities/{quiz.pk}/responses"
     raw = json.dumps({"response_data": {"option_id": "a"}}).encode()
