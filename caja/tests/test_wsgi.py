@@ -14,7 +14,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from activities import services
-from activities.tests.factories import ActivityFactory, live_activity
+from activities.tests.factories import QUIZ_CONFIG, ActivityFactory, live_activity
 from caja import wsgi
 from participants import services as participant_services
 from sessions_app import services as session_services
@@ -300,27 +300,15 @@ def test_a_bare_vote_is_answered_like_the_lean_handlers(vote_world, monkeypatch)
 
     resolves = Resolves(monkeypatch)
     a, b, _ = vote_world["tokens"]
-    bare = _serve(
-        wsgi.application,
-        _env(
-            "POST",
-            vote_world["url"],
-            json.dumps(VOTE_A).encode(),
-            "application/json",
-            {"HTTP_X_PARTICIPANT_TOKEN": a, "HTTP_X_REQUEST_ID": "r1"},
-        ),
-    )
+
+    def vote_env(token: str) -> dict[str, Any]:
+        body = json.dumps(VOTE_A).encode()
+        headers = {"HTTP_X_PARTICIPANT_TOKEN": token, "HTTP_X_REQUEST_ID": "r1"}
+        return _env("POST", vote_world["url"], body, "application/json", headers)
+
+    bare = _serve(wsgi.application, vote_env(a))
     assert resolves.count == 0  # served without Django's URL resolving
-    lean = _serve(
-        wsgi.lean_application,
-        _env(
-            "POST",
-            vote_world["url"],
-            json.dumps(VOTE_A).encode(),
-            "application/json",
-            {"HTTP_X_PARTICIPANT_TOKEN": b, "HTTP_X_REQUEST_ID": "r1"},
-        ),
-    )
+    lean = _serve(wsgi.lean_application, vote_env(b))
     assert resolves.count == 1
     assert bare[0] == lean[0] == 201
     assert bare[1] == lean[1]  # every header, in order (X-Request-ID included)
@@ -491,19 +479,13 @@ def test_bare_votes_leave_odd_requests_to_the_lean_handler(
 
 
 def test_a_quiz_after_its_time_is_refused_alike(organizer) -> None:
-    session = SessionFactory(owner=organizer, status="active")
-    quiz = ActivityFactory(
-        session=session,
-        type="quiz",
-        config={
-            "question": "2+2?",
-            "options": [{"id": "a", "label": "4"}, {"id": "b", "label": "5"}],
-            "correct_option_id": "a",
-            "time_limit_seconds": 10,
-        },
-        status="active",
+    quiz = live_activity(
+        "quiz",
+        {**QUIZ_CONFIG, "time_limit_seconds": 10},
+        session=SessionFactory(owner=organizer, status="active"),
         activated_at=timezone.now() - timedelta(seconds=60),
     )
+    session = quiz.session
     _, token = participant_services.participant_join(session=session, nickname="Q")
     url = f"/api/v1/sessions/{session.pk}/activities/{quiz.pk}/responses"
     assert_same(
