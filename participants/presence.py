@@ -48,11 +48,13 @@ def presence_flush() -> int:
     """Write the buffered marks (one UPDATE). Returns the number of rows written."""
     global _last_flush
     with _lock:
+        # A flush with nothing to write still starts the interval: the next marks wait for it like
+        # any others (and a test's opening flush resets the clock, whatever ran before it).
+        _last_flush = time.monotonic()
         if not _pending:
             return 0
         ids = list(_pending)
         _pending.clear()
-        _last_flush = time.monotonic()
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.CAJA_PRESENCE_INTERVAL)
     try:
