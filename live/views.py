@@ -276,6 +276,16 @@ _POLL_PARAMS = [
     OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
     OpenApiParameter("X-Participant-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
 ]
+# The phone's own endpoints (heartbeat, reactions): a participant token, and the envelope for each error.
+_TOKEN_REQUIRED = [
+    OpenApiParameter("X-Participant-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
+]
+
+
+def _errors(*codes: int) -> dict[int, Any]:
+    return dict.fromkeys(codes, ErrorEnvelopeSerializer)
+
+
 _POLL_ERRORS = {
     304: OpenApiResponse(description="Not modified (no body)"),
     404: ErrorEnvelopeSerializer,
@@ -324,16 +334,9 @@ class ActivityStatusSchema(_SchemaOnly):
 class HeartbeatSchema(_SchemaOnly):
     @extend_schema(
         operation_id="sessions_heartbeat",
-        parameters=[
-            OpenApiParameter("X-Participant-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
-        ],
+        parameters=_TOKEN_REQUIRED,
         request=None,
-        responses={
-            204: OpenApiResponse(description="Presence noted"),
-            401: ErrorEnvelopeSerializer,
-            403: ErrorEnvelopeSerializer,
-            404: ErrorEnvelopeSerializer,
-        },
+        responses={204: OpenApiResponse(description="Presence noted"), **_errors(401, 403, 404)},
         auth=[],
         description="A phone says it is still here (every ~30 s), so presence counts stay right "
         "when a proxy cache answers its polls.",
@@ -345,19 +348,9 @@ class HeartbeatSchema(_SchemaOnly):
 class ReactionSchema(_SchemaOnly):
     @extend_schema(
         operation_id="sessions_react",
-        parameters=[
-            OpenApiParameter("X-Participant-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
-        ],
+        parameters=_TOKEN_REQUIRED,
         request=ReactionSerializer,
-        responses={
-            202: OpenApiResponse(description="Counted"),
-            400: ErrorEnvelopeSerializer,
-            401: ErrorEnvelopeSerializer,
-            403: ErrorEnvelopeSerializer,
-            404: ErrorEnvelopeSerializer,
-            409: ErrorEnvelopeSerializer,
-            429: ErrorEnvelopeSerializer,
-        },
+        responses={202: OpenApiResponse(description="Counted"), **_errors(400, 401, 403, 404, 409, 429)},
         auth=[],
         description="A live reaction (like, love, laugh, wow, clap): counted for the big screen, "
         "at most 2 a second per phone.",
