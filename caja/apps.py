@@ -6,3 +6,12 @@ from django.apps import AppConfig
 class CajaConfig(AppConfig):
     name = "caja"
     verbose_name = "Caja"
+
+    def ready(self) -> None:
+        from django.core.signals import request_started
+
+        from caja.db_health import close_gone_connections
+
+        # After Django's own close_old_connections (connected when django.db was imported), so a
+        # connection past its CONN_MAX_AGE is already closed and not polled.
+        request_started.connect(close_gone_connections, dispatch_uid="caja.close_gone_connections")

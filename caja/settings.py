@@ -104,10 +104,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         # Off by default: a health check is a "SELECT 1" round trip before each request's first
-        # query, which doubles the database round trips of a vote. After a database restart a
-        # stale connection fails once instead: the vote path retries on a new connection
-        # (activities.services.response_submit_fast), other requests answer 503 once per stale
-        # connection, and Django drops it at the end of that request.
+        # query, which doubles the database round trips of a vote. A connection whose server went
+        # away (restart, failover) is dropped without a round trip instead (caja.db_health, on
+        # request_started); the vote path also retries once on a new connection
+        # (activities.services.response_submit_fast) for a server that vanished without a word.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_HEALTH_CHECKS", default=False)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout keep a small meeting on SQLite from "database is locked" errors.
