@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -136,17 +137,34 @@ def _serial_live_server(django_db_setup: None, django_db_blocker: Any) -> Iterat
     from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
     from django.test.testcases import LiveServerThread
 
+    # The test's own thread uses that connection too (a browser test writes with the ORM while
+    # the page polls): its statements wait for the request in flight, and a request waits for the
+    # test's statement, or a write meets the other thread's open read ("table is locked").
+    one_at_a_time = threading.RLock()
+
     class SerialWSGIServer(WSGIServer):
         def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.connections_override = connections_override
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            with one_at_a_time:
+                super().process_request(request, client_address)
+
+    def in_turn(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        with one_at_a_time:  # re-entered by the server thread's own statements
+            return execute(sql, params, many, context)
 
     if connection.vendor != "sqlite" or not SQLiteCreation.is_in_memory_db(connection.settings_dict["NAME"]):
         yield
         return
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(LiveServerThread, "server_class", SerialWSGIServer)
-        yield
+        connection.execute_wrappers.append(in_turn)
+        try:
+            yield
+        finally:
+            connection.execute_wrappers.remove(in_turn)
 
 
 @pytest.fixture
