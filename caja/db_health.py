@@ -8,6 +8,7 @@ has nothing to read unless the server wrote to it, and a server that goes away w
 termination notice (57P01 on a fast or smart shutdown) or the kernel closes the socket (a crash,
 an immediate shutdown, a killed backend). Caja never LISTENs, so anything readable on an idle
 connection means it is dead; the connection is closed and Django opens a new one on first use.
+(Were the server ever to send something else unprompted, the cost would be one reconnect.)
 
 What this cannot see is a peer that vanished without a word (a network partition); the vote path
 still retries once on a new connection (activities.services.response_submit_fast) for that.
