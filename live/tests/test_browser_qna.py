@@ -26,6 +26,7 @@ SETTLED = "() => document.getAnimations().every((a) => a.playState !== 'running'
 OFFSITE = "When is the next offsite?"
 PIZZA = "Will there be pizza at the offsite?"
 XSS_QUESTION = "<img src=x onerror=alert(1)> is this rendered?"
+PARKING = "Can we get more bike parking?"
 
 
 @pytest.fixture
@@ -252,6 +253,19 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     screen.keyboard.press("Escape")
     expect(board.locator("#response-count")).to_have_text("2 questions")
     expect(cy.locator(".qna-item", has_text=XSS_QUESTION)).to_have_count(0)
+
+    # A question hidden while it waits for approval: the state does not change (it was never public),
+    # yet the asker's phone drops it and says so within a few polls.
+    cy.get_by_label("Your question").fill(PARKING)
+    cy.get_by_role("button", name="Send question").click()
+    expect(cy.locator(".qna-item", has_text=PARKING).locator(".badge-pending")).to_have_text("Waiting for approval")
+    screen.locator("#btn-questions").click()
+    screen.locator("#qna-pending .mod-row", has_text=PARKING).get_by_role("button", name="Hide").click()
+    expect(screen.locator("#qna-hidden .mod-row", has_text=PARKING)).to_be_visible()
+    screen.keyboard.press("Escape")
+    expect(cy.locator(".qna-item", has_text=PARKING)).to_have_count(0)
+    expect(cy.locator("#qna-feedback")).to_have_text("The organizer did not publish your question.")
+    expect(board.locator("#response-count")).to_have_text("2 questions")
 
     assert dialogs == [], f"a dialog opened (script injection?): {dialogs}"
     assert not a11y, "axe-core WCAG 2.1 AA violations:\n" + "\n".join(a11y)

@@ -163,6 +163,7 @@ const panelCtx = {
   sessionId: cfg.session_id,
   api: (path, options = {}) => api(path, { ...options, token: me && me.token }),
   poke: () => { if (poller) poller.poke(); },
+  pollSeconds: () => (poller ? poller.override || poller.interval : 2),
   removed: () => showRemoved(),
 };
 

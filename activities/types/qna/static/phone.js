@@ -25,8 +25,11 @@ function use(ctx) {
 const DEFAULT_QNA_LENGTH = 280; // the type's default: the state has no config for a Q&A that is not current
 const qna = {
   id: null, els: null, tab: "activity", sig: null, seq: 0, items: [], busy: new Set(), statuses: new Map(),
-  wasCurrent: false, seenActivity: null,
+  wasCurrent: false, seenActivity: null, recheck: null,
 };
+// A question waiting for approval is in nobody's state, so hiding it changes nothing the poll sees:
+// while the person has one, their list is fetched again every few polls (~15 s at the usual 2 s).
+const PENDING_RECHECK_POLLS = 7.5;
 
 function qnaUrl(path = "") {
   return `/api/v1/sessions/${P.sessionId}/activities/${qna.id}/questions${path}`;
@@ -119,6 +122,8 @@ function qnaClose() {
   P.app.removeAttribute("role");
   P.app.removeAttribute("aria-labelledby");
   qna.id = null;
+  clearTimeout(qna.recheck);
+  qna.recheck = null;
 }
 
 function renderQna(state, info) {
@@ -173,13 +178,26 @@ async function loadQuestions() {
   if (!res.ok || !res.data) return; // the next change of the state tries again
   qna.items = res.data.items || [];
   // One's own question approved or answered is news worth saying (rarely: only on a change of status).
-  for (const q of qna.items.filter((x) => x.mine)) {
+  const mine = qna.items.filter((x) => x.mine);
+  for (const q of mine) {
     const was = qna.statuses.get(q.id);
     if (was === "pending" && q.status === "visible") announce(gettext("Your question was approved."));
     if (was && was !== "answered" && q.status === "answered") announce(gettext("Your question was marked answered."));
     qna.statuses.set(q.id, q.status);
   }
+  // A pending question of one's own that left a complete list was hidden (or deleted) by the organizer.
+  if (!res.data.has_next) {
+    for (const [qid, was] of qna.statuses) {
+      if (was !== "pending" || mine.some((q) => q.id === qid)) continue;
+      qna.statuses.delete(qid);
+      qnaFeedback(gettext("The organizer did not publish your question."));
+    }
+  }
   renderQnaList();
+  clearTimeout(qna.recheck);
+  qna.recheck = mine.some((q) => q.status === "pending")
+    ? setTimeout(loadQuestions, PENDING_RECHECK_POLLS * P.pollSeconds() * 1000)
+    : null;
 }
 
 async function qnaAsk() {
