@@ -258,12 +258,13 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     # yet the asker's phone drops it and says so within a few polls.
     cy.get_by_label("Your question").fill(PARKING)
     cy.get_by_role("button", name="Send question").click()
-    expect(cy.locator(".qna-item", has_text=PARKING).locator(".badge-pending")).to_have_text("Waiting for approval")
+    parking = cy.locator(".qna-item", has_text=PARKING)
+    expect(parking.locator(".badge-pending")).to_have_text("Waiting for approval")
     screen.locator("#btn-questions").click()
     screen.locator("#qna-pending .mod-row", has_text=PARKING).get_by_role("button", name="Hide").click()
     expect(screen.locator("#qna-hidden .mod-row", has_text=PARKING)).to_be_visible()
     screen.keyboard.press("Escape")
-    expect(cy.locator(".qna-item", has_text=PARKING)).to_have_count(0)
+    expect(parking).to_have_count(0)
     expect(cy.locator("#qna-feedback")).to_have_text("The organizer did not publish your question.")
     expect(board.locator("#response-count")).to_have_text("2 questions")
 
