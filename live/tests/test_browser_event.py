@@ -879,3 +879,30 @@ def test_rehearsal(_serial_live_server: None, live_server: Any, browser: Any, ev
     assert not Response.objects.filter(activity__session=session).exists()
     screen.context.close()
     phone.context.close()
+
+
+def test_next_on_a_screen_a_poll_behind_a_start_elsewhere(
+    _serial_live_server: None, live_server: Any, browser: Any, event: dict[str, Any]
+) -> None:
+    """The session was started from another tab (or the admin) and this big screen has not polled
+    since: Next still moves to the first activity instead of failing on "already active"."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session: Session = event["session"]
+    screen = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    screen.set_default_timeout(TIMEOUT)
+    _login(screen, live_server)
+    screen.goto(f"{live_server.url}/present/{session.pk}?poll=600")  # no poll during the test
+    expect(screen.locator("#btn-next")).to_be_visible()
+    # The page has its scripts and its first state (a draft) before the session starts elsewhere.
+    screen.wait_for_load_state("networkidle")
+    session_services.session_start(session=session)
+
+    screen.keyboard.press("ArrowRight")
+
+    expect(screen.locator("#question")).to_have_text("Where should we go for lunch?")
+    expect(screen.locator("#control-message")).to_have_text("")
+    session.refresh_from_db()
+    assert session.status == "active"
+    assert session.activities.get(status="active").pk == event["poll"].pk

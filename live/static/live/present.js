@@ -316,9 +316,11 @@ const patchStatus = (status) => api(`/api/v1/sessions/${sid}`, { method: "PATCH"
 
 async function start() {
   const res = await patchStatus("active");
-  if (!res.ok) failed(res);
+  // Started meanwhile (another tab, the admin, this screen's state a poll behind): Next goes on.
+  const already = res.status === 409 && res.error && res.error.details && res.error.details.from === "active";
+  if (!res.ok && !already) failed(res);
   poller.poke();
-  return res.ok;
+  return res.ok || already;
 }
 
 function next() {
