@@ -9,19 +9,21 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from activities import services
 from activities.models import Activity, HiddenWord, Response
-from activities.types import get_type
+from activities.types import get_type, qna
 from activities.types.forms import config_form_for, format_options, parse_options
 from activities.types.poker.forms import PokerConfigForm
 from activities.types.poll.forms import PollConfigForm
 from activities.types.qna.services import question_post
 from activities.types.quiz.forms import QuizConfigForm
 from activities.types.wordcloud.forms import WordCloudConfigForm
+from caja.testing import translated, translated_plural
 from participants.models import Participant
 from participants.services import participant_join
 from sessions_app.models import Session
@@ -436,6 +438,78 @@ def test_inline_edits_and_deletes_through_the_services(organizer, a_session):
     first.refresh_from_db()
     assert (first.order, first.title) == (5, "One!")
     assert not Activity.objects.filter(pk=second.pk).exists()
+
+
+# --- the config forms speak the organizer's language ----------------------------------------
+
+
+def german(user: Any) -> Client:
+    client = login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    return client
+
+
+@pytest.mark.parametrize(
+    ("kind", "texts"),
+    [
+        (
+            "poll",
+            [
+                "Question",
+                "Allow several choices",
+                "Max choices",
+                "Only with several choices; blank: no limit.",
+                "One option per line. Ids are generated (a, b, c, …); to choose an id yourself write "
+                "<code>id | Label</code>.",
+            ],
+        ),
+        (
+            "quiz",
+            [
+                "Correct option",
+                "Time limit (seconds)",
+                "Points",
+                "1–10000 for a correct answer.",
+                "The id of the correct option (a, b, …), its number (1, 2, …) or its exact label.",
+            ],
+        ),
+    ],
+)
+def test_config_fields_are_labelled_in_the_admin_language(superuser, live, kind, texts):
+    body = german(superuser).get(change_url(live[kind])).content.decode()
+    for text in texts:
+        assert translated("de", text) in body, text
+    # No English left ("Question" alone is too common a word: looked for as a label).
+    for english in texts[1:]:
+        assert english not in body, english
+    assert ">Question:</label>" not in body and ">Points:</label>" not in body
+
+
+def test_config_help_with_a_number_is_translated_when_shown(organizer, a_session):
+    """A help text holding a constant is formatted when the page is rendered, not at import."""
+    body = german(organizer).get(add_url(a_session, "qna")).content.decode()
+    expected = translated("de", "Characters per question, %(min)s to %(max)s.") % {
+        "min": qna.MAX_LENGTH_MIN,
+        "max": qna.MAX_LENGTH_MAX,
+    }
+    assert expected in body and "Characters per question" not in body
+    assert translated("de", "Moderate") in body and ">Moderate</label>" not in body
+
+
+def test_config_form_errors_are_translated(organizer, a_session):
+    client = german(organizer)
+    response = client.post(add_url(a_session, "poker"), {"session": str(a_session.pk), "deck": "custom"})
+    message = translated("de", "Enter the cards of the custom deck.")
+    assert form_errors(response) == {"custom_cards": [message]}
+    assert message in response.content.decode()
+    # The prefix naming the line of the textarea is translated too.
+    response = client.post(
+        add_url(a_session, "poll"),
+        {"session": str(a_session.pk), "question": "Q?", "options": "A\nb | " + "x" * 201},
+    )
+    too_long = translated_plural("de", "At most %(n)s character.", "At most %(n)s characters.", 200)
+    assert form_errors(response)["options"] == [f"{translated('de', 'Line')} 2 (label): {too_long}"]
+    assert not Activity.objects.exists()
 
 
 # --- activity lifecycle actions ---------------------------------------------------------------

@@ -13,6 +13,9 @@ This module holds what the forms share; each type's form lives in its package (`
 …) and attaches itself to its type (``PollType.config_form = PollConfigForm``), so callers use
 ``config_form_for(get_type(key))`` and never switch on the type name. A type without a form gets
 :class:`RawJsonConfigForm`, a JSON textarea.
+
+The labels, help texts and the forms' own error messages are translated (the admin follows the
+organizer's language): lazily where they are made at import time, when they are raised otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ import json
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from caja.errors import ValidationFailed
 
@@ -38,7 +44,12 @@ class ConfigForm(forms.Form):
     # First path segment after "config." -> form field name.
     path_fields: ClassVar[dict[str, str]] = {}
     # Field name -> what one element of it is called in error messages (lines of a textarea…).
-    item_names: ClassVar[dict[str, str]] = {"options": "Line", "custom_cards": "Card"}
+    item_names: ClassVar[dict[str, str | Promise]] = {
+        # Translators: starts an error message about one line of a textarea: "Line 2: …".
+        "options": _("Line"),
+        # Translators: a planning poker card; starts an error message about one card: "Card 2: …".
+        "custom_cards": _("Card"),
+    }
 
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +92,8 @@ class ConfigForm(forms.Form):
         """A human prefix for a nested path (options ``["1", "label"]`` → ``"Line 2 (label): "``)."""
         if not rest:
             return ""
-        noun = self.item_names.get(field or "", "Item")
+        # Translators: starts an error message about one element of a list: "Item 2: …".
+        noun = self.item_names.get(field or "", _("Item"))
         if rest[0].isdigit():
             head = f"{noun} {int(rest[0]) + 1}"
             return f"{head} ({'.'.join(rest[1:])}): " if rest[1:] else f"{head}: "
@@ -142,7 +154,15 @@ def format_options(options: Any) -> str:
     return "\n".join(f"{o.get('id', '')} {OPTION_SEPARATOR} {o.get('label', '')}" for o in rows)
 
 
-OPTIONS_HELP = (
+def lazy_format(message: str | Promise, **params: Any) -> str:
+    """``message % params`` done when the text is rendered, in the language of that moment (a lazy
+    translation's own ``%`` translates at once: at import time, in English)."""
+    return lazy(lambda: str(message) % params, str)()
+
+
+OPTIONS_HELP = _(
+    # Translators: help text of a textarea of options (or statements, items). Keep the HTML and
+    # the "|"; "Label" may be translated.
     "One option per line. Ids are generated (a, b, c, …); to choose an id yourself write "
     "<code>id | Label</code>."
 )
@@ -157,7 +177,7 @@ class RawJsonConfigForm(ConfigForm):
 
     config_json = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80, "class": "vLargeTextField"}),
-        label="Config (JSON)",
+        label=_("Config (JSON)"),
         initial="{}",
     )
 
@@ -177,7 +197,7 @@ class RawJsonConfigForm(ConfigForm):
         try:
             return json.loads(self.cleaned_data["config_json"])
         except ValueError as exc:
-            self.add_error("config_json", f"Not valid JSON: {exc}")
+            self.add_error("config_json", gettext("Not valid JSON: %(error)s") % {"error": exc})
             return {}
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from ..forms import ConfigForm, _textarea
+from ..forms import ConfigForm, _textarea, lazy_format
 from . import DEFAULT_MAX_LENGTH, MAX_LENGTH_MAX, OpenTextType
 
 
@@ -14,14 +15,19 @@ class OpenTextConfigForm(ConfigForm):
     type_key = OpenTextType.key
     path_fields = {"prompt": "prompt", "max_length": "max_length", "show_live": "show_live"}
 
-    prompt = forms.CharField(widget=_textarea(2))
+    # Translators: the question or instruction shown to the participants.
+    prompt = forms.CharField(widget=_textarea(2), label=_("Prompt"))
     max_length = forms.IntegerField(
         initial=DEFAULT_MAX_LENGTH,
-        label="Max length",
-        help_text=f"Characters per answer, 1 to {MAX_LENGTH_MAX}.",
+        label=_("Max length"),
+        help_text=lazy_format(_("Characters per answer, 1 to %(max)s."), max=MAX_LENGTH_MAX),
     )
     show_live = forms.BooleanField(
-        required=False, initial=True, label="Show live", help_text="Off: the wall stays hidden until the end."
+        required=False,
+        initial=True,
+        # Translators: a checkbox: show the answers on the presenter's screen while they come in.
+        label=_("Show live"),
+        help_text=_("Off: the wall stays hidden until the end."),
     )
 
     @classmethod

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import ConfigForm, _textarea
 from . import DECKS, DEFAULT_DECK, PokerType
@@ -16,21 +18,31 @@ class PokerConfigForm(ConfigForm):
     type_key = PokerType.key
     path_fields = {"story": "story", "deck": "deck", "auto_reveal": "auto_reveal"}
 
-    story = forms.CharField(widget=_textarea(2), required=False, help_text="The story being estimated.")
+    story = forms.CharField(
+        widget=_textarea(2),
+        required=False,
+        # Translators: planning poker: the user story (task) the team estimates.
+        label=_("Story"),
+        help_text=_("The story being estimated."),
+    )
     auto_reveal = forms.BooleanField(
         required=False,
-        label="Reveal by itself",
-        help_text="Reveal the cards once everyone seen in the last minute has voted.",
+        # Translators: a checkbox: the cards are revealed automatically, without the organizer.
+        label=_("Reveal by itself"),
+        help_text=_("Reveal the cards once everyone seen in the last minute has voted."),
     )
     deck = forms.ChoiceField(
         choices=[(name, f"{name} ({', '.join(cards)})") for name, cards in DECKS.items()]
-        + [(CUSTOM_DECK, "custom (the cards below)")],
+        # Translators: a choice of deck (set of cards): the deck typed in the "Custom cards" field below.
+        + [(CUSTOM_DECK, _("custom (the cards below)"))],
         initial=DEFAULT_DECK,
+        # Translators: planning poker: the set of cards the participants vote with.
+        label=_("Deck"),
     )
     custom_cards = forms.CharField(
         required=False,
-        label="Custom cards",
-        help_text="Comma separated, e.g. <code>1, 2, 3, ?</code> (only with the custom deck).",
+        label=_("Custom cards"),
+        help_text=_("Comma separated, e.g. <code>1, 2, 3, ?</code> (only with the custom deck)."),
         widget=forms.TextInput(attrs={"size": 60}),
     )
 
@@ -54,7 +66,7 @@ class PokerConfigForm(ConfigForm):
         if deck == CUSTOM_DECK:
             raw = (data.get("custom_cards") or "").strip()
             if not raw:
-                self.add_error("custom_cards", "Enter the cards of the custom deck.")
+                self.add_error("custom_cards", gettext("Enter the cards of the custom deck."))
             deck = [card.strip() for card in raw.split(",")] if raw else []
         return {"story": data.get("story") or "", "deck": deck, "auto_reveal": bool(data.get("auto_reveal"))}
 

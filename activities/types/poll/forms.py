@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
 from . import PollType
@@ -19,11 +20,13 @@ class PollConfigForm(ConfigForm):
         "max_choices": "max_choices",
     }
 
-    question = forms.CharField(widget=_textarea(2))
-    options = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label="Options")
-    multiple = forms.BooleanField(required=False, label="Allow several choices")
+    question = forms.CharField(widget=_textarea(2), label=_("Question"))
+    options = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label=_("Options"))
+    multiple = forms.BooleanField(required=False, label=_("Allow several choices"))
     max_choices = forms.IntegerField(
-        required=False, label="Max choices", help_text="Only with several choices; blank: no limit."
+        required=False,
+        label=_("Max choices"),
+        help_text=_("Only with several choices; blank: no limit."),
     )
 
     @classmethod

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from ..forms import ConfigForm, _textarea
+from ..forms import ConfigForm, _textarea, lazy_format
 from . import DEFAULT_MAX_LENGTH, MAX_LENGTH_MAX, MAX_LENGTH_MIN, QnaType
 
 
@@ -19,15 +20,26 @@ class QnaConfigForm(ConfigForm):
         "max_length": "max_length",
     }
 
-    prompt = forms.CharField(widget=_textarea(2), initial="Ask us anything")
-    moderation = forms.BooleanField(
-        required=False, label="Moderate", help_text="Questions appear only once you approve them."
+    prompt = forms.CharField(
+        widget=_textarea(2),
+        # Translators: the default prompt of a new Q&A, shown to the participants.
+        initial=_("Ask us anything"),
+        # Translators: the question or instruction shown to the participants.
+        label=_("Prompt"),
     )
-    allow_anonymous = forms.BooleanField(required=False, initial=True, label="Allow anonymous questions")
+    moderation = forms.BooleanField(
+        required=False,
+        # Translators: a checkbox (the verb): the organizer approves each question before it appears.
+        label=_("Moderate"),
+        help_text=_("Questions appear only once you approve them."),
+    )
+    allow_anonymous = forms.BooleanField(required=False, initial=True, label=_("Allow anonymous questions"))
     max_length = forms.IntegerField(
         initial=DEFAULT_MAX_LENGTH,
-        label="Max length",
-        help_text=f"Characters per question, {MAX_LENGTH_MIN} to {MAX_LENGTH_MAX}.",
+        label=_("Max length"),
+        help_text=lazy_format(
+            _("Characters per question, %(min)s to %(max)s."), min=MAX_LENGTH_MIN, max=MAX_LENGTH_MAX
+        ),
     )
 
     @classmethod

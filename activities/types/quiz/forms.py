@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
 from . import DEFAULT_POINTS, DEFAULT_TIME_LIMIT, QuizType
@@ -20,16 +21,24 @@ class QuizConfigForm(ConfigForm):
         "points": "points",
     }
 
-    question = forms.CharField(widget=_textarea(2))
-    options = forms.CharField(widget=_textarea(5), help_text=OPTIONS_HELP, label="Options")
+    question = forms.CharField(widget=_textarea(2), label=_("Question"))
+    options = forms.CharField(widget=_textarea(5), help_text=OPTIONS_HELP, label=_("Options"))
     correct_option = forms.CharField(
-        label="Correct option",
-        help_text="The id of the correct option (a, b, …), its number (1, 2, …) or its exact label.",
+        label=_("Correct option"),
+        help_text=_("The id of the correct option (a, b, …), its number (1, 2, …) or its exact label."),
     )
     time_limit_seconds = forms.IntegerField(
-        required=False, initial=DEFAULT_TIME_LIMIT, help_text="5–600 seconds; blank: no time limit."
+        required=False,
+        initial=DEFAULT_TIME_LIMIT,
+        label=_("Time limit (seconds)"),
+        help_text=_("5–600 seconds; blank: no time limit."),
     )
-    points = forms.IntegerField(initial=DEFAULT_POINTS, help_text="1–10000 for a correct answer.")
+    points = forms.IntegerField(
+        initial=DEFAULT_POINTS,
+        # Translators: the score a participant gets for a correct answer.
+        label=_("Points"),
+        help_text=_("1–10000 for a correct answer."),
+    )
 
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
 from . import RankingType
@@ -13,10 +14,10 @@ from . import RankingType
 class RankingConfigForm(ConfigForm):
     type_key = RankingType.key
     path_fields = {"question": "question", "items": "items"}
-    item_names = {**ConfigForm.item_names, "items": "Line"}
+    item_names = {**ConfigForm.item_names, "items": _("Line")}
 
-    question = forms.CharField(widget=_textarea(2))
-    items = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label="Items")
+    question = forms.CharField(widget=_textarea(2), label=_("Question"))
+    items = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label=_("Items"))
 
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
 from . import RatingType
@@ -20,16 +21,31 @@ class RatingConfigForm(ConfigForm):
         "min_label": "min_label",
         "max_label": "max_label",
     }
-    item_names = {**ConfigForm.item_names, "statements": "Line"}
+    item_names = {**ConfigForm.item_names, "statements": _("Line")}
 
-    question = forms.CharField(widget=_textarea(2))
-    statements = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label="Statements")
+    question = forms.CharField(widget=_textarea(2), label=_("Question"))
+    statements = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label=_("Statements"))
     scale_min = forms.TypedChoiceField(
-        choices=[(0, "0"), (1, "1")], coerce=int, initial=1, label="Scale from"
+        choices=[(0, "0"), (1, "1")],
+        coerce=int,
+        initial=1,
+        # Translators: the lowest value of the rating scale (0 or 1).
+        label=_("Scale from"),
     )
-    scale_max = forms.IntegerField(initial=5, label="Scale to", help_text="2 to 10.")
-    min_label = forms.CharField(required=False, label="Label of the lowest value", help_text="e.g. Disagree")
-    max_label = forms.CharField(required=False, label="Label of the highest value", help_text="e.g. Agree")
+    # Translators: the highest value of the rating scale.
+    scale_max = forms.IntegerField(initial=5, label=_("Scale to"), help_text=_("2 to 10."))
+    min_label = forms.CharField(
+        required=False,
+        label=_("Label of the lowest value"),
+        # Translators: an example of a label for the lowest value of a rating scale.
+        help_text=_("e.g. Disagree"),
+    )
+    max_label = forms.CharField(
+        required=False,
+        label=_("Label of the highest value"),
+        # Translators: an example of a label for the highest value of a rating scale.
+        help_text=_("e.g. Agree"),
+    )
 
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import ConfigForm, _textarea
 from . import DEFAULT_MAX_LENGTH, DEFAULT_MAX_WORDS, WordCloudType
@@ -14,12 +15,13 @@ class WordCloudConfigForm(ConfigForm):
     type_key = WordCloudType.key
     path_fields = {"prompt": "prompt", "max_words": "max_words", "max_length": "max_length"}
 
-    prompt = forms.CharField(widget=_textarea(2))
+    # Translators: the question or instruction shown to the participants.
+    prompt = forms.CharField(widget=_textarea(2), label=_("Prompt"))
     max_words = forms.IntegerField(
-        initial=DEFAULT_MAX_WORDS, label="Max words", help_text="Words per participant, 1–5."
+        initial=DEFAULT_MAX_WORDS, label=_("Max words"), help_text=_("Words per participant, 1–5.")
     )
     max_length = forms.IntegerField(
-        initial=DEFAULT_MAX_LENGTH, label="Max length", help_text="Characters per word, 1–40."
+        initial=DEFAULT_MAX_LENGTH, label=_("Max length"), help_text=_("Characters per word, 1–40.")
     )
 
     @classmethod
