@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from activities import services
 from activities.models import Activity, ActivityStatus
@@ -127,7 +129,8 @@ class ActivityAdmin(
         key = self._type_key(request, obj)
         activity_type = get_type(key)
         config_fields = tuple(config_form_for(activity_type).base_fields)
-        config_title = f"{activity_type.label} configuration"
+        # Translators: a section of the admin's activity page, e.g. "Poll configuration".
+        config_title = gettext("%(type)s configuration") % {"type": activity_type.label}
         if obj is None:
             return [
                 (None, {"fields": ("session", "title", "order")}),
@@ -136,8 +139,8 @@ class ActivityAdmin(
         return [
             (None, {"fields": ("session_link", "type_label", "status", "title", "order")}),
             (config_title, {"fields": config_fields}),
-            ("Results", {"fields": ("results_table",)}),
-            ("Stored config (JSON)", {"classes": ("collapse",), "fields": ("config_json",)}),
+            (_("Results"), {"fields": ("results_table",)}),
+            (_("Stored config (JSON)"), {"classes": ("collapse",), "fields": ("config_json",)}),
             (
                 "Timeline",
                 {

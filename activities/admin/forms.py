@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from activities.services import EDITABLE_STATUSES
@@ -24,7 +25,10 @@ class ActivityAdminForm(forms.ModelForm):
     type_key: ClassVar[str]
 
     order = forms.IntegerField(
-        required=False, min_value=0, help_text="Position in the session; blank puts it last."
+        required=False,
+        min_value=0,
+        label=_("Order"),
+        help_text=_("Position in the session; blank puts it last."),
     )
 
     class Meta:
@@ -34,15 +38,19 @@ class ActivityAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.config_names = list(self.config_form_class.base_fields)
-        self.config_editable = self.instance.pk is None or self.instance.status in EDITABLE_STATUSES
-        if self.instance.pk:
+        # A new activity has its id already (a UUID default), so "new" is _state.adding, not pk.
+        adding = self.instance._state.adding
+        self.config_editable = adding or self.instance.status in EDITABLE_STATUSES
+        if not adding:  # a new one starts from the config form's own initial values
             for name, value in self.config_form_class.initial_from_config(self.instance.config).items():
                 self.initial.setdefault(name, value)
         if not self.config_editable:
             for name in self.config_names:
                 if name in self.fields:
                     self.fields[name].disabled = True
-                    self.fields[name].help_text = "Read-only: the activity is no longer draft or published."
+                    self.fields[name].help_text = _(
+                        "Read-only: the activity is no longer draft or published."
+                    )
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or self.cleaned_data

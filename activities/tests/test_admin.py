@@ -17,6 +17,7 @@ from django.urls import reverse
 from activities import services
 from activities.models import Activity, HiddenWord, Response
 from activities.types import get_type, qna
+from activities.types import quiz as quiz_type
 from activities.types.forms import config_form_for, format_options, parse_options
 from activities.types.poker.forms import PokerConfigForm
 from activities.types.poll.forms import PollConfigForm
@@ -494,6 +495,19 @@ def test_config_help_with_a_number_is_translated_when_shown(organizer, a_session
     }
     assert expected in body and "Characters per question" not in body
     assert translated("de", "Moderate") in body and ">Moderate</label>" not in body
+
+
+def test_a_new_activity_starts_from_its_config_forms_defaults(organizer, a_session):
+    """The add page shows the type's initial values (a new activity has its UUID already, which
+    once made the form take it for a saved one and fill the fields from an empty config)."""
+    form = login(organizer).get(add_url(a_session, "qna")).context["adminform"].form
+    assert str(form["prompt"].value()) == "Ask us anything"
+    assert form["allow_anonymous"].value() is True
+    assert not form["prompt"].field.disabled
+    german_form = german(organizer).get(add_url(a_session, "qna")).context["adminform"].form
+    assert str(german_form["prompt"].value()) == translated("de", "Ask us anything")
+    quiz = login(organizer).get(add_url(a_session, "quiz")).context["adminform"].form
+    assert quiz["time_limit_seconds"].value() == quiz_type.DEFAULT_TIME_LIMIT
 
 
 def test_config_form_errors_are_translated(organizer, a_session):
