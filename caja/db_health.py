@@ -44,8 +44,15 @@ def connection_is_gone(wrapper: Any) -> bool:
         return True
 
 
-def close_gone_connections(**_: Any) -> None:
-    """``request_started`` receiver: close every connection of this thread that ``connection_is_gone``."""
+def close_gone_connections(sender: Any = None, **_: Any) -> None:
+    """``request_started`` receiver: close every connection of this thread that ``connection_is_gone``.
+
+    Not for a handler that says ``checks_gone_connections = False``: the lean handler of the hot
+    paths (caja.wsgi), whose database work already copes with one dead connection (a vote retries on
+    a new one; a poll whose rebuild fails serves its last snapshot, or a 503 the phone retries) and
+    where these microseconds would be paid by every poll."""
+    if not getattr(sender, "checks_gone_connections", True):
+        return
     for wrapper in connections.all(initialized_only=True):
         if connection_is_gone(wrapper):
             wrapper.close()

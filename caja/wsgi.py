@@ -113,6 +113,9 @@ def lean_middleware() -> list[str]:
 class LeanWSGIHandler(WSGIHandler):
     """Django's WSGI handler with the middleware of :func:`lean_middleware` only."""
 
+    # See caja.db_health: the hot paths skip the dead-connection check on every request.
+    checks_gone_connections = False
+
     def load_middleware(self, is_async: bool = False) -> None:
         # BaseHandler.load_middleware reads settings.MIDDLEWARE and has no parameter for another
         # list; swap it for the duration of the call (at import time, before any request).
