@@ -885,7 +885,8 @@ def test_next_on_a_screen_a_poll_behind_a_start_elsewhere(
     _serial_live_server: None, live_server: Any, browser: Any, event: dict[str, Any]
 ) -> None:
     """The session was started from another tab (or the admin) and this big screen has not polled
-    since: Next still moves to the first activity instead of failing on "already active"."""
+    since: Next still moves to the first activity instead of failing on "already active", and the
+    poll that Next's start sent meanwhile (it answers the lobby) does not cover the activity again."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT)

@@ -186,8 +186,14 @@ export class StatePoller {
     this.timer = setTimeout(() => this.tick(), wait * 1000);
   }
 
-  /** Feed a state body we got from elsewhere (e.g. the answer of POST /next). */
+  /** Feed a state body we got from elsewhere (e.g. the answer of POST /next). A poll already on
+   *  its way was sent before that change: its answer is not shown (see tick). */
   accept(state) {
+    this.fedAfter = this.sent || 0;
+    this.show(state);
+  }
+
+  show(state) {
     if (!state || !state.session) return;
     const received = Date.now();
     const server = parseTime(state.server_time);
@@ -199,6 +205,7 @@ export class StatePoller {
   async tick() {
     if (this.stopped) return;
     this.inFlight = true;
+    const sent = this.sent = (this.sent || 0) + 1;
     const headers = {};
     if (this.etag) headers["If-None-Match"] = this.etag;
     const res = await api(this.url, { token: this.token, headers });
@@ -206,10 +213,15 @@ export class StatePoller {
     const suggested = Number(res.headers.get("X-Poll-Interval"));
     if (suggested > 0) this.interval = suggested;
     const base = this.override || this.interval;
-    if (res.status === 200 && res.data) {
+    if (res.status === 200 && res.data && sent <= (this.fedAfter || 0)) {
+      // Older than a state fed meanwhile (the lobby answering after POST /next started the first
+      // activity): not shown; ask again at once for what came after.
+      this.failures = 0;
+      this.again = true;
+    } else if (res.status === 200 && res.data) {
       this.failures = 0;
       this.etag = res.headers.get("ETag");
-      this.accept(res.data);
+      this.show(res.data);
       this.schedule(base);
     } else if (res.status === 304) {
       this.failures = 0;
