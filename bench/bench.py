@@ -197,6 +197,26 @@ def wrk(
     return data
 
 
+def app_env(db_url: str, redis_url: str) -> dict[str, str]:
+    """The environment Caja runs with in the benchmarks (production settings on loopback), with
+    BENCH_WORKERS / BENCH_THREADS for gunicorn's defaults when given."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "CACHE_URL": redis_url.rsplit("/", 1)[0] + "/1",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        # wrk votes with one token per vote; the per-token answer limit never binds.
+        "THROTTLE_ANSWER": "100000/min",
+    }
+    for knob, var in (("BENCH_WORKERS", "WEB_CONCURRENCY"), ("BENCH_THREADS", "GUNICORN_THREADS")):
+        if os.environ.get(knob):
+            env[var] = os.environ[knob]
+    return env
+
+
 def setup_session(env: dict[str, str], n: int) -> dict[str, Any]:
     """A session with a live poll and n participants (bench/setup_session.py)."""
     out = sh(PY, "bench/setup_session.py", str(n), env=env)
@@ -305,20 +325,7 @@ def main() -> int:
     servers: list[Any] = []
     rows: list[dict[str, Any]] = []
     try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": db_url,
-            "CACHE_URL": redis_url.rsplit("/", 1)[0] + "/1",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + "k" * 50,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "LOG_LEVEL": "WARNING",
-            # wrk votes with one token per vote; the per-token answer limit never binds.
-            "THROTTLE_ANSWER": "100000/min",
-        }
-        for knob, var in (("BENCH_WORKERS", "WEB_CONCURRENCY"), ("BENCH_THREADS", "GUNICORN_THREADS")):
-            if os.environ.get(knob):
-                env[var] = os.environ[knob]
+        env = app_env(db_url, redis_url)
         sh(PY, "manage.py", "migrate", "--noinput", env=env)
         sat_votes = setup_session(env, 40_000)
         rate_votes = setup_session(env, vote_rate * duration + 2_000)

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import OUT, PY, ROOT, Nginx, Server, setup_session, sh, tokens_file, wrk  # noqa: E402
+from bench import OUT, PY, ROOT, Nginx, Server, app_env, setup_session, sh, tokens_file, wrk  # noqa: E402
 
 
 def main() -> int:
@@ -47,16 +47,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="caja-overload-"))
     rows: list[dict[str, Any]] = []
     try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": db_url,
-            "CACHE_URL": redis_url.rsplit("/", 1)[0] + "/1",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + "k" * 50,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "LOG_LEVEL": "WARNING",
-            "THROTTLE_ANSWER": "100000/min",
-        }
+        env = app_env(db_url, redis_url)
         sh(PY, "manage.py", "migrate", "--noinput", env=env)
         per_phase = 2_000 * duration  # more than the server can store in a phase
         setup = setup_session(env, per_phase * len(conns) * len(sheds))

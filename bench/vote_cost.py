@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import OUT, PY, ROOT, Server, setup_session, sh, tokens_file, wrk  # noqa: E402
+from bench import OUT, PY, ROOT, Server, app_env, setup_session, sh, tokens_file, wrk  # noqa: E402
 
 _CLOCK = os.sysconf("SC_CLK_TCK")
 
@@ -78,19 +78,7 @@ def main() -> int:
     redis_url = sh("bash", "scripts/redis.sh", "start", env=redis_env).splitlines()[-1]
     servers: list[Any] = []
     try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": db_url,
-            "CACHE_URL": redis_url.rsplit("/", 1)[0] + "/1",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + "k" * 50,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "LOG_LEVEL": "WARNING",
-            "THROTTLE_ANSWER": "100000/min",  # one token per vote: the answer limit never binds
-        }
-        for knob, var in (("BENCH_WORKERS", "WEB_CONCURRENCY"), ("BENCH_THREADS", "GUNICORN_THREADS")):
-            if os.environ.get(knob):
-                env[var] = os.environ[knob]
+        env = app_env(db_url, redis_url)
         sh(PY, "manage.py", "migrate", "--noinput", env=env)
         sessions = [setup_session(env, 20_000) for _ in range(rounds)]
         app = Server(env, "caja.wsgi", "/health")
