@@ -182,8 +182,6 @@ class LeanWSGIHandler(WSGIHandler):
             return self(environ, start_response)
         set_script_prefix(get_script_name(environ))
         signals.request_started.send(sender=self.__class__, environ=environ)
-        # As RequestIDMiddleware: not the language this thread's previous request activated.
-        translation.deactivate()
         rid = request_id_for(environ.get(REQUEST_ID_ENVIRON, ""))
         rid_token = request_id_var.set(rid)
         try:
@@ -191,8 +189,12 @@ class LeanWSGIHandler(WSGIHandler):
             request = WSGIRequest(environ)
             body = b""
             try:
+                # The phone's language, as HotPathLanguageMiddleware picks it; without that
+                # middleware, the default, not the language this thread's last request activated.
                 if self._bare_language:
                     activate_request_language(request)
+                else:
+                    translation.deactivate()
                 body = request.body
                 answer = vote_answer(
                     session_id=match[1],

@@ -301,10 +301,10 @@ def test_a_bare_vote_is_answered_like_the_lean_handlers(vote_world, monkeypatch)
     resolves = Resolves(monkeypatch)
     a, b, _ = vote_world["tokens"]
 
-    def vote_env(token: str) -> dict[str, Any]:
-        body = json.dumps(VOTE_A).encode()
+    def vote_env(token: str, payload: dict[str, Any] = VOTE_A, slash: str = "") -> dict[str, Any]:
+        path = vote_world["url"] + slash
         headers = {"HTTP_X_PARTICIPANT_TOKEN": token, "HTTP_X_REQUEST_ID": "r1"}
-        return _env("POST", vote_world["url"], body, "application/json", headers)
+        return _env("POST", path, json.dumps(payload).encode(), "application/json", headers)
 
     bare = _serve(wsgi.application, vote_env(a))
     assert resolves.count == 0  # served without Django's URL resolving
@@ -336,26 +336,8 @@ def test_a_bare_vote_is_answered_like_the_lean_handlers(vote_world, monkeypatch)
         }
     # A changed answer (a poll replaces it): 200 on both, the same row.
     again = {"response_data": {"option_ids": ["b"]}}
-    bare2 = _serve(
-        wsgi.application,
-        _env(
-            "POST",
-            vote_world["url"] + "/",
-            json.dumps(again).encode(),
-            "application/json",
-            {"HTTP_X_PARTICIPANT_TOKEN": a},
-        ),
-    )
-    lean2 = _serve(
-        wsgi.lean_application,
-        _env(
-            "POST",
-            vote_world["url"] + "/",
-            json.dumps(again).encode(),
-            "application/json",
-            {"HTTP_X_PARTICIPANT_TOKEN": b},
-        ),
-    )
+    bare2 = _serve(wsgi.application, vote_env(a, again, slash="/"))
+    lean2 = _serve(wsgi.lean_application, vote_env(b, again, slash="/"))
     assert bare2[0] == lean2[0] == 200 and json.loads(bare2[2])["id"] == bare_body["id"]
     assert [n for n, _ in bare2[1]] == [n for n, _ in lean2[1]]
     assert resolves.count == 2  # the trailing slash is the bare path's too
