@@ -15,7 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=caja.settings \
-    STATICFILES_BACKEND=caja.storage.CajaStaticFilesStorage \
+    STATICFILES_BACKEND=core.storage.CajaStaticFilesStorage \
     LOG_FORMAT=json \
     GUNICORN_BIND=0.0.0.0:8000
 

@@ -20,7 +20,7 @@ PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/nu
 help:
 	@echo "make run               migrate, seed a demo session, serve on http://$(HOST):$(PORT)"
 	@echo "make test              whole suite on SQLite, then on a throwaway PostgreSQL + Redis"
-	@echo "make lint              ruff check, ruff format --check, mypy"
+	@echo "make lint              ruff check, ruff format --check, mypy, the layering check"
 	@echo "make format            ruff format + ruff check --fix"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make messages          update the translation catalogs (makemessages + compilemessages)"
@@ -82,6 +82,8 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	bash scripts/check_layers.sh
 
 format: venv
 	$(BIN)/ruff format .

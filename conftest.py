@@ -16,7 +16,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 # Detailed assertion messages inside the shared test helpers too.
-pytest.register_assert_rewrite("caja.testing")
+pytest.register_assert_rewrite("core.testing")
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -174,7 +174,7 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    from caja.testing import CHROMIUM_ARGS  # after register_assert_rewrite above
+    from core.testing import CHROMIUM_ARGS  # after register_assert_rewrite above
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)

@@ -26,7 +26,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from caja.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ValidationFailed
 from sessions_app.models import DESCRIPTION_MAX, NAME_MAX, Session
 from sessions_app.services import session_create
 

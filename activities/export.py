@@ -47,12 +47,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from caja.errors import InvalidTransition
+from core.errors import InvalidTransition
 
-from .leaderboard import leaderboard
 from .models import Activity, Response
 from .results import activity_results
 from .types import get_type
+from .types.leaderboard import leaderboard
 
 if TYPE_CHECKING:
     from sessions_app.models import Session

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from .leaderboard import leaderboard
 from .models import Activity
 from .types import get_type
+from .types.leaderboard import leaderboard
 
 if TYPE_CHECKING:
     from sessions_app.models import Session

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.utils.translation import gettext
 
-from caja.errors import NotFound
+from core.errors import NotFound
 from sessions_app import selectors as session_selectors
 from sessions_app.models import Session
 
@@ -62,7 +62,7 @@ def activity_get_public(session_id: Any, activity_id: Any) -> Activity:
 class AnswerRules:
     """What decides whether an answer is accepted, cached per activity for the vote fast path.
 
-    Tagged with the session's structure version (caja.state_version): every status change,
+    Tagged with the session's structure version (core.state_version): every status change,
     config edit, reveal, reset, deletion or kick moves it, so a cached copy is never used across
     such a change; answers and joins do not move it, so the copy survives a storm of votes."""
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from caja.serializers import StrictSerializer
+from core.serializers import StrictSerializer
 
 from .models import HIDDEN_WORD_MAX, TITLE_MAX, Activity, ActivityStatus, Response
 from .types import type_keys

@@ -15,8 +15,8 @@ from django.db.models import Field, Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from caja import state_version
-from caja.errors import (
+from core import state_version
+from core.errors import (
     ActivityNotActive,
     AlreadyAnswered,
     InvalidTransition,
@@ -24,7 +24,7 @@ from caja.errors import (
     SessionNotActive,
     ValidationFailed,
 )
-from caja.lifecycle import transition_apply, transition_check
+from core.lifecycle import transition_apply, transition_check
 from participants.models import Participant
 from participants.presence import presence_mark
 from sessions_app.models import NAME_MAX, Session, SessionStatus

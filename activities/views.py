@@ -19,9 +19,9 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from caja import cache_ops, state_version
-from caja.cache_ops import incr_seeded
-from caja.errors import (
+from core import cache_ops, state_version
+from core.cache_ops import incr_seeded
+from core.errors import (
     DomainError,
     JsonAnswer,
     NotFound,
@@ -29,10 +29,10 @@ from caja.errors import (
     error_answer,
     json_answer,
 )
-from caja.http import parse_timestamp
-from caja.parsers import json_depth_exceeds
-from caja.serializers import ErrorEnvelopeSerializer
-from caja.throttles import ParticipantTokenThrottle, answer_throttles
+from core.http import parse_timestamp
+from core.parsers import json_depth_exceeds
+from core.serializers import ErrorEnvelopeSerializer
+from core.throttles import ParticipantTokenThrottle, answer_throttles
 from participants.authentication import HEADER as PARTICIPANT_HEADER
 from participants.base_views import ParticipantRoleView
 from participants.selectors import participant_ref_for_token, token_cache_key
@@ -370,7 +370,7 @@ def vote_answer(
     values: the ids as in the URL, the participant token, the Content-Type and the body.
 
     Domain errors become their envelope; any other exception (a database outage) propagates to
-    the caller's error handling (caja.middleware.ApiErrorPageMiddleware)."""
+    the caller's error handling (core.middleware.ApiErrorPageMiddleware)."""
     if not usable_token(token):
         return None
     payload = _json_body(content_type, body)

@@ -57,7 +57,7 @@ def create(n: int) -> None:
     )
     from django.core.cache import cache
 
-    from caja import state_version
+    from core import state_version
     from participants.selectors import TOKEN_TTL, token_cache_entry, token_cache_key
 
     # What participant_join leaves in the cache for each phone (the bench skips the joins).

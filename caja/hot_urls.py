@@ -10,7 +10,7 @@ from live.views import activity_status_view, heartbeat_view, reactions_view, ses
 
 S = "api/v1/sessions/<uuid:session_id>"
 
-# The names matter: caja.metrics recognizes polls and answers by URL name (a nameless route here
+# The names matter: core.metrics recognizes polls and answers by URL name (a nameless route here
 # once left every vote served by the lean handler out of caja_answers_total).
 urlpatterns = [
     path(f"{S}/state", state_view, name="session-state"),

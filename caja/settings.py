@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
-    "caja",
+    "core",
     "sessions_app",
     "participants",
     "activities",
@@ -46,9 +46,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "caja.middleware.RequestIDMiddleware",
-    "caja.middleware.ApiTrailingSlashMiddleware",
-    "caja.middleware.BodySizeLimitMiddleware",
+    "core.middleware.RequestIDMiddleware",
+    "core.middleware.ApiTrailingSlashMiddleware",
+    "core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "caja.middleware.ApiErrorPageMiddleware",
+    "core.middleware.ApiErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "caja.urls"
@@ -105,7 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         # Off by default: a health check is a "SELECT 1" round trip before each request's first
         # query, which doubles the database round trips of a vote. A connection whose server went
-        # away (restart, failover) is dropped without a round trip instead (caja.db_health, on
+        # away (restart, failover) is dropped without a round trip instead (core.db_health, on
         # request_started); the vote path also retries once on a new connection
         # (activities.services.response_submit_fast) for a server that vanished without a word.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_HEALTH_CHECKS", default=False)
@@ -209,14 +209,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "caja.pagination.EnvelopePagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.EnvelopePagination",
     "PAGE_SIZE": 20,
     # DRF's JSONParser plus a 400 for deeply nested documents (caja/parsers.py).
-    "DEFAULT_PARSER_CLASSES": ["caja.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     # OPTIONS: no per-field description built from serializers (caja/metadata.py).
-    "DEFAULT_METADATA_CLASS": "caja.metadata.ContractMetadata",
+    "DEFAULT_METADATA_CLASS": "core.metadata.ContractMetadata",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "caja.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Proxies in front of gunicorn whose X-Forwarded-For entries are trusted (nginx: 1). With 0
@@ -246,7 +246,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "caja.schema_hooks.add_common_error_responses",
+        "core.schema_hooks.add_common_error_responses",
     ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
@@ -289,9 +289,9 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "caja.logging.RequestIDFilter"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIDFilter"}},
     "formatters": {
-        "json": {"()": "caja.logging.JSONFormatter"},
+        "json": {"()": "core.logging.JSONFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
@@ -316,5 +316,5 @@ LOGGING = {
 METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if METRICS_ENABLED:
-    _after = MIDDLEWARE.index("caja.middleware.RequestIDMiddleware") + 1
-    MIDDLEWARE.insert(_after, "caja.metrics.MetricsMiddleware")
+    _after = MIDDLEWARE.index("core.middleware.RequestIDMiddleware") + 1
+    MIDDLEWARE.insert(_after, "core.metrics.MetricsMiddleware")

@@ -9,7 +9,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from activities.views import responses_view
-from caja import health, metrics
+from core import health, metrics
 
 
 class SwaggerView(SpectacularSwaggerView):
@@ -50,6 +50,6 @@ urlpatterns = [
 ]
 
 if getattr(settings, "CAJA_BENCH_CEILING", False):
-    from caja import benchviews
+    from core import benchviews
 
     urlpatterns.insert(0, path("bench/constant/<int:size>", benchviews.constant))

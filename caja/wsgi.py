@@ -50,15 +50,16 @@ from django.utils.log import log_response  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 from activities.views import TOKEN_ENVIRON, usable_token, vote_answer  # noqa: E402
-from caja import hot_urls, metrics  # noqa: E402
-from caja.logging import request_id_var  # noqa: E402
-from caja.middleware import (  # noqa: E402
+from caja import hot_urls  # noqa: E402
+from core import metrics  # noqa: E402
+from core.logging import request_id_var  # noqa: E402
+from core.middleware import (  # noqa: E402
     REQUEST_ID_ENVIRON,
     activate_request_language,
     body_length_refusal,
     request_id_for,
 )
-from caja.shedding import queued_seconds, shed_response  # noqa: E402
+from core.shedding import queued_seconds, shed_response  # noqa: E402
 
 _UUID = r"[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}"
 _HOT_READ = re.compile(rf"^/api/v1/sessions/{_UUID}/(?:state|status|activities/{_UUID}/status)/?$")
@@ -70,12 +71,12 @@ _VOTE = re.compile(rf"^/api/v1/sessions/({_U})/activities/({_U})/responses/?$")
 VOTE_URL_NAME = "response-list"
 # The lean middleware whose work the bare vote path does itself, or leaves to the lean handler.
 _BARE_HANDLED = {
-    "caja.middleware.RequestIDMiddleware",  # request_id_for, the same id in the logs and header
-    "caja.metrics.MetricsMiddleware",  # metrics.record_request
-    "caja.middleware.ApiTrailingSlashMiddleware",  # _VOTE allows the one trailing slash
-    "caja.middleware.BodySizeLimitMiddleware",  # refused lengths go to the lean handler
-    "caja.middleware.ApiErrorPageMiddleware",  # answers are JSON; exceptions go to the lean handler
-    "caja.middleware.HotPathLanguageMiddleware",  # activate_request_language
+    "core.middleware.RequestIDMiddleware",  # request_id_for, the same id in the logs and header
+    "core.metrics.MetricsMiddleware",  # metrics.record_request
+    "core.middleware.ApiTrailingSlashMiddleware",  # _VOTE allows the one trailing slash
+    "core.middleware.BodySizeLimitMiddleware",  # refused lengths go to the lean handler
+    "core.middleware.ApiErrorPageMiddleware",  # answers are JSON; exceptions go to the lean handler
+    "core.middleware.HotPathLanguageMiddleware",  # activate_request_language
 }
 # ... and the middleware that only add response headers: run as they are, in the lean order.
 _BARE_HEADERS = {
@@ -90,13 +91,13 @@ _BARE_FAILURE = "caja.bare_vote_failure"
 def lean_middleware() -> list[str]:
     """The subset of settings.MIDDLEWARE, in its order, that the hot paths need."""
     wanted = {
-        "caja.middleware.RequestIDMiddleware",
-        "caja.metrics.MetricsMiddleware",  # present only when METRICS_ENABLED
-        "caja.middleware.ApiTrailingSlashMiddleware",
-        "caja.middleware.BodySizeLimitMiddleware",
+        "core.middleware.RequestIDMiddleware",
+        "core.metrics.MetricsMiddleware",  # present only when METRICS_ENABLED
+        "core.middleware.ApiTrailingSlashMiddleware",
+        "core.middleware.BodySizeLimitMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
-        "caja.middleware.ApiErrorPageMiddleware",
+        "core.middleware.ApiErrorPageMiddleware",
         "django.middleware.locale.LocaleMiddleware",  # replaced below
     }
     if (
@@ -106,14 +107,14 @@ def lean_middleware() -> list[str]:
     ):
         wanted.add("corsheaders.middleware.CorsMiddleware")
     # The language of error messages without the Vary header that would split nginx's cache.
-    swap = {"django.middleware.locale.LocaleMiddleware": "caja.middleware.HotPathLanguageMiddleware"}
+    swap = {"django.middleware.locale.LocaleMiddleware": "core.middleware.HotPathLanguageMiddleware"}
     return [swap.get(name, name) for name in settings.MIDDLEWARE if name in wanted]
 
 
 class LeanWSGIHandler(WSGIHandler):
     """Django's WSGI handler with the middleware of :func:`lean_middleware` only."""
 
-    # See caja.db_health: the hot paths skip the dead-connection check on every request.
+    # See core.db_health: the hot paths skip the dead-connection check on every request.
     checks_gone_connections = False
 
     def load_middleware(self, is_async: bool = False) -> None:
@@ -138,8 +139,8 @@ class LeanWSGIHandler(WSGIHandler):
     def _prepare_bare_votes(self, names: list[str]) -> None:
         # Only when every lean middleware is one the bare path accounts for.
         self.bare_votes = set(names) <= _BARE_HANDLED | _BARE_HEADERS
-        self._bare_metrics = "caja.metrics.MetricsMiddleware" in names
-        self._bare_language = "caja.middleware.HotPathLanguageMiddleware" in names
+        self._bare_metrics = "core.metrics.MetricsMiddleware" in names
+        self._bare_language = "core.middleware.HotPathLanguageMiddleware" in names
         self._bare_limit = settings.MAX_REQUEST_BODY_BYTES
         self._bare_redirect = SecurityMiddleware(_given_response)
         chain: Callable[[Any], Any] = _given_response

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from django.core.cache import cache
 
-from caja import cache_ops, state_version
+from core import cache_ops, state_version
 
 KINDS = ("like", "love", "laugh", "wow", "clap")
 WINDOW_SECONDS = 10

@@ -39,7 +39,7 @@ from django.utils import timezone
 from activities import results as activity_results
 from activities.models import Activity
 from activities.types import get_type, session_state_extras
-from caja import metrics, state_version
+from core import metrics, state_version
 from participants.models import Participant
 from sessions_app.models import Session
 

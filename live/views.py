@@ -21,10 +21,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from activities import services as activity_services
-from caja.errors import NotFound, ValidationFailed, json_error
-from caja.http import method_not_allowed, parse_timestamp, read_only_view
-from caja.serializers import ErrorEnvelopeSerializer
-from caja.views import RoleView
+from core.errors import NotFound, ValidationFailed, json_error
+from core.http import method_not_allowed, parse_timestamp, read_only_view
+from core.serializers import ErrorEnvelopeSerializer
+from core.views import RoleView
 from participants.presence import presence_mark
 from participants.selectors import participant_ref_for_token
 from participants.services import hash_token

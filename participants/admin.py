@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from caja.admin import OwnedAdminMixin, ReadOnlyAdminMixin, service_action
+from core.admin import OwnedAdminMixin, ReadOnlyAdminMixin, service_action
 
 from . import services
 from .models import Participant

@@ -9,8 +9,10 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at import time: both modules import what needs the app registry (models, DRF).
-        from caja import metrics
+        from core import metrics, views
 
+        from .authentication import ParticipantTokenAuthentication
         from .metrics import DatabaseCollector
 
         metrics.register_scrape_collector(DatabaseCollector())
+        views.participant_token_authentication = ParticipantTokenAuthentication

@@ -6,11 +6,11 @@ from typing import Any
 
 from rest_framework.exceptions import NotAuthenticated
 
-from caja.permissions import IsParticipant
-from caja.views import RoleView
+from core.views import RoleView
 
 from .authentication import ParticipantTokenAuthentication
 from .models import Participant
+from .permissions import IsParticipant
 
 
 class ParticipantRoleView(RoleView):

@@ -1,5 +1,5 @@
 """Prometheus gauges of sessions and participants, read from the database at scrape time (so every
-worker and host agree). Registered with caja.metrics by ParticipantsConfig.ready()."""
+worker and host agree). Registered with core.metrics by ParticipantsConfig.ready()."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sessions_app.selectors import RECENTLY_SEEN_SECONDS
 
 from .models import Participant
 
-logger = logging.getLogger("caja.metrics")
+logger = logging.getLogger("core.metrics")
 
 
 class DatabaseCollector(Collector):

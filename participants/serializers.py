@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from caja.serializers import StrictSerializer
+from core.serializers import StrictSerializer
 
 from .models import Participant
 

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from caja import state_version
-from caja.errors import NicknameTaken, SessionNotActive, ValidationFailed
+from core import state_version
+from core.errors import NicknameTaken, SessionNotActive, ValidationFailed
 from sessions_app.models import Session, SessionStatus
 
 from .models import Participant

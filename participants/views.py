@@ -9,9 +9,9 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from caja.errors import Forbidden, NotFound, ValidationFailed
-from caja.serializers import ErrorEnvelopeSerializer
-from caja.throttles import join_throttles
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.serializers import ErrorEnvelopeSerializer
+from core.throttles import join_throttles
 from sessions_app import selectors as session_selectors
 from sessions_app.models import Session
 

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from caja.admin import (
+from core.admin import (
     CHANGE_FORM_TEMPLATE,
     ObjectActionsMixin,
     OwnedAdminMixin,

@@ -10,7 +10,7 @@ from django.db.models import Case, Count, F, Max, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from caja.errors import NotFound, SessionNotActive
+from core.errors import NotFound, SessionNotActive
 
 from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionStatus
 

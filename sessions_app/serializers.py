@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from caja.serializers import StrictSerializer
+from core.serializers import StrictSerializer
 
 from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionStatus
 from .selectors import RECENTLY_SEEN_SECONDS

@@ -9,9 +9,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from caja import state_version
-from caja.errors import InvalidTransition, ValidationFailed
-from caja.lifecycle import transition_apply, transition_check
+from core import state_version
+from core.errors import InvalidTransition, ValidationFailed
+from core.lifecycle import transition_apply, transition_check
 
 from . import selectors
 from .models import (

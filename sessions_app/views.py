@@ -10,9 +10,9 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from caja.errors import ValidationFailed
-from caja.serializers import ErrorEnvelopeSerializer
-from caja.views import RoleView
+from core.errors import ValidationFailed
+from core.serializers import ErrorEnvelopeSerializer
+from core.views import RoleView
 
 from . import selectors, services
 from .models import Session, SessionStatus

@@ -28,8 +28,8 @@ from activities.results import activity_results
 from activities.services import EDITABLE_STATUSES
 from activities.types import all_types, get_type, type_keys
 from activities.types.forms import config_form_for
-from caja.admin import CHANGE_FORM_TEMPLATE, ObjectActionsMixin, OwnedAdminMixin, adopt_created
-from caja.errors import DomainError
+from core.admin import CHANGE_FORM_TEMPLATE, ObjectActionsMixin, OwnedAdminMixin, adopt_created
+from core.errors import DomainError
 
 from . import lifecycle
 from .forms import ChooseTypeForm, activity_admin_form, sessions_for

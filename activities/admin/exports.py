@@ -9,7 +9,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
 from activities import export
-from caja.errors import DomainError
+from core.errors import DomainError
 from sessions_app.models import Session
 
 

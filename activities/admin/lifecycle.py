@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from activities import services
 from activities.models import Activity, ActivityStatus
-from caja.admin import service_action
+from core.admin import service_action
 
 
 class LifecycleAction(NamedTuple):

@@ -17,7 +17,7 @@ from activities.models import Activity, Question, QuestionStatus
 from activities.types import get_type
 from activities.types.qna import selectors as qna_selectors
 from activities.types.qna.services import question_moderate
-from caja.errors import DomainError
+from core.errors import DomainError
 
 # op -> (question_moderate's arguments, success message)
 OPS: dict[str, tuple[dict[str, Any], str]] = {

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from activities.models import Response
-from caja.admin import OwnedAdminMixin, ReadOnlyAdminMixin
+from core.admin import OwnedAdminMixin, ReadOnlyAdminMixin
 
 
 @admin.register(Response)

@@ -16,11 +16,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from activities import services
-from activities.leaderboard import leaderboard
 from activities.models import Activity
 from activities.types import all_types, get_type
-from caja.admin import CHANGE_FORM_TEMPLATE, is_organizer, service_action
-from caja.errors import DomainError
+from activities.types.leaderboard import leaderboard
+from core.admin import CHANGE_FORM_TEMPLATE, is_organizer, service_action
+from core.errors import DomainError
 from participants.models import Participant
 from sessions_app import services as session_services
 from sessions_app.admin import SessionAdmin

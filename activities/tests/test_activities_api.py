@@ -15,8 +15,8 @@ from django.utils import timezone
 from activities.models import Activity, Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
 from activities.types import get_type
-from caja.testing import PAGE_KEYS, assert_error
 from conftest import participant_client
+from core.testing import PAGE_KEYS, assert_error
 from participants.tests.factories import ParticipantFactory
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory

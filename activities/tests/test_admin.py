@@ -24,7 +24,7 @@ from activities.types.poll.forms import PollConfigForm
 from activities.types.qna.services import question_post
 from activities.types.quiz.forms import QuizConfigForm
 from activities.types.wordcloud.forms import WordCloudConfigForm
-from caja.testing import translated, translated_plural
+from core.testing import translated, translated_plural
 from participants.models import Participant
 from participants.services import participant_join
 from sessions_app.models import Session

@@ -18,8 +18,8 @@ from activities.management.commands._common import Progress
 from activities.models import Question, Response
 from activities.tests.conftest import TRICKY_NICKNAMES
 from activities.tests.factories import ActivityFactory, QuestionFactory
-from caja.testing import assert_command_help
-from caja.testing import run_command as run
+from core.testing import assert_command_help
+from core.testing import run_command as run
 from participants.models import Participant
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory

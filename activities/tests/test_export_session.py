@@ -11,8 +11,8 @@ from django.core.management import CommandError
 
 from activities.models import Activity, Question
 from activities.tests.factories import ActivityFactory, QuestionFactory
-from caja.testing import assert_command_help
-from caja.testing import run_command as run
+from core.testing import assert_command_help
+from core.testing import run_command as run
 from participants.models import Participant
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError
 
 from activities.models import Activity
-from caja.testing import assert_command_help
-from caja.testing import run_command as run
+from core.testing import assert_command_help
+from core.testing import run_command as run
 from sessions_app.models import Session
 
 pytestmark = pytest.mark.django_db

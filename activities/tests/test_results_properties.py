@@ -21,7 +21,7 @@ from activities.services import response_submit
 from activities.tests.factories import ActivityFactory, ResponseFactory, live_activity
 from activities.types.poker import DECKS
 from activities.types.wordcloud import normalize
-from caja.errors import DomainError
+from core.errors import DomainError
 from participants.tests.factories import ParticipantFactory
 from sessions_app.tests.factories import SessionFactory
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from activities import selectors, services
 from activities.models import Response
 from activities.tests.factories import ActivityFactory
-from caja import state_version
-from caja.testing import assert_error
 from conftest import participant_client
+from core import state_version
+from core.testing import assert_error
 from participants import services as participant_services
 from participants.selectors import REVOKED, token_cache_key
 from participants.services import hash_token

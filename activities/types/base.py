@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from activities.models import Activity

@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 # An error message: a string, or a lazy translation (rendered in the language of the response).
 Message = str | Promise

@@ -28,7 +28,7 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .base import ActivityType
 from .fields import OPTION_ID_RE

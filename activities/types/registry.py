@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .base import ActivityType
 

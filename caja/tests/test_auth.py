@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from caja.testing import assert_error
 from conftest import participant_client
+from core.testing import assert_error
 from participants.tests.factories import ParticipantFactory
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory

@@ -1,5 +1,5 @@
 """A persistent connection whose server went away is dropped before a request uses it
-(caja.db_health), so the first request after a database restart answers normally."""
+(core.db_health), so the first request after a database restart answers normally."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from django.core.signals import request_started
 from django.db import connection
 
-from caja.db_health import close_gone_connections
-from caja.testing import assert_error
+from core.db_health import close_gone_connections
+from core.testing import assert_error
 from sessions_app.tests.factories import SessionFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -196,7 +196,7 @@ def test_the_images_static_storage_hashes_module_imports_too(tmp_path: Path) -> 
     env = {
         **os.environ,
         "STATIC_ROOT": str(tmp_path),
-        "STATICFILES_BACKEND": "caja.storage.CajaStaticFilesStorage",
+        "STATICFILES_BACKEND": "core.storage.CajaStaticFilesStorage",
         "DJANGO_SETTINGS_MODULE": "caja.settings",
     }
     subprocess.run(  # noqa: S603 (fixed argv)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from caja.testing import assert_error
+from core.testing import assert_error
 from participants.models import Participant
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory
@@ -177,7 +177,7 @@ def test_body_just_under_the_limit_is_parsed(org_api):
 
 
 def test_body_limit_follows_the_setting(org_api, settings):
-    from caja.middleware import BodySizeLimitMiddleware
+    from core.middleware import BodySizeLimitMiddleware
 
     assert BodySizeLimitMiddleware(lambda r: None).limit == settings.MAX_REQUEST_BODY_BYTES == 64 * 1024
 
@@ -240,7 +240,7 @@ def test_unexpected_failure_is_a_generic_500_envelope(org_api, monkeypatch):
 
 
 def test_join_throttle_is_429_with_retry_after(api, organizer, monkeypatch):
-    from caja.throttles import JoinIPThrottle
+    from core.throttles import JoinIPThrottle
 
     monkeypatch.setattr(
         JoinIPThrottle, "THROTTLE_RATES", {**JoinIPThrottle.THROTTLE_RATES, "join_ip": "2/min"}

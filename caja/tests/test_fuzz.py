@@ -108,7 +108,7 @@ def _security(operation: Any) -> set[str]:
 
 
 def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, settings: Any, capsys: Any) -> None:
-    from caja.throttles import JoinIPThrottle, ParticipantTokenThrottle
+    from core.throttles import JoinIPThrottle, ParticipantTokenThrottle
 
     # Token requests hash a password each (even for unknown users): keep that cheap here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -742,7 +742,7 @@ def test_whitespace_controls_in_words_are_collapsed_not_stored(world: dict[str, 
 
 @pytest.fixture
 def small_rates(monkeypatch: pytest.MonkeyPatch) -> None:
-    from caja.throttles import JoinIPThrottle, ParticipantTokenThrottle
+    from core.throttles import JoinIPThrottle, ParticipantTokenThrottle
 
     # DRF copies the rates into the class when it is defined: patch them there.
     for throttle in (JoinIPThrottle, ParticipantTokenThrottle):

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
 
 from activities.services import activity_create, activity_set_status
-from caja import metrics
+from core import metrics
 from participants.services import participant_join
 from sessions_app.services import session_create, session_start
 
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 MIDDLEWARE_WITH_METRICS = [
     settings.MIDDLEWARE[0],
-    "caja.metrics.MetricsMiddleware",
-    *[m for m in settings.MIDDLEWARE[1:] if m != "caja.metrics.MetricsMiddleware"],
+    "core.metrics.MetricsMiddleware",
+    *[m for m in settings.MIDDLEWARE[1:] if m != "core.metrics.MetricsMiddleware"],
 ]
 ENABLED = {"METRICS_ENABLED": True, "METRICS_TOKEN": "s3cret-token", "MIDDLEWARE": MIDDLEWARE_WITH_METRICS}
 AUTH = {"HTTP_AUTHORIZATION": "Bearer s3cret-token"}

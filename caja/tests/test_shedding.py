@@ -1,4 +1,4 @@
-"""caja.shedding: a vote that waited too long in front of busy workers is refused at once (503)."""
+"""core.shedding: a vote that waited too long in front of busy workers is refused at once (503)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from activities.models import Response
 from activities.tests.factories import ActivityFactory
-from caja.shedding import queued_seconds
 from caja.tests.test_wsgi import POLL, _keep_test_connection, call  # noqa: F401 (fixture)
+from core.shedding import queued_seconds
 from participants import services as participant_services
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory

@@ -83,11 +83,11 @@ def test_hot_paths_are_recognized() -> None:
 def test_lean_stack_keeps_what_the_hot_paths_need(settings: Any) -> None:
     lean = wsgi.lean_middleware()
     for needed in (
-        "caja.middleware.RequestIDMiddleware",
-        "caja.middleware.BodySizeLimitMiddleware",
+        "core.middleware.RequestIDMiddleware",
+        "core.middleware.BodySizeLimitMiddleware",
         "django.middleware.security.SecurityMiddleware",
-        "caja.middleware.ApiErrorPageMiddleware",
-        "caja.middleware.HotPathLanguageMiddleware",
+        "core.middleware.ApiErrorPageMiddleware",
+        "core.middleware.HotPathLanguageMiddleware",
     ):
         assert needed in lean
     for skipped in (
@@ -185,7 +185,7 @@ def test_votes_and_polls_served_by_the_lean_handler_are_counted(organizer: Any, 
 
 
 def test_hot_paths_answer_errors_in_the_phones_language_without_splitting_the_poll(organizer: Any) -> None:
-    from caja.testing import translated
+    from core.testing import translated
 
     session = SessionFactory(owner=organizer, status="active")
     activity = ActivityFactory(session=session, config=POLL, status="expired")
@@ -386,7 +386,7 @@ def test_bare_refusals_are_the_lean_handlers(vote_world, monkeypatch) -> None:
     assert_same(both(other, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a), 404, "NOT_FOUND")
     assert resolves.count == 3  # one per pair: the lean side's only
     # A closed activity: 409, in the phone's language (Accept-Language, the switcher's cookie).
-    from caja.testing import translated
+    from core.testing import translated
 
     services.activity_set_status(activity=vote_world["activity"], status="expired")
     assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=b), 409, "ACTIVITY_NOT_ACTIVE")
@@ -492,7 +492,7 @@ def test_a_second_quiz_answer_is_refused_alike(organizer) -> None:
 
 def test_throttled_bare_votes_are_refused_alike(vote_world, monkeypatch) -> None:
     import activities.views
-    from caja.throttles import ParticipantTokenThrottle
+    from core.throttles import ParticipantTokenThrottle
 
     monkeypatch.setattr(ParticipantTokenThrottle, "THROTTLE_RATES", {"join_ip": "3/min", "answer": "2/min"})
     # One instant for both sides, so Retry-After and details.retry_after are the same numbers.

@@ -15,7 +15,7 @@ import pytest
 
 from activities import services as activity_services
 from activities.models import Response
-from caja.testing import assert_axe_clean, axe_violations, translated, translated_plural
+from core.testing import assert_axe_clean, axe_violations, translated, translated_plural
 from sessions_app import services as session_services
 from sessions_app.models import Session
 

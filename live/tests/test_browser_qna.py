@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from activities import services as activity_services
-from caja.testing import axe_violations
+from core.testing import axe_violations
 from sessions_app import services as session_services
 from sessions_app.models import Session
 

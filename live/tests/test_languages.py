@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from caja.testing import assert_error, translated
+from core.testing import assert_error, translated
 from participants.services import participant_join
 from sessions_app import services as session_services
 from sessions_app.models import Session

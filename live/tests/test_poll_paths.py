@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from activities import services as activity_services
 from activities.tests.factories import ActivityFactory
-from caja.testing import assert_error
+from core.testing import assert_error
 from participants import services as participant_services
 from participants.models import Participant
 from sessions_app.models import Session

@@ -18,7 +18,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from activities import services as activity_services
-from caja.testing import assert_axe_clean
+from core.testing import assert_axe_clean
 from participants.services import participant_join
 from sessions_app import services as session_services
 

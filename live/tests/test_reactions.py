@@ -11,9 +11,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from activities.tests.factories import ActivityFactory
-from caja import state_version
-from caja.testing import assert_error
 from conftest import participant_client
+from core import state_version
+from core.testing import assert_error
 from live import reactions
 from participants import services as participant_services
 from sessions_app.models import Session

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from activities.models import Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
-from caja.testing import PAGE_KEYS, assert_error
 from conftest import participant_client
+from core.testing import PAGE_KEYS, assert_error
 from participants.models import Participant
 from participants.services import hash_token
 from participants.tests.factories import ParticipantFactory
@@ -369,7 +369,7 @@ def test_kick_participant_of_another_session_is_404(org_api, organizer, session)
 
 def test_joining_an_ended_session_by_code_is_409_like_by_id(api, organizer):
     """Conformance (issue 12 item 6): the phone can say the event is over."""
-    from caja.testing import assert_error
+    from core.testing import assert_error
     from sessions_app.models import Session
     from sessions_app.tests.factories import SessionFactory
 

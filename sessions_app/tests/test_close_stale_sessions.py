@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from activities.models import Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
-from caja.testing import assert_command_help
-from caja.testing import run_command as run
+from core.testing import assert_command_help
+from core.testing import run_command as run
 from participants.models import Participant
 from participants.tests.factories import ParticipantFactory
 from sessions_app.models import Session

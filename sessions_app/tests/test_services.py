@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from activities.tests.factories import ActivityFactory, ResponseFactory
-from caja.errors import InvalidTransition, ValidationFailed
+from core.errors import InvalidTransition, ValidationFailed
 from participants.models import Participant
 from sessions_app import selectors, services
 from sessions_app.models import JOIN_CODE_ALPHABET, Session
@@ -150,7 +150,7 @@ def test_delete_cascades_and_clears_the_current_activity(organizer):
 def test_selectors_scope_by_owner(organizer, other_organizer, superuser):
     from django.contrib.auth.models import AnonymousUser
 
-    from caja.errors import NotFound
+    from core.errors import NotFound
 
     mine = SessionFactory(owner=organizer)
     theirs = SessionFactory(owner=other_organizer)
@@ -163,7 +163,7 @@ def test_selectors_scope_by_owner(organizer, other_organizer, superuser):
 
 
 def test_get_by_code_is_case_insensitive_and_skips_completed(organizer):
-    from caja.errors import NotFound
+    from core.errors import NotFound
 
     s = SessionFactory(owner=organizer, join_code="ABCDEF")
     assert selectors.session_get_by_code(" abcdef ") == s

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from activities.models import Activity, Response
 from activities.tests.factories import ActivityFactory, ResponseFactory
-from caja.testing import PAGE_KEYS, assert_error
+from core.testing import PAGE_KEYS, assert_error
 from participants.models import Participant
 from participants.tests.factories import ParticipantFactory
 from sessions_app.models import JOIN_CODE_ALPHABET, Session

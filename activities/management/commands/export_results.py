@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from activities.export import FORMATS, iter_session_export, session_response_count
-from caja.errors import DomainError
+from core.errors import DomainError
 
 from ._common import Progress, resolve_session
 

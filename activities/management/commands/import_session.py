@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from activities.definitions import session_import
-from caja.errors import DomainError
+from core.errors import DomainError
 
 
 class Command(BaseCommand):

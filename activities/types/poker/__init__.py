@@ -26,7 +26,7 @@ from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext, gettext_noop, ngettext
 
-from caja.errors import InvalidTransition
+from core.errors import InvalidTransition
 from participants.models import Participant
 
 from ..base import ActivityType

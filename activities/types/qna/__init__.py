@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext, gettext_noop
 
 from activities.models import QuestionStatus
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from ..base import ActivityType
 from ..fields import (

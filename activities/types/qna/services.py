@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Question, QuestionStatus, QuestionUpvote
 from activities.types.fields import NOT_BOOL, Errors, clean_text
-from caja import state_version
-from caja.errors import ActivityNotActive, InvalidTransition, NotFound, ValidationFailed
+from core import state_version
+from core.errors import ActivityNotActive, InvalidTransition, NotFound, ValidationFailed
 from participants.models import Participant
 
 from ..profanity import is_blocked, normalize

@@ -14,9 +14,9 @@ from rest_framework.response import Response
 
 from activities import selectors as activity_selectors
 from activities.models import Activity, Question, QuestionStatus
-from caja.errors import NotFound, ValidationFailed
-from caja.serializers import ErrorEnvelopeSerializer
-from caja.throttles import ParticipantTokenThrottle
+from core.errors import NotFound, ValidationFailed
+from core.serializers import ErrorEnvelopeSerializer
+from core.throttles import ParticipantTokenThrottle
 from participants.authentication import ParticipantTokenAuthentication
 from participants.base_views import ParticipantRoleView
 from participants.models import Participant

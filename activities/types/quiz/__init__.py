@@ -20,9 +20,8 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from activities.leaderboard import leaderboard
 from activities.models import ActivityStatus
-from caja.errors import TimeUp
+from core.errors import TimeUp
 
 from ..base import ActivityType, Score
 from ..fields import (
@@ -39,6 +38,7 @@ from ..fields import (
     response_field,
     response_object,
 )
+from ..leaderboard import leaderboard
 from ..registry import register
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from activities.models import Response
 from activities.results import activity_public_results
 from activities.tests.factories import live_activity
 from activities.types import get_type
-from caja.testing import assert_error
 from conftest import participant_client
+from core.testing import assert_error
 from participants import services as participant_services
 from sessions_app.models import Session
 

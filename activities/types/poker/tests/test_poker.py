@@ -12,7 +12,7 @@ from activities.services import activity_reset, activity_reveal, response_submit
 from activities.tests.factories import ActivityFactory, ResponseFactory, live_activity
 from activities.types import get_type
 from activities.types.poker import DECKS, summarize
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 from participants.tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

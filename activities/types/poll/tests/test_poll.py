@@ -11,7 +11,7 @@ from activities.results import activity_public_results, activity_results
 from activities.services import response_submit
 from activities.tests.factories import ActivityFactory, ResponseFactory, live_activity
 from activities.types import get_type
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 from participants.tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from activities.models import Question, QuestionUpvote
 from activities.tests.factories import ActivityFactory
-from caja.testing import assert_error
 from conftest import participant_client
+from core.testing import assert_error
 from participants import services as participant_services
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory

@@ -14,7 +14,7 @@ from activities.tests.factories import QUIZ_CONFIG, ActivityFactory, ResponseFac
 from activities.types import get_type
 from activities.types.base import Score
 from activities.types.quiz import compute_score
-from caja.errors import AlreadyAnswered, TimeUp, ValidationFailed
+from core.errors import AlreadyAnswered, TimeUp, ValidationFailed
 from participants.services import participant_kick
 from participants.tests.factories import ParticipantFactory
 from sessions_app.tests.factories import SessionFactory

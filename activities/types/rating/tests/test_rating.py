@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 from activities.results import activity_results
 from activities.tests.factories import live_activity
 from activities.types import get_type
-from caja.errors import ValidationFailed
-from caja.testing import assert_error
 from conftest import participant_client
+from core.errors import ValidationFailed
+from core.testing import assert_error
 from participants import services as participant_services
 from sessions_app.models import Session
 

@@ -12,7 +12,7 @@ from activities.services import hidden_word_add, hidden_word_remove, response_su
 from activities.tests.factories import ActivityFactory, ResponseFactory, live_activity
 from activities.types import get_type
 from activities.types.wordcloud import is_blocked, normalize
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 from participants.tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

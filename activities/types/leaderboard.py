@@ -12,8 +12,9 @@ from uuid import UUID
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from .models import Activity, Response
-from .types.registry import all_types
+from activities.models import Activity, Response
+
+from .registry import all_types
 
 if TYPE_CHECKING:
     from sessions_app.models import Session

@@ -1,4 +1,4 @@
-"""caja.cache_ops on the local-memory cache and on a real redis-server: the same results."""
+"""core.cache_ops on the local-memory cache and on a real redis-server: the same results."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from caja import cache_ops
+from core import cache_ops
 
 
 @pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])

@@ -51,9 +51,9 @@ from prometheus_client import (
 )
 from prometheus_client.registry import REGISTRY, Collector
 
-from caja.errors import json_error
+from core.errors import json_error
 
-logger = logging.getLogger("caja.metrics")
+logger = logging.getLogger("core.metrics")
 
 POLL_ROUTES = {"session-state", "session-status", "activity-status"}
 ANSWER_ROUTE = "response-list"

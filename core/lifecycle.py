@@ -11,7 +11,7 @@ from collections.abc import Mapping, Set
 from datetime import datetime
 from typing import Any
 
-from caja.errors import InvalidTransition
+from core.errors import InvalidTransition
 
 Transitions = Mapping[str, Set[str]]
 

@@ -1,7 +1,7 @@
 """Admin pieces shared by every Caja ModelAdmin (sessions_app, participants, activities).
 
 Permission model (a deliberate choice, documented in the README): any *active staff* user (an
-organizer: caja.permissions.user_is_organizer) may use the Caja admin pages, with no per-model
+organizer: core.permissions.user_is_organizer) may use the Caja admin pages, with no per-model
 Django permissions to grant, but an organizer only ever sees and changes their own sessions and what
 hangs off them (activities, participants, responses); a superuser sees everything. Objects outside
 the caller's queryset answer 404 (not Django's usual "doesn't exist" redirect).
@@ -20,8 +20,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 
-from caja.errors import DomainError
-from caja.permissions import user_is_organizer
+from core.errors import DomainError
+from core.permissions import user_is_organizer
 
 # The change page with the action buttons and links of ObjectActionsMixin.
 CHANGE_FORM_TEMPLATE = "admin/caja_change_form.html"

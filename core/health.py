@@ -9,7 +9,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
-from caja.http import read_only_view
+from core.http import read_only_view
 
 
 @read_only_view  # liveness never touches the database

@@ -3,15 +3,15 @@ from __future__ import annotations
 from django.apps import AppConfig
 
 
-class CajaConfig(AppConfig):
-    name = "caja"
-    verbose_name = "Caja"
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Caja core"
 
     def ready(self) -> None:
         from django.core.signals import request_started
 
-        from caja.db_health import close_gone_connections
+        from core.db_health import close_gone_connections
 
         # After Django's own close_old_connections (connected when django.db was imported), so a
         # connection past its CONN_MAX_AGE is already closed and not polled.
-        request_started.connect(close_gone_connections, dispatch_uid="caja.close_gone_connections")
+        request_started.connect(close_gone_connections, dispatch_uid="core.close_gone_connections")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from caja.errors import ValidationFailed, json_error
+from core.errors import ValidationFailed, json_error
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -19,17 +19,3 @@ class IsOrganizer(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return user_is_organizer(request.user)
-
-
-class IsParticipant(BasePermission):
-    """A request authenticated by X-Participant-Token (request.auth is the Participant)."""
-
-    message = "A participant token is required."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        auth = request.auth
-        return (
-            auth is not None
-            and getattr(auth, "_meta", None) is not None
-            and auth._meta.label == "participants.Participant"
-        )

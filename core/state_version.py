@@ -25,7 +25,7 @@ from uuid import UUID
 from django.core.cache import cache
 from django.db import transaction
 
-from caja.cache_ops import incr_seeded
+from core.cache_ops import incr_seeded
 
 logger = logging.getLogger("caja.state")
 

@@ -15,7 +15,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from caja.cache_ops import incr_seeded
+from core.cache_ops import incr_seeded
 
 logger = logging.getLogger("caja.throttle")
 

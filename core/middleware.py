@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from caja.errors import DATABASE_RETRY_AFTER, database_error_answer, json_error
-from caja.logging import request_id_var
+from core.errors import DATABASE_RETRY_AFTER, database_error_answer, json_error
+from core.logging import request_id_var
 
 logger = logging.getLogger("caja.request")
 

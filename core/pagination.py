@@ -8,7 +8,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from caja.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 MAX_OFFSET = 1_000_000_000
 

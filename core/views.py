@@ -5,25 +5,27 @@ from __future__ import annotations
 from typing import Any, ClassVar, NoReturn
 
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from caja.errors import Forbidden
-from caja.permissions import IsOrganizer
+from core.errors import Forbidden
+from core.permissions import IsOrganizer
 
 ORGANIZER_AUTH: list[type[BaseAuthentication]] = [JWTAuthentication, SessionAuthentication]
-# Resolved lazily by name: caja does not import the higher participants layer.
-PARTICIPANT_AUTH_PATH = "participants.authentication.ParticipantTokenAuthentication"
+
+# The participants app hands its token authentication down when it is ready (core imports no
+# higher app, by import or by string), so that every RoleView, also one of a lower app, can tell
+# a participant on an organizer-only action (403) from no credentials at all (401).
+participant_token_authentication: type[BaseAuthentication] | None = None
 
 
 def _valid_participant_token(request: Request, auth_class: type[BaseAuthentication] | None) -> bool:
-    if not request.headers.get("X-Participant-Token"):
+    klass = auth_class or participant_token_authentication
+    if klass is None or not request.headers.get("X-Participant-Token"):
         return False
-    klass = auth_class or import_string(PARTICIPANT_AUTH_PATH)
     try:
         return klass().authenticate(request) is not None
     except exceptions.APIException:
@@ -40,7 +42,7 @@ class RoleView(GenericAPIView):
     """
 
     roles: ClassVar[dict[str, str]] = {}
-    # Set by the participants layer (caja does not import higher layers).
+    # Set by the participants layer (core imports no higher app).
     participant_authentication: ClassVar[type[BaseAuthentication] | None] = None
     participant_permission: ClassVar[type[permissions.BasePermission] | None] = None
     _method: str | None = None

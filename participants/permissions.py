@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from .models import Participant
+
+
+class IsParticipant(BasePermission):
+    """A request authenticated by X-Participant-Token (request.auth is the Participant)."""
+
+    message = "A participant token is required."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.auth, Participant)
