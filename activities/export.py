@@ -48,6 +48,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from core.errors import InvalidTransition
+from sessions_app.audit import audit_record
 
 from .models import Activity, Response
 from .results import activity_results
@@ -176,6 +177,7 @@ def iter_session_export(
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_progress: ProgressCallback | None = None,
+    actor: Any = None,
 ) -> Iterator[str]:
     """Yield the export of ``session`` as text chunks (``fmt`` is "csv" or "json").
 
@@ -189,6 +191,14 @@ def iter_session_export(
             to="export",
             message="A rehearsal is never exported: end it (its answers are deleted), then run the event.",
         )
+    audit_record(
+        session=session,
+        actor=actor,
+        action="session.export",
+        target_type="session",
+        target_id=session.pk,
+        details={"format": fmt},
+    )
     if fmt == "csv":
         return _iter_csv(session, chunk_size, on_progress)
     return _iter_json(session, chunk_size, on_progress)

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext
 
 from core.errors import NotFound
+from sessions_app import roles as session_roles
 from sessions_app import selectors as session_selectors
 from sessions_app.models import Session
 
@@ -23,9 +24,11 @@ ANSWER_RULES_TTL = 3600
 
 
 def activity_get_for(
-    user: AbstractBaseUser | AnonymousUser, session_id: Any, activity_id: Any
+    user: AbstractBaseUser | AnonymousUser, session_id: Any, activity_id: Any, right: str = "read"
 ) -> tuple[Session, Activity]:
-    session = session_selectors.session_get_for(user, session_id)
+    """The session and its activity, for a caller who may see the session and holds ``right``
+    (404 / 403 as ``session_get_for``)."""
+    session = session_selectors.session_get_for(user, session_id, right=right)
     activity = Activity.objects.filter(session=session, pk=activity_id).first()
     if activity is None:
         raise NotFound(gettext("Activity not found."))
@@ -33,8 +36,11 @@ def activity_get_for(
     return session, activity
 
 
-def activity_get_owned(user: AbstractBaseUser | AnonymousUser, activity_id: Any) -> Activity:
-    """An activity by id alone (``/activities/{aid}/status``), scoped to the organizer's sessions."""
+def activity_get_owned(
+    user: AbstractBaseUser | AnonymousUser, activity_id: Any, right: str = "read"
+) -> Activity:
+    """An activity by id alone (``/activities/{aid}/status``), scoped to the sessions the organizer
+    may see (404), for a caller holding ``right`` on its session (403)."""
     sessions = session_selectors.session_queryset_for(user)
     activity = (
         Activity.objects.select_related("session")
@@ -43,6 +49,7 @@ def activity_get_owned(user: AbstractBaseUser | AnonymousUser, activity_id: Any)
     )
     if activity is None:
         raise NotFound(gettext("Activity not found."))
+    session_roles.require(user, activity.session, right)
     return activity
 
 

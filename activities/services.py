@@ -27,6 +27,7 @@ from core.errors import (
 from core.lifecycle import transition_apply, transition_check
 from participants.models import Participant
 from participants.presence import presence_mark
+from sessions_app.audit import audit_record
 from sessions_app.models import NAME_MAX, Session, SessionStatus
 from sessions_app.services import session_create
 
@@ -61,6 +62,7 @@ def activity_create(
     config: Any = None,
     title: str = "",
     order: int | None = None,
+    actor: Any = None,
 ) -> Activity:
     activity_type = get_type(type)
     clean_config = activity_type.validate_config(activity_type.default_config() if config is None else config)
@@ -74,6 +76,14 @@ def activity_create(
         session=session, type=type, title=_clean_title(title), config=clean_config, order=order
     )
     state_version.bump(session.pk)
+    audit_record(
+        session=session,
+        actor=actor,
+        action="activity.create",
+        target_type="activity",
+        target_id=activity.pk,
+        details={"type": type, "title": activity.title},
+    )
     return activity
 
 
@@ -84,6 +94,7 @@ def activity_update(
     title: str | None = None,
     config: Any = None,
     order: int | None = None,
+    actor: Any = None,
 ) -> Activity:
     values: dict[str, Any] = {}
     if title is not None:
@@ -110,12 +121,28 @@ def activity_update(
         setattr(activity, k, v)
     if values:
         state_version.bump(activity.session_id)
+        audit_record(
+            session=activity.session_id,
+            actor=actor,
+            action="activity.update",
+            target_type="activity",
+            target_id=activity.pk,
+            details={"fields": sorted(set(values) - {"updated_at"})},
+        )
     return activity
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity) -> None:
+def activity_delete(*, activity: Activity, actor: Any = None) -> None:
     session_id = activity.session_id
+    audit_record(
+        session=session_id,
+        actor=actor,
+        action="activity.delete",
+        target_type="activity",
+        target_id=activity.pk,
+        details={"type": activity.type, "title": activity.title},
+    )
     Session.objects.filter(pk=session_id, current_activity=activity).update(current_activity=None)
     activity.delete()
     # Drop the shared snapshot too: the next poll rebuilds at once (no pacing) and the
@@ -137,8 +164,9 @@ def activities_expire_live(*, session: Session, now: datetime) -> None:
 
 
 @transaction.atomic
-def activity_set_status(*, activity: Activity, status: str) -> Activity:
+def activity_set_status(*, activity: Activity, status: str, actor: Any = None) -> Activity:
     """Move an activity along draft → published → active → expired (or draft → active)."""
+    old = activity.status
     transition_check(ACTIVITY_TRANSITIONS, current=activity.status, to=status)
     now = timezone.now()
     extra: dict[str, Any] = {}
@@ -157,11 +185,19 @@ def activity_set_status(*, activity: Activity, status: str) -> Activity:
     if status == ActivityStatus.ACTIVE:
         Session.objects.filter(pk=activity.session_id).update(current_activity=activity, updated_at=now)
     state_version.bump(activity.session_id)
+    audit_record(
+        session=activity.session_id,
+        actor=actor,
+        action="activity.status",
+        target_type="activity",
+        target_id=activity.pk,
+        details={"from": old, "to": status},
+    )
     return activity
 
 
 @transaction.atomic
-def activity_activate_next(*, session: Session) -> Activity:
+def activity_activate_next(*, session: Session, actor: Any = None) -> Activity:
     """Activate the next activity by order (expiring the current one)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.ACTIVE:
@@ -180,11 +216,19 @@ def activity_activate_next(*, session: Session) -> Activity:
             to="next",
             message="There is no activity left to activate.",
         )
-    return activity_set_status(activity=nxt, status=ActivityStatus.ACTIVE)
+    audit_record(
+        session=session,
+        actor=actor,
+        action="session.next",
+        target_type="activity",
+        target_id=nxt.pk,
+        details={"title": nxt.title},
+    )
+    return activity_set_status(activity=nxt, status=ActivityStatus.ACTIVE, actor=actor)
 
 
 @transaction.atomic
-def activity_reveal(*, activity: Activity) -> Activity:
+def activity_reveal(*, activity: Activity, actor: Any = None) -> Activity:
     activity_type = get_type(activity.type)
     if not activity_type.supports_reveal:
         raise InvalidTransition(
@@ -202,11 +246,18 @@ def activity_reveal(*, activity: Activity) -> Activity:
         activity.revealed_at = now
         activity.updated_at = now
         state_version.bump(activity.session_id)
+        audit_record(
+            session=activity.session_id,
+            actor=actor,
+            action="activity.reveal",
+            target_type="activity",
+            target_id=activity.pk,
+        )
     return activity
 
 
 @transaction.atomic
-def activity_reset(*, activity: Activity) -> Activity:
+def activity_reset(*, activity: Activity, actor: Any = None) -> Activity:
     """Start a new round: the finished round's results go to ``history``, its votes are cleared."""
     activity_type = get_type(activity.type)
     if not activity_type.supports_reset:
@@ -233,6 +284,14 @@ def activity_reset(*, activity: Activity) -> Activity:
     activity.revealed_at = None
     activity.updated_at = now
     state_version.bump(activity.session_id)
+    audit_record(
+        session=activity.session_id,
+        actor=actor,
+        action="activity.reset",
+        target_type="activity",
+        target_id=activity.pk,
+        details={"round": activity.round},
+    )
     return activity
 
 
@@ -440,7 +499,7 @@ def _reveal_if_due(rules: AnswerRules) -> None:
 
 
 @transaction.atomic
-def response_set_hidden(*, response: Response, hidden: bool) -> Response:
+def response_set_hidden(*, response: Response, hidden: bool, actor: Any = None) -> Response:
     """Take one answer off the public results, or put it back (open text's wall)."""
     activity = response.activity
     activity_type = get_type(activity.type)
@@ -450,23 +509,39 @@ def response_set_hidden(*, response: Response, hidden: bool) -> Response:
         )
     if Response.objects.filter(pk=response.pk).exclude(hidden=hidden).update(hidden=hidden):
         state_version.bump_data(activity.session_id)
+        audit_record(
+            session=activity.session_id,
+            actor=actor,
+            action="response.hide" if hidden else "response.show",
+            target_type="response",
+            target_id=response.pk,
+            details={"activity_id": str(activity.pk)},
+        )
     response.hidden = hidden
     return response
 
 
 @transaction.atomic
-def hidden_word_add(*, activity: Activity, text: str) -> HiddenWord:
+def hidden_word_add(*, activity: Activity, text: str, actor: Any = None) -> HiddenWord:
     activity_type = get_type(activity.type)
     if not activity_type.supports_hidden_words:
         raise ValidationFailed({"text": [f"A {activity_type.label} has no words to hide."]})
     key = activity_type.normalize_word(text)
     word, _ = HiddenWord.objects.get_or_create(activity=activity, text=key)
     state_version.bump_data(activity.session_id)
+    audit_record(
+        session=activity.session_id,
+        actor=actor,
+        action="hidden_word.add",
+        target_type="activity",
+        target_id=activity.pk,
+        details={"text": key},
+    )
     return word
 
 
 @transaction.atomic
-def hidden_word_remove(*, activity: Activity, text: str) -> bool:
+def hidden_word_remove(*, activity: Activity, text: str, actor: Any = None) -> bool:
     activity_type = get_type(activity.type)
     if not activity_type.supports_hidden_words:
         return False
@@ -476,11 +551,19 @@ def hidden_word_remove(*, activity: Activity, text: str) -> bool:
     deleted, _ = HiddenWord.objects.filter(activity=activity, text=key).delete()
     if deleted:
         state_version.bump_data(activity.session_id)
+        audit_record(
+            session=activity.session_id,
+            actor=actor,
+            action="hidden_word.remove",
+            target_type="activity",
+            target_id=activity.pk,
+            details={"text": key},
+        )
     return bool(deleted)
 
 
 @transaction.atomic
-def session_rehearsal_end(*, session: Session) -> Session:
+def session_rehearsal_end(*, session: Session, actor: Any = None) -> Session:
     """End a rehearsal: its participants go (and with them their answers, questions and upvotes),
     its activities return to draft (rounds, reveals and history cleared), and the session returns
     to draft with the same join code, ready for the real event. Here, not in sessions_app, because
@@ -505,6 +588,13 @@ def session_rehearsal_end(*, session: Session) -> Session:
     )
     locked.refresh_from_db()
     state_version.forget(locked.pk)
+    audit_record(
+        session=locked,
+        actor=actor,
+        action="session.rehearsal_end",
+        target_type="session",
+        target_id=locked.pk,
+    )
     return locked
 
 
@@ -525,5 +615,6 @@ def session_duplicate(*, session: Session, owner: Any) -> Session:
             config=activity.config,
             title=activity.title,
             order=activity.order,
+            actor=owner,
         )
     return copy

@@ -38,6 +38,7 @@ from participants.base_views import ParticipantRoleView
 from participants.selectors import participant_ref_for_token, token_cache_key
 from participants.services import hash_token, participant_touch
 from participants.views import ensure_participant_session
+from sessions_app import roles as session_roles
 from sessions_app import selectors as session_selectors
 from sessions_app import services as session_services
 from sessions_app.serializers import SessionSerializer
@@ -85,10 +86,10 @@ class ActivityListCreateView(ParticipantRoleView):
         responses={201: ActivitySerializer, **ERRORS},
     )
     def post(self, request: Request, session_id: Any) -> Response:
-        session = session_selectors.session_get_for(request.user, session_id)
+        session = session_selectors.session_get_for(request.user, session_id, right="edit")
         data = ActivityCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        activity = services.activity_create(session=session, **data.validated_data)
+        activity = services.activity_create(session=session, **data.validated_data, actor=request.user)
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
 
@@ -102,7 +103,7 @@ class ActivityDetailView(ParticipantRoleView):
         return Response(ActivitySerializer(activity).data)
 
     def _update(self, request: Request, session_id: Any, activity_id: Any, *, partial: bool) -> Response:
-        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id, right="edit")
         data = ActivityUpdateSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -112,7 +113,7 @@ class ActivityDetailView(ParticipantRoleView):
             )
         if not partial and "config" not in values:
             raise ValidationFailed({"config": ["This field is required."]})
-        activity = services.activity_update(activity=activity, **values)
+        activity = services.activity_update(activity=activity, **values, actor=request.user)
         return Response(ActivitySerializer(activity).data)
 
     @extend_schema(
@@ -133,8 +134,8 @@ class ActivityDetailView(ParticipantRoleView):
 
     @extend_schema(operation_id="activities_destroy", responses={204: None, 401: E, 404: E})
     def delete(self, request: Request, session_id: Any, activity_id: Any) -> Response:
-        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
-        services.activity_delete(activity=activity)
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id, right="edit")
+        services.activity_delete(activity=activity, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -147,10 +148,12 @@ class ActivityStatusChangeView(ParticipantRoleView):
         responses={200: ActivitySerializer, **ERRORS},
     )
     def patch(self, request: Request, activity_id: Any) -> Response:
-        activity = selectors.activity_get_owned(request.user, activity_id)
+        activity = selectors.activity_get_owned(request.user, activity_id, right="lifecycle")
         data = ActivityStatusChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        activity = services.activity_set_status(activity=activity, status=data.validated_data["status"])
+        activity = services.activity_set_status(
+            activity=activity, status=data.validated_data["status"], actor=request.user
+        )
         return Response(ActivitySerializer(activity).data)
 
 
@@ -161,8 +164,8 @@ class _ActivityOperationView(ParticipantRoleView):
     operation: ClassVar[Callable[..., Activity]]
 
     def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
-        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
-        return Response(ActivitySerializer(type(self).operation(activity=activity)).data)
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id, right="lifecycle")
+        return Response(ActivitySerializer(type(self).operation(activity=activity, actor=request.user)).data)
 
 
 def _operation_schema(operation_id: str) -> Any:
@@ -219,8 +222,8 @@ class SessionRehearseView(ParticipantRoleView):
         operation_id="sessions_rehearse", request=None, responses={200: SessionSerializer, **ERRORS}
     )
     def post(self, request: Request, session_id: Any) -> Response:
-        session = session_selectors.session_get_for(request.user, session_id)
-        session = session_services.session_rehearse(session=session)
+        session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
+        session = session_services.session_rehearse(session=session, actor=request.user)
         return Response(SessionSerializer(session, context={"request": request}).data)
 
 
@@ -233,8 +236,8 @@ class SessionRehearsalEndView(ParticipantRoleView):
         operation_id="sessions_end_rehearsal", request=None, responses={200: SessionSerializer, **ERRORS}
     )
     def post(self, request: Request, session_id: Any) -> Response:
-        session = session_selectors.session_get_for(request.user, session_id)
-        session = services.session_rehearsal_end(session=session)
+        session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
+        session = services.session_rehearsal_end(session=session, actor=request.user)
         return Response(SessionSerializer(session, context={"request": request}).data)
 
 
@@ -245,7 +248,7 @@ class LeaderboardView(ParticipantRoleView):
     def get(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_public(session_id)
         user = request.user
-        is_owner = bool(user and user.is_authenticated and (user.is_superuser or session.owner_id == user.pk))
+        is_owner = session_roles.can(user, session, "read")
         # Top 10 publicly; the organizer sees everyone.
         return Response({"items": results.leaderboard(session, None if is_owner else 10)})
 
@@ -470,14 +473,16 @@ class ResponseDetailView(ParticipantRoleView):
         responses={200: ResponseHiddenResultSerializer, 400: E, 401: E, 403: E, 404: E},
     )
     def patch(self, request: Request, session_id: Any, activity_id: Any, response_id: Any) -> Response:
-        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id, right="moderation")
         answer = ResponseModel.objects.filter(activity=activity, pk=response_id).first()
         if answer is None:
             raise NotFound("No such answer.")
         answer.activity = activity
         data = ResponseHiddenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        answer = services.response_set_hidden(response=answer, hidden=data.validated_data["hidden"])
+        answer = services.response_set_hidden(
+            response=answer, hidden=data.validated_data["hidden"], actor=request.user
+        )
         return Response({"id": str(answer.pk), "hidden": answer.hidden})
 
 
@@ -538,10 +543,11 @@ class HiddenWordsView(ParticipantRoleView):
         responses={201: HiddenWordSerializer, **ERRORS},
     )
     def post(self, request: Request, session_id: Any, activity_id: Any) -> Response:
-        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id, right="moderation")
         data = HiddenWordSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        word = services.hidden_word_add(activity=activity, text=data.validated_data["text"])
+        text = data.validated_data["text"]
+        word = services.hidden_word_add(activity=activity, text=text, actor=request.user)
         return Response({"text": word.text}, status=status.HTTP_201_CREATED)
 
 
@@ -550,7 +556,7 @@ class HiddenWordDetailView(ParticipantRoleView):
 
     @extend_schema(operation_id="hidden_words_remove", responses={204: None, 401: E, 404: E})
     def delete(self, request: Request, session_id: Any, activity_id: Any, text: str) -> Response:
-        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
-        if not services.hidden_word_remove(activity=activity, text=text):
+        _, activity = selectors.activity_get_for(request.user, session_id, activity_id, right="moderation")
+        if not services.hidden_word_remove(activity=activity, text=text, actor=request.user):
             raise NotFound("This word is not hidden.")
         return Response(status=status.HTTP_204_NO_CONTENT)

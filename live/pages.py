@@ -25,6 +25,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from activities.staticfinders import URL_PREFIX, type_static_dir
 from activities.types import TYPE_PACKAGES, get_type
+from sessions_app import roles
 from sessions_app.models import Session
 from sessions_app.selectors import join_code_clean, sessions_with_code
 
@@ -128,7 +129,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
     """``/present/<uuid>``: the big screen, in the session's language whatever the screen's browser
-    says; controls only for the owning organizer."""
+    says; controls only for a member whose role has the lifecycle right (sessions_app.roles)."""
     session = Session.objects.select_related("owner").filter(pk=session_id).first()
     if session is None:
         raise Http404("Session not found.")
@@ -140,9 +141,7 @@ def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 def _present(request: HttpRequest, session: Session) -> HttpResponse:
     user = request.user
-    can_control = bool(
-        user.is_authenticated and (session.owner_id == user.pk or getattr(user, "is_superuser", False))
-    )
+    can_control = roles.can(user, session, "lifecycle")
     config: dict[str, Any] = {
         "session_id": str(session.pk),
         "session_name": session.name,

@@ -254,8 +254,8 @@ class SessionNextView(RoleView):
         },
     )
     def post(self, request: Request, session_id: Any) -> Response:
-        session = session_selectors.session_get_for(request.user, session_id)
-        activity_services.activity_activate_next(session=session)
+        session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
+        activity_services.activity_activate_next(session=session, actor=request.user)
         state = state_now(session.pk)
         if state is None:
             raise NotFound(gettext("Session not found."))

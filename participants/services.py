@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 import unicodedata
+from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext
 
 from core import state_version
 from core.errors import NicknameTaken, SessionNotActive, ValidationFailed
+from sessions_app.audit import audit_record
 from sessions_app.models import Session, SessionStatus
 
 from .models import Participant
@@ -85,10 +87,18 @@ def _cache_add_quietly(key: str, value: str) -> None:
 
 
 @transaction.atomic
-def participant_kick(*, participant: Participant, purge: bool = False) -> None:
+def participant_kick(*, participant: Participant, purge: bool = False, actor: Any = None) -> None:
     """Remove a participant: the token stops working at once. Their answers stay counted
     unless ``purge``; a purged participant disappears with their answers."""
     token_hash = participant.token_hash
+    audit_record(
+        session=participant.session_id,
+        actor=actor,
+        action="participant.kick",
+        target_type="participant",
+        target_id=participant.pk,
+        details={"nickname": participant.nickname, "purge": purge},
+    )
     if purge:
         participant.delete()
     else:

@@ -99,7 +99,7 @@ class ParticipantDetailView(ParticipantRoleView):
         responses={204: None, 400: E, 401: E, 404: E},
     )
     def delete(self, request: Request, session_id: Any, participant_id: Any) -> Response:
-        session = session_selectors.session_get_for(request.user, session_id)
+        session = session_selectors.session_get_for(request.user, session_id, right="moderation")
         participant = Participant.objects.filter(
             session=session, pk=participant_id, kicked_at__isnull=True
         ).first()
@@ -108,7 +108,7 @@ class ParticipantDetailView(ParticipantRoleView):
         raw = request.query_params.get("purge", "false").lower()
         if raw not in {"true", "false", "1", "0"}:
             raise ValidationFailed({"purge": [gettext("Must be true or false.")]})
-        services.participant_kick(participant=participant, purge=raw in {"true", "1"})
+        services.participant_kick(participant=participant, purge=raw in {"true", "1"}, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

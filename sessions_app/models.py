@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,3 +88,90 @@ class Session(models.Model):
     @property
     def qr_code_url(self) -> str:
         return f"{settings.PUBLIC_BASE_URL}/api/v1/sessions/{self.id}/qr.png"
+
+
+# --- the team: roles, members, invitations (contract v1.2, "Sessions are run by a team") -------
+
+
+class SessionRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    CO_ORGANIZER = "co_organizer", _("Co-organizer")
+    PRESENTER = "presenter", _("Presenter")
+    MODERATOR = "moderator", _("Moderator")
+
+
+# The roles a membership row may hold: the owner of record is ``Session.owner`` (exactly one, by
+# construction), never a SessionMember row.
+MEMBER_ROLES = [SessionRole.CO_ORGANIZER, SessionRole.PRESENTER, SessionRole.MODERATOR]
+MEMBER_ROLE_VALUES = [str(role.value) for role in MEMBER_ROLES]
+
+
+class SessionMember(models.Model):
+    """A non-owner member of a session's team (co_organizer, presenter or moderator)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caja_memberships"
+    )
+    role = models.CharField(max_length=16, choices=SessionRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="session_member_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=MEMBER_ROLE_VALUES), name="session_member_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class SessionInvitation(models.Model):
+    """A membership waiting for an organizer with this email to sign in for the first time."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invitations")
+    # Stored lower-cased (services.members): compared case-insensitively.
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=16, choices=SessionRole.choices)
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "email"], name="session_invitation_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=MEMBER_ROLE_VALUES), name="session_invitation_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="session_invitation_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+
+class AuditEntry(models.Model):
+    """Who did what to a session, and when (sessions_app.audit.audit_record writes every entry).
+    Never a participant token or an IP address; goes with its session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="audit_entries")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The actor's username is kept as written: the log still says who, after the user is deleted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True, default="")
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=32, blank=True, default="")
+    target_id = models.CharField(max_length=64, blank=True, default="")
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["session", "-at"], name="audit_session_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or 'system'} {self.action}"

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, Max, Q, QuerySet, When
+from django.db.models import Case, CharField, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.errors import NotFound, SessionNotActive
 
-from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionStatus
+from . import roles
+from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionMember, SessionStatus
 
 # "Seen recently": a participant whose phone polled (or answered) within this many seconds.
 RECENTLY_SEEN_SECONDS = 30
@@ -20,7 +21,8 @@ _JOIN_CODE_CHARS = frozenset(JOIN_CODE_ALPHABET)
 
 
 def session_queryset_for(user: Any) -> QuerySet[Session]:
-    """Sessions the organizer may see: their own, or all for a superuser."""
+    """Sessions the organizer may see: those they own or are a member of (all for a superuser),
+    each annotated with ``my_role`` (the caller's role, None for a superuser who is no member)."""
     seen_since = timezone.now() - timedelta(seconds=RECENTLY_SEEN_SECONDS)
     qs = Session.objects.select_related("owner").annotate(
         participant_count=Count("participants", filter=Q(participants__kicked_at__isnull=True)),
@@ -29,18 +31,30 @@ def session_queryset_for(user: Any) -> QuerySet[Session]:
             filter=Q(participants__kicked_at__isnull=True, participants__last_activity__gte=seen_since),
         ),
     )
-    if getattr(user, "is_superuser", False):
-        return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    return qs.filter(owner=user)
+    member_role = SessionMember.objects.filter(session=OuterRef("pk"), user_id=user.pk).values("role")[:1]
+    qs = qs.annotate(
+        my_role=Case(
+            When(owner_id=user.pk, then=Value(roles.OWNER)),
+            default=Subquery(member_role),
+            output_field=CharField(),
+        )
+    )
+    if getattr(user, "is_superuser", False):
+        return qs
+    member_of = SessionMember.objects.filter(user_id=user.pk).values("session_id")
+    return qs.filter(Q(owner=user) | Q(pk__in=member_of))
 
 
-def session_get_for(user: Any, session_id: Any) -> Session:
-    # Another organizer's session answers 404: its existence is not revealed.
+def session_get_for(user: Any, session_id: Any, right: str = "read") -> Session:
+    """The session, if ``user`` may see it (404 otherwise: another organizer's session is not
+    revealed) and holds ``right`` on it (sessions_app.roles; 403 PERMISSION_DENIED otherwise)."""
     session = session_queryset_for(user).filter(pk=session_id).first()
     if session is None:
         raise NotFound(gettext("Session not found."))
+    roles.remember_role(session, user, getattr(session, "my_role", None))
+    roles.require(user, session, right)
     return session
 
 

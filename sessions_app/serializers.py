@@ -10,7 +10,8 @@ from rest_framework import serializers
 
 from core.serializers import StrictSerializer
 
-from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionStatus
+from . import roles
+from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionRole, SessionStatus
 from .selectors import RECENTLY_SEEN_SECONDS
 
 
@@ -22,6 +23,10 @@ class SessionSerializer(serializers.ModelSerializer):
     participant_count = serializers.SerializerMethodField()
     participants_seen_recently = serializers.SerializerMethodField(
         help_text="Participants whose phone polled or answered in the last 30 seconds."
+    )
+    my_role = serializers.SerializerMethodField(
+        help_text="The caller's role on this session (owner, co_organizer, presenter, moderator); "
+        "null for a superuser who is not a member."
     )
 
     class Meta:
@@ -38,6 +43,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "current_activity_id",
             "participant_count",
             "participants_seen_recently",
+            "my_role",
             "rehearsal",
             "language",
             "created_at",
@@ -59,6 +65,14 @@ class SessionSerializer(serializers.ModelSerializer):
             return int(annotated)
         since = timezone.now() - timedelta(seconds=RECENTLY_SEEN_SECONDS)
         return int(obj.participants.filter(kicked_at__isnull=True, last_activity__gte=since).count())
+
+    @extend_schema_field(serializers.ChoiceField(choices=SessionRole.choices, allow_null=True))
+    def get_my_role(self, obj: Any) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None:
+            return roles.role_of(user, obj)
+        return getattr(obj, "my_role", None)
 
 
 class SessionCreateSerializer(StrictSerializer):

@@ -14,6 +14,7 @@ from core.errors import InvalidTransition, ValidationFailed
 from core.lifecycle import transition_apply, transition_check
 
 from . import selectors
+from .audit import audit_record
 from .models import (
     DESCRIPTION_MAX,
     JOIN_CODE_ALPHABET,
@@ -71,14 +72,23 @@ def _validate_text(
 @transaction.atomic
 def session_create(
     *, owner: Any, name: str, description: str | None = "", language: str | None = None
-) -> Session:
+) -> Session:  # the owner is its actor
     values = _validate_text(name=name, description=description, language=language)
     # 31^6 ≈ 887 million codes: a collision among open sessions is rare, but the unique
     # constraint is the judge, so retry on it rather than check-then-insert.
     for _ in range(10):
         try:
             with transaction.atomic():
-                return Session.objects.create(owner=owner, join_code=generate_join_code(), **values)
+                session = Session.objects.create(owner=owner, join_code=generate_join_code(), **values)
+            audit_record(
+                session=session,
+                actor=owner,
+                action="session.create",
+                target_type="session",
+                target_id=session.pk,
+                details={"name": session.name},
+            )
+            return session
         except IntegrityError:
             continue
     raise RuntimeError("could not allocate a unique join code")
@@ -86,7 +96,12 @@ def session_create(
 
 @transaction.atomic
 def session_update(
-    *, session: Session, name: str | None = None, description: Any = UNSET, language: str | None = None
+    *,
+    session: Session,
+    name: str | None = None,
+    description: Any = UNSET,
+    language: str | None = None,
+    actor: Any = None,
 ) -> Session:
     """Change the name, description and/or presenter language; ``description=None`` clears it,
     UNSET leaves it; ``None`` leaves the name and the language."""
@@ -94,48 +109,76 @@ def session_update(
     if values:
         values["updated_at"] = timezone.now()
         Session.objects.filter(pk=session.pk).update(**values)
+        changed = {k: v for k, v in values.items() if k != "updated_at" and getattr(session, k) != v}
         for k, v in values.items():
             setattr(session, k, v)
         state_version.bump(session.pk)
+        if changed:
+            audit_record(
+                session=session,
+                actor=actor,
+                action="session.update",
+                target_type="session",
+                target_id=session.pk,
+                details={"changes": changed},
+            )
     return session
 
 
-def _transition(session: Session, to: str, **extra: Any) -> Session:
-    transition_check(SESSION_TRANSITIONS, current=session.status, to=to)
+def _transition(
+    session: Session, to: str, *, actor: Any, action: str = "session.status", **extra: Any
+) -> Session:
+    old = session.status
+    transition_check(SESSION_TRANSITIONS, current=old, to=to)
     transition_apply(session, to=to, now=timezone.now(), **extra)
     state_version.bump(session.pk)
+    audit_record(
+        session=session,
+        actor=actor,
+        action=action,
+        target_type="session",
+        target_id=session.pk,
+        details={"from": old, "to": to},
+    )
     return session
 
 
 @transaction.atomic
-def session_start(*, session: Session) -> Session:
-    return _transition(session, SessionStatus.ACTIVE, started_at=timezone.now())
+def session_start(*, session: Session, actor: Any = None) -> Session:
+    return _transition(session, SessionStatus.ACTIVE, actor=actor, started_at=timezone.now())
 
 
 @transaction.atomic
-def session_rehearse(*, session: Session) -> Session:
+def session_rehearse(*, session: Session, actor: Any = None) -> Session:
     """Start a draft session as a rehearsal: everything works, every screen says so, and
     ``session_rehearsal_end`` (activities) wipes it back to a draft."""
-    return _transition(session, SessionStatus.ACTIVE, started_at=timezone.now(), rehearsal=True)
+    return _transition(
+        session,
+        SessionStatus.ACTIVE,
+        actor=actor,
+        action="session.rehearse",
+        started_at=timezone.now(),
+        rehearsal=True,
+    )
 
 
 @transaction.atomic
-def session_complete(*, session: Session) -> Session:
+def session_complete(*, session: Session, actor: Any = None) -> Session:
     now = timezone.now()
-    session = _transition(session, SessionStatus.COMPLETED, completed_at=now)
+    session = _transition(session, SessionStatus.COMPLETED, actor=actor, completed_at=now)
     # The live activity ends with its session: the activities app does that (this layer does not
     # import it), in this transaction.
     session_completed.send(sender=Session, session=session, now=now)
     return session
 
 
-def session_set_status(*, session: Session, status: str) -> Session:
+def session_set_status(*, session: Session, status: str, actor: Any = None) -> Session:
     if status == session.status:
         raise InvalidTransition(from_=session.status, to=status)
     if status == SessionStatus.ACTIVE:
-        return session_start(session=session)
+        return session_start(session=session, actor=actor)
     if status == SessionStatus.COMPLETED:
-        return session_complete(session=session)
+        return session_complete(session=session, actor=actor)
     raise InvalidTransition(from_=session.status, to=status)
 
 

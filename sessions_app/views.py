@@ -14,7 +14,7 @@ from core.errors import ValidationFailed
 from core.serializers import ErrorEnvelopeSerializer
 from core.views import RoleView
 
-from . import selectors, services
+from . import roles, selectors, services
 from .models import Session, SessionStatus
 from .qr import qr_png, qr_svg
 from .serializers import (
@@ -75,12 +75,12 @@ class SessionDetailView(RoleView):
     roles = {"GET": "organizer", "PATCH": "organizer", "PUT": "organizer", "DELETE": "organizer"}
     serializer_class = SessionSerializer
 
-    def _session(self, session_id: Any) -> Session:
-        return selectors.session_get_for(self.request.user, session_id)
+    def _session(self, session_id: Any, right: str = "read") -> Session:
+        return selectors.session_get_for(self.request.user, session_id, right=right)
 
     @extend_schema(operation_id="sessions_retrieve", responses={200: SessionSerializer, **ERRORS})
     def get(self, request: Request, session_id: Any) -> Response:
-        return Response(SessionSerializer(self._session(session_id)).data)
+        return Response(SessionSerializer(self._session(session_id), context={"request": request}).data)
 
     def _update(self, request: Request, session_id: Any, *, partial: bool) -> Response:
         session = self._session(session_id)
@@ -89,17 +89,23 @@ class SessionDetailView(RoleView):
         values = data.validated_data
         if not partial and "name" not in values:
             raise ValidationFailed({"name": ["This field is required."]})
+        # The fields need the "edit" right, the status the "lifecycle" one (sessions_app.roles).
+        if set(values) - {"status"}:
+            roles.require(request.user, session, "edit")
+        if "status" in values:
+            roles.require(request.user, session, "lifecycle")
         services.session_update(
             session=session,
             name=values.get("name"),
             description=values["description"] if "description" in values else services.UNSET,
             language=values.get("language"),
+            actor=request.user,
         )
         if "status" in values:
             # Asking for the current status is refused too (409 from active to active): of two
             # racing "start" requests exactly one wins, whichever reads the row first.
-            services.session_set_status(session=session, status=values["status"])
-        return Response(SessionSerializer(self._session(session_id)).data)
+            services.session_set_status(session=session, status=values["status"], actor=request.user)
+        return Response(SessionSerializer(self._session(session_id), context={"request": request}).data)
 
     @extend_schema(
         operation_id="sessions_partial_update",
@@ -122,7 +128,7 @@ class SessionDetailView(RoleView):
         responses={204: None, 401: ErrorEnvelopeSerializer, 404: ErrorEnvelopeSerializer},
     )
     def delete(self, request: Request, session_id: Any) -> Response:
-        services.session_delete(session=self._session(session_id))
+        services.session_delete(session=self._session(session_id, right="ownership"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -31,6 +31,7 @@ CONTRACT_SESSION_KEYS = {
     "participant_count",
     "created_at",
     "updated_at",
+    "my_role",  # contract v1.2: every organizer view of a session
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
 SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently", "rehearsal", "language"}

@@ -16,6 +16,7 @@ from activities.types.fields import NOT_BOOL, Errors, clean_text
 from core import state_version
 from core.errors import ActivityNotActive, InvalidTransition, NotFound, ValidationFailed
 from participants.models import Participant
+from sessions_app.audit import audit_record
 
 from ..profanity import is_blocked, normalize
 from . import selectors
@@ -125,7 +126,7 @@ def question_unvote(
 
 @transaction.atomic
 def question_moderate(
-    *, question: Question, status: str | None = None, pinned: bool | None = None
+    *, question: Question, status: str | None = None, pinned: bool | None = None, actor: Any = None
 ) -> Question:
     """The organizer approves, hides, marks answered, pins. At most one pinned question per Q&A
     (a database constraint): pinning one unpins the other in the same transaction. A question
@@ -153,4 +154,13 @@ def question_moderate(
     question.updated_at = timezone.now()
     question.save(update_fields=["status", "pinned", "updated_at"])
     state_version.bump_data(question.activity.session_id)
+    changes = {k: v for k, v in (("status", status), ("pinned", pinned)) if v is not None}
+    audit_record(
+        session=question.activity.session_id,
+        actor=actor,
+        action="question.moderate",
+        target_type="question",
+        target_id=question.pk,
+        details=changes,
+    )
     return question

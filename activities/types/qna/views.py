@@ -174,7 +174,9 @@ class QuestionDetailView(ParticipantRoleView):
         responses={200: QuestionSerializer, **ERRORS},
     )
     def patch(self, request: Request, session_id: Any, activity_id: Any, question_id: Any) -> Response:
-        _, activity = activity_selectors.activity_get_for(request.user, session_id, activity_id)
+        _, activity = activity_selectors.activity_get_for(
+            request.user, session_id, activity_id, right="moderation"
+        )
         if activity.type != "qna":
             raise NotFound(gettext("This activity is not a Q&A."))
         question = Question.objects.filter(activity=activity, pk=question_id).first()
@@ -186,5 +188,6 @@ class QuestionDetailView(ParticipantRoleView):
             question=question,
             status=data.validated_data.get("status"),
             pinned=data.validated_data.get("pinned"),
+            actor=request.user,
         )
         return Response(_shape(question))
