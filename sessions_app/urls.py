@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 urlpatterns = [
     path("sessions", views.SessionListCreateView.as_view(), name="session-list"),
@@ -10,4 +10,18 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/qr.png", views.SessionQrView.as_view(), name="session-qr-png"),
     path("sessions/<uuid:session_id>/qr.svg", views.SessionQrSvgView.as_view(), name="session-qr-svg"),
     path("join/<str:join_code>", views.JoinLookupView.as_view(), name="join-lookup"),
+    # the team (contract v1.2)
+    path("sessions/<uuid:session_id>/members", team_views.MembersView.as_view(), name="session-members"),
+    path(
+        "sessions/<uuid:session_id>/members/<int:user_id>",
+        team_views.MemberDetailView.as_view(),
+        name="session-member-detail",
+    ),
+    path(
+        "sessions/<uuid:session_id>/invitations/<str:email>",
+        team_views.InvitationDetailView.as_view(),
+        name="session-invitation-detail",
+    ),
+    path("sessions/<uuid:session_id>/transfer", team_views.TransferView.as_view(), name="session-transfer"),
+    path("sessions/<uuid:session_id>/audit", team_views.AuditView.as_view(), name="session-audit"),
 ]

@@ -1,7 +1,9 @@
 """Who may do what: every endpoint of the contract × every role, in one table.
 
 Roles: anonymous, organizer A (owns session X), organizer B (owns session Y), a superuser, a
-participant of X, a participant of Y, and a kicked participant of X. Organizers send real JWTs,
+participant of X, a participant of Y, and a kicked participant of X; and A's team on X (contract v1.2):
+a co_organizer, a presenter and a moderator, each allowed what the role table of the contract says
+(sessions_app.roles.RIGHTS) and 403 PERMISSION_DENIED for the rest. Organizers send real JWTs,
 participants their X-Participant-Token. Each cell is one request against a fresh world; the
 expected status comes from the contract (401 without credentials, 403 for a participant token on
 an organizer action or on another session, 404 for another organizer's session).
@@ -28,17 +30,35 @@ from activities.types.qna import services as qna_services
 from live.snapshot import forget_local
 from participants import services as participant_services
 from participants.models import Participant
+from sessions_app import members
 from sessions_app import services as session_services
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anon", "owner", "other", "super", "nonstaff", "part_x", "part_y", "kicked")
+ROLES = (
+    "anon",
+    "owner",
+    "co",
+    "presenter",
+    "moderator",
+    "other",
+    "super",
+    "nonstaff",
+    "part_x",
+    "part_y",
+    "kicked",
+)
+TEAM = ("co", "presenter", "moderator")
 OK = "ok"  # the row's success status
 # An organizer action on session X.
 # "nonstaff": an authenticated user who is not staff (organizers are active staff users): 403.
+# An organizer action on session X with the "read" right: every member of the team.
 ORG = {
     "anon": 401,
     "owner": OK,
+    "co": OK,
+    "presenter": OK,
+    "moderator": OK,
     "other": 404,
     "super": OK,
     "nonstaff": 403,
@@ -46,12 +66,21 @@ ORG = {
     "part_y": 403,
     "kicked": 401,
 }
+# The rights of the contract's role table (v1.2) beyond "read".
+EDIT = {**ORG, "presenter": 403, "moderator": 403}
+LIFECYCLE = {**ORG, "moderator": 403}
+MODERATION = ORG
+MEMBERS = {**ORG, "presenter": 403, "moderator": 403}
+OWNERSHIP = {**ORG, "co": 403, "presenter": 403, "moderator": 403}
 # An organizer action that is not about one session (create, list).
 ORG_ANY = {**ORG, "other": OK}
 # A participant action in session X.
 PART = {
     "anon": 401,
     "owner": 401,
+    "co": 401,
+    "presenter": 401,
+    "moderator": 401,
     "other": 401,
     "super": 401,
     "nonstaff": 401,
@@ -82,6 +111,9 @@ class World:
     wall_answer: str  # an answer on that wall, by part_x
     draft: str  # a draft session of the owner (can be rehearsed)
     rehearsing: str  # a session of the owner live as a rehearsal (can be ended)
+    owner_id: int = 0
+    presenter_id: int = 0
+    moderator_id: int = 0
     tokens: dict[str, str] = field(default_factory=dict)  # role -> participant token
     jwts: dict[str, str] = field(default_factory=dict)  # role -> access token
     all_tokens: list[str] = field(default_factory=list)
@@ -143,6 +175,14 @@ def world(settings: Any) -> World:
     draft = session_services.session_create(owner=owner, name="Draft Z")
     rehearsing = session_services.session_create(owner=owner, name="Rehearsal R")
     session_services.session_rehearse(session=rehearsing)
+    # A's team on X, the draft and the rehearsal; someone to add; an invitation to withdraw.
+    team = {"co": _user("carol"), "presenter": _user("pete"), "moderator": _user("mona")}
+    _user("dave")
+    role_names = {"co": "co_organizer", "presenter": "presenter", "moderator": "moderator"}
+    for session in (x, draft, rehearsing):
+        for key, user in team.items():
+            members.member_add(session=session, username=user.username, role=role_names[key], actor=owner)
+    members.member_add(session=x, email="guest@example.com", role="presenter", actor=owner)
     return World(
         sid=str(x.pk),
         sid_y=str(y.pk),
@@ -158,10 +198,19 @@ def world(settings: Any) -> World:
         wall_answer=str(wall_answer.pk),
         draft=str(draft.pk),
         rehearsing=str(rehearsing.pk),
+        owner_id=owner.pk,
+        presenter_id=team["presenter"].pk,
+        moderator_id=team["moderator"].pk,
         tokens={"part_x": token_x, "part_y": token_y, "kicked": token_kicked},
         jwts={
             role: str(RefreshToken.for_user(user).access_token)
-            for role, user in (("owner", owner), ("other", other), ("super", root), ("nonstaff", eve))
+            for role, user in (
+                ("owner", owner),
+                ("other", other),
+                ("super", root),
+                ("nonstaff", eve),
+                *team.items(),
+            )
         },
         all_tokens=[token_x, token_y, token_kicked, token_victim],
     )
@@ -190,38 +239,39 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("post", "/api/v1/sessions", {"name": "New"}, 201, ORG_ANY, False),
     ("get", "/api/v1/sessions", None, 200, ORG_ANY, False),
     ("get", S, None, 200, ORG, False),
-    ("patch", S, {"name": "Renamed"}, 200, ORG, False),
-    ("put", S, {"name": "Renamed", "description": "d"}, 200, ORG, False),
-    ("delete", S, None, 204, ORG, False),
-    ("post", S + "/next", None, 200, ORG, False),
+    ("patch", S, {"name": "Renamed"}, 200, EDIT, False),
+    ("put", S, {"name": "Renamed", "description": "d"}, 200, EDIT, False),
+    ("patch", S, {"status": "completed"}, 200, LIFECYCLE, False),
+    ("delete", S, None, 204, OWNERSHIP, False),
+    ("post", S + "/next", None, 200, LIFECYCLE, False),
     ("get", S + "/qr.png", None, 200, PUBLIC, False),
     ("get", S + "/qr.svg", None, 200, PUBLIC, False),
     ("get", "/api/v1/join/{code}", None, 200, PUBLIC, True),
     ("get", S + "/results", None, 200, ORG, False),
     # activities
-    ("post", A, {"type": "poll", "config": CONFIGS["poll"]}, 201, ORG, False),
+    ("post", A, {"type": "poll", "config": CONFIGS["poll"]}, 201, EDIT, False),
     ("get", A, None, 200, ORG, False),
     ("get", A + "/{poll}", None, 200, ORG, False),
-    ("patch", A + "/{poll}", {"title": "Renamed"}, 200, ORG, False),
-    ("put", A + "/{poll}", {"title": "T", "config": CONFIGS["poll"]}, 200, ORG, False),
-    ("delete", A + "/{poll}", None, 204, ORG, False),
-    ("patch", "/api/v1/activities/{poll}/status", {"status": "published"}, 200, ORG, False),
-    ("post", A + "/{quiz}/reveal", None, 200, ORG, False),
-    ("post", A + "/{poker}/reset", None, 200, ORG, False),
+    ("patch", A + "/{poll}", {"title": "Renamed"}, 200, EDIT, False),
+    ("put", A + "/{poll}", {"title": "T", "config": CONFIGS["poll"]}, 200, EDIT, False),
+    ("delete", A + "/{poll}", None, 204, EDIT, False),
+    ("patch", "/api/v1/activities/{poll}/status", {"status": "published"}, 200, LIFECYCLE, False),
+    ("post", A + "/{quiz}/reveal", None, 200, LIFECYCLE, False),
+    ("post", A + "/{poker}/reset", None, 200, LIFECYCLE, False),
     ("get", A + "/{poker}/results", None, 200, ORG, False),
-    ("post", A + "/{cloud}/hidden-words", {"text": "rude"}, 201, ORG, False),
-    ("delete", A + "/{cloud}/hidden-words/secret", None, 204, ORG, False),
+    ("post", A + "/{cloud}/hidden-words", {"text": "rude"}, 201, MODERATION, False),
+    ("delete", A + "/{cloud}/hidden-words/secret", None, 204, MODERATION, False),
     # Q&A (contract v1.1)
     ("post", Q, {"text": "Is lunch included?"}, 201, PART, False),
     ("get", Q, None, 200, QNA_READ, True),
     ("put", Q + "/{question}/upvote", None, 200, PART, False),
     ("delete", Q + "/{question}/upvote", None, 200, PART, False),
-    ("patch", Q + "/{question}", {"pinned": True}, 200, ORG, False),
+    ("patch", Q + "/{question}", {"pinned": True}, 200, MODERATION, False),
     # participants
     ("post", S + "/participants", {"nickname": "Newcomer"}, 201, PUBLIC, False),
     ("post", "/api/v1/join", {"join_code": "{code}", "nickname": "Coder"}, 201, PUBLIC, False),
     ("get", S + "/participants", None, 200, ORG, False),
-    ("delete", S + "/participants/{victim}", None, 204, ORG, False),
+    ("delete", S + "/participants/{victim}", None, 204, MODERATION, False),
     ("get", "/api/v1/me", None, 200, ME, False),
     # responses
     ("post", A + "/{poker}/responses", {"response_data": {"value": "5"}}, 200, PART, False),
@@ -235,15 +285,43 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("post", S + "/heartbeat", None, 204, PART, False),
     ("post", S + "/reactions", {"kind": "clap"}, 202, PART, False),
     # open text: the organizer hides an answer (contract v1.1)
-    ("patch", A + "/{wall}/responses/{wall_answer}", {"hidden": True}, 200, ORG, False),
+    ("patch", A + "/{wall}/responses/{wall_answer}", {"hidden": True}, 200, MODERATION, False),
     # rehearsals
-    ("post", "/api/v1/sessions/{draft}/rehearse", None, 200, ORG, False),
-    ("post", "/api/v1/sessions/{rehearsing}/end-rehearsal", None, 200, ORG, False),
+    ("post", "/api/v1/sessions/{draft}/rehearse", None, 200, LIFECYCLE, False),
+    ("post", "/api/v1/sessions/{rehearsing}/end-rehearsal", None, 200, LIFECYCLE, False),
     ("get", S + "/leaderboard", None, 200, PUBLIC, True),
+    # the team (contract v1.2)
+    ("get", S + "/members", None, 200, ORG, False),
+    ("post", S + "/members", {"username": "dave", "role": "moderator"}, 201, MEMBERS, False),
+    ("post", S + "/members", {"email": "new@example.com", "role": "presenter"}, 201, MEMBERS, False),
+    ("patch", S + "/members/{moderator_id}", {"role": "presenter"}, 200, MEMBERS, False),
+    # A member may always leave: the presenter removing themselves.
+    ("delete", S + "/members/{presenter_id}", None, 204, {**MEMBERS, "presenter": OK}, False),
+    # The owner's membership is never changed this way: 400 for the owner (transfer instead),
+    # 403 for everyone else.
+    (
+        "patch",
+        S + "/members/{owner_id}",
+        {"role": "moderator"},
+        400,
+        {**MEMBERS, "co": 403, "owner": 400, "super": 400},
+        False,
+    ),
+    (
+        "delete",
+        S + "/members/{owner_id}",
+        None,
+        400,
+        {**MEMBERS, "co": 403, "owner": 400, "super": 400},
+        False,
+    ),
+    ("delete", S + "/invitations/guest@example.com", None, 204, MEMBERS, False),
+    ("post", S + "/transfer", {"username": "carol"}, 200, OWNERSHIP, False),
+    ("get", S + "/audit", None, 200, MEMBERS, False),
 ]
 
 CASES = [pytest.param(row, role, id=f"{row[0].upper()} {row[1]} as {role}") for row in ROWS for role in ROLES]
-ERROR_CODES = {401: "NOT_AUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
+ERROR_CODES = {400: "VALIDATION_ERROR", 401: "NOT_AUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
 
 
 def _fill(template: Any, world: World) -> Any:
@@ -264,6 +342,9 @@ def _fill(template: Any, world: World) -> Any:
             "wall_answer",
             "draft",
             "rehearsing",
+            "owner_id",
+            "presenter_id",
+            "moderator_id",
         )
     }
     if isinstance(template, str):
@@ -303,10 +384,14 @@ def test_permission_matrix(
             names
             == {
                 "owner": {"Session X", "Draft Z", "Rehearsal R"},
+                **dict.fromkeys(TEAM, {"Session X", "Draft Z", "Rehearsal R"}),
                 "other": {"Session Y of Bob"},
                 "super": {"Session X", "Draft Z", "Rehearsal R", "Session Y of Bob"},
             }[role]
         )
+    if template == S and method == "get" and expected == 200:
+        my_role = {"owner": "owner", "co": "co_organizer", "presenter": "presenter", "moderator": "moderator"}
+        assert response.json()["my_role"] == my_role.get(role), response.json()
     if template == S and method == "get" and role == "other":
         assert "Session X" not in text  # the 404 does not reveal another organizer's session
 
