@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from activities.models import Activity, Question, QuestionUpvote, Response
 from participants.models import Participant
-from sessions_app.models import Session
+from sessions_app.models import Session, SessionMember
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _seed(*args: str) -> str:
 
 def test_creates_organizer_and_session_with_one_activity_per_type() -> None:
     output = _seed()
-    users = get_user_model().objects.all()
+    users = get_user_model().objects.exclude(username="moderator")
     assert users.count() == 1
     organizer = users.get()
     assert organizer.username == "demo"
@@ -57,13 +57,13 @@ def test_if_empty_does_nothing_when_a_session_exists() -> None:
     output = _seed("--if-empty")
     assert Session.objects.count() == 1
     assert Activity.objects.count() == 8
-    assert get_user_model().objects.count() == 1
+    assert get_user_model().objects.count() == 2  # the organizer and the moderator
     assert "demo / demo-pass-2026" in output
 
 
 def test_participants_and_answers() -> None:
     _seed("--participants", "5", "--answers", "--username", "host", "--password", "another-pass-42")
-    assert get_user_model().objects.get().username == "host"
+    assert get_user_model().objects.exclude(username="moderator").get().username == "host"
     assert Participant.objects.count() == 5
     poll = Activity.objects.get(type="poll")
     assert Response.objects.filter(activity=poll).count() == 5
@@ -93,3 +93,27 @@ def test_participants_ask_and_upvote_in_the_open_qna(settings: Any) -> None:
         ("Are we hiring in the support team this year?", 3, None),
         ("Can we keep the Friday demos?", 1, "Guest 003"),
     ]
+
+
+def test_a_second_organizer_moderates_the_demo_session() -> None:
+    output = _seed()
+    assert "moderator:     moderator / moderator-pass-2026" in output
+    moderator = get_user_model().objects.get(username="moderator")
+    assert moderator.is_staff and not moderator.is_superuser
+    assert moderator.check_password("moderator-pass-2026")
+    session = Session.objects.get()
+    assert SessionMember.objects.get(session=session, user=moderator).role == "moderator"
+    # Seeding again (make run) keeps one membership and prints the login again.
+    again = _seed("--if-empty")
+    assert "moderator:     moderator / moderator-pass-2026" in again
+    assert SessionMember.objects.filter(user=moderator).count() == 1
+    # The moderator signs in and sees the session with their role, and cannot edit it.
+    client = APIClient()
+    token = client.post(
+        "/api/v1/auth/token", {"username": "moderator", "password": "moderator-pass-2026"}, format="json"
+    ).json()["access"]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    listed = client.get("/api/v1/sessions").json()["items"]
+    assert [(s["name"], s["my_role"]) for s in listed] == [("Demo town hall", "moderator")]
+    refused = client.patch(f"/api/v1/sessions/{session.pk}", {"name": "Mine now"}, format="json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "PERMISSION_DENIED"

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: a demo organizer and a "Demo town hall" session with one activity per type.
+"""`manage.py seed_demo`: a demo organizer and a "Demo town hall" session with one activity per type,
+and a second demo organizer who moderates that session (a member with the moderator role).
 
 The Q&A is published, so it is open beside the other activities once the session is active; with
 participants, they ask a few questions (one still awaiting approval) and upvote them.
@@ -19,6 +20,7 @@ from activities.models import Activity, ActivityStatus
 from activities.services import activity_create, activity_set_status, response_submit
 from activities.types import TYPE_PACKAGES, get_type
 from participants.services import participant_join
+from sessions_app.members import MemberExists, member_add
 from sessions_app.models import Session
 from sessions_app.services import session_create, session_start
 
@@ -64,6 +66,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password", default="demo-pass-2026", help="Organizer password (default: demo-pass-2026)."
         )
+        parser.add_argument(
+            "--moderator-username",
+            default="moderator",
+            help="Second demo organizer, moderator of the demo session (default: moderator).",
+        )
+        parser.add_argument(
+            "--moderator-password",
+            default="moderator-pass-2026",
+            help="Its password (default: moderator-pass-2026).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         username: str = options["username"]
@@ -74,9 +86,15 @@ class Command(BaseCommand):
         if n_participants < 0:
             n_participants = 0
 
+        moderator = (options["moderator_username"], options["moderator_password"])
         if options["if_empty"] and Session.objects.exists():
             self.stdout.write("Sessions already exist: nothing seeded.")
-            self._print_login(username, password, base)
+            # A database seeded before the team existed gets its moderator now.
+            demo = Session.objects.filter(name=SESSION_NAME, owner__username=username).first()
+            if demo is not None:
+                with transaction.atomic():
+                    self._moderator(demo, *moderator)
+            self._print_login(username, password, base, moderator if demo is not None else None)
             return
 
         with transaction.atomic():
@@ -92,6 +110,7 @@ class Command(BaseCommand):
                 )
                 for spec in ACTIVITIES
             ]
+            self._moderator(session, *moderator)
             # A type may leave its demo in another status (the Q&A published: open all event long).
             for index, spec in enumerate(ACTIVITIES):
                 status = get_type(spec["type"]).demo_status
@@ -114,7 +133,7 @@ class Command(BaseCommand):
                         n_responses += 1
                 n_questions = sum(get_type(a.type).demo_fill(a, participants) for a in activities)
 
-        self._print_login(username, password, base)
+        self._print_login(username, password, base, moderator)
         self.stdout.write(f"  join URL:      {session.join_url}")
         self.stdout.write(f"  presenter URL: {base}/present/{session.id}")
         self.stdout.write(
@@ -136,6 +155,27 @@ class Command(BaseCommand):
         user.save()
         return user
 
-    def _print_login(self, username: str, password: str, base: str) -> None:
+    def _moderator(self, session: Session, username: str, password: str) -> Any:
+        """A plain organizer (staff, not superuser) on the demo session's team as its moderator."""
+        user, _created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        user.is_staff = True
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        try:
+            member_add(session=session, username=username, role="moderator")
+        except MemberExists:
+            pass
+        return user
+
+    def _print_login(
+        self, username: str, password: str, base: str, moderator: tuple[str, str] | None = None
+    ) -> None:
         self.stdout.write(f"  organizer:     {username} / {password}")
+        if moderator is not None:
+            self.stdout.write(
+                f"  moderator:     {moderator[0]} / {moderator[1]}  (moderates '{SESSION_NAME}')"
+            )
         self.stdout.write(f"  admin URL:     {base}/admin/")
