@@ -193,18 +193,18 @@ class ObjectActionsMixin:
 def service_action(
     *,
     description: str,
-    service: Callable[[Any], Any],
+    service: Callable[[Any, Any], Any],
     done: str,
     permissions: Sequence[str] = ("change",),
     select: Callable[[QuerySet[Any]], Iterable[Any]] = lambda queryset: queryset,
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Any]], None]:
-    """A changelist action calling ``service(obj)`` for each object ``select`` picks from the
-    selection (through :func:`run_service`); assign it to a ModelAdmin attribute and name it in
-    ``actions``."""
+    """A changelist action calling ``service(obj, actor)`` (``actor``: the signed-in user, for the
+    audit log) for each object ``select`` picks from the selection (through :func:`run_service`);
+    assign it to a ModelAdmin attribute and name it in ``actions``."""
 
     @admin.action(description=description, permissions=list(permissions))
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        run_service(modeladmin, request, select(queryset), service, done=done)
+        run_service(modeladmin, request, select(queryset), lambda obj: service(obj, request.user), done=done)
 
     return action
 

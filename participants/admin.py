@@ -49,7 +49,7 @@ class ParticipantAdmin(ReadOnlyAdminMixin, OwnedAdminMixin, admin.ModelAdmin):
         description="Kick selected participants (their answers stay counted)",
         permissions=["view"],
         select=lambda queryset: queryset.filter(kicked_at__isnull=True),
-        service=lambda p: services.participant_kick(participant=p),
+        service=lambda p, actor: services.participant_kick(participant=p, actor=actor),
         done="Kicked {count} participant(s).",
     )
     kick_and_purge_participants = service_action(
@@ -57,6 +57,6 @@ class ParticipantAdmin(ReadOnlyAdminMixin, OwnedAdminMixin, admin.ModelAdmin):
         permissions=["view"],
         # A list: purging deletes rows of the queryset while it is iterated.
         select=list,
-        service=lambda p: services.participant_kick(participant=p, purge=True),
+        service=lambda p, actor: services.participant_kick(participant=p, purge=True, actor=actor),
         done="Removed {count} participant(s) and their answers.",
     )

@@ -173,6 +173,7 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
             name=data["name"] if "name" in changed else None,
             description=data.get("description", "") if "description" in changed else services.UNSET,
             language=(data.get("language") or None) if "language" in changed else None,
+            actor=request.user,
         )
 
     def delete_model(self, request: HttpRequest, obj: Session) -> None:
@@ -185,11 +186,11 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
     # --- actions ----------------------------------------------------------------------------
     start_sessions = service_action(
         description="Start selected sessions",
-        service=lambda s: services.session_start(session=s),
+        service=lambda s, actor: services.session_start(session=s, actor=actor),
         done="Started {count} session(s).",
     )
     complete_sessions = service_action(
         description="Complete selected sessions",
-        service=lambda s: services.session_complete(session=s),
+        service=lambda s, actor: services.session_complete(session=s, actor=actor),
         done="Completed {count} session(s).",
     )

@@ -222,6 +222,7 @@ class ActivityAdmin(
                 config=data["config"],
                 title=data.get("title") or "",
                 order=data.get("order"),
+                actor=request.user,
             )
             adopt_created(obj, created)
             return
@@ -235,6 +236,7 @@ class ActivityAdmin(
             title=data.get("title", "") if "title" in changed else None,
             order=order,
             config=config,
+            actor=request.user,
         )
 
     def changeform_view(
@@ -265,11 +267,11 @@ class ActivityAdmin(
         return HttpResponseRedirect(reverse("admin:sessions_app_session_change", args=[obj.session_id]))
 
     def delete_model(self, request: HttpRequest, obj: Activity) -> None:
-        services.activity_delete(activity=obj)
+        services.activity_delete(activity=obj, actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Activity]) -> None:
         for activity in queryset:
-            services.activity_delete(activity=activity)
+            services.activity_delete(activity=activity, actor=request.user)
 
     # --- results page -----------------------------------------------------------------------
     def get_urls(self) -> list[Any]:
@@ -290,12 +292,12 @@ class ActivityAdmin(
             op, text = request.POST.get("op"), request.POST.get("text", "")
             try:
                 if op == "hide":
-                    services.hidden_word_add(activity=activity, text=text)
+                    services.hidden_word_add(activity=activity, text=text, actor=request.user)
                     self.message_user(
                         request, f"“{text}” is hidden from the public results.", messages.SUCCESS
                     )
                 elif op == "unhide":
-                    services.hidden_word_remove(activity=activity, text=text)
+                    services.hidden_word_remove(activity=activity, text=text, actor=request.user)
                     self.message_user(request, f"“{text}” is shown again.", messages.SUCCESS)
                 else:
                     self.message_user(request, "Unknown operation.", messages.ERROR)

@@ -23,7 +23,7 @@ class ExportActions(admin.ModelAdmin):
             return None
         session = sessions[0]
         try:
-            chunks = export.iter_session_export(session, fmt)
+            chunks = export.iter_session_export(session, fmt, actor=request.user)
         except DomainError as exc:
             self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
             return None

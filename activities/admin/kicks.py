@@ -26,7 +26,7 @@ def kick_from_overview(modeladmin: admin.ModelAdmin, request: HttpRequest, sessi
     if participant is None:
         raise Http404("Unknown participant.")
     purge = request.POST.get("purge") == "1"
-    participant_services.participant_kick(participant=participant, purge=purge)
+    participant_services.participant_kick(participant=participant, purge=purge, actor=request.user)
     modeladmin.message_user(
         request,
         f"{participant.nickname} was removed{' with their answers' if purge else ''}.",

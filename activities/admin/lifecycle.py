@@ -15,7 +15,7 @@ class LifecycleAction(NamedTuple):
     name: str  # the action's name (changelist and ObjectActionsMixin)
     button: str  # the change page's button label
     description: str  # the changelist's action label
-    service: Callable[[Activity], Any]
+    service: Callable[[Activity, Any], Any]  # (activity, actor)
     done: str  # success message, with {count}
 
 
@@ -24,35 +24,37 @@ LIFECYCLE_ACTIONS = [
         "publish_activities",
         "Publish",
         "Publish selected activities",
-        lambda a: services.activity_set_status(activity=a, status=ActivityStatus.PUBLISHED),
+        lambda a, actor: services.activity_set_status(
+            activity=a, status=ActivityStatus.PUBLISHED, actor=actor
+        ),
         "Published {count} activity(ies).",
     ),
     LifecycleAction(
         "activate_activities",
         "Activate",
         "Activate selected activity (make it live)",
-        lambda a: services.activity_set_status(activity=a, status=ActivityStatus.ACTIVE),
+        lambda a, actor: services.activity_set_status(activity=a, status=ActivityStatus.ACTIVE, actor=actor),
         "Activated {count} activity(ies).",
     ),
     LifecycleAction(
         "reveal_activities",
         "Reveal",
         "Reveal results of selected activities",
-        lambda a: services.activity_reveal(activity=a),
+        lambda a, actor: services.activity_reveal(activity=a, actor=actor),
         "Revealed {count} activity(ies).",
     ),
     LifecycleAction(
         "reset_activities",
         "New round",
         "Reset the round of selected activities (poker)",
-        lambda a: services.activity_reset(activity=a),
+        lambda a, actor: services.activity_reset(activity=a, actor=actor),
         "Started a new round in {count} activity(ies).",
     ),
     LifecycleAction(
         "expire_activities",
         "Expire",
         "Expire selected activities (close answers)",
-        lambda a: services.activity_set_status(activity=a, status=ActivityStatus.EXPIRED),
+        lambda a, actor: services.activity_set_status(activity=a, status=ActivityStatus.EXPIRED, actor=actor),
         "Expired {count} activity(ies).",
     ),
 ]

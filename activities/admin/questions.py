@@ -128,7 +128,7 @@ class QuestionModerationMixin(admin.ModelAdmin):
             return HttpResponseRedirect(here)
         changes, done = OPS[op]
         try:
-            question_moderate(question=question, **changes)
+            question_moderate(question=question, **changes, actor=request.user)
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:

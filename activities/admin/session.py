@@ -175,12 +175,12 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
     # --- actions ----------------------------------------------------------------------------
     rehearse_sessions = service_action(
         description="Rehearse selected sessions (live, marked as a rehearsal, wiped when it ends)",
-        service=lambda s: session_services.session_rehearse(session=s),
+        service=lambda s, actor: session_services.session_rehearse(session=s, actor=actor),
         done="{count} session(s) live as a rehearsal.",
     )
     end_rehearsals = service_action(
         description="End the rehearsal of selected sessions (delete its participants and answers)",
-        service=lambda s: services.session_rehearsal_end(session=s),
+        service=lambda s, actor: services.session_rehearsal_end(session=s, actor=actor),
         done="{count} rehearsal(s) ended: back to draft, same join code.",
     )
 
@@ -188,7 +188,7 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
     def activate_next_activity(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
         for session in queryset:
             try:
-                activity = services.activity_activate_next(session=session)
+                activity = services.activity_activate_next(session=session, actor=request.user)
             except DomainError as exc:
                 self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
             else:
