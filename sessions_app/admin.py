@@ -27,7 +27,7 @@ from core.admin import (
     service_action,
 )
 
-from . import services
+from . import admin_team, roles, services
 from .models import Session
 
 admin.site.site_header = "Caja administration"
@@ -64,6 +64,8 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
         "completed_at",
         "created_at",
         "updated_at",
+        "team",
+        "audit_log",
     )
 
     # --- list -------------------------------------------------------------------------------
@@ -118,7 +120,23 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
                     "fields": ("current_activity", "started_at", "completed_at", "created_at", "updated_at"),
                 },
             ),
+            *(
+                [
+                    ("Team", {"fields": ("team",)}),
+                    ("Audit log", {"classes": ("collapse",), "fields": ("audit_log",)}),
+                ]
+                if roles.can(request.user, obj, "members")
+                else []
+            ),
         ]
+
+    @admin.display(description="Members and pending invitations")
+    def team(self, obj: Session) -> Any:
+        return admin_team.team_html(obj) if obj and obj.pk else "-"
+
+    @admin.display(description=f"Newest {admin_team.AUDIT_SHOWN} entries")
+    def audit_log(self, obj: Session) -> Any:
+        return admin_team.audit_html(obj) if obj and obj.pk else "-"
 
     @admin.display(description="Join URL")
     def join_url_link(self, obj: Session) -> str:
