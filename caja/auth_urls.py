@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
@@ -18,6 +19,10 @@ class SignInTokenObtainPairSerializer(TokenObtainPairSerializer):
         return data
 
 
+# The schema describes simplejwt's own serializer (drf-spectacular's extension knows its shapes).
+@extend_schema_view(
+    post=extend_schema(request=TokenObtainPairSerializer, responses=TokenObtainPairSerializer)
+)
 class SignInTokenObtainPairView(TokenObtainPairView):
     serializer_class = SignInTokenObtainPairSerializer
 

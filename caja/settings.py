@@ -253,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "sessions_app.models.SessionStatus",
         "ActivityStatusEnum": "activities.models.ActivityStatus",
         "QuestionStatusEnum": "activities.models.QuestionStatus",
+        "SessionRoleEnum": "sessions_app.models.SessionRole",
         "LanguageEnum": "caja.settings.LANGUAGES",
     },
     "APPEND_COMPONENTS": {

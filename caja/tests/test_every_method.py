@@ -76,6 +76,8 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
             "join_code": session.join_code,
             "size": "10",
             "response_id": "0f1e2d3c-4b5a-4978-8675-a4b3c2d1e0f9",  # none such: 404, never 5xx
+            "user_id": "987654",  # no such member: 404, never 5xx
+            "email": "nobody@example.com",  # no such invitation: 404
         },
         "jwt": str(RefreshToken.for_user(organizer).access_token),
         "token": token,
