@@ -80,17 +80,17 @@ def session_create(
         try:
             with transaction.atomic():
                 session = Session.objects.create(owner=owner, join_code=generate_join_code(), **values)
-            audit_record(
-                session=session,
-                actor=owner,
-                action="session.create",
-                target_type="session",
-                target_id=session.pk,
-                details={"name": session.name},
-            )
-            return session
         except IntegrityError:
             continue
+        audit_record(
+            session=session,
+            actor=owner,
+            action="session.create",
+            target_type="session",
+            target_id=session.pk,
+            details={"name": session.name},
+        )
+        return session
     raise RuntimeError("could not allocate a unique join code")
 
 
