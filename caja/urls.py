@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from activities.views import responses_view
@@ -20,6 +20,9 @@ class SwaggerView(SpectacularSwaggerView):
         # A plain HttpResponse: a DRF Response would go through the page's HTML template renderer.
         return HttpResponse(status=200, headers={"Allow": "GET, HEAD, OPTIONS"})
 
+
+# The admin's "View site" link: Caja's page for people (the site's root "/" is no page).
+admin.site.site_url = reverse_lazy("live:join-start")  # type: ignore[assignment]
 
 urlpatterns = [
     # The votes first: URL resolution is linear, and they are the hot write path.

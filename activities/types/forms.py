@@ -51,12 +51,24 @@ class ConfigForm(forms.Form):
         "custom_cards": _("Card"),
     }
 
+    # A field that may be empty only when the activity has a title (poker's story), and the
+    # admin's error when both are empty; the activity would show as "poker #1" otherwise.
+    title_or: ClassVar[str | None] = None
+    title_or_message: ClassVar[str | Promise] = ""
+
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
         return {}
 
     def to_config(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def options_from(self, field: str) -> list[dict[str, str]]:
+        """The options typed one per line in ``field``; a repeated label is refused on the field."""
+        options = parse_options(self.cleaned_data[field])
+        for problem in duplicate_labels(options):
+            self.add_error(field, problem)
+        return options
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -143,6 +155,26 @@ def parse_options(text: str) -> list[dict[str, str]]:
     return options
 
 
+def duplicate_labels(options: list[dict[str, str]]) -> list[str]:
+    """Error messages for options whose label repeats an earlier one (trimmed, case-insensitive):
+    two options no one can tell apart on a phone or in the results."""
+    first: dict[str, int] = {}
+    problems = []
+    for line, option in enumerate(options, start=1):
+        key = " ".join(str(option.get("label", "")).split()).casefold()
+        if not key:
+            continue
+        if key in first:
+            problems.append(
+                # Translators: an admin error about a textarea of options, one per line.
+                gettext("Line %(line)s repeats “%(label)s” (line %(first)s): each line needs its own label.")
+                % {"line": line, "label": option.get("label", ""), "first": first[key]}
+            )
+        else:
+            first[key] = line
+    return problems
+
+
 def format_options(options: Any) -> str:
     """The textarea form of stored options: labels only when the ids are the generated a, b, c…"""
     if not isinstance(options, list):
@@ -159,6 +191,17 @@ def lazy_format(message: str | Promise, **params: Any) -> str:
     translation's own ``%`` translates at once: at import time, in English)."""
     return lazy(lambda: str(message) % params, str)()
 
+
+STATEMENTS_HELP = _(
+    # Translators: help text of the rating's textarea of statements. Keep the HTML and the "|".
+    "One statement per line. Ids are generated (a, b, c, …); to choose an id yourself write "
+    "<code>id | Statement</code>."
+)
+ITEMS_HELP = _(
+    # Translators: help text of the ranking's textarea of items. Keep the HTML and the "|".
+    "One item per line. Ids are generated (a, b, c, …); to choose an id yourself write "
+    "<code>id | Item</code>."
+)
 
 OPTIONS_HELP = _(
     # Translators: help text of a textarea of options (or statements, items). Keep the HTML and
@@ -215,4 +258,5 @@ __all__ = [
     "config_form_for",
     "parse_options",
     "format_options",
+    "duplicate_labels",
 ]

@@ -12,11 +12,16 @@ from ..forms import ConfigForm, _textarea
 from . import DECKS, DEFAULT_DECK, PokerType
 
 CUSTOM_DECK = "custom"
+# Translators: a choice of deck (set of cards): the deck typed in the "Custom cards" field below.
+CUSTOM_LABEL = _("custom (the cards below)")
 
 
 class PokerConfigForm(ConfigForm):
     type_key = PokerType.key
     path_fields = {"story": "story", "deck": "deck", "auto_reveal": "auto_reveal"}
+    title_or = "story"
+    # Translators: the admin refuses a planning poker round with neither a story nor a title.
+    title_or_message = _("Enter a story or a title: the phones and the big screen show it.")
 
     story = forms.CharField(
         widget=_textarea(2),
@@ -33,8 +38,7 @@ class PokerConfigForm(ConfigForm):
     )
     deck = forms.ChoiceField(
         choices=[(name, f"{name} ({', '.join(cards)})") for name, cards in DECKS.items()]
-        # Translators: a choice of deck (set of cards): the deck typed in the "Custom cards" field below.
-        + [(CUSTOM_DECK, _("custom (the cards below)"))],
+        + [(CUSTOM_DECK, CUSTOM_LABEL)],
         initial=DEFAULT_DECK,
         # Translators: planning poker: the set of cards the participants vote with.
         label=_("Deck"),
@@ -68,6 +72,16 @@ class PokerConfigForm(ConfigForm):
             if not raw:
                 self.add_error("custom_cards", gettext("Enter the cards of the custom deck."))
             deck = [card.strip() for card in raw.split(",")] if raw else []
+        elif (data.get("custom_cards") or "").strip():
+            # Typed cards are never dropped without a word: use them (choose "custom") or clear them.
+            self.add_error(
+                "custom_cards",
+                gettext(
+                    "These cards are used only with the custom deck: choose “%(custom)s” as the deck, "
+                    "or clear this field."
+                )
+                % {"custom": CUSTOM_LABEL},
+            )
         return {"story": data.get("story") or "", "deck": deck, "auto_reveal": bool(data.get("auto_reveal"))}
 
 

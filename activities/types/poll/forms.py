@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
+from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options
 from . import PollType
 
 
@@ -40,9 +41,18 @@ class PollConfigForm(ConfigForm):
 
     def to_config(self) -> dict[str, Any]:
         data = self.cleaned_data
+        options = self.options_from("options")
+        if data.get("max_choices") is not None and not data.get("multiple"):
+            # The type's own message names the API's field ("multiple"); the form's is a checkbox.
+            self.add_error(
+                "max_choices",
+                # Translators: %(field)s is the checkbox label "Allow several choices".
+                gettext("Only with “%(field)s” ticked; leave it blank otherwise.")
+                % {"field": self.fields["multiple"].label},
+            )
         return {
             "question": data["question"],
-            "options": parse_options(data["options"]),
+            "options": options,
             "multiple": bool(data.get("multiple")),
             "max_choices": data.get("max_choices"),
         }

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
+from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options
 from . import DEFAULT_POINTS, DEFAULT_TIME_LIMIT, QuizType
 
 
@@ -64,7 +64,7 @@ class QuizConfigForm(ConfigForm):
 
     def to_config(self) -> dict[str, Any]:
         data = self.cleaned_data
-        options = parse_options(data["options"])
+        options = self.options_from("options")
         return {
             "question": data["question"],
             "options": options,

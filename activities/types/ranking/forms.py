@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
+from ..forms import ITEMS_HELP, ConfigForm, _textarea, format_options
 from . import RankingType
 
 
@@ -17,7 +17,7 @@ class RankingConfigForm(ConfigForm):
     item_names = {**ConfigForm.item_names, "items": _("Line")}
 
     question = forms.CharField(widget=_textarea(2), label=_("Question"))
-    items = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label=_("Items"))
+    items = forms.CharField(widget=_textarea(6), help_text=ITEMS_HELP, label=_("Items"))
 
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
@@ -25,7 +25,7 @@ class RankingConfigForm(ConfigForm):
 
     def to_config(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"question": data["question"], "items": parse_options(data["items"])}
+        return {"question": data["question"], "items": self.options_from("items")}
 
 
 RankingType.config_form = RankingConfigForm  # type: ignore[attr-defined]

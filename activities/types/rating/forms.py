@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
+from ..forms import STATEMENTS_HELP, ConfigForm, _textarea, format_options
 from . import RatingType
 
 
@@ -24,7 +24,7 @@ class RatingConfigForm(ConfigForm):
     item_names = {**ConfigForm.item_names, "statements": _("Line")}
 
     question = forms.CharField(widget=_textarea(2), label=_("Question"))
-    statements = forms.CharField(widget=_textarea(6), help_text=OPTIONS_HELP, label=_("Statements"))
+    statements = forms.CharField(widget=_textarea(6), help_text=STATEMENTS_HELP, label=_("Statements"))
     scale_min = forms.TypedChoiceField(
         choices=[(0, "0"), (1, "1")],
         coerce=int,
@@ -62,7 +62,7 @@ class RatingConfigForm(ConfigForm):
         data = self.cleaned_data
         config: dict[str, Any] = {
             "question": data["question"],
-            "statements": parse_options(data["statements"]),
+            "statements": self.options_from("statements"),
             "scale_min": data["scale_min"],
             "scale_max": data["scale_max"],
         }
