@@ -249,9 +249,26 @@ export function manyClass(n) {
   return n > 6 ? " many" : "";
 }
 
+// Numbers in the page's language (<html lang>): "66.7%" in English, "66,7 %" in German.
+const numberFormats = new Map();
+function numberFormat(options) {
+  const key = JSON.stringify(options);
+  if (!numberFormats.has(key)) {
+    let f;
+    try { f = new Intl.NumberFormat(document.documentElement.lang || undefined, options); } catch (err) { f = new Intl.NumberFormat(undefined, options); }
+    numberFormats.set(key, f);
+  }
+  return numberFormats.get(key);
+}
+
+/** A number with at most `digits` decimals, in the page's language. */
+export function fmtNum(value, digits = 2) {
+  return numberFormat({ maximumFractionDigits: digits }).format(Number(value) || 0);
+}
+
+/** A percentage (0–100, as the API sends it) with at most one decimal, in the page's language. */
 export function fmtPct(p) {
-  const n = Number(p) || 0;
-  return `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
+  return numberFormat({ style: "percent", maximumFractionDigits: 1 }).format((Number(p) || 0) / 100);
 }
 
 // --- views shared by both pages (numbers always as text too) ---------------------------------
@@ -261,8 +278,10 @@ export function podium(items, { highlight = null, limit = 10 } = {}) {
   if (!top.length) return h("p", { class: "muted", text: gettext("No scores yet.") });
   const list = h("ol", { class: "podium", attrs: { "aria-label": gettext("Leaderboard") } });
   top.forEach((p, i) => {
-    list.appendChild(h("li", { class: `podium-row place-${i + 1}${highlight === p.participant_id ? " mine" : ""}` },
-      h("span", { class: "place", text: `${i + 1}.` }),
+    // Equal scores share a place (the API's rank: 1, 1, 3) and its medal.
+    const place = p.rank || i + 1;
+    list.appendChild(h("li", { class: `podium-row place-${place}${highlight === p.participant_id ? " mine" : ""}`, dataset: { rank: place } },
+      h("span", { class: "place", text: `${place}.` }),
       h("span", { class: "nick", text: p.nickname }),
       h("span", { class: "score", text: fmt(ngettext("%(n)s pt", "%(n)s pts", p.score), { n: p.score }) }),
       h("span", { class: "correct-count", text: fmt(ngettext("%(n)s correct", "%(n)s correct", p.correct_count), { n: p.correct_count }) })));
@@ -313,7 +332,7 @@ export function announce(text) {
 //                    revealLabel (the Reveal button's text).
 
 /** The helpers every renderer gets in ctx. */
-export const ui = { h, clear, replace, fmt, bidi, parseTime, announce, errorText, podium, manyClass, fmtPct, activityHeading };
+export const ui = { h, clear, replace, fmt, bidi, parseTime, announce, errorText, podium, manyClass, fmtPct, fmtNum, activityHeading };
 
 /** Import every type's renderer for this page: key → {label, ..., renderer}. A module that fails to
  * load leaves an empty renderer (the page still shows the activity's heading and count). */

@@ -5,6 +5,9 @@ export default {
   form(ctx) {
     const { h } = ctx;
     const mine = ctx.mine && ctx.mine.value;
+    // After the reveal the round takes no votes (the server refuses them) until a new round: the cards
+    // are locked and the line says why.
+    const revealed = !!(ctx.activity && ctx.activity.results && ctx.activity.results.revealed);
     // Translators: the planning-poker cards to vote with.
     const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": gettext("Cards") } });
     for (const card of cardsOf(ctx.config)) {
@@ -13,6 +16,7 @@ export default {
         type: "button", class: "poker-card", text: label, dataset: { card },
         attrs: { "aria-pressed": mine === card ? "true" : "false", "aria-label": ctx.fmt(gettext("Vote %(card)s"), { card: cardName(card) }) },
       });
+      b.disabled = revealed;
       b.addEventListener("click", async () => {
         for (const x of grid.querySelectorAll("button")) x.disabled = true;
         const ok = await ctx.submit({ value: card });
@@ -20,7 +24,11 @@ export default {
       });
       grid.appendChild(b);
     }
-    return h("div", { class: "stack" }, h("p", { class: "hint", text: mine ? gettext("You can change your vote until the cards are revealed.") : gettext("Pick a card.") }), grid);
+    // Translators: planning poker on a phone, after the organizer revealed the votes.
+    const hint = revealed
+      ? gettext("The cards are revealed: voting is closed until a new round.")
+      : mine ? gettext("You can change your vote until the cards are revealed.") : gettext("Pick a card.");
+    return h("div", { class: "stack" }, h("p", { class: `hint${revealed ? " poker-locked" : ""}`, text: hint }), grid);
   },
 
   // Translators: followed by the participant's card, in bold; keep the space at the end.
@@ -36,7 +44,7 @@ export default {
       ctx.mine = null;
       ctx.feedback(gettext("New round: vote again."));
       ctx.renderForm();
-    }
+    } else if (r && r.revealed && !wasRevealed) ctx.renderForm(); // lock the cards
     if (r && r.revealed) ctx.replace(ctx.els.results, ctx.h("h3", { text: gettext("Votes revealed") }), distribution(ctx, r, cardsOf(ctx.config)));
     else ctx.clear(ctx.els.results);
   },

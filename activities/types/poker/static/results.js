@@ -31,8 +31,8 @@ export function distribution(ui, results, cards) {
   }
   const stats = h("dl", { class: "stats" },
     h("div", {}, h("dt", { text: gettext("Votes") }), h("dd", { class: "stat-votes", text: results.vote_count ?? 0 })),
-    h("div", {}, h("dt", { text: gettext("Average") }), h("dd", { class: "stat-average", text: results.average ?? "–" })),
-    h("div", {}, h("dt", { text: gettext("Median") }), h("dd", { class: "stat-median", text: results.median ?? "–" })),
+    h("div", {}, h("dt", { text: gettext("Average") }), h("dd", { class: "stat-average", text: results.average == null ? "–" : ui.fmtNum(results.average) })),
+    h("div", {}, h("dt", { text: gettext("Median") }), h("dd", { class: "stat-median", text: results.median == null ? "–" : ui.fmtNum(results.median) })),
     h("div", {}, h("dt", { text: gettext("Consensus") }),
       // Translators: whether every vote of a planning-poker round was the same card.
       h("dd", { class: "stat-consensus", text: results.consensus ? gettext("Yes") : gettext("No") })));

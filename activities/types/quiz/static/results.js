@@ -3,7 +3,8 @@
 export function options(ui, results, { mine = null } = {}) {
   const { h, fmt } = ui;
   const list = h("ol", { class: `bars quiz-bars${ui.manyClass((results.options || []).length)}`, attrs: { "aria-label": gettext("Answers") } });
-  const max = Math.max(1, ...(results.options || []).map((o) => o.count));
+  // A bar's length is its share of the answers, not of the most chosen option's count.
+  const total = results.total_responses || 0;
   for (const o of results.options || []) {
     const marks = [];
     if (o.correct) marks.push("correct");
@@ -15,7 +16,7 @@ export function options(ui, results, { mine = null } = {}) {
           o.correct ? h("span", { class: "visually-hidden", text: gettext(" (correct answer)") }) : null),
         h("span", { class: "bar-value", text: fmt(ngettext("%(n)s answer", "%(n)s answers", o.count), { n: o.count }) })),
       h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } }))));
+        h("div", { class: "bar-fill", style: { width: `${total ? Math.min(100, (o.count / total) * 100) : 0}%` } }))));
   }
   const correct = (results.options || []).filter((o) => o.correct).map((o) => o.label);
   return h("div", { class: "results quiz-results" },

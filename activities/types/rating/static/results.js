@@ -9,8 +9,8 @@ export function scaleOf(config) {
   return { low, high, values };
 }
 
-function fmtAvg(avg) {
-  return avg === null || avg === undefined ? "–" : String(Number(avg).toFixed(2)).replace(/\.?0+$/, "");
+function fmtAvg(ui, avg) {
+  return avg === null || avg === undefined ? "–" : ui.fmtNum(avg, 2);
 }
 
 export function ratings(ui, results, config, { mine = {} } = {}) {
@@ -27,7 +27,7 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
       h("div", { class: "bar-label" },
         h("span", { class: "bar-text", text: s.label }),
         // Translators: a statement's average rating, e.g. "3.5 avg" ("–" when nobody rated it).
-        h("span", { class: "rating-average", text: `${fmt(gettext("%(average)s avg"), { average: fmtAvg(s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}` })),
+        h("span", { class: "rating-average", text: `${fmt(gettext("%(average)s avg"), { average: fmtAvg(ui, s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}` })),
       h("div", { class: "bar-track rating-avg-track", attrs: { "aria-hidden": "true" } },
         h("div", { class: "bar-fill", style: { width: `${avgWidth}%` } })),
       h("div", { class: "rating-dist-bar", attrs: { "aria-hidden": "true" } },
@@ -62,5 +62,5 @@ export function sentence(ui, r) {
   // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
   // Translators: a screen reader's summary of a rating scale: how many rated, the best-rated statement.
   return ui.fmt(ngettext("Ratings from %(n)s person. Highest: %(label)s, average %(average)s.", "Ratings from %(n)s people. Highest: %(label)s, average %(average)s.", r.total_responses),
-    { n: r.total_responses, label: top.label, average: fmtAvg(top.average) });
+    { n: r.total_responses, label: top.label, average: fmtAvg(ui, top.average) });
 }
