@@ -53,7 +53,7 @@ class ActivityInlineFormSet(BaseInlineFormSet):
         super().clean()
         seen: dict[int, Activity] = {}
         for form in self.forms:
-            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
                 continue
             order = form.cleaned_data.get("order")
             if order is None:
