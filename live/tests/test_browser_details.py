@@ -230,3 +230,40 @@ def test_poker_cards_lock_on_phones_after_the_reveal_until_a_new_round(
     expect(page.locator(".hint")).to_have_text("Pick a card.")
     expect(cards.first).to_be_enabled()
     page.context.close()
+
+
+def test_rating_without_ratings_says_so(
+    _serial_live_server: None, live_server: Any, browser: Any, organizer: Any
+) -> None:
+    """Item 8 (its text): a statement nobody rated reads "No ratings yet", not "– avg · 0 ratings"; a
+    rated one keeps its average and count (in the page's language)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session = session_services.session_create(owner=organizer, name="Retro")
+    rating = activity_services.activity_create(
+        session=session,
+        type="rating",
+        config={
+            "question": "How was the quarter?",
+            "statements": [{"id": "pace", "label": "Pace"}, {"id": "focus", "label": "Focus"}],
+        },
+    )
+    session_services.session_start(session=session)
+    rating = activity_services.activity_activate_next(session=session)
+    for nickname, value in (("Ana", 4), ("Ben", 3)):
+        person, _ = participant_join(session=session, nickname=nickname)
+        activity_services.response_submit(
+            participant=person, activity=rating, response_data={"ratings": {"pace": value}}
+        )
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    screen = ctx.new_page()
+    screen.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
+    focus = screen.locator('.rating-row[data-statement-id="focus"] .rating-average')
+    expect(focus).to_have_text("No ratings yet")
+    assert focus.bounding_box()["width"] > 0
+    expect(screen.locator('.rating-row[data-statement-id="pace"] .rating-average')).to_have_text(
+        "3.5 avg · 2 ratings"
+    )
+    assert_axe_clean(screen, "presenter rating without ratings")
+    ctx.close()

@@ -26,8 +26,11 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
     list.appendChild(h("li", { class: "rating-row", dataset: { statementId: s.id } },
       h("div", { class: "bar-label" },
         h("span", { class: "bar-text", text: s.label }),
-        // Translators: a statement's average rating, e.g. "3.5 avg" ("–" when nobody rated it).
-        h("span", { class: "rating-average", text: `${fmt(gettext("%(average)s avg"), { average: fmtAvg(ui, s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}` })),
+        h("span", { class: "rating-average", text: count
+          // Translators: a statement's average rating, e.g. "3.5 avg".
+          ? `${fmt(gettext("%(average)s avg"), { average: fmtAvg(ui, s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}`
+          // Translators: a rating statement nobody has rated yet (instead of "– avg · 0 ratings").
+          : gettext("No ratings yet") })),
       h("div", { class: "bar-track rating-avg-track", attrs: { "aria-hidden": "true" } },
         h("div", { class: "bar-fill", style: { width: `${avgWidth}%` } })),
       h("div", { class: "rating-dist-bar", attrs: { "aria-hidden": "true" } },
