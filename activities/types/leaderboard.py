@@ -44,8 +44,9 @@ def leaderboard(
     Two queries: the eligible activities, then one GROUP BY over their responses. Ties on score
     go to the smaller total answer time, then the nickname, for the order of the list; the place
     (``rank``, contract v1.2) is shared by equal scores: 1, 1, 3 (standard competition ranking,
-    the same on a top 10 as on the whole list: every better score is above). Kicked participants keep their place
-    (their answers stay counted); only participants with at least one scored answer appear.
+    the same on a top 10 as on the whole list: every better score is above). Kicked participants
+    keep their place (their answers stay counted); only participants with at least one scored
+    answer appear.
     """
     ids = scored_activity_ids(session, now)
     if not ids:
