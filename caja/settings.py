@@ -139,7 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# What participants and the presenter screen can be shown in (README "Languages"). Only these: a
+# What participants and the presenter screen can be shown in (docs/translations.md). Only these: a
 # language without a complete catalog would show a page half in English.
 LANGUAGES = [
     ("en", "English"),

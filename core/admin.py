@@ -1,6 +1,6 @@
 """Admin pieces shared by every Caja ModelAdmin (sessions_app, participants, activities).
 
-Permission model (a deliberate choice, documented in the README): any *active staff* user (an
+Permission model (a deliberate choice, documented in docs/architecture.md): any *active staff* user (an
 organizer: core.permissions.user_is_organizer) may use the Caja admin pages, with no per-model
 Django permissions to grant, but an organizer only ever sees and changes their own sessions and what
 hangs off them (activities, participants, responses); a superuser sees everything. Objects outside
