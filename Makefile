@@ -8,6 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# The JavaScript linter and formatter (Biome), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
+BIOME := node_modules/.bin/biome
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -15,13 +18,13 @@ PYTEST_ARGS ?=
 # us: use this machine's first LAN address then. An explicit PUBLIC_BASE_URL (environment or .env) wins.
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),127.0.0.1),$(HOST))
 
-.PHONY: help venv run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost
+.PHONY: help venv node run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost
 
 help:
 	@echo "make run               migrate, seed a demo session, serve on http://$(HOST):$(PORT)"
 	@echo "make test              whole suite on SQLite, then on a throwaway PostgreSQL + Redis"
-	@echo "make lint              ruff check, ruff format --check, mypy, the layering check"
-	@echo "make format            ruff format + ruff check --fix"
+	@echo "make lint              ruff check, ruff format --check, mypy, the layering check, biome ci (JavaScript)"
+	@echo "make format            ruff format + ruff check --fix, biome format --write"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make messages          update the translation catalogs (makemessages + compilemessages)"
 	@echo "make messages-check    fail if a catalog is out of date, incomplete or not compiled"
@@ -39,6 +42,13 @@ $(STAMP): $(PY) $(wildcard requirements*.txt)
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# npm ci (exactly package-lock.json) again only when the lock file changed.
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+node: $(NODE_STAMP)
 
 run: venv
 	$(PY) manage.py migrate --no-input
@@ -78,16 +88,18 @@ test: venv
 	if [ $$rc -ne 0 ]; then echo "== make test: FAILED =="; else echo "== make test: OK (SQLite and PostgreSQL) =="; fi; \
 	exit $$rc
 
-lint: venv
+lint: venv node
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	bash scripts/check_layers.sh
+	$(BIOME) ci .
 
-format: venv
+format: venv node
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIOME) format --write .
 
 migrations-check: venv
 	$(PY) manage.py makemigrations --check --dry-run

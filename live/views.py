@@ -352,7 +352,7 @@ class ReactionSchema(_SchemaOnly):
         request=ReactionSerializer,
         responses={202: OpenApiResponse(description="Counted"), **_errors(400, 401, 403, 404, 409, 429)},
         auth=[],
-        description="A live reaction (like, love, laugh, wow, clap): counted for the big screen, "
+        description=f"A live reaction ({', '.join(reactions.KINDS)}): counted for the big screen, "
         "at most 2 a second per phone.",
     )
     def post(self, request: Request, session_id: UUID) -> Response:
