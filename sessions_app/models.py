@@ -18,7 +18,8 @@ class SessionStatus(models.TextChoices):
 # Unambiguous alphabet: no 0/O/1/I/L, so a code read off a projector is typed right.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
-# The API's length limits (docs/api.md), defined once: services, serializers, forms and the definitions import them.
+# The API's length limits (docs/api.md), defined once: services, serializers, forms and
+# definitions import them.
 NAME_MAX = 255
 DESCRIPTION_MAX = 1000
 # The languages the pages speak (settings.LANGUAGES): the presenter screen's is the session's.
