@@ -166,7 +166,7 @@ class MetricsMiddleware:
 def record_request(
     method: str, route: str, url_name: str | None, status: int, elapsed: float, error_code: Callable[[], str]
 ) -> None:
-    """Count and time one request (the middleware's, and the bare vote path's in caja.wsgi).
+    """Count and time one request (MetricsMiddleware's).
     ``error_code`` gives a refused answer's envelope code; it is called only for those."""
     if url_name == "metrics":
         return
