@@ -236,7 +236,10 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     if not _authorized(request):
         if not getattr(settings, "METRICS_TOKEN", ""):
             logger.warning("metrics: METRICS_ENABLED without METRICS_TOKEN; every scrape is refused")
-        resp = json_error(401, "NOT_AUTHENTICATED", "A valid metrics bearer token is required.")
-        resp["WWW-Authenticate"] = 'Bearer realm="metrics"'
-        return resp
+        return json_error(
+            401,
+            "NOT_AUTHENTICATED",
+            "A valid metrics bearer token is required.",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
     return HttpResponse(render(), content_type=CONTENT_TYPE_LATEST)

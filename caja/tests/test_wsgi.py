@@ -515,7 +515,7 @@ def test_a_declined_vote_is_decoded_once(vote_world, monkeypatch) -> None:
     """The fast path decodes the body; the DRF view it hands a vote to takes the decoded body."""
     import core.parsers
 
-    decodes: list[bytes] = []
+    decodes: list[Any] = []
     original = core.parsers.json.loads
 
     def counting(raw: Any, *args: Any, **kwargs: Any) -> Any:
