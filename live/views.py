@@ -65,8 +65,10 @@ def _touch_presence(token: str | None) -> None:
 
 
 def _not_modified(request: HttpRequest, snap: Snapshot) -> HttpResponse | None:
-    """304 when the client's If-None-Match names this snapshot (Django's conditional GET)."""
-    return get_conditional_response(request, etag=snap.etag)
+    """304 when the client's If-None-Match names this snapshot (Django's conditional GET). The
+    polls honour If-None-Match only: a 412 Django would give for If-Match is not theirs to send."""
+    response = get_conditional_response(request, etag=snap.etag)
+    return response if response is not None and response.status_code == 304 else None
 
 
 def _last_update(request: HttpRequest) -> datetime | None | JsonResponse:
