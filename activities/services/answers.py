@@ -107,23 +107,19 @@ class StoredAnswer:
 
 
 def _execute_upsert(sql: str, values: list[Any]) -> tuple[Any, ...] | None:
-    """Run the upsert and return its row. On PostgreSQL through a server-side-binding psycopg
-    cursor (psycopg prepares the statement after a few uses: no client-side quoting, no
-    re-planning), wrapped like Django's own cursors (error classes, query logging in tests);
-    elsewhere through Django's cursor."""
+    """Run the upsert through Django's cursor and return its row. On PostgreSQL the JSON value is
+    handed to psycopg as Jsonb (psycopg adapts it; Django's field preparation would serialize it a
+    second time), elsewhere every value goes through its field's own preparation."""
     if connection.vendor == "postgresql":
-        from psycopg import Cursor
         from psycopg.types.json import Jsonb
 
-        values[3] = Jsonb(values[3])
-        connection.ensure_connection()
-        # _prepare_cursor is what connection.cursor() applies to its own cursors.
-        with connection._prepare_cursor(Cursor(connection.connection)) as cursor:  # type: ignore[attr-defined]
-            cursor.execute(sql, values)
-            return cursor.fetchone()
-    params = [
-        _field(name).get_db_prep_value(v, connection) for name, v in zip(_UPSERT_FIELDS, values, strict=True)
-    ]
+        params = list(values)
+        params[3] = Jsonb(params[3])
+    else:
+        params = [
+            _field(name).get_db_prep_value(v, connection)
+            for name, v in zip(_UPSERT_FIELDS, values, strict=True)
+        ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
