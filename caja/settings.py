@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
+    "rest_framework_api_key",
     "core",
     "sessions_app",
     "participants",
@@ -139,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# What participants and the presenter screen can be shown in (README "Languages"). Only these: a
+# What participants and the presenter screen can be shown in (docs/translations.md). Only these: a
 # language without a complete catalog would show a page half in English.
 LANGUAGES = [
     ("en", "English"),
