@@ -37,8 +37,8 @@ def type_renderers(page: str) -> dict[str, dict[str, Any]]:
     """The registry the page's script loads (``json_script`` ``caja-types``, beside the config):
     per type key (in ``TYPE_PACKAGES`` order) its label, what the controls need (reveal, reset,
     the state key it adds) and the URL of its renderer for this page (``page``: ``phone``,
-    ``presenter`` or ``moderation``; ``None`` when the package has none), through ``static()`` so hashed file names
-    work."""
+    ``presenter`` or ``moderation``; ``None`` when the package has none), through ``static()`` so
+    hashed file names work."""
     types: dict[str, dict[str, Any]] = {}
     for key in TYPE_PACKAGES:
         t = get_type(key)

@@ -102,7 +102,8 @@ def test_present_page_anonymous_has_no_controls(client: Client, session: Any) ->
     # The join URL breaks after a slash only (<wbr>), never mid-word.
     scheme, rest = session.join_url.split("//")
     host, path = rest.split("/", 1)
-    joined = "<wbr>".join([f"{scheme}//", f"{host}/", *[f"{p}/" for p in path.split("/")[:-1]], path.split("/")[-1]])
+    *dirs, code = path.split("/")
+    joined = "<wbr>".join([f"{scheme}//", f"{host}/", *[f"{d}/" for d in dirs], code])
     assert f'<span id="join-url" class="join-url">{joined}</span>' in html
     assert f'src="/api/v1/sessions/{session.pk}/qr.svg"' in html
     assert '<span id="participant-count" class="big-number">1</span>' in html

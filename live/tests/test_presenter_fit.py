@@ -1,4 +1,5 @@
-"""The big screen fits any screen: 1280x720 to 3840x2160, whatever the activity shows.
+"""The big screen fits any screen: 1280x720 to 3840x2160, whatever the activity shows, readable from the
+back of the room: no text below 16 px at 1280x720 (stage_fit.js pages what does not fit at that size).
 
 Each activity type is filled with the content that used to overflow (a 20-option poll with long labels
 under a long question, a 20-card poker deck revealed with 40 votes, a quiz leaderboard of 12, a word
@@ -180,20 +181,15 @@ SMALL_TEXT = """(floor) => {
     if (size < floor - 0.05) out.push(`${name(el)} ${size.toFixed(1)} px: ${el.textContent.trim().slice(0, 40)}`);
   }
   return out;
-}"""
+}"""  # noqa: E501
 
 
 def _readable(page: Any, where: str, floor: float = 16.0) -> None:
     """No visible text below the floor (16 px at 1280x720), once the page has settled."""
     try:
-        import os
-        page.wait_for_function(f"() => ({SMALL_TEXT})({floor}).length === 0", timeout=100 if os.environ.get("REPORT_ONLY") else TIMEOUT)
+        page.wait_for_function(f"() => ({SMALL_TEXT})({floor}).length === 0", timeout=TIMEOUT)
     except Exception:  # noqa: BLE001  (a timeout: report what is too small)
         small = page.evaluate(f"({SMALL_TEXT})({floor})")
-        import os
-        if os.environ.get("REPORT_ONLY"):
-            print(f"SMALL {where}:", *small[:15], sep="\n  ")
-            return
         pytest.fail(f"{where}: text below {floor} px:\n" + "\n".join(small[:40]))
 
 
@@ -251,7 +247,7 @@ def test_presenter_fits_every_screen(
     for key in ("poll", "poker", "quiz", "wordcloud"):
         activity = activity_services.activity_activate_next(session=session)
         assert activity.pk == event["acts"][key].pk
-        _answer_all(event, key)
+        _while_page_polls(lambda key=key: _answer_all(event, key))
         if key in ("poker", "quiz"):
             activity_services.activity_reveal(activity=activity)
         ready = {
@@ -269,7 +265,7 @@ def test_presenter_fits_every_screen(
     expect(page.locator("#summary .podium-row.place-10")).to_be_attached()
     _each_size(page, "summary", tmp_path, "#summary .podium")
     # Too much for one screen at a readable size: the summary pages through the activities (and the podium).
-    expect(page.locator("#summary .pager").first).to_have_text(re.compile(r"^1–\d+ of 4$"))
+    expect(page.locator("#summary .pager").first).to_have_text(re.compile(r"^\d–\d of 4$"))
     assert_axe_clean(page, "summary")
     context.close()
 

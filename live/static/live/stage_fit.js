@@ -41,7 +41,8 @@ export function stageFitter(main, stage) {
     const marked = [...stage.querySelectorAll("[data-pageable]")];
     if (marked.length) return marked;
     main.scrollTop = 0;
-    const bottom = main.getBoundingClientRect().top + main.clientHeight;
+    const bottom =
+      main.getBoundingClientRect().top + main.clientHeight - parseFloat(getComputedStyle(main).paddingBottom);
     const lists = [...stage.querySelectorAll("ul, ol")].filter(
       (l) => l.children.length > 1 && l.getBoundingClientRect().bottom > bottom + 1,
     );
@@ -63,6 +64,7 @@ export function stageFitter(main, stage) {
 
   function fit() {
     for (const el of stage.querySelectorAll(".off-page")) el.classList.remove("off-page");
+    for (const el of stage.querySelectorAll(".paged")) el.classList.remove("paged");
     for (const el of stage.querySelectorAll(".pager")) el.remove();
     setFit(1);
     if (!overflows()) return stopPaging();
@@ -95,6 +97,7 @@ export function stageFitter(main, stage) {
       pager.index = 0;
     }
     const all = lists.map((list) => {
+      list.classList.add("paged");
       const caption = h("p", { class: "pager" });
       list.after(caption);
       return { items: [...list.children], caption };

@@ -54,19 +54,15 @@ export default {
   stage(ctx, a) {
     const r = a.results;
     if (!r) return ctx.h("p", { class: "sub-message", text: gettext("Answers are hidden until the end.") });
-    // The caption counts the answers on the wall (hidden ones are not off-screen: they are hidden).
-    const answers = r.answers || [];
-    const shown = Math.min(STAGE_ANSWERS, answers.length);
+    // Paged (a page every few seconds): the pager's caption counts the answers on the wall, so a hidden
+    // one never reads like one off-screen.
     const list = wall(ctx, r, { limit: STAGE_ANSWERS, hide: hider(ctx, a) });
-    list.querySelector(".text-wall")?.setAttribute("data-pageable", "");
-    return ctx.h(
-      "div",
-      { class: "stack" },
-      list,
-      shown < answers.length
-        ? ctx.h("p", { class: "total", text: newest(ctx, shown, answers.length) })
-        : null,
-    );
+    const shown = list.querySelector(".text-wall");
+    shown?.setAttribute("data-pageable", "");
+    // Mostly long answers: one column, the full width (fewer lines each, more of them on a page).
+    const answers = (r.answers || []).slice(0, STAGE_ANSWERS);
+    if (answers.filter((x) => x.text.length > 100).length * 2 > answers.length) shown?.classList.add("long");
+    return list;
   },
 
   summary(ctx, _a, r) {
