@@ -253,7 +253,7 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     # screen shows it as answered.
     mod.locator("#qna-shown .mod-row", has_text=PIZZA).get_by_role("button", name="Mark answered").click()
     expect(screen.locator("#qna-pinned")).to_have_count(0)
-    expect(screen.get_by_text("Now answering")).to_have_count(0)
+    expect(screen.locator("#stage").get_by_text("Now answering")).to_have_count(0)
     pizza_row = board.locator(".qna-row", has_text=PIZZA)
     expect(pizza_row).to_have_class(re.compile(r"\banswered\b"))
     expect(pizza_row.locator(".qna-answered")).to_be_visible()
