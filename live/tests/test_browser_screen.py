@@ -188,3 +188,30 @@ def test_quiz_letters_join_url_long_nickname_and_one_red_button(
     )
     assert gap >= 0.5, f"the nickname runs into its points: a gap of {gap:.2f} em"
     page.context.close()
+
+
+def test_join_without_a_code_has_the_header_and_a_placeholder_as_written(
+    _serial_live_server: None, live_server: Any, browser: Any
+) -> None:
+    """/join looks like /join/CODE (the blue header); its example code is not forced to capitals."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    page = browser.new_context(viewport={"width": 390, "height": 760}).new_page()
+    page.goto(f"{live_server.url}/join")
+    header = page.locator(".phone-header")
+    expect(header).to_be_visible()
+    accent = page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--accent')")
+    background = header.evaluate("(el) => getComputedStyle(el).backgroundColor")
+    probe = page.evaluate(
+        "(c) => { const d = document.createElement('div'); d.style.color = c; document.body.append(d);"
+        " const v = getComputedStyle(d).color; d.remove(); return v; }",
+        accent.strip(),
+    )
+    assert background == probe, (background, probe)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join a session")
+    code = page.get_by_label("Session code")
+    assert code.evaluate("(el) => getComputedStyle(el, '::placeholder').textTransform") == "none"
+    assert code.get_attribute("placeholder") == "e.g. K7MX2Q"
+    assert_axe_clean(page, "join-start")
+    page.context.close()
