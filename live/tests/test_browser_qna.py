@@ -169,7 +169,12 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
         link.click()
     mod = opened.value
     mod.set_default_timeout(TIMEOUT)
-    mod.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    mod.on("dialog", on_dialog)
     assert mod.url == f"{live_server.url}/present/{session.pk}/moderate"
     mod.goto(f"{mod.url}?poll=0.5")
     expect(mod.get_by_role("heading", name="Moderate questions")).to_be_visible()
