@@ -11,6 +11,9 @@ STAMP := $(VENV)/.installed
 # The JavaScript linter and formatter (Biome), pinned by package-lock.json.
 NODE_STAMP := node_modules/.installed
 BIOME := node_modules/.bin/biome
+# The test-only OpenID Connect provider the SSO tests start (caja/tests/oidc_op, its own lock file).
+OIDC_OP := caja/tests/oidc_op
+OIDC_OP_STAMP := $(OIDC_OP)/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -22,7 +25,7 @@ XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 # us: use this machine's first LAN address then. An explicit PUBLIC_BASE_URL (environment or .env) wins.
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),127.0.0.1),$(HOST))
 
-.PHONY: help venv node run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost
+.PHONY: help venv node oidc-op run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost
 
 help:
 	@echo "make run               migrate, seed a demo session, serve on http://$(HOST):$(PORT)"
@@ -54,6 +57,13 @@ $(NODE_STAMP): package-lock.json
 
 node: $(NODE_STAMP)
 
+# The same for the SSO tests' provider (the tests also run this themselves when it is missing).
+$(OIDC_OP_STAMP): $(OIDC_OP)/package-lock.json
+	cd $(OIDC_OP) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(OIDC_OP_STAMP)
+
+oidc-op: $(OIDC_OP_STAMP)
+
 run: venv
 	$(PY) manage.py migrate --no-input
 	PUBLIC_BASE_URL="$$(bash scripts/public_base_url.sh "$(PUBLIC_HOST)" "$(PORT)")" $(PY) manage.py seed_demo --if-empty
@@ -69,14 +79,14 @@ run: venv
 
 # Not here: the browser tests and what needs PostgreSQL (the race, fault and stack tests), which
 # run in test-postgres. Exit status 5 (PYTEST_ARGS selected only such tests) is not a failure.
-test-sqlite: venv
+test-sqlite: venv oidc-op
 	@echo "== SQLite =="
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(XDIST) -m "not browser and not postgres" $(PYTEST_ARGS) \
 		|| { rc=$$?; [ $$rc -eq 5 ] && echo "(no test of PYTEST_ARGS runs on SQLite)" || exit $$rc; }
 
 # Every test, the browser tests too. Starts its own PostgreSQL and Redis, always stops them (trap),
 # keeps pytest's exit status.
-test-postgres: venv
+test-postgres: venv oidc-op
 	@echo "== PostgreSQL =="
 	@set -euo pipefail; \
 	stop() { bash scripts/redis.sh stop || true; bash scripts/pg.sh stop || true; }; \

@@ -39,9 +39,10 @@ def _redis_reachable() -> str | None:
     return None
 
 
-def _xdist_worker_index() -> int | None:
+def _xdist_worker_index(config: pytest.Config) -> int | None:
     """0, 1, ... inside a pytest-xdist worker (gw0, gw1, ...), None when not distributed."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    workerinput = getattr(config, "workerinput", None)  # set by pytest-xdist on its workers
+    worker = str(workerinput.get("workerid", "")) if workerinput else ""
     return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else None
 
 
@@ -52,7 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Under pytest-xdist each worker gets a Redis database of its own (1..15; make test's redis has
     # the default 16): a test that clears its cache (FLUSHDB) must not empty another worker's.
     # pytest-django already gives each worker its own test database (test_<name>_gw<N>).
-    index = _xdist_worker_index()
+    index = _xdist_worker_index(config)
     url = os.environ.get("REDIS_URL", "")
     if index is not None and url:
         os.environ["REDIS_URL"] = urlparse(url)._replace(path=f"/{index % 15 + 1}").geturl()

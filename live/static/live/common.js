@@ -281,7 +281,8 @@ export function announce(text) {
 //                    whole stage), side(ctx, info) (the state key's column beside the activity),
 //                    summary(ctx, item, results) → {content, note}, sentence(ctx, results),
 //                    revealLabel (the Reveal button's text), controls(ctx) → {update()} | null
-//                    (owner controls of its own, e.g. a moderation dialog: present_controls.js).
+//                    (owner controls of its own, e.g. the link to moderation: present_controls.js).
+// Moderation page:   moderation(ctx) → {update() → bool} (its panel, ctx.mount: moderate.js).
 
 /** The helpers every renderer gets in ctx. */
 export const ui = {
