@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from core.api_key_views import ApiKeyDetailView, ApiKeyListView
+
 
 class SignInTokenObtainPairSerializer(TokenObtainPairSerializer):
     """Obtaining a JWT is a sign-in: ``user_logged_in`` is sent, as for the admin's login (pending
@@ -30,4 +32,6 @@ class SignInTokenObtainPairView(TokenObtainPairView):
 urlpatterns = [
     path("auth/token", SignInTokenObtainPairView.as_view(), name="token-obtain"),
     path("auth/token/refresh", TokenRefreshView.as_view(), name="token-refresh"),
+    path("auth/keys", ApiKeyListView.as_view(), name="api-key-list"),
+    path("auth/keys/<str:key_id>", ApiKeyDetailView.as_view(), name="api-key-detail"),
 ]

@@ -8,12 +8,15 @@ and pass it to the scripts through ``json_script`` (escaped, never inline JavaSc
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -25,6 +28,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from activities.staticfinders import URL_PREFIX, type_static_dir
 from activities.types import TYPE_PACKAGES, get_type
+from live import reactions
 from sessions_app import roles
 from sessions_app.models import Session
 from sessions_app.selectors import join_code_clean, sessions_with_code
@@ -33,9 +37,9 @@ from sessions_app.selectors import join_code_clean, sessions_with_code
 def type_renderers(page: str) -> dict[str, dict[str, Any]]:
     """The registry the page's script loads (``json_script`` ``caja-types``, beside the config):
     per type key (in ``TYPE_PACKAGES`` order) its label, what the controls need (reveal, reset,
-    the state key it adds) and the URL of its renderer for this page (``page``: ``phone`` or
-    ``presenter``; ``None`` when the package has none), through ``static()`` so hashed file names
-    work."""
+    the state key it adds) and the URL of its renderer for this page (``page``: ``phone``,
+    ``presenter`` or ``moderation``; ``None`` when the package has none), through ``static()`` so
+    hashed file names work."""
     types: dict[str, dict[str, Any]] = {}
     for key in TYPE_PACKAGES:
         t = get_type(key)
@@ -121,6 +125,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "join_code": clean,
         "config": config,
         "types": type_renderers("phone"),
+        "reactions": reactions.for_page(),
         # The phone's language (LocaleMiddleware: the switcher's cookie, else Accept-Language).
         "catalog_url": _catalog_url(translation.get_language()),
     }
@@ -139,9 +144,14 @@ def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return response
 
 
+def _controls(request: HttpRequest, session: Session, right: str) -> bool:
+    """Whether the signed-in user (the session cookie: the admin's login) holds ``right`` on the
+    session (sessions_app.roles: a member whose role has it, or a superuser)."""
+    return roles.can(request.user, session, right)
+
+
 def _present(request: HttpRequest, session: Session) -> HttpResponse:
-    user = request.user
-    can_control = roles.can(user, session, "lifecycle")
+    can_control = _controls(request, session, "lifecycle")
     config: dict[str, Any] = {
         "session_id": str(session.pk),
         "session_name": session.name,
@@ -157,8 +167,40 @@ def _present(request: HttpRequest, session: Session) -> HttpResponse:
         "session": session,
         "config": config,
         "types": type_renderers("presenter"),
+        "reactions": reactions.for_page(),
         "can_control": can_control,
         "participant_count": session.participants.filter(kicked_at__isnull=True).count(),
+        # Where the join URL may break on the big screen: after a slash ("…/join/" + "CODE"), never mid-word.
+        "join_url_parts": [part for part in re.findall(r"[^/]*/*", session.join_url) if part],
         "catalog_url": _catalog_url(session.language),
     }
     return render(request, "live/present.html", context)
+
+
+def moderate(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """``/present/<uuid>/moderate``: moderation (Q&A questions, ...) for a member with the moderation
+    right (sessions_app.roles: owner, co-organizer, presenter, moderator) or a superuser, on a
+    screen of their own (a second tab, a laptop, a phone), never on the shared one. Type-agnostic: it
+    loads the types' ``moderation.js``. In the moderator's own language, like a phone."""
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        raise Http404("Session not found.")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not _controls(request, session, "moderation"):
+        raise PermissionDenied
+    config: dict[str, Any] = {
+        "session_id": str(session.pk),
+        "session_name": session.name,
+        "can_control": True,
+        "csrf_token": get_token(request),
+    }
+    context = {
+        "page_title": gettext("Moderation: %(name)s") % {"name": session.name},
+        "session": session,
+        "config": config,
+        "types": type_renderers("moderation"),
+        "present_url": reverse("live:present", args=[session.pk]),
+        "catalog_url": _catalog_url(translation.get_language()),
+    }
+    return render(request, "live/moderate.html", context)

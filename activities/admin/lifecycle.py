@@ -52,10 +52,10 @@ LIFECYCLE_ACTIONS = [
     ),
     LifecycleAction(
         "expire_activities",
-        "Expire",
-        "Expire selected activities (close answers)",
+        "End",
+        "End selected activities (close answers)",
         lambda a, actor: services.activity_set_status(activity=a, status=ActivityStatus.EXPIRED, actor=actor),
-        "Expired {count} activity(ies).",
+        "Ended {count} activity(ies).",
     ),
 ]
 

@@ -52,6 +52,11 @@ class ActivityType:
     demo: ClassVar[dict[str, Any] | None] = None
     demo_status: ClassVar[str | None] = None
 
+    def label_for(self, config: dict[str, Any]) -> str:
+        """The label of one activity of this type in the admin's lists (a variant may say more,
+        e.g. a poll with several choices)."""
+        return self.label
+
     # --- config -------------------------------------------------------------------------------
     def default_config(self) -> dict[str, Any]:
         return {}
@@ -80,7 +85,7 @@ class ActivityType:
     def reveal_due(self, activity: Activity, now: datetime) -> bool:
         """After an answer is stored: whether the activity reveals itself now (poker's
         auto-reveal). Must cost nothing for a type or config that never does, and must not
-        change ``activity``: it is this process's shared copy (activities.services._reveal_if_due)."""
+        change ``activity``: it is this process's shared copy (activities.services.answers._reveal_if_due)."""
         return False
 
     # --- visibility and results ---------------------------------------------------------------

@@ -78,6 +78,7 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
             "response_id": "0f1e2d3c-4b5a-4978-8675-a4b3c2d1e0f9",  # none such: 404, never 5xx
             "user_id": "987654",  # no such member: 404, never 5xx
             "email": "nobody@example.com",  # no such invitation: 404
+            "key_id": "12345678",  # no such API key: 404
         },
         "jwt": str(RefreshToken.for_user(organizer).access_token),
         "token": token,
