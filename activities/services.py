@@ -27,6 +27,7 @@ from core.errors import (
 from core.lifecycle import transition_apply, transition_check
 from participants.models import Participant
 from participants.presence import presence_mark
+from participants.services import missing_answer_row, participants_delete_all
 from sessions_app.models import NAME_MAX, Session, SessionStatus
 from sessions_app.services import session_create
 
@@ -364,8 +365,8 @@ def response_store(
     try:
         row = _execute_upsert(sql, values)
     except IntegrityError:
-        # The participant or the activity was deleted meanwhile (foreign keys).
-        raise NotFound("Activity not found.") from None
+        # The participant or the activity was deleted meanwhile (foreign keys): say which.
+        raise missing_answer_row(participant_id) from None
     if row is None:  # a one-answer type, answered before
         raise AlreadyAnswered()
     returned = row[0] if isinstance(row[0], UUID) else UUID(str(row[0]))
@@ -490,7 +491,7 @@ def session_rehearsal_end(*, session: Session) -> Session:
         raise InvalidTransition(from_=locked.status, to="draft", message="This session is not a rehearsal.")
     now = timezone.now()
     Session.objects.filter(pk=locked.pk).update(current_activity=None)
-    Participant.objects.filter(session_id=locked.pk).delete()
+    participants_delete_all(session_id=locked.pk)  # their tokens are revoked at once, as a kick's
     Activity.objects.filter(session_id=locked.pk).update(
         status=ActivityStatus.DRAFT,
         activated_at=None,

@@ -23,7 +23,7 @@ from .models import (
     Session,
     SessionStatus,
 )
-from .signals import session_completed
+from .signals import session_completed, session_deleting
 
 # draft → active → completed, nothing else.
 SESSION_TRANSITIONS: dict[str, set[str]] = {
@@ -142,6 +142,7 @@ def session_set_status(*, session: Session, status: str) -> Session:
 @transaction.atomic
 def session_delete(*, session: Session) -> None:
     session_id = session.pk
+    session_deleting.send(sender=Session, session_id=session_id)
     # current_activity points at an activity that the cascade deletes; clear it first.
     Session.objects.filter(pk=session_id).update(current_activity=None)
     session.delete()

@@ -96,3 +96,60 @@ def test_who_may_rehearse(organizer: Any, other_organizer: Any) -> None:
     stranger.force_authenticate(other_organizer)
     assert_error(stranger.post(url), 404, "NOT_FOUND")
     assert Session.objects.get(pk=session.pk).status == "draft"
+
+
+def _hot_endpoints_refuse(token: str, session_id: Any, poll_id: Any) -> None:
+    """Every endpoint a phone uses answers 401 for this token (issue 22 item 2)."""
+    phone = participant_client(token)
+    base = f"/api/v1/sessions/{session_id}"
+    assert_error(phone.get("/api/v1/me"), 401, "NOT_AUTHENTICATED")
+    assert_error(phone.post(f"{base}/reactions", {"kind": "wow"}, format="json"), 401, "NOT_AUTHENTICATED")
+    assert_error(phone.post(f"{base}/heartbeat"), 401, "NOT_AUTHENTICATED")
+    vote = phone.post(
+        f"{base}/activities/{poll_id}/responses", {"response_data": {"option_ids": ["a"]}}, format="json"
+    )
+    assert_error(vote, 401, "NOT_AUTHENTICATED")
+
+
+def test_rehearsal_tokens_die_with_the_rehearsal_on_every_endpoint(
+    organizer: Any, org_api: APIClient, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue 22 item 2: ending a rehearsal revokes its tokens (cached ones included), as a kick does."""
+    settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
+    session = SessionFactory(owner=organizer)
+    poll = ActivityFactory(session=session, type="poll", config=POLL, order=0)
+    base = f"/api/v1/sessions/{session.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert org_api.post(f"{base}/rehearse").status_code == 200
+        token = APIClient().post(
+            "/api/v1/join", {"join_code": session.join_code, "nickname": "Ana"}, format="json"
+        ).json()["token"]
+        assert org_api.post(f"{base}/next").status_code == 200
+        phone = participant_client(token)
+        vote = phone.post(
+            f"{base}/activities/{poll.pk}/responses", {"response_data": {"option_ids": ["a"]}}, format="json"
+        )
+        assert vote.status_code == 201, vote.content
+        assert phone.post(f"{base}/reactions", {"kind": "wow"}, format="json").status_code == 202
+        assert phone.post(f"{base}/heartbeat").status_code == 204  # the token is in the cache now
+        assert org_api.post(f"{base}/end-rehearsal").status_code == 200
+        assert org_api.patch(base, {"status": "active"}, format="json").status_code == 200
+        assert org_api.post(f"{base}/next").status_code == 200
+    _hot_endpoints_refuse(token, session.pk, poll.pk)
+    assert not Response.objects.filter(activity=poll).exists()
+    assert APIClient().get(f"{base}/state").json()["reactions"]["counts"]["wow"] <= 1  # none after the wipe
+
+
+def test_deleting_a_session_revokes_its_tokens(
+    organizer: Any, org_api: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    session = SessionFactory(owner=organizer, status="active")
+    poll = ActivityFactory(session=session, type="poll", config=POLL, status="active", order=0)
+    Session.objects.filter(pk=session.pk).update(current_activity=poll)
+    base = f"/api/v1/sessions/{session.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        token = APIClient().post(f"{base}/participants", {"nickname": "Ana"}, format="json").json()["token"]
+        assert participant_client(token).post(f"{base}/heartbeat").status_code == 204
+        assert org_api.delete(base).status_code == 204
+    assert not Participant.objects.filter(session_id=session.pk).exists()
+    _hot_endpoints_refuse(token, session.pk, poll.pk)
