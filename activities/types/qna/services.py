@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +86,30 @@ def _public_question(activity: Activity, question_id: Any) -> Question:
         raise NotFound(str(NO_SUCH_QUESTION)) from None
 
 
+def _own_activity_question(activity: Activity, question_id: Any) -> Question:
+    try:
+        return Question.objects.get(pk=question_id, activity=activity)
+    except (Question.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(str(NO_SUCH_QUESTION)) from None
+
+
+def upvotes_withdraw(*, participant_ids: list[Any]) -> None:
+    """Take the upvotes of participants about to be deleted (a purge) off their questions'
+    counts, so ``upvote_count`` keeps following the rows (the rows go with the participants'
+    cascade). Called inside the purge's transaction, before the delete."""
+    per_question = (
+        QuestionUpvote.objects.filter(participant_id__in=participant_ids)
+        .values("question_id", "question__activity__session_id")
+        .annotate(n=Count("id"))
+    )
+    sessions = set()
+    for row in per_question:
+        Question.objects.filter(pk=row["question_id"]).update(upvote_count=F("upvote_count") - row["n"])
+        sessions.add(row["question__activity__session_id"])
+    for session_id in sessions:
+        state_version.bump_data(session_id)
+
+
 @transaction.atomic
 def question_upvote(
     *, participant: Participant, activity: Activity, question_id: Any
@@ -114,7 +138,9 @@ def question_unvote(
     """Idempotent: withdrawing an upvote that is not there changes nothing."""
     _same_session(participant, activity)
     _require_open(activity)
-    question = _public_question(activity, question_id)
+    # Any question of the Q&A, not only public ones: an upvote given before the question was
+    # hidden (or sent back to moderation) can still be withdrawn, and the count follows.
+    question = _own_activity_question(activity, question_id)
     deleted, _ = QuestionUpvote.objects.filter(question=question, participant=participant).delete()
     if deleted:
         Question.objects.filter(pk=question.pk).update(upvote_count=F("upvote_count") - 1)
