@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from core.serializers import StrictSerializer
+from core.serializers import StrictBooleanField, StrictSerializer
 
 from .models import HIDDEN_WORD_MAX, TITLE_MAX, Activity, ActivityStatus, Response
 from .types import type_keys
@@ -73,7 +73,7 @@ class ResponseSerializer(serializers.ModelSerializer):
 
 
 class ResponseHiddenSerializer(StrictSerializer):
-    hidden = serializers.BooleanField()
+    hidden = StrictBooleanField()
 
 
 class ResponseHiddenResultSerializer(serializers.Serializer):

@@ -20,7 +20,6 @@ from core.errors import (
     ActivityNotActive,
     AlreadyAnswered,
     InvalidTransition,
-    NotFound,
     SessionNotActive,
     ValidationFailed,
 )

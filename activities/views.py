@@ -31,7 +31,7 @@ from core.errors import (
 )
 from core.http import parse_timestamp
 from core.parsers import json_depth_exceeds
-from core.serializers import ErrorEnvelopeSerializer
+from core.serializers import ErrorEnvelopeSerializer, NoBodySerializer
 from core.throttles import ParticipantTokenThrottle, answer_throttles
 from participants.authentication import HEADER as PARTICIPANT_HEADER
 from participants.base_views import ParticipantRoleView
@@ -220,6 +220,7 @@ class SessionRehearseView(ParticipantRoleView):
     )
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
         session = session_services.session_rehearse(session=session)
         return Response(SessionSerializer(session, context={"request": request}).data)
 
@@ -234,6 +235,7 @@ class SessionRehearsalEndView(ParticipantRoleView):
     )
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
         session = services.session_rehearsal_end(session=session)
         return Response(SessionSerializer(session, context={"request": request}).data)
 

@@ -10,7 +10,6 @@ class ParticipantsConfig(AppConfig):
     def ready(self) -> None:
         # Here, not at import time: both modules import what needs the app registry (models, DRF).
         from core import metrics, views
-
         from sessions_app.signals import session_deleting
 
         from .authentication import ParticipantTokenAuthentication

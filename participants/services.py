@@ -150,7 +150,9 @@ def participants_delete_all(*, session_id: Any) -> int:
 def revoke_session_tokens(sender: Any, *, session_id: Any, **kwargs: Any) -> None:
     """sessions_app's ``session_deleting``: the tokens of a session about to be deleted stop
     working (the rows go with the session's cascade)."""
-    tokens_revoke(list(Participant.objects.filter(session_id=session_id).values_list("token_hash", flat=True)))
+    tokens_revoke(
+        list(Participant.objects.filter(session_id=session_id).values_list("token_hash", flat=True))
+    )
 
 
 def participant_touch(*, participant: Participant) -> None:

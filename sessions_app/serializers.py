@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import StrictSerializer
+from core.serializers import StrictCharField, StrictSerializer
 
 from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionStatus
 from .selectors import RECENTLY_SEEN_SECONDS
@@ -62,8 +62,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionCreateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=NAME_MAX)
-    description = serializers.CharField(
+    name = StrictCharField(max_length=NAME_MAX)
+    description = StrictCharField(
         max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True, default=""
     )
     language = serializers.ChoiceField(
@@ -72,8 +72,8 @@ class SessionCreateSerializer(StrictSerializer):
 
 
 class SessionUpdateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=NAME_MAX, required=False)
-    description = serializers.CharField(
+    name = StrictCharField(max_length=NAME_MAX, required=False)
+    description = StrictCharField(
         max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True
     )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)

@@ -121,9 +121,11 @@ def test_rehearsal_tokens_die_with_the_rehearsal_on_every_endpoint(
     base = f"/api/v1/sessions/{session.pk}"
     with django_capture_on_commit_callbacks(execute=True):
         assert org_api.post(f"{base}/rehearse").status_code == 200
-        token = APIClient().post(
-            "/api/v1/join", {"join_code": session.join_code, "nickname": "Ana"}, format="json"
-        ).json()["token"]
+        token = (
+            APIClient()
+            .post("/api/v1/join", {"join_code": session.join_code, "nickname": "Ana"}, format="json")
+            .json()["token"]
+        )
         assert org_api.post(f"{base}/next").status_code == 200
         phone = participant_client(token)
         vote = phone.post(

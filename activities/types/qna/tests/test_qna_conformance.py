@@ -9,13 +9,32 @@ import pytest
 from rest_framework.test import APIClient
 
 from activities.models import Question, QuestionUpvote
+from activities.tests.factories import ActivityFactory
 from conftest import participant_client
 from core.testing import assert_error
+from participants import services as participant_services
 from participants.models import Participant
+from sessions_app.models import Session
+from sessions_app.tests.factories import SessionFactory
 
-from .test_qna_api import ask, world  # noqa: F401  (the fixture)
+from .test_qna_api import POLL, QNA, ask
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(organizer: Any, settings: Any) -> dict[str, Any]:
+    """A live session: a side Q&A (published) beside a live poll, three phones."""
+    settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
+    session = SessionFactory(owner=organizer, status="active")
+    qna = ActivityFactory(session=session, type="qna", config=dict(QNA), status="published", order=0)
+    poll = ActivityFactory(session=session, type="poll", config=POLL, status="active", order=1)
+    Session.objects.filter(pk=session.pk).update(current_activity=poll)
+    tokens = {
+        n: participant_services.participant_join(session=session, nickname=n)[1] for n in ("Ana", "Ben", "Cy")
+    }
+    base = f"/api/v1/sessions/{session.pk}/activities/{qna.pk}/questions"
+    return {"session": session, "qna": qna, "poll": poll, "tokens": tokens, "base": base}
 
 
 def _upvote(world: dict[str, Any], who: str, qid: str, method: str = "put") -> Any:
@@ -57,3 +76,37 @@ def test_an_upvote_of_a_hidden_question_can_be_withdrawn(world: dict[str, Any], 
     assert _count_follows_rows(qid) == 0
     # Upvoting a hidden question stays refused.
     assert_error(_upvote(world, "Cy", qid), 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"text": "hi there", "bogus": 1}, "bogus"),
+        ({"text": "hi there", "anonymous": "yes"}, "anonymous"),
+        ({"text": "hi there", "anonymous": 1}, "anonymous"),
+        ({"text": 123}, "text"),
+        ({"text": ["hi"]}, "text"),
+    ],
+)
+def test_posting_a_question_is_strict(world: dict[str, Any], payload: dict[str, Any], field: str) -> None:
+    """Item 4: unknown fields and loose types are 400 VALIDATION_ERROR naming the field."""
+    body = assert_error(_post(world, payload), 400, "VALIDATION_ERROR")
+    assert field in body["details"], body
+    assert not Question.objects.filter(activity=world["qna"]).exists()
+
+
+def _post(world: dict[str, Any], payload: dict[str, Any]) -> Any:
+    return participant_client(world["tokens"]["Ana"]).post(world["base"], payload, format="json")
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [({"pinned": True, "bogus": 1}, "bogus"), ({"pinned": "yes"}, "pinned"), ({"pinned": 1}, "pinned")],
+)
+def test_moderating_is_strict(
+    world: dict[str, Any], org_api: APIClient, payload: dict[str, Any], field: str
+) -> None:
+    qid = ask(world, "Ana", "Pin me?").json()["id"]
+    body = assert_error(org_api.patch(f"{world['base']}/{qid}", payload, format="json"), 400, "VALIDATION_ERROR")
+    assert field in body["details"], body
+    assert Question.objects.get(pk=qid).pinned is False
