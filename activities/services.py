@@ -28,7 +28,7 @@ from participants.models import Participant
 from participants.presence import presence_mark
 from participants.services import missing_answer_row, participants_delete_all
 from sessions_app.models import NAME_MAX, Session, SessionStatus
-from sessions_app.services import session_create
+from sessions_app.services import session_back_to_draft, session_create
 
 from . import selectors
 from .models import TITLE_MAX, Activity, ActivityStatus, HiddenWord, Response
@@ -482,8 +482,11 @@ def hidden_word_remove(*, activity: Activity, text: str) -> bool:
 @transaction.atomic
 def session_rehearsal_end(*, session: Session) -> Session:
     """End a rehearsal: its participants go (and with them their answers, questions and upvotes),
-    its activities return to draft (rounds, reveals and history cleared), and the session returns
-    to draft with the same join code, ready for the real event. Here, not in sessions_app, because
+    its activities return to draft (rounds, reveals, history and hidden words cleared), and the
+    session returns to draft with the same join code (a fresh one if another open session took it),
+    ready for the real event. Allowed while the rehearsal is active or completed (by its organizer
+    or close_stale_sessions): the one way out of ``completed``, because nothing of a rehearsal is
+    kept. Here, not in sessions_app, because
     it deletes participants and resets activities (imports flow one way)."""
     locked = Session.objects.select_for_update().get(pk=session.pk)
     if not locked.rehearsal:
@@ -500,9 +503,10 @@ def session_rehearsal_end(*, session: Session) -> Session:
         history=[],
         updated_at=now,
     )
-    Session.objects.filter(pk=locked.pk).update(
-        status=SessionStatus.DRAFT, rehearsal=False, started_at=None, completed_at=None, updated_at=now
-    )
+    # What the organizer did during the rehearsal goes too (the questions, their pins and
+    # moderation, and the open-text answers went with the participants).
+    HiddenWord.objects.filter(activity__session_id=locked.pk).delete()
+    session_back_to_draft(session_id=locked.pk, now=now)  # a fresh join code if it was taken
     locked.refresh_from_db()
     state_version.forget(locked.pk)
     return locked

@@ -119,6 +119,40 @@ def session_rehearse(*, session: Session) -> Session:
     return _transition(session, SessionStatus.ACTIVE, started_at=timezone.now(), rehearsal=True)
 
 
+def session_back_to_draft(*, session_id: Any, now: datetime) -> None:
+    """A wiped rehearsal (active, or completed by its organizer or ``close_stale_sessions``) back to
+    a draft. It keeps its join code unless another open session took it while this one was
+    completed (join codes are unique among sessions that are not completed): then it gets a fresh
+    one, never a 503."""
+    values: dict[str, Any] = {
+        "status": SessionStatus.DRAFT,
+        "rehearsal": False,
+        "started_at": None,
+        "completed_at": None,
+        "updated_at": now,
+    }
+    code = Session.objects.filter(pk=session_id).values_list("join_code", flat=True).first()
+    for attempt in range(10):
+        taken = (
+            Session.objects.filter(join_code=code)
+            .exclude(pk=session_id)
+            .exclude(status=SessionStatus.COMPLETED)
+            .exists()
+        )
+        if taken:
+            code = generate_join_code()
+            continue
+        try:
+            with transaction.atomic():  # a racing session taking the code meanwhile: try another
+                Session.objects.filter(pk=session_id).update(join_code=code, **values)
+            return
+        except IntegrityError:
+            if attempt == 9:
+                raise
+            code = generate_join_code()
+    raise RuntimeError("could not allocate a unique join code")
+
+
 @transaction.atomic
 def session_complete(*, session: Session) -> Session:
     now = timezone.now()

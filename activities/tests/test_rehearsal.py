@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from activities.models import Activity, Question, Response
+from activities.models import Activity, HiddenWord, Question, Response
 from activities.tests.factories import ActivityFactory
 from conftest import participant_client
 from core.testing import assert_error
@@ -155,3 +155,41 @@ def test_deleting_a_session_revokes_its_tokens(
         assert org_api.delete(base).status_code == 204
     assert not Participant.objects.filter(session_id=session.pk).exists()
     _hot_endpoints_refuse(token, session.pk, poll.pk)
+
+
+WORDCLOUD = {"prompt": "One word", "max_words": 3, "max_length": 25}
+
+
+def test_the_wipe_takes_hidden_words_with_it(organizer: Any, org_api: APIClient) -> None:
+    """Issue 22 item 5: a word hidden during the rehearsal is not hidden in the real event."""
+    session = SessionFactory(owner=organizer)
+    cloud = ActivityFactory(session=session, type="wordcloud", config=WORDCLOUD, order=0)
+    base = f"/api/v1/sessions/{session.pk}"
+    assert org_api.post(f"{base}/rehearse").status_code == 200
+    hidden = org_api.post(f"{base}/activities/{cloud.pk}/hidden-words", {"text": "Boring"}, format="json")
+    assert hidden.status_code == 201, hidden.content
+    assert org_api.post(f"{base}/end-rehearsal").status_code == 200
+    assert not HiddenWord.objects.filter(activity=cloud).exists()
+
+
+def test_a_completed_rehearsal_ends_to_a_draft_with_a_fresh_code_if_its_was_taken(
+    organizer: Any, org_api: APIClient
+) -> None:
+    """Issue 22 item 6: end-rehearsal of a completed rehearsal (by the organizer or
+    close_stale_sessions) wipes it to a draft; a join code taken meanwhile is replaced, never 503."""
+    session = SessionFactory(owner=organizer)
+    base = f"/api/v1/sessions/{session.pk}"
+    assert org_api.post(f"{base}/rehearse").status_code == 200
+    assert org_api.patch(base, {"status": "completed"}, format="json").status_code == 200
+    # Completed sessions free their join code: another session takes it meanwhile.
+    code = session.join_code
+    SessionFactory(owner=organizer, join_code=code)
+    ended = org_api.post(f"{base}/end-rehearsal")
+    assert ended.status_code == 200, ended.content
+    body = ended.json()
+    assert body["status"] == "draft" and body["rehearsal"] is False
+    assert body["join_code"] != code and len(body["join_code"]) == 6
+    row = Session.objects.get(pk=session.pk)
+    assert (row.status, row.join_code, row.completed_at) == ("draft", body["join_code"], None)
+    # Once wiped it is no longer a rehearsal: ending it again is refused.
+    assert_error(org_api.post(f"{base}/end-rehearsal"), 409, "INVALID_TRANSITION")
