@@ -34,6 +34,7 @@ from . import selectors
 from .models import TITLE_MAX, Activity, ActivityStatus, HiddenWord, Response
 from .selectors import AnswerRules
 from .types import get_type
+from .types.qna import services as qna_services
 
 ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.DRAFT: {ActivityStatus.PUBLISHED, ActivityStatus.ACTIVE},
@@ -42,6 +43,11 @@ ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.EXPIRED: set(),
 }
 EDITABLE_STATUSES = {ActivityStatus.DRAFT, ActivityStatus.PUBLISHED}
+# A Q&A may run beside the live activity while published; the organizer closes it from there.
+QNA_TRANSITIONS = {
+    **ACTIVITY_TRANSITIONS,
+    ActivityStatus.PUBLISHED: {ActivityStatus.ACTIVE, ActivityStatus.EXPIRED},
+}
 
 
 def _clean_title(title: Any) -> str:
@@ -139,7 +145,9 @@ def activities_expire_live(*, session: Session, now: datetime) -> None:
 @transaction.atomic
 def activity_set_status(*, activity: Activity, status: str) -> Activity:
     """Move an activity along draft → published → active → expired (or draft → active)."""
-    transition_check(ACTIVITY_TRANSITIONS, current=activity.status, to=status)
+    transitions = QNA_TRANSITIONS if activity.type == "qna" else ACTIVITY_TRANSITIONS
+    transition_check(transitions, current=activity.status, to=status)
+    qna_services.ensure_one_open(activity=activity, to=status)
     now = timezone.now()
     extra: dict[str, Any] = {}
     if status == ActivityStatus.ACTIVE:

@@ -30,6 +30,27 @@ def must_be_status() -> str:
     return gettext("Must be one of %(statuses)s.") % {"statuses": ", ".join(QuestionStatus.values)}
 
 
+def ensure_one_open(*, activity: Activity, to: str) -> None:
+    """At most one Q&A of a session is open (published or active) at a time, so every open Q&A is
+    the one the screens show: opening a second is 409 INVALID_TRANSITION naming the open one."""
+    if activity.type != "qna" or to not in selectors.OPEN_STATUSES:
+        return
+    other = (
+        Activity.objects.filter(
+            session_id=activity.session_id, type="qna", status__in=selectors.OPEN_STATUSES
+        )
+        .exclude(pk=activity.pk)
+        .first()
+    )
+    if other is not None:
+        raise InvalidTransition(
+            from_=activity.status,
+            to=to,
+            message=gettext("Another Q&A is already open in this session (%(title)s): close it first.")
+            % {"title": other.title or other.config.get("prompt", "")},
+        )
+
+
 def _require_open(activity: Activity) -> None:
     if not selectors.is_open(activity):
         raise ActivityNotActive(str(NOT_OPEN))

@@ -107,6 +107,43 @@ def test_moderating_is_strict(
     world: dict[str, Any], org_api: APIClient, payload: dict[str, Any], field: str
 ) -> None:
     qid = ask(world, "Ana", "Pin me?").json()["id"]
-    body = assert_error(org_api.patch(f"{world['base']}/{qid}", payload, format="json"), 400, "VALIDATION_ERROR")
+    body = assert_error(
+        org_api.patch(f"{world['base']}/{qid}", payload, format="json"), 400, "VALIDATION_ERROR"
+    )
     assert field in body["details"], body
     assert Question.objects.get(pk=qid).pinned is False
+
+
+def test_a_side_qna_can_be_closed_and_only_one_is_open(world: dict[str, Any], org_api: APIClient) -> None:
+    """Item 7: published → expired closes a side Q&A; a second Q&A cannot open beside the first."""
+    session = world["session"]
+    second = ActivityFactory(session=session, type="qna", config=dict(QNA), status="draft", order=2)
+    for to in ("published", "active"):
+        body = assert_error(
+            org_api.patch(f"/api/v1/activities/{second.pk}/status", {"status": to}, format="json"),
+            409,
+            "INVALID_TRANSITION",
+        )
+        assert "Another Q&A is already open" in body["message"]
+    second.refresh_from_db()
+    assert second.status == "draft"
+    # The side Q&A closes while the poll stays live; questions are refused from then on.
+    closed = org_api.patch(
+        f"/api/v1/activities/{world['qna'].pk}/status", {"status": "expired"}, format="json"
+    )
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["status"] == "expired"
+    world["poll"].refresh_from_db()
+    assert world["poll"].status == "active"
+    assert_error(_post(world, {"text": "Still there?"}), 409, "ACTIVITY_NOT_ACTIVE")
+    assert APIClient().get(f"/api/v1/sessions/{session.pk}/state").json()["qna"] is None
+    # Now the second one may open, and the state shows it.
+    assert (
+        org_api.patch(
+            f"/api/v1/activities/{second.pk}/status", {"status": "published"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert APIClient().get(f"/api/v1/sessions/{session.pk}/state").json()["qna"]["activity_id"] == str(
+        second.pk
+    )
