@@ -14,8 +14,10 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import Field, Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from core import state_version
+from core import text as text_rule
 from core.errors import (
     ActivityNotActive,
     AlreadyAnswered,
@@ -53,7 +55,9 @@ QNA_TRANSITIONS = {
 def _clean_title(title: Any) -> str:
     if not isinstance(title, str):
         raise ValidationFailed({"title": ["Must be a string."]})
-    title = title.strip()
+    title = "" if text_rule.is_blank(title) else text_rule.clean_text(title)
+    if text_rule.has_control(title):
+        raise ValidationFailed({"title": [gettext("Must not contain control characters.")]})
     if len(title) > TITLE_MAX:
         raise ValidationFailed({"title": [f"At most {TITLE_MAX} characters."]})
     return title

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import state_version
 from core.errors import DomainError, NicknameTaken, NotFound, SessionNotActive, ValidationFailed
+from core.text import is_blank
 from sessions_app.models import Session, SessionStatus
 
 from .models import Participant
@@ -60,7 +61,7 @@ def normalize_nickname(raw: object) -> tuple[str, str]:
     if not isinstance(raw, str):
         raise ValidationFailed({"nickname": [gettext("Must be a string.")]})
     nickname = unicodedata.normalize("NFC", " ".join(raw.split()))
-    if not nickname:
+    if not nickname or is_blank(nickname):
         raise ValidationFailed({"nickname": [gettext("A nickname is required.")]})
     if len(nickname) > NICKNAME_MAX:
         raise ValidationFailed({"nickname": [gettext("At most %(n)s characters.") % {"n": NICKNAME_MAX}]})

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from core import state_version
+from core import state_version, text
 from core.errors import InvalidTransition, ValidationFailed
 from core.lifecycle import transition_apply, transition_check
 
@@ -51,16 +52,23 @@ def _validate_text(
             errors["language"] = [f"One of: {', '.join(LANGUAGE_CODES)}."]
         values["language"] = language
     if name is not None:
-        name = name.strip()
-        if not name:
-            errors["name"] = ["This field may not be blank."]
+        name = text.clean_text(name)
+        problem = text.text_problem(name)
+        if problem == text.BLANK:
+            errors["name"] = [gettext("This field may not be blank.")]
+        elif problem == text.CONTROL:
+            errors["name"] = [gettext("Must not contain control characters.")]
         elif len(name) > NAME_MAX:
             errors["name"] = [f"At most {NAME_MAX} characters."]
         values["name"] = name
     if description is not UNSET:
         if description is not None:
-            description = description.strip()
-            if len(description) > DESCRIPTION_MAX:
+            description = text.clean_text(description)
+            if text.is_blank(description):
+                description = ""
+            if text.has_control(description, multiline=True):
+                errors["description"] = [gettext("Must not contain control characters.")]
+            elif len(description) > DESCRIPTION_MAX:
                 errors["description"] = [f"At most {DESCRIPTION_MAX} characters."]
         values["description"] = description
     if errors:
