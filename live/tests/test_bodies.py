@@ -72,3 +72,33 @@ def test_session_language_and_name_are_strict(
     resp = org_api.patch(f"/api/v1/sessions/{session.pk}", body, format="json")
     assert field in assert_error(resp, 400, "VALIDATION_ERROR")["details"]
     assert Session.objects.get(pk=session.pk).name == "Town hall"
+
+
+def test_hot_endpoint_errors_come_in_spanish(phone: dict[str, Any]) -> None:
+    """Issue 22 item 9: the error paths of the phone's hot endpoints, in es."""
+    from core.testing import translated
+
+    es = {"HTTP_ACCEPT_LANGUAGE": "es"}
+    base = phone["base"]
+    client = phone["client"]
+    cases = [
+        (client.post(f"{base}/reactions", {"kind": "wow", "x": 1}, format="json", **es), "Invalid reaction."),
+        (client.post(f"{base}/heartbeat", {"x": 1}, format="json", **es), "Invalid input."),
+        (APIClient().post(f"{base}/heartbeat", **es), "A participant token is required."),
+        (participant_client("nope").post(f"{base}/heartbeat", **es), "Invalid or revoked participant token."),
+        (participant_client("nope").get("/api/v1/me", **es), "Invalid or revoked participant token."),
+    ]
+    for resp, english in cases:
+        assert resp.json()["error"]["message"] == translated("es", english), resp.content
+    detail = client.post(f"{base}/reactions", {"kind": "wow", "x": 1}, format="json", **es).json()
+    assert detail["error"]["details"] == {"x": [translated("es", "Unknown field.")]}
+    for path in ("state", "status", "reactions", "heartbeat"):
+        resp = APIClient().put(f"{base}/{path}", **es)
+        assert resp.status_code == 405
+        assert resp.json()["error"]["message"] == translated("es", 'Method "%(method)s" not allowed.') % {
+            "method": "PUT"
+        }
+    resp = APIClient().get(f"{base}/state", {"last_update": "soon"}, **es)
+    assert resp.json()["error"]["details"]["last_update"] == [
+        translated("es", "Expected an ISO 8601 timestamp, e.g. 2026-11-22T10:00:00Z.")
+    ]
