@@ -46,7 +46,7 @@ ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
 }
 EDITABLE_STATUSES = {ActivityStatus.DRAFT, ActivityStatus.PUBLISHED}
 # A Q&A may run beside the live activity while published; the organizer closes it from there.
-QNA_TRANSITIONS = {
+QNA_TRANSITIONS: dict[str, set[str]] = {
     **ACTIVITY_TRANSITIONS,
     ActivityStatus.PUBLISHED: {ActivityStatus.ACTIVE, ActivityStatus.EXPIRED},
 }
