@@ -8,20 +8,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# The JavaScript linter and formatter (Biome), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
+BIOME := node_modules/.bin/biome
+# The test-only OpenID Connect provider the SSO tests start (caja/tests/oidc_op, its own lock file).
+OIDC_OP := caja/tests/oidc_op
+OIDC_OP_STAMP := $(OIDC_OP)/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers for make test (PYTEST_WORKERS=0: one process, no xdist). loadgroup keeps each
+# xdist_group on one worker (the browser tests, the fault tests). PYTEST_ARGS come last and win.
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 # The address join URLs and QR codes point at. 0.0.0.0 is where we listen, not where a phone can reach
 # us: use this machine's first LAN address then. An explicit PUBLIC_BASE_URL (environment or .env) wins.
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),127.0.0.1),$(HOST))
 
-.PHONY: help venv run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost
+.PHONY: help venv node oidc-op run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost
 
 help:
 	@echo "make run               migrate, seed a demo session, serve on http://$(HOST):$(PORT)"
-	@echo "make test              whole suite on SQLite, then on a throwaway PostgreSQL + Redis"
-	@echo "make lint              ruff check, ruff format --check, mypy, the layering check"
-	@echo "make format            ruff format + ruff check --fix"
+	@echo "make test              the suite on SQLite (no browser/PostgreSQL-only tests), then all of it on a throwaway PostgreSQL + Redis"
+	@echo "make lint              ruff check, ruff format --check, mypy, the layering check, biome ci (JavaScript)"
+	@echo "make format            ruff format + ruff check --fix, biome format --write"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make messages          update the translation catalogs (makemessages + compilemessages)"
 	@echo "make messages-check    fail if a catalog is out of date, incomplete or not compiled"
@@ -40,6 +50,20 @@ $(STAMP): $(PY) $(wildcard requirements*.txt)
 
 venv: $(STAMP)
 
+# npm ci (exactly package-lock.json) again only when the lock file changed.
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+node: $(NODE_STAMP)
+
+# The same for the SSO tests' provider (the tests also run this themselves when it is missing).
+$(OIDC_OP_STAMP): $(OIDC_OP)/package-lock.json
+	cd $(OIDC_OP) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(OIDC_OP_STAMP)
+
+oidc-op: $(OIDC_OP_STAMP)
+
 run: venv
 	$(PY) manage.py migrate --no-input
 	PUBLIC_BASE_URL="$$(bash scripts/public_base_url.sh "$(PUBLIC_HOST)" "$(PORT)")" $(PY) manage.py seed_demo --if-empty
@@ -53,12 +77,16 @@ run: venv
 	PUBLIC_BASE_URL="$$(bash scripts/public_base_url.sh "$(PUBLIC_HOST)" "$(PORT)")" \
 		DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test-sqlite: venv
+# Not here: the browser tests and what needs PostgreSQL (the race, fault and stack tests), which
+# run in test-postgres. Exit status 5 (PYTEST_ARGS selected only such tests) is not a failure.
+test-sqlite: venv oidc-op
 	@echo "== SQLite =="
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(XDIST) -m "not browser and not postgres" $(PYTEST_ARGS) \
+		|| { rc=$$?; [ $$rc -eq 5 ] && echo "(no test of PYTEST_ARGS runs on SQLite)" || exit $$rc; }
 
-# Starts its own PostgreSQL and Redis, always stops them (trap), keeps pytest's exit status.
-test-postgres: venv
+# Every test, the browser tests too. Starts its own PostgreSQL and Redis, always stops them (trap),
+# keeps pytest's exit status.
+test-postgres: venv oidc-op
 	@echo "== PostgreSQL =="
 	@set -euo pipefail; \
 	stop() { bash scripts/redis.sh stop || true; bash scripts/pg.sh stop || true; }; \
@@ -68,7 +96,7 @@ test-postgres: venv
 	echo "DATABASE_URL=$$DATABASE_URL"; \
 	if REDIS_URL="$$(bash scripts/redis.sh start)"; then export REDIS_URL; echo "REDIS_URL=$$REDIS_URL"; \
 	else echo "redis-server unavailable: tests marked redis will skip"; unset REDIS_URL; fi; \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # Both phases always run; the target fails if either failed.
 test: venv
@@ -78,16 +106,18 @@ test: venv
 	if [ $$rc -ne 0 ]; then echo "== make test: FAILED =="; else echo "== make test: OK (SQLite and PostgreSQL) =="; fi; \
 	exit $$rc
 
-lint: venv
+lint: venv node
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	bash scripts/check_layers.sh
+	$(BIOME) ci .
 
-format: venv
+format: venv node
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIOME) format --write .
 
 migrations-check: venv
 	$(PY) manage.py makemigrations --check --dry-run

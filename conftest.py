@@ -39,8 +39,32 @@ def _redis_reachable() -> str | None:
     return None
 
 
+def _xdist_worker_index(config: pytest.Config) -> int | None:
+    """0, 1, ... inside a pytest-xdist worker (gw0, gw1, ...), None when not distributed."""
+    workerinput = getattr(config, "workerinput", None)  # set by pytest-xdist on its workers
+    worker = str(workerinput.get("workerid", "")) if workerinput else ""
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Users made in tests (fixtures, factories, logins) hash with MD5: PBKDF2's deliberate cost was
+    # most of many tests' setup. The servers the fault and stack tests start keep the real hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Under pytest-xdist each worker gets a Redis database of its own (1..15; make test's redis has
+    # the default 16): a test that clears its cache (FLUSHDB) must not empty another worker's.
+    # pytest-django already gives each worker its own test database (test_<name>_gw<N>).
+    index = _xdist_worker_index(config)
+    url = os.environ.get("REDIS_URL", "")
+    if index is not None and url:
+        os.environ["REDIS_URL"] = urlparse(url)._replace(path=f"/{index % 15 + 1}").geturl()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks added here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip tests whose backing service is missing, with the reason in the report."""
+    """Skip tests whose backing service is missing, with the reason in the report. Under
+    ``--dist loadgroup`` the browser tests run one after another on one worker while the others
+    take the rest: one Chromium and one live server at a time, as the tests' timeouts were set
+    for (they wait on polls and timers)."""
     engine = settings.DATABASES["default"]["ENGINE"]
     skip_pg = (
         None
@@ -59,8 +83,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
         if skip_redis and item.get_closest_marker("redis"):
             item.add_marker(skip_redis)
-        if skip_browser and item.get_closest_marker("browser"):
-            item.add_marker(skip_browser)
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            if skip_browser:
+                item.add_marker(skip_browser)
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,8 @@ from importlib.util import find_spec
 
 from django.urls import path
 
+from core.hot_routes import WRITES, HotRoute
+
 from . import views
 from .types import TYPE_PACKAGES
 
@@ -19,7 +21,11 @@ TYPE_URLS = [
 
 A = "sessions/<uuid:session_id>/activities/<uuid:activity_id>"
 
+# The votes (POST; GET is the organizer's list): a hot path (caja.hot_urls), declared here once.
+hot_routes = [HotRoute(f"{A}/responses", views.responses_view, "response-list", WRITES)]
+
 urlpatterns = [
+    *(route.pattern() for route in hot_routes),
     path(
         "sessions/<uuid:session_id>/activities", views.ActivityListCreateView.as_view(), name="activity-list"
     ),
@@ -27,7 +33,6 @@ urlpatterns = [
     path(f"{A}/reveal", views.ActivityRevealView.as_view(), name="activity-reveal"),
     path(f"{A}/reset", views.ActivityResetView.as_view(), name="activity-reset"),
     path(f"{A}/results", views.ActivityResultsView.as_view(), name="activity-results"),
-    # f"{A}/responses" (views.responses_view) is routed first, in caja/urls.py.
     path(f"{A}/responses/mine", views.MyResponseView.as_view(), name="response-mine"),
     path(f"{A}/responses/<uuid:response_id>", views.ResponseDetailView.as_view(), name="response-detail"),
     path(f"{A}/responses/since/<path:timestamp>", views.ResponsesSinceView.as_view(), name="response-since"),

@@ -22,23 +22,17 @@ import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caja.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import django_setup  # noqa: E402
 
 BUDGET_MB = 100.0
 BATCH = 5000
 
 
-def _setup() -> None:
-    import django
-
-    django.setup()
-
-
 def child(fmt: str, session_id: str) -> None:
     """Run one export and print its figures as JSON (runs in a fresh process)."""
-    _setup()
+    django_setup()
     from django.core.management import call_command
 
     import activities.export  # noqa: F401  (imports out of the measurement)
@@ -160,7 +154,7 @@ def main() -> int:
     if args.child:
         child(*args.child)
         return 0
-    _setup()
+    django_setup()
     from django.db import connection
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")

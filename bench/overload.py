@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,24 +25,30 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import OUT, PY, ROOT, Nginx, Server, app_env, setup_session, sh, tokens_file, wrk  # noqa: E402
+from harness import (  # noqa: E402
+    PY,
+    Nginx,
+    Server,
+    Stores,
+    app_env,
+    markdown_table,
+    out_dir,
+    setup_session,
+    sh,
+    tokens_file,
+    wrk,
+)
 
 
 def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "gunicorn.log").write_text("")
+    out_dir("gunicorn.log")
     conns = [int(x) for x in os.environ.get("BENCH_OVERLOAD_CONNECTIONS", "64 512 2048").split()]
     sheds = [float(x) for x in os.environ.get("BENCH_OVERLOAD_SHED", "0 2").split()]
     duration = int(os.environ.get("BENCH_DURATION", "8"))
     started = time.time()
-    pg_env = {
-        **os.environ,
-        "PG_STATE_FILE": "/tmp/caja-bench-pg.state",  # noqa: S108
-        "PG_FSYNC": os.environ.get("BENCH_FSYNC", "on"),
-    }
-    redis_env = {**os.environ, "REDIS_TEST_PORT": "63799"}
-    db_url = sh("bash", "scripts/pg.sh", "start", env=pg_env).splitlines()[-1]
-    redis_url = sh("bash", "scripts/redis.sh", "start", env=redis_env).splitlines()[-1]
+    fsync = os.environ.get("BENCH_FSYNC", "on")
+    stores = Stores(pg_state_file="/tmp/caja-bench-pg.state", redis_port="63799", fsync=fsync)  # noqa: S108
+    db_url, redis_url = stores.db_url, stores.redis_url
     tmp = Path(tempfile.mkdtemp(prefix="caja-overload-"))
     rows: list[dict[str, Any]] = []
     try:
@@ -90,17 +95,10 @@ def main() -> int:
                 nginx.stop()
                 app.stop()
     finally:
-        subprocess.run(["bash", "scripts/redis.sh", "stop"], env=redis_env, cwd=ROOT, capture_output=True)
-        subprocess.run(["bash", "scripts/pg.sh", "stop"], env=pg_env, cwd=ROOT, capture_output=True)
+        stores.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    keys = list(rows[0]) if rows else []
-    print("| " + " | ".join(keys) + " |")
-    print("|" + "---|" * len(keys))
-    for r in rows:
-        print("| " + " | ".join(str(r[k]) for k in keys) + " |")
-    print(
-        f"\n({time.time() - started:.0f} s; PostgreSQL fsync={pg_env['PG_FSYNC']}; through deploy/nginx.conf)"
-    )
+    print(markdown_table(rows))
+    print(f"\n({time.time() - started:.0f} s; PostgreSQL fsync={fsync}; through deploy/nginx.conf)")
     return 0
 
 

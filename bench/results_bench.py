@@ -13,7 +13,6 @@ median and p95 in milliseconds, and deletes everything it created (also on failu
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -22,12 +21,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caja.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from harness import django_setup  # noqa: E402
 
-django.setup()
+django_setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -15,12 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caja.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from harness import django_setup  # noqa: E402
 
-django.setup()
+django_setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 

@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import OUT, PY, ROOT, Server, app_env, setup_session, sh, tokens_file, wrk  # noqa: E402
+from harness import PY, ROOT, Server, Stores, app_env, out_dir, setup_session, sh, tokens_file, wrk  # noqa: E402
 
 _CLOCK = os.sysconf("SC_CLK_TCK")
 
@@ -69,13 +69,11 @@ def per(total: float, n: int, scale: float = 1e6) -> float:
 
 
 def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = out_dir()
     rounds = int(os.environ.get("BENCH_ROUNDS", "2"))
     duration = int(os.environ.get("BENCH_DURATION", "8"))
-    pg_env = {**os.environ, "PG_STATE_FILE": "/tmp/caja-vote-cost-pg.state", "PG_FSYNC": "on"}  # noqa: S108
-    redis_env = {**os.environ, "REDIS_TEST_PORT": "63798"}
-    db_url = sh("bash", "scripts/pg.sh", "start", env=pg_env).splitlines()[-1]
-    redis_url = sh("bash", "scripts/redis.sh", "start", env=redis_env).splitlines()[-1]
+    stores = Stores(pg_state_file="/tmp/caja-vote-cost-pg.state", redis_port="63798", fsync="on")  # noqa: S108
+    db_url, redis_url = stores.db_url, stores.redis_url
     servers: list[Any] = []
     try:
         env = app_env(db_url, redis_url)
@@ -84,7 +82,7 @@ def main() -> int:
         app = Server(env, "caja.wsgi", "/health")
         ceiling = Server(env, "bench.ceiling_app:application", "/bench/constant/10")
         servers += [app, ceiling]
-        redis_pids = pids_of(f"redis-server.*{redis_env['REDIS_TEST_PORT']}")
+        redis_pids = pids_of(f"redis-server.*{stores.redis_env['REDIS_TEST_PORT']}")
         # Not measured: right after the setup (40,000 joins) PostgreSQL's autovacuum and the fresh
         # workers take the cores for a few seconds, and the first C2 came out at half its rate.
         wrk(ceiling.port, "/bench/constant/1500", duration=5)
@@ -97,9 +95,9 @@ def main() -> int:
             if os.environ.get("BENCH_PYSPY"):
                 spy = str(Path(PY).parent / "py-spy")
                 for k, pid in enumerate(app.worker_pids()):
-                    out = OUT / f"vote_cost_spy{k}.txt"
+                    spy_out = out / f"vote_cost_spy{k}.txt"
                     cmd = [spy, "record", "--nonblocking", "--gil", "-p", str(pid), "-r", "200"]
-                    cmd += ["-d", str(max(1, duration - 2)), "-f", "raw", "-o", str(out)]
+                    cmd += ["-d", str(max(1, duration - 2)), "-f", "raw", "-o", str(spy_out)]
                     spies.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             counters = pg_counters(db_url)
             cpu = [cpu_seconds(app.worker_pids()), cpu_seconds(pids_of("postgres")), cpu_seconds(redis_pids)]
@@ -138,8 +136,7 @@ def main() -> int:
     finally:
         for server in servers:
             server.stop()
-        sh("bash", "scripts/redis.sh", "stop", env=redis_env)
-        sh("bash", "scripts/pg.sh", "stop", env=pg_env)
+        stores.stop(check=True)
     print(f"(PostgreSQL fsync=on; {ROOT})")
     return 0
 

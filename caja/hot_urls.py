@@ -1,22 +1,22 @@
 """The URLconf of the lean handler (caja.wsgi): only the hot paths, so resolving them is a short
-walk instead of the whole site's. The same views as in caja.urls, under the same names."""
+walk instead of the whole site's. The routes are the apps' own declarations (``hot_routes`` in
+activities.urls and live.api_urls), the same views under the same names and routes as in the full
+site; caja.wsgi decides which requests are hot by resolving against this URLconf."""
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
-from activities.views import responses_view
-from live.views import activity_status_view, heartbeat_view, reactions_view, session_status_view, state_view
+from activities.urls import hot_routes as answer_routes
+from core.hot_routes import HotRoute
+from live.api_urls import hot_routes as live_routes
 
-S = "api/v1/sessions/<uuid:session_id>"
+# The votes and the state first: URL resolution is linear. The names matter: core.metrics
+# recognizes polls and answers by URL name.
+HOT_ROUTES: list[HotRoute] = [*answer_routes, *live_routes]
 
-# The names matter: core.metrics recognizes polls and answers by URL name (a nameless route here
-# once left every vote served by the lean handler out of caja_answers_total).
-urlpatterns = [
-    path(f"{S}/state", state_view, name="session-state"),
-    path(f"{S}/activities/<uuid:activity_id>/responses", responses_view, name="response-list"),
-    path(f"{S}/status", session_status_view, name="session-status"),
-    path(f"{S}/activities/<uuid:activity_id>/status", activity_status_view, name="activity-status"),
-    path(f"{S}/heartbeat", heartbeat_view, name="session-heartbeat"),
-    path(f"{S}/reactions", reactions_view, name="session-reactions"),
-]
+# The methods the lean handler serves, by URL name.
+METHODS = {route.name: route.methods for route in HOT_ROUTES}
+PREFIX = "api/v1/"
+
+urlpatterns = [path(PREFIX, include([route.pattern() for route in HOT_ROUTES]))]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
+    "rest_framework_api_key",
     "core",
     "sessions_app",
     "participants",
@@ -139,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# What participants and the presenter screen can be shown in (README "Languages"). Only these: a
+# What participants and the presenter screen can be shown in (docs/translations.md). Only these: a
 # language without a complete catalog would show a page half in English.
 LANGUAGES = [
     ("en", "English"),
@@ -282,6 +283,30 @@ CAJA_BENCH_CEILING = env.bool("CAJA_BENCH_CEILING", default=False)
 CAJA_SHED_QUEUE_SECONDS = env.float("CAJA_SHED_QUEUE_SECONDS", default=2.0)
 # Suggested poll interval in seconds (X-Poll-Interval), raised under load.
 CAJA_POLL_INTERVAL = env.float("CAJA_POLL_INTERVAL", default=2.0)
+
+# --- single sign-on over OpenID Connect (docs/sso.md) -------------------------------------------
+# Off unless OIDC_ISSUER is set. Endpoints and keys come from the issuer's discovery document
+# (core.sso); the rest is mozilla-django-oidc's settings.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+# Who may become an organizer: an email domain in this list and/or this value in the groups claim.
+OIDC_ALLOWED_EMAIL_DOMAINS = [d.strip().lower() for d in env.list("OIDC_ALLOWED_EMAIL_DOMAINS", default=[])]
+OIDC_REQUIRED_GROUP = env.str("OIDC_REQUIRED_GROUP", default="")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_BUTTON_NAME = env.str("OIDC_BUTTON_NAME", default="single sign-on")
+# Hides the admin's password form; password sign-in is then for superusers only (break glass).
+OIDC_HIDE_PASSWORD_LOGIN = env.bool("OIDC_HIDE_PASSWORD_LOGIN", default=False)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10  # seconds, each request to the provider
+OIDC_STATE_MAX_AGE = 600  # seconds between leaving for the provider and coming back
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+# The password backend refuses everyone but superusers when OIDC_HIDE_PASSWORD_LOGIN is on.
+AUTHENTICATION_BACKENDS = ["core.sso.PasswordBackend", "core.sso.OIDCBackend"]
 
 # --- logging -------------------------------------------------------------------------------
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")

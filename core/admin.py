@@ -1,6 +1,6 @@
 """Admin pieces shared by every Caja ModelAdmin (sessions_app, participants, activities).
 
-Permission model (a deliberate choice, documented in the README): any *active staff* user (an
+Permission model (a deliberate choice, documented in docs/architecture.md): any *active staff* user (an
 organizer: core.permissions.user_is_organizer) may use the Caja admin pages, with no per-model
 Django permissions to grant, but an organizer only ever sees and changes their own sessions and what
 hangs off them (activities, participants, responses); a superuser sees everything. Objects outside
@@ -19,8 +19,11 @@ from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
+from core import api_keys
 from core.errors import DomainError
+from core.models import OrganizerApiKey
 from core.permissions import user_is_organizer
 
 # The change page with the action buttons and links of ObjectActionsMixin.
@@ -215,3 +218,49 @@ def adopt_created(obj: Model, created: Model) -> None:
     obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
     obj._state.adding = False
     obj._state.db = created._state.db
+
+
+# --- the organizer's own API keys --------------------------------------------------------------
+
+
+def _revoke_keys(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    run_service(
+        modeladmin,
+        request,
+        queryset,
+        lambda key: api_keys.api_key_revoke(user=request.user, key_id=key.prefix),
+        done=str(_("{count} API key(s) revoked: they stop working at once.")),
+    )
+
+
+_revoke_keys.short_description = _("Revoke the selected API keys")  # type: ignore[attr-defined]
+
+
+@admin.register(OrganizerApiKey)
+class OrganizerApiKeyAdmin(OwnedAdminMixin, admin.ModelAdmin):
+    """An organizer's own keys (a superuser's too: keys are personal). A new key is shown once, in
+    the message after saving; afterwards only its prefix. Keys are revoked, never edited."""
+
+    owner_field = "user"
+    list_display = ("name", "prefix", "created", "last_used_at")
+    list_display_links = None  # nothing to open: the change page's URL would carry the stored hash
+    fields = ("name",)
+    actions = [_revoke_keys]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super(OwnedAdminMixin, self).get_queryset(request).filter(user=request.user, revoked=False)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        created, key = api_keys.api_key_create(user=request.user, name=obj.name)
+        adopt_created(obj, created)
+        messages.warning(
+            request,
+            _("The API key “%(name)s” is %(key)s — copy it now: it is not shown again.")
+            % {"name": created.name, "key": key},
+        )

@@ -5,81 +5,59 @@ session's state version, its throttle window), which is one pipelined round trip
 other backends (local memory in development and in most tests) the same operations run one by one:
 same results, more calls, no network.
 
+Everything here is public API: Django's cache (``get_many`` is one MGET on Redis; keys through
+the backend's ``make_key``) and, for the counters on Redis, a redis-py client made once per process
+from the cache's own LOCATION and OPTIONS with ``redis.Redis.from_url``, sending a
+non-transactional ``pipeline()``.
+
 Values written here are plain integers, which Django's Redis serializer stores unpickled, so
 ``cache.get`` / ``cache.get_many`` / ``cache.incr`` read them back as ints.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Sequence
 from typing import Any
 
+import redis
+from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ResponseError
+
+# OPTIONS that Django's Redis backend takes for itself; the others configure the connection pool.
+_DJANGO_OPTIONS = {"pool_class", "parser_class", "serializer"}
+_clients: dict[tuple[str, str], redis.Redis] = {}
+_clients_lock = threading.Lock()
 
 
-def _redis() -> tuple[RedisCache, Any] | None:
-    """Django's Redis cache backend of this thread and a redis-py client for it, or None for other
-    backends. Django's own calls build a new ``redis.Redis`` object per operation (its response
-    callback table costs more CPU than the round trip); the client is made once per backend
-    instance and reused (redis-py clients are thread-safe; connections come from the pool)."""
+def _client() -> tuple[RedisCache, redis.Redis] | None:
+    """The default cache when it is Django's Redis backend, and a redis-py client for its primary
+    server (made once per process and configuration; redis-py clients are thread-safe and take
+    their connections from a pool), or None for other backends."""
     backend = caches[DEFAULT_CACHE_ALIAS]
     if not isinstance(backend, RedisCache):
         return None
-    inner: Any = backend._cache  # type: ignore[attr-defined]  # Django's RedisCacheClient
-    client = getattr(inner, "_caja_client", None)
+    config = settings.CACHES[DEFAULT_CACHE_ALIAS]
+    location = config["LOCATION"]
+    # As Django's backend: a list of servers, or one string of them split on "," or ";"; the
+    # first one takes the writes.
+    url = (re.split("[;,]", location) if isinstance(location, str) else list(location))[0]
+    options = {k: v for k, v in config.get("OPTIONS", {}).items() if k not in _DJANGO_OPTIONS}
+    key = (url, repr(sorted(options.items())))
+    client = _clients.get(key)
     if client is None:
-        client = inner._caja_client = inner.get_client(write=True)
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = redis.Redis.from_url(url, **options)
     return backend, client
 
 
-# Keys are made with make_key, not make_and_validate_key: validation only warns about keys that
-# memcached could not store (over 250 characters, spaces, control characters), which Redis stores
-# and the callers' keys (fixed prefixes, hex digests, UUIDs, integers) never are; it scanned every
-# character of every key on each vote.
-
-
-def _round_trip(client: Any, commands: list[tuple[Any, ...]]) -> list[Any]:
-    """Send ``commands`` in one write and read their replies, in order: what a redis-py pipeline
-    without a transaction does, on a connection of the client's pool with the client's retry
-    policy, minus the pipeline's per-call objects (measured: 57 us of CPU for a pipeline of four
-    commands, 24 us this way). A command's error reply is raised after every reply was read, so
-    the connection stays in step."""
-    pool = client.connection_pool
-    conn = pool.get_connection()
-    try:
-        return conn.retry.call_with_retry(
-            lambda: _send_and_read(conn, commands), lambda _error: conn.disconnect()
-        )
-    finally:
-        pool.release(conn)
-
-
-def _send_and_read(conn: Any, commands: list[tuple[Any, ...]]) -> list[Any]:
-    conn.send_packed_command(conn.pack_commands(commands))
-    replies: list[Any] = []
-    failed: ResponseError | None = None
-    for _ in commands:
-        try:
-            replies.append(conn.read_response())
-        except ResponseError as exc:
-            replies.append(exc)
-            failed = failed or exc
-    if failed is not None:
-        raise failed
-    return replies
-
-
 def get_many(keys: Sequence[str]) -> dict[str, Any]:
-    """``cache.get_many`` in one round trip (MGET on Redis), without Django's per-call client."""
-    redis = _redis()
-    if redis is None:
-        return dict(caches[DEFAULT_CACHE_ALIAS].get_many(keys))
-    backend, client = redis
-    values = _round_trip(client, [("MGET", *[backend.make_key(k) for k in keys])])[0]
-    loads = backend._cache._serializer.loads  # type: ignore[attr-defined]
-    return {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
+    """``cache.get_many``: one round trip on Redis (MGET)."""
+    return dict(caches[DEFAULT_CACHE_ALIAS].get_many(keys))
 
 
 def incr_seeded(items: Sequence[tuple[str, int, int]]) -> list[int]:
@@ -87,15 +65,17 @@ def incr_seeded(items: Sequence[tuple[str, int, int]]) -> list[int]:
     seconds) unless it exists, then add 1. Returns the new values, in order.
 
     On Redis this is one round trip: ``SET key seed NX EX timeout`` + ``INCR key`` per item. A key
-    that exists keeps its expiry (a throttle window ends on time; a version lives on)."""
-    redis = _redis()
-    if redis is not None:
-        backend, client = redis
-        commands: list[tuple[Any, ...]] = []
+    that exists keeps its expiry (a throttle window ends on time; a version lives on). A command's
+    error reply is raised after every reply was read, so the connection stays in step."""
+    found = _client()
+    if found is not None:
+        backend, client = found
+        pipe = client.pipeline(transaction=False)
         for key, seed, timeout in items:
             full = backend.make_key(key)
-            commands += [("SET", full, seed, "NX", "EX", max(1, int(timeout))), ("INCR", full)]
-        results = _round_trip(client, commands)
+            pipe.set(full, seed, nx=True, ex=max(1, int(timeout)))
+            pipe.incr(full)
+        results = pipe.execute()
         return [int(value) for value in results[1::2]]
     cache = caches[DEFAULT_CACHE_ALIAS]
     values: list[int] = []

@@ -33,13 +33,12 @@ def connection_is_gone(wrapper: Any) -> bool:
     raw = wrapper.connection
     if raw is None or wrapper.vendor != "postgresql" or wrapper.in_atomic_block:
         return False
-    pgconn = getattr(raw, "pgconn", None)  # psycopg 3
-    if pgconn is None:
+    if not hasattr(raw, "broken"):  # psycopg 3's Connection (closed, broken, fileno())
         return False
     if raw.closed or raw.broken:
         return True
     try:
-        return _socket_readable(pgconn.socket)
+        return _socket_readable(raw.fileno())
     except Exception:  # noqa: BLE001 (no socket at all: the connection is unusable)
         return True
 

@@ -8,16 +8,13 @@ before the error never commits under ATOMIC_REQUESTS.
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, DataError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exc
@@ -117,52 +114,20 @@ class ServiceUnavailable(DomainError):
 
 
 def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The error envelope: the one builder of ``{"error": {"code", "message", "details"}}`` (the DRF
+    exception handler, the plain views' ``json_error``, the middleware's error pages, shedding)."""
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
 def json_error(
-    status_code: int, code: str, message: str, details: dict[str, Any] | None = None
-) -> JsonResponse:
-    return JsonResponse(envelope(code, message, details), status=status_code)
-
-
-def json_bytes(data: Any) -> bytes:
-    """``data`` serialized exactly as JsonResponse serializes it."""
-    return json.dumps(data, cls=DjangoJSONEncoder).encode()
-
-
-@dataclass(frozen=True, slots=True)
-class JsonAnswer:
-    """A JSON answer computed once and sent either as a Django response (``as_response``) or
-    straight through WSGI (the bare vote path in caja.wsgi), so both send the same bytes.
-    ``error_code`` is the envelope's code of an error answer (for metrics), else None."""
-
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-    error_code: str | None = None
-
-    def as_response(self) -> HttpResponse:
-        # What JsonResponse builds: the same body, "application/json" and the status.
-        response = HttpResponse(self.body, content_type="application/json", status=self.status)
-        for name, value in self.headers:
-            response[name] = value
-        return response
-
-
-def json_answer(status_code: int, data: Any) -> JsonAnswer:
-    return JsonAnswer(status_code, json_bytes(data))
-
-
-def error_answer(
     status_code: int,
     code: str,
     message: str,
     details: dict[str, Any] | None = None,
-    headers: tuple[tuple[str, str], ...] = (),
-) -> JsonAnswer:
-    """The error envelope as a JsonAnswer (the same bytes as ``json_error``)."""
-    return JsonAnswer(status_code, json_bytes(envelope(code, message, details)), headers, code)
+    headers: dict[str, str] | None = None,
+) -> JsonResponse:
+    """The envelope as a plain Django response (the plain views and the middleware)."""
+    return JsonResponse(envelope(code, message, details), status=status_code, headers=headers)
 
 
 # How long a client should wait before retrying while the database is unreachable.
@@ -182,6 +147,11 @@ def database_error_answer(exc: BaseException) -> tuple[int, str, str] | None:
         logger.exception("database unavailable")
         return 503, ServiceUnavailable.code, str(ServiceUnavailable.default_message)
     return None
+
+
+def retry_headers(status_code: int) -> dict[str, str] | None:
+    """The headers of a database error answer: a 503 says when to retry."""
+    return {"Retry-After": DATABASE_RETRY_AFTER} if status_code == 503 else None
 
 
 def flatten_details(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -236,8 +206,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         answer = database_error_answer(exc)
         if answer is not None:
             status_code, code, message = answer
-            headers = {"Retry-After": DATABASE_RETRY_AFTER} if status_code == 503 else None
-            return Response(envelope(code, message), status=status_code, headers=headers)
+            return Response(envelope(code, message), status=status_code, headers=retry_headers(status_code))
         logger.exception("unhandled error")
         return Response(envelope("INTERNAL_ERROR", gettext("An unexpected error occurred.")), status=500)
 

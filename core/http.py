@@ -8,38 +8,34 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
-from core.errors import ValidationFailed, json_error
+from core.errors import ValidationFailed
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def method_not_allowed(request: HttpRequest, allowed: tuple[str, ...]) -> HttpResponse:
-    message = gettext('Method "%(method)s" not allowed.') % {"method": request.method}
-    response = json_error(405, "METHOD_NOT_ALLOWED", message)
-    response["Allow"] = ", ".join(allowed)
-    return response
+    """405 with ``Allow``: Django's answer, which ApiErrorPageMiddleware sends as the envelope."""
+    return HttpResponseNotAllowed(allowed)
 
 
 def read_only_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """GET and HEAD (monitors and load balancers use HEAD); OPTIONS says what is allowed; any
-    other method is 405 with ``Allow`` before any other check. No CSRF check: these views read
-    nothing from cookies, and a POST must learn it is the wrong method, not a 403. No
-    transaction around the view (no BEGIN/COMMIT on a poll)."""
+    other method is 405 with ``Allow`` before any other check (Django's require_http_methods; the
+    error page middleware makes it the envelope). No CSRF check: these views read nothing from
+    cookies, and a POST must learn it is the wrong method, not a 403. No transaction around the
+    view (no BEGIN/COMMIT on a poll)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in READ_METHODS:
-            return method_not_allowed(request, READ_METHODS)
         if request.method == "OPTIONS":
-            response = HttpResponse(status=200)
-            response["Allow"] = ", ".join(READ_METHODS)
-            return response
+            return HttpResponse(status=200, headers={"Allow": ", ".join(READ_METHODS)})
         response = view(request, *args, **kwargs)
         if request.method == "HEAD":
             # The GET answer's headers (its Content-Length included), without the body.
@@ -48,7 +44,8 @@ def read_only_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             response["Content-Length"] = str(length)
         return response
 
-    return csrf_exempt(transaction.non_atomic_requests(wrapper))
+    allowed = require_http_methods(list(READ_METHODS))(wrapper)
+    return csrf_exempt(transaction.non_atomic_requests(allowed))
 
 
 def parse_timestamp(raw: str, *, field: str) -> datetime:

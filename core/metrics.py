@@ -166,7 +166,7 @@ class MetricsMiddleware:
 def record_request(
     method: str, route: str, url_name: str | None, status: int, elapsed: float, error_code: Callable[[], str]
 ) -> None:
-    """Count and time one request (the middleware's, and the bare vote path's in caja.wsgi).
+    """Count and time one request (MetricsMiddleware's).
     ``error_code`` gives a refused answer's envelope code; it is called only for those."""
     if url_name == "metrics":
         return
@@ -236,7 +236,10 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     if not _authorized(request):
         if not getattr(settings, "METRICS_TOKEN", ""):
             logger.warning("metrics: METRICS_ENABLED without METRICS_TOKEN; every scrape is refused")
-        resp = json_error(401, "NOT_AUTHENTICATED", "A valid metrics bearer token is required.")
-        resp["WWW-Authenticate"] = 'Bearer realm="metrics"'
-        return resp
+        return json_error(
+            401,
+            "NOT_AUTHENTICATED",
+            "A valid metrics bearer token is required.",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
     return HttpResponse(render(), content_type=CONTENT_TYPE_LATEST)

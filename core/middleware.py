@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.errors import DATABASE_RETRY_AFTER, database_error_answer, json_error
+from core.errors import database_error_answer, json_error, retry_headers
 from core.logging import request_id_var
 
 logger = logging.getLogger("caja.request")
@@ -31,7 +31,7 @@ REQUEST_ID_ENVIRON = "HTTP_X_REQUEST_ID"
 
 def request_id_for(incoming: str) -> str:
     """The request's id: the client's X-Request-ID if it is a plain token, else a new one
-    (a hostile id could inject into logs). Shared with the bare vote path (caja.wsgi)."""
+    (a hostile id could inject into logs)."""
     return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
@@ -70,7 +70,7 @@ class HotPathLanguageMiddleware:
 
 def activate_request_language(request: HttpRequest) -> None:
     """The phone's language for this thread's messages: the switcher's cookie, else
-    Accept-Language (HotPathLanguageMiddleware, and the bare vote path in caja.wsgi)."""
+    Accept-Language (HotPathLanguageMiddleware, and BodySizeLimitMiddleware's refusals)."""
     translation.activate(translation.get_language_from_request(request))
 
 
@@ -112,8 +112,7 @@ def body_length_refusal(
     content_length: str | None, limit: int
 ) -> tuple[int, str, str, dict[str, Any] | None] | None:
     """``json_error``'s arguments when a declared body length is refused (not a number: 400;
-    over ``limit``: 413), else None. Shared with the bare vote path (caja.wsgi), which leaves
-    any refused request to this middleware."""
+    over ``limit``: 413), else None."""
     try:
         length = int(content_length or 0)
     except ValueError:
@@ -143,7 +142,11 @@ class ApiErrorPageMiddleware:
         ):
             code, message = {
                 404: ("NOT_FOUND", "Not found."),
-                405: ("METHOD_NOT_ALLOWED", "Method not allowed."),
+                # As DRF words it (core.errors.exception_handler): the same answer from every view.
+                405: (
+                    "METHOD_NOT_ALLOWED",
+                    gettext('Method "%(method)s" not allowed.') % {"method": request.method},
+                ),
                 413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
             }.get(response.status_code, ("INTERNAL_ERROR", "An unexpected error occurred."))
             if response.status_code == 400:
@@ -160,9 +163,6 @@ class ApiErrorPageMiddleware:
             return None
         answer = database_error_answer(exception)
         if answer is not None:
-            resp = json_error(*answer)
-            if resp.status_code == 503:
-                resp["Retry-After"] = DATABASE_RETRY_AFTER
-            return resp
+            return json_error(*answer, headers=retry_headers(answer[0]))
         logger.exception("unhandled error")
         return json_error(500, "INTERNAL_ERROR", gettext("An unexpected error occurred."))

@@ -8,8 +8,11 @@ Caja payload nests more than five levels) is 400 VALIDATION_ERROR before any vie
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
 from rest_framework import exceptions, parsers
 
 MAX_DEPTH = 32
@@ -38,8 +41,57 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise exceptions.ParseError("JSON parse error - nested too deeply") from None
-        if json_depth_exceeds(data):
-            raise exceptions.ValidationError(
-                {"non_field_errors": [f"JSON nested deeper than {MAX_DEPTH} levels."]}
-            )
-        return data
+        return checked_depth(data)
+
+
+def checked_depth(data: Any) -> Any:
+    """``data``, or 400 VALIDATION_ERROR when it nests deeper than MAX_DEPTH."""
+    if json_depth_exceeds(data):
+        raise exceptions.ValidationError(
+            {"non_field_errors": [f"JSON nested deeper than {MAX_DEPTH} levels."]}
+        )
+    return data
+
+
+# --- a body decoded once ------------------------------------------------------------------------
+# A plain view that decodes a JSON body itself (the vote fast path) and then hands the request to
+# a DRF view (anything unusual) leaves what it decoded on the HttpRequest, under an attribute of
+# ours; the DRF view's PredecodedJSONParser returns it instead of decoding the body again (DRF's
+# Request passes attribute reads through to the HttpRequest it wraps).
+DECODED_BODY_ATTR = "caja_decoded_json"
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedBody:
+    """A JSON body as decoded, or ``malformed`` when it is not valid UTF-8 JSON."""
+
+    data: Any = None
+    malformed: bool = False
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: as DRF's strict JSON
+
+
+def decode_json_body(request: HttpRequest) -> DecodedBody:
+    """Decode ``request``'s UTF-8 JSON body once, as DRF's JSONParser would, and remember the
+    result for the DRF view the request may be handed to (PredecodedJSONParser)."""
+    try:
+        decoded = DecodedBody(json.loads(request.body.decode("utf-8"), parse_constant=_refuse_constant))
+    except (ValueError, RecursionError):
+        decoded = DecodedBody(malformed=True)
+    setattr(request, DECODED_BODY_ATTR, decoded)
+    return decoded
+
+
+class PredecodedJSONParser(JSONParser):
+    """JSONParser that takes the body a plain view already decoded (decode_json_body)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        request = (parser_context or {}).get("request")
+        decoded = getattr(request, DECODED_BODY_ATTR, None)
+        if not isinstance(decoded, DecodedBody):
+            return super().parse(stream, media_type, parser_context)
+        if decoded.malformed:
+            raise exceptions.ParseError("JSON parse error")
+        return checked_depth(decoded.data)

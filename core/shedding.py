@@ -25,6 +25,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from core.errors import envelope
+
 _MAX_BELIEVABLE_WAIT = 60.0
 
 
@@ -51,13 +53,11 @@ def queued_seconds(environ: dict[str, Any], now: float | None = None) -> float |
 def shed_response(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """The 503 envelope, built without Django (the point is to spend nothing on it)."""
     body = json.dumps(
-        {
-            "error": {
-                "code": "SERVICE_UNAVAILABLE",
-                "message": "The server is busy: your answer was not stored. Please send it again shortly.",
-                "details": {"reason": "overloaded"},
-            }
-        }
+        envelope(
+            "SERVICE_UNAVAILABLE",
+            "The server is busy: your answer was not stored. Please send it again shortly.",
+            {"reason": "overloaded"},
+        )
     ).encode()
     # 1 to 4 s, spread so the phones refused together do not come back together.
     retry_after = str(random.randint(1, 4))  # noqa: S311 (jitter, not a secret)

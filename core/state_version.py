@@ -10,8 +10,9 @@ milliseconds, so a version never goes backwards across a cache loss.
 
 A second counter per session, the *structure* version (``cv:``), moves only with what decides
 whether an answer is accepted: a status, a config, a reveal, a reset, a deletion, a kick. The vote
-fast path caches an activity's rules tagged with it (activities.answering), so the thousands of
-answers and joins that move the state version every second do not evict that cache.
+fast path (activities.views.votes) caches an activity's rules tagged with it
+(activities.selectors.local_answer_rules), so the thousands of answers and joins that move the
+state version every second do not evict that cache.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ class ParticipantTokenThrottle(FailOpenMixin, SimpleRateThrottle):
 
     A fixed window is one integer per token per window: the vote fast path reads it with the rest
     of its cache reads and increments it in the same pipelined round trip as the state version
-    (activities.answering), and this DRF throttle uses the same key, so both paths share one
+    (activities.views.votes), and this DRF throttle uses the same key, so both paths share one
     count. (DRF's own sliding window keeps a list per key: a read and a write of a pickled list.)
     Like DRF's, the read and the increment are not one atomic step: under a burst a request or
     two over the limit may pass."""

@@ -11,10 +11,16 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from core.api_keys import ApiKeyAuthentication
 from core.errors import Forbidden
 from core.permissions import IsOrganizer
 
-ORGANIZER_AUTH: list[type[BaseAuthentication]] = [JWTAuthentication, SessionAuthentication]
+# JWT first: its scheme (Bearer) is the one a 401 names in WWW-Authenticate.
+ORGANIZER_AUTH: list[type[BaseAuthentication]] = [
+    JWTAuthentication,
+    ApiKeyAuthentication,
+    SessionAuthentication,
+]
 
 # The participants app hands its token authentication down when it is ready (core imports no
 # higher app, by import or by string), so that every RoleView, also one of a lower app, can tell

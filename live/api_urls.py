@@ -2,17 +2,24 @@ from __future__ import annotations
 
 from django.urls import path
 
+from core.hot_routes import READS, WRITES, HotRoute
+
 from . import views
 
-urlpatterns = [
-    path("sessions/<uuid:session_id>/state", views.state_view, name="session-state"),
-    path("sessions/<uuid:session_id>/status", views.session_status_view, name="session-status"),
-    path(
-        "sessions/<uuid:session_id>/activities/<uuid:activity_id>/status",
-        views.activity_status_view,
-        name="activity-status",
+S = "sessions/<uuid:session_id>"
+
+# The polls and the phone's own writes: the hot paths (caja.hot_urls), declared here once.
+hot_routes = [
+    HotRoute(f"{S}/state", views.state_view, "session-state", READS),
+    HotRoute(f"{S}/status", views.session_status_view, "session-status", READS),
+    HotRoute(
+        f"{S}/activities/<uuid:activity_id>/status", views.activity_status_view, "activity-status", READS
     ),
-    path("sessions/<uuid:session_id>/heartbeat", views.heartbeat_view, name="session-heartbeat"),
-    path("sessions/<uuid:session_id>/reactions", views.reactions_view, name="session-reactions"),
-    path("sessions/<uuid:session_id>/next", views.SessionNextView.as_view(), name="session-next"),
+    HotRoute(f"{S}/heartbeat", views.heartbeat_view, "session-heartbeat", WRITES),
+    HotRoute(f"{S}/reactions", views.reactions_view, "session-reactions", WRITES),
+]
+
+urlpatterns = [
+    *(route.pattern() for route in hot_routes),
+    path(f"{S}/next", views.SessionNextView.as_view(), name="session-next"),
 ]

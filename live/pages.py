@@ -25,6 +25,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from activities.staticfinders import URL_PREFIX, type_static_dir
 from activities.types import TYPE_PACKAGES, get_type
+from live import reactions
 from sessions_app.models import Session
 from sessions_app.selectors import join_code_clean, sessions_with_code
 
@@ -120,6 +121,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "join_code": clean,
         "config": config,
         "types": type_renderers("phone"),
+        "reactions": reactions.for_page(),
         # The phone's language (LocaleMiddleware: the switcher's cookie, else Accept-Language).
         "catalog_url": _catalog_url(translation.get_language()),
     }
@@ -158,6 +160,7 @@ def _present(request: HttpRequest, session: Session) -> HttpResponse:
         "session": session,
         "config": config,
         "types": type_renderers("presenter"),
+        "reactions": reactions.for_page(),
         "can_control": can_control,
         "participant_count": session.participants.filter(kicked_at__isnull=True).count(),
         "catalog_url": _catalog_url(session.language),

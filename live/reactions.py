@@ -17,13 +17,32 @@ from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
+from django.utils.translation import gettext, gettext_noop
 
 from core import cache_ops, state_version
 
-KINDS = ("like", "love", "laugh", "wow", "clap")
+# The reaction kinds, declared here only: key → (emoji, label), in the order the phone's bar shows
+# them. The API accepts these keys; the pages get them through ``for_page`` (``caja-reactions``).
+REACTIONS = {
+    # Translators: the names of the reaction buttons (read by screen readers, shown as tooltips).
+    "like": ("👍", gettext_noop("Like")),
+    "love": ("❤️", gettext_noop("Love")),
+    "laugh": ("😂", gettext_noop("Laugh")),
+    "wow": ("😮", gettext_noop("Wow")),
+    "clap": ("👏", gettext_noop("Applause")),
+}
+KINDS = tuple(REACTIONS)
 WINDOW_SECONDS = 10
 RATE_PER_SECOND = 2
 _TTL = WINDOW_SECONDS + 5
+
+
+def for_page() -> list[dict[str, str]]:
+    """The kinds as the pages' scripts read them (``json_script`` ``caja-reactions``, beside the type
+    registry): ``[{kind, emoji, label}]``, the label in the active language."""
+    return [
+        {"kind": kind, "emoji": emoji, "label": gettext(label)} for kind, (emoji, label) in REACTIONS.items()
+    ]
 
 
 def _bucket(session_id: UUID | str, second: int, kind: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from live.reactions import KINDS
+
 
 class StateSessionSerializer(serializers.Serializer):
     id = serializers.UUIDField()
@@ -36,7 +38,7 @@ class StateQnaSerializer(serializers.Serializer):
 
 
 class ReactionSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["like", "love", "laugh", "wow", "clap"])
+    kind = serializers.ChoiceField(choices=list(KINDS))
 
 
 class StateReactionsSerializer(serializers.Serializer):

@@ -11,8 +11,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.cache import patch_vary_headers
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
@@ -24,28 +24,20 @@ from core.errors import NotFound, ValidationFailed, json_error
 from core.http import method_not_allowed, parse_timestamp, read_only_view
 from core.serializers import ErrorEnvelopeSerializer
 from core.views import RoleView
+from participants import tokens
 from participants.presence import presence_mark
-from participants.selectors import participant_ref_for_token
-from participants.services import hash_token
 from sessions_app import selectors as session_selectors
 
 from . import bodies, polling, reactions
 from .serializers import StateSerializer
 from .snapshot import Snapshot, get_snapshot, state_now
 
-PRESENCE_HEADER = "X-Participant-Token"
 logger = logging.getLogger("caja.state")
 _presence_memo: dict[str, float] = {}
 
 
 def _not_found() -> JsonResponse:
     return json_error(404, "NOT_FOUND", gettext("Session not found."))
-
-
-def _participant_for(token: str | None) -> tuple[str, str] | None:
-    if not token or len(token) > 200:
-        return None
-    return participant_ref_for_token(hash_token(token))
 
 
 def _touch_presence(token: str | None) -> None:
@@ -61,7 +53,7 @@ def _touch_presence(token: str | None) -> None:
         _presence_memo.clear()
     _presence_memo[key] = now
     try:
-        ref = _participant_for(token)
+        ref = tokens.participant_ref(token)
     except DatabaseError:
         # Presence is best-effort: a poll served from the cache must not fail (503) because
         # the database is briefly unreachable.
@@ -71,14 +63,11 @@ def _touch_presence(token: str | None) -> None:
         presence_mark(ref[0])
 
 
-def _etag_matches(request: HttpRequest, etag: str) -> bool:
-    header = request.headers.get("If-None-Match")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    candidates = [c.strip().removeprefix("W/") for c in header.split(",")]
-    return etag in candidates
+def _not_modified(request: HttpRequest, snap: Snapshot) -> HttpResponse | None:
+    """304 when the client's If-None-Match names this snapshot (Django's conditional GET). The
+    polls honour If-None-Match only: a 412 Django would give for If-Match is not theirs to send."""
+    response = get_conditional_response(request, etag=snap.etag)
+    return response if response is not None and response.status_code == 304 else None
 
 
 def _last_update(request: HttpRequest) -> datetime | None | JsonResponse:
@@ -102,22 +91,26 @@ def _poll_headers(response: HttpResponse, snap: Snapshot) -> HttpResponse:
     response["X-Accel-Expires"] = f"@{int(time.time())}"
     if snap.stale:  # the database is unreachable: the last good state (nginx keeps it 1 s)
         response["X-Caja-Stale"] = "1"
-    patch_vary_headers(response, ["X-Participant-Token"])
+    patch_vary_headers(response, [tokens.HEADER])
     return response
 
 
 def _poll(request: HttpRequest, session_id: UUID) -> Snapshot | HttpResponse:
     """The session's snapshot, or the answer to send instead (429, 404)."""
     polling.note_poll()
-    token = request.headers.get(PRESENCE_HEADER)
+    token = request.headers.get(tokens.HEADER)
     wait = polling.check_fast_poller(token)
     if wait is not None:
-        resp = json_error(
-            429, "THROTTLED", "Polling too fast; respect X-Poll-Interval.", {"retry_after": math.ceil(wait)}
+        return json_error(
+            429,
+            "THROTTLED",
+            "Polling too fast; respect X-Poll-Interval.",
+            {"retry_after": math.ceil(wait)},
+            headers={
+                "Retry-After": str(math.ceil(wait)),
+                "X-Poll-Interval": str(polling.suggested_interval()),
+            },
         )
-        resp["Retry-After"] = str(math.ceil(wait))
-        resp["X-Poll-Interval"] = str(polling.suggested_interval())
-        return resp
     snap = get_snapshot(session_id)
     if snap is None:
         return _not_found()
@@ -133,8 +126,11 @@ def state_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
         return snap
-    if _etag_matches(request, snap.etag) or (since is not None and snap.last_updated <= since):
-        return _poll_headers(HttpResponse(status=304), snap)
+    not_modified = _not_modified(request, snap)
+    if not_modified is None and since is not None and snap.last_updated <= since:
+        not_modified = HttpResponseNotModified()
+    if not_modified is not None:
+        return _poll_headers(not_modified, snap)
     return _poll_headers(HttpResponse(snap.body(), content_type="application/json"), snap)
 
 
@@ -143,8 +139,9 @@ def session_status_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     snap = _poll(request, session_id)
     if isinstance(snap, HttpResponse):
         return snap
-    if _etag_matches(request, snap.etag):
-        return _poll_headers(HttpResponse(status=304), snap)
+    not_modified = _not_modified(request, snap)
+    if not_modified is not None:
+        return _poll_headers(not_modified, snap)
     return _poll_headers(JsonResponse(snap.status), snap)
 
 
@@ -156,8 +153,9 @@ def activity_status_view(request: HttpRequest, session_id: UUID, activity_id: UU
     item = snap.activities.get(str(activity_id))
     if item is None:
         return json_error(404, "NOT_FOUND", gettext("Activity not found."))
-    if _etag_matches(request, snap.etag):
-        return _poll_headers(HttpResponse(status=304), snap)
+    not_modified = _not_modified(request, snap)
+    if not_modified is not None:
+        return _poll_headers(not_modified, snap)
     return _poll_headers(JsonResponse(item), snap)
 
 
@@ -187,16 +185,15 @@ def heartbeat_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
 def _participant_of_session(request: HttpRequest, session_id: UUID) -> tuple[str, str] | HttpResponse:
     """The (participant id, session id) of the request's token (from the cache), or the 401/403
     answer: no token, a revoked or unknown one, another session's."""
-    token = request.headers.get(PRESENCE_HEADER)
+    token = request.headers.get(tokens.HEADER)
     if not token:
         return json_error(401, "NOT_AUTHENTICATED", gettext("A participant token is required."))
-    ref = _participant_for(token)
+    ref = tokens.participant_ref(token)
     if ref is None:
         return json_error(401, "NOT_AUTHENTICATED", gettext("Invalid or revoked participant token."))
-    if ref[1] != str(session_id):
-        return json_error(
-            403, "PERMISSION_DENIED", gettext("This participant token belongs to another session.")
-        )
+    if not tokens.of_session(session_id, ref[1]):
+        refused = tokens.another_session_error()
+        return json_error(refused.status_code, refused.code, refused.message)
     return ref
 
 
@@ -223,9 +220,13 @@ def reactions_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     if snap.status.get("status") != "active":
         return json_error(409, "SESSION_NOT_ACTIVE", gettext("Reactions are open while the session is live."))
     if not reactions.reaction_add(session_id=session_id, participant_id=ref[0], kind=kind):
-        resp = json_error(429, "THROTTLED", gettext("At most 2 reactions a second."), {"retry_after": 1})
-        resp["Retry-After"] = "1"
-        return resp
+        return json_error(
+            429,
+            "THROTTLED",
+            gettext("At most 2 reactions a second."),
+            {"retry_after": 1},
+            {"Retry-After": "1"},
+        )
     presence_mark(ref[0])
     return HttpResponse(status=202)
 
@@ -342,7 +343,7 @@ class ReactionSchema(_SchemaOnly):
         request=ReactionSerializer,
         responses={202: OpenApiResponse(description="Counted"), **_errors(400, 401, 403, 404, 409, 429)},
         auth=[],
-        description="A live reaction (like, love, laugh, wow, clap): counted for the big screen, "
+        description=f"A live reaction ({', '.join(reactions.KINDS)}): counted for the big screen, "
         "at most 2 a second per phone.",
     )
     def post(self, request: Request, session_id: UUID) -> Response:

@@ -11,19 +11,9 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from .models import Participant
-from .services import hash_token
+from .tokens import HEADER, participant_for_token
 
-HEADER = "X-Participant-Token"
-
-
-def participant_from_token(token: str | None) -> Participant | None:
-    if not token or len(token) > 200:
-        return None
-    return (
-        Participant.objects.select_related("session")
-        .filter(token_hash=hash_token(token), kicked_at__isnull=True)
-        .first()
-    )
+__all__ = ["HEADER", "ParticipantTokenAuthentication", "ParticipantTokenScheme"]
 
 
 class ParticipantTokenAuthentication(authentication.BaseAuthentication):
@@ -33,7 +23,7 @@ class ParticipantTokenAuthentication(authentication.BaseAuthentication):
         token = request.headers.get(HEADER)
         if token is None:
             return None
-        participant = participant_from_token(token)
+        participant = participant_for_token(token)
         if participant is None:
             raise exceptions.AuthenticationFailed(gettext("Invalid or revoked participant token."))
         return AnonymousUser(), participant

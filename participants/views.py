@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.errors import Forbidden, NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.serializers import ErrorEnvelopeSerializer
 from core.throttles import join_throttles
 from sessions_app import selectors as session_selectors
@@ -120,9 +120,3 @@ class MeView(ParticipantRoleView):
         participant = self.participant
         services.participant_touch(participant=participant)
         return Response(ParticipantSerializer(participant).data)
-
-
-def ensure_participant_session(participant: Participant, session_id: Any) -> None:
-    """A token is valid only for its own session (403 elsewhere)."""
-    if str(participant.session_id) != str(session_id):
-        raise Forbidden(gettext("This participant token belongs to another session."))

@@ -18,7 +18,8 @@ class SessionStatus(models.TextChoices):
 # Unambiguous alphabet: no 0/O/1/I/L, so a code read off a projector is typed right.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
-# The seeds' limits, defined once: services, serializers, forms and the definitions import them.
+# The API's length limits (docs/api.md), defined once: services, serializers, forms and
+# definitions import them.
 NAME_MAX = 255
 DESCRIPTION_MAX = 1000
 # The languages the pages speak (settings.LANGUAGES): the presenter screen's is the session's.
@@ -28,7 +29,7 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 class Session(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=NAME_MAX)
-    # Optional: the contract (as the seeds) accepts and returns null for "no description"; ""
+    # Optional: the API accepts and returns null for "no description"; ""
     # when created without one. Two empty values on purpose, hence the noqa.
     description = models.TextField(  # noqa: DJ001
         blank=True, null=True, default="", max_length=DESCRIPTION_MAX

@@ -80,7 +80,7 @@ class ActivityType:
     def reveal_due(self, activity: Activity, now: datetime) -> bool:
         """After an answer is stored: whether the activity reveals itself now (poker's
         auto-reveal). Must cost nothing for a type or config that never does, and must not
-        change ``activity``: it is this process's shared copy (activities.services._reveal_if_due)."""
+        change ``activity``: it is this process's shared copy (activities.services.answers._reveal_if_due)."""
         return False
 
     # --- visibility and results ---------------------------------------------------------------

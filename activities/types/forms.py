@@ -1,13 +1,18 @@
 """Config forms: one Django form per activity type, turning friendly fields into a config dict.
 
-Each form maps its fields to the type's ``config`` and back:
+A form names each config key once, on the field that edits it: ``config_key(forms.CharField(...))``
+(the key is the field's name unless given; ``options_field`` is the "one option per line" textarea).
+From those declarations :class:`ConfigForm` derives the mapping both ways:
 
 * ``initial_from_config(config)`` gives the fields' initial values for an existing config;
 * ``to_config()`` builds the config dict from ``cleaned_data``;
 * ``clean()`` then validates that dict with the type's own ``validate_config`` (the exact rules of
   the API) and puts the normalized result in ``cleaned_data["config"]``. Errors come back as dotted
-  paths (``config.options.1.label``); ``path_fields`` maps the first segment after ``config`` to the
-  form field they concern, anything unmatched becomes a non-field error.
+  paths (``config.options.1.label``); the first segment after ``config`` names the key, so the
+  error goes to the field declared for it, anything unmatched becomes a non-field error.
+
+A form with a rule across fields (the quiz's correct option, poker's custom deck) extends
+``initial_from_config``/``to_config`` around the derived ones.
 
 This module holds what the forms share; each type's form lives in its package (``poll/forms.py``,
 …) and attaches itself to its type (``PollType.config_form = PollConfigForm``), so callers use
@@ -21,7 +26,9 @@ organizer's language): lazily where they are made at import time, when they are 
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django import forms
 from django.utils.functional import Promise, lazy
@@ -34,29 +41,101 @@ from .base import ActivityType
 from .fields import OPTION_ID_RE
 from .registry import get_type
 
+if TYPE_CHECKING:  # the stubs' type of a lazy translation (django-stubs, a dev requirement)
+    from django_stubs_ext import StrOrPromise
+
 OPTION_SEPARATOR = "|"
+
+
+_FIELD_DEFAULT: Any = object()
+_ATTRIBUTE = "caja_config_key"
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigKey:
+    """How one form field stands for one key of the type's config."""
+
+    key: str | None  # None: the field's own name
+    # Shown when the config lacks the key: by default blank for a text field, else the field's
+    # initial value (``_FIELD_DEFAULT``).
+    missing: Any
+    load: Callable[[Any], Any] | None  # config value -> form value (default: as is; bool for a checkbox)
+    dump: Callable[[Any], Any] | None  # cleaned value -> config value (default: the same)
+    omit_blank: bool  # leave the key out of the config when the field is blank
+    item_name: str | Promise | None  # what one element is called in error messages ("Line 2: …")
+
+
+def config_key(
+    field: FieldT,
+    key: str | None = None,
+    *,
+    missing: Any = _FIELD_DEFAULT,
+    load: Callable[[Any], Any] | None = None,
+    dump: Callable[[Any], Any] | None = None,
+    omit_blank: bool = False,
+    item_name: str | Promise | None = None,
+) -> FieldT:
+    """Declare ``field`` the editor of the config key ``key`` (default: the field's name)."""
+    setattr(field, _ATTRIBUTE, ConfigKey(key, missing, load, dump, omit_blank, item_name))
+    return field
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedField:
+    name: str  # the form field's name
+    key: str  # the config key
+    field: forms.Field
+    spec: ConfigKey
+
+    def load(self, config: dict[str, Any]) -> Any:
+        if self.key in config:
+            value = config[self.key]
+        elif self.spec.missing is not _FIELD_DEFAULT:
+            value = self.spec.missing
+        else:
+            value = "" if isinstance(self.field, forms.CharField) else self.field.initial
+        if self.spec.load is not None:
+            return self.spec.load(value)
+        return bool(value) if isinstance(self.field, forms.BooleanField) else value
+
+    def dump(self, value: Any) -> Any:
+        if self.spec.dump is not None:
+            return self.spec.dump(value)
+        return bool(value) if isinstance(self.field, forms.BooleanField) else value
 
 
 class ConfigForm(forms.Form):
     """Base of the per-type config forms."""
 
     type_key: ClassVar[str] = ""
-    # First path segment after "config." -> form field name.
-    path_fields: ClassVar[dict[str, str]] = {}
-    # Field name -> what one element of it is called in error messages (lines of a textarea…).
-    item_names: ClassVar[dict[str, str | Promise]] = {
-        # Translators: starts an error message about one line of a textarea: "Line 2: …".
-        "options": _("Line"),
-        # Translators: a planning poker card; starts an error message about one card: "Card 2: …".
-        "custom_cards": _("Card"),
-    }
+    # Field name -> what one element of it is called in error messages, for a field that is no
+    # config key (a config key's own is declared with it: ``config_key(..., item_name=...)``).
+    item_names: ClassVar[dict[str, str | Promise]] = {}
+
+    @classmethod
+    def keyed_fields(cls) -> list[KeyedField]:
+        """The fields that stand for config keys, in the form's order."""
+        keyed = []
+        for name, field in cls.base_fields.items():
+            spec = getattr(field, _ATTRIBUTE, None)
+            if isinstance(spec, ConfigKey):
+                keyed.append(KeyedField(name, spec.key or name, field, spec))
+        return keyed
 
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return {}
+        return {k.name: k.load(config) for k in cls.keyed_fields()}
 
     def to_config(self) -> dict[str, Any]:
-        raise NotImplementedError
+        data = self.cleaned_data
+        config: dict[str, Any] = {}
+        for k in self.keyed_fields():
+            value = data.get(k.name)
+            if k.spec.omit_blank and not value:
+                continue
+            config[k.key] = k.dump(value)
+        return config
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -83,7 +162,7 @@ class ConfigForm(forms.Form):
             segments = segments[1:]
         if not segments:
             return None, []
-        field = self.path_fields.get(segments[0])
+        field = next((k.name for k in self.keyed_fields() if k.key == segments[0]), None)
         if field is None or field not in self.fields:
             return None, segments
         return field, segments[1:]
@@ -92,8 +171,9 @@ class ConfigForm(forms.Form):
         """A human prefix for a nested path (options ``["1", "label"]`` → ``"Line 2 (label): "``)."""
         if not rest:
             return ""
+        keyed = next((k.spec.item_name for k in self.keyed_fields() if k.name == field), None)
         # Translators: starts an error message about one element of a list: "Item 2: …".
-        noun = self.item_names.get(field or "", _("Item"))
+        noun = self.item_names.get(field or "") or keyed or _("Item")
         if rest[0].isdigit():
             head = f"{noun} {int(rest[0]) + 1}"
             return f"{head} ({'.'.join(rest[1:])}): " if rest[1:] else f"{head}: "
@@ -172,6 +252,13 @@ def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "cols": 60})
 
 
+def options_field(rows: int, label: StrOrPromise) -> forms.CharField:
+    """A config key holding options (or statements, items): a textarea, one per line."""
+    field = forms.CharField(widget=_textarea(rows), help_text=OPTIONS_HELP, label=label)
+    # Translators: starts an error message about one line of a textarea: "Line 2: …".
+    return config_key(field, load=format_options, dump=parse_options, item_name=_("Line"))
+
+
 class RawJsonConfigForm(ConfigForm):
     """Fallback for a type without its own form: the config as JSON."""
 
@@ -211,6 +298,9 @@ def config_form_for(activity_type: ActivityType) -> type[ConfigForm]:
 
 __all__ = [
     "ConfigForm",
+    "ConfigKey",
+    "config_key",
+    "options_field",
     "RawJsonConfigForm",
     "config_form_for",
     "parse_options",

@@ -38,12 +38,12 @@ def _kill_this_threads_backend() -> None:
 
 @pytest.fixture
 def without_the_check() -> Iterator[None]:
-    request_started.disconnect(close_gone_connections, dispatch_uid="caja.close_gone_connections")
+    request_started.disconnect(close_gone_connections, dispatch_uid="core.close_gone_connections")
     try:
         yield
     finally:
         connection.close()  # the broken one, so the test's teardown gets a working connection
-        request_started.connect(close_gone_connections, dispatch_uid="caja.close_gone_connections")
+        request_started.connect(close_gone_connections, dispatch_uid="core.close_gone_connections")
 
 
 def test_the_first_request_after_a_restart_is_served(org_api: Any, organizer: Any) -> None:

@@ -76,6 +76,7 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
             "join_code": session.join_code,
             "size": "10",
             "response_id": "0f1e2d3c-4b5a-4978-8675-a4b3c2d1e0f9",  # none such: 404, never 5xx
+            "key_id": "12345678",  # no such API key: 404
         },
         "jwt": str(RefreshToken.for_user(organizer).access_token),
         "token": token,

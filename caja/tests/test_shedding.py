@@ -86,3 +86,26 @@ def test_shedding_off_or_without_a_proxy_stamp(live_poll: tuple[Any, Any, str], 
     settings.CAJA_SHED_QUEUE_SECONDS = 0
     stale = f"t={time.time() - 5:.3f}"
     assert call("POST", url, VOTE, X_PARTICIPANT_TOKEN=token, X_REQUEST_START=stale)[0] == 200
+
+
+def test_a_stale_heartbeat_is_shed_before_django(
+    live_poll: tuple[Any, Any, str], settings: Any, monkeypatch
+) -> None:
+    """Shedding answers from the WSGI environ: neither Django handler sees the request."""
+    from caja import wsgi
+
+    def no_django(*args: Any) -> Any:
+        raise AssertionError("a shed request reached Django")
+
+    monkeypatch.setattr(wsgi, "lean_application", no_django)
+    session, activity, token = live_poll
+    settings.CAJA_SHED_QUEUE_SECONDS = 2.0
+    stale = f"t={time.time() - 5:.3f}"
+    status, _, body = call(
+        "POST",
+        f"/api/v1/sessions/{session.pk}/heartbeat",
+        b"",
+        X_PARTICIPANT_TOKEN=token,
+        X_REQUEST_START=stale,
+    )
+    assert status == 503 and json.loads(body)["error"]["details"] == {"reason": "overloaded"}

@@ -217,10 +217,11 @@ def test_hot_paths_answer_errors_in_the_phones_language_without_splitting_the_po
     assert len(bodies) == 1
 
 
-# --- the bare vote path (LeanWSGIHandler.serve_vote) ---------------------------------------------
-# Every answer it gives must be the lean Django handler's answer: same status, body and headers.
-# Each case sends one request through caja.wsgi.application (the bare path) and the same request
-# through the lean handler itself (Django: URL resolving, the lean middleware, responses_view).
+# --- the votes through the WSGI entry point ------------------------------------------------------
+# caja.wsgi.application sends a vote to the lean handler (lean middleware, caja.hot_urls,
+# activities.views.votes.responses_view). Its answers must be the ones the full stack gives: same
+# status and body, the lean stack's headers. Each case sends one request through the entry point
+# and the same request through the full handler (wsgi.full_application).
 
 
 def _serve(app: Any, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -237,18 +238,23 @@ def _serve(app: Any, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]
     return seen["status"], seen["headers"], content
 
 
-class Resolves:
-    """Counts the lean handler's URL resolving: the bare path resolves nothing."""
+class Served:
+    """Counts the requests the lean handler serves."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        original = wsgi.LeanWSGIHandler.resolve_request
+        original = wsgi.LeanWSGIHandler.get_response
 
         def spy(handler: Any, request: Any) -> Any:
             self.count += 1
             return original(handler, request)
 
-        monkeypatch.setattr(wsgi.LeanWSGIHandler, "resolve_request", spy)
+        monkeypatch.setattr(wsgi.LeanWSGIHandler, "get_response", spy)
+
+
+def _answer(result: tuple[int, list[tuple[str, str]], bytes]) -> tuple[int, bytes, str | None]:
+    """What must be the same whichever stack answers: the status, the body, Retry-After."""
+    return result[0], result[2], dict(result[1]).get("Retry-After")
 
 
 def both(
@@ -259,19 +265,20 @@ def both(
     method: str = "POST",
     **headers: str,
 ) -> tuple[tuple[int, list[tuple[str, str]], bytes], tuple[int, list[tuple[str, str]], bytes]]:
-    """(bare answer, lean answer) to the same request; the request id is fixed so headers compare."""
+    """(the entry point's answer, the full stack's) to the same request."""
     raw = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
     headers.setdefault("HTTP_X_REQUEST_ID", "req-1")
-    bare = _serve(wsgi.application, _env(method, url, raw, content_type, headers))
-    lean = _serve(wsgi.lean_application, _env(method, url, raw, content_type, headers))
-    return bare, lean
+    hot = _serve(wsgi.application, _env(method, url, raw, content_type, headers))
+    full = _serve(wsgi.full_application, _env(method, url, raw, content_type, headers))
+    return hot, full
 
 
 def assert_same(pair: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    bare, lean = pair
-    assert bare == lean, (bare, lean)
-    assert bare[0] == status, bare
-    data: dict[str, Any] = json.loads(bare[2]) if bare[2] else {}
+    hot, full = pair
+    assert _answer(hot) == _answer(full), (hot, full)
+    assert hot[0] == status, hot
+    assert dict(hot[1])["X-Request-ID"] == "req-1"
+    data: dict[str, Any] = json.loads(hot[2]) if hot[2] else {}
     if code is not None:
         assert data["error"]["code"] == code
     return data
@@ -295,10 +302,52 @@ def vote_world(organizer: Any) -> dict[str, Any]:
 VOTE_A = {"response_data": {"option_ids": ["a"]}}
 
 
-def test_a_bare_vote_is_answered_like_the_lean_handlers(vote_world, monkeypatch) -> None:
+def test_hot_routes_are_declared_once_and_the_dispatcher_agrees_with_the_lean_urlconf() -> None:
+    from django.urls import Resolver404, resolve
+
+    from caja import hot_urls
+
+    sid, aid = SID, "1c2e9c4e-8a7f-4c1e-9d7a-2f1e3c4b5a6d"
+    paths = [
+        f"/api/v1/sessions/{sid}/{tail}{slash}"
+        for tail in (
+            "state",
+            "status",
+            "heartbeat",
+            "reactions",
+            "next",
+            "results",
+            f"activities/{aid}/status",
+            f"activities/{aid}/responses",
+            f"activities/{aid}/responses/mine",
+            f"activities/{aid.upper()}/responses",
+        )
+        for slash in ("", "/", "//")
+    ] + ["/api/v1/sessions", "/admin/", "/", "", "/api/v1/", f"/x/api/v1/sessions/{sid}/state"]
+    for path in paths:
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+            try:
+                name = resolve(path.removesuffix("/") or "/", urlconf="caja.hot_urls").url_name
+            except Resolver404:
+                name = None
+            expected = path.count("//") == 0 and name is not None and method in hot_urls.METHODS[name]
+            assert wsgi.is_hot(method, path) == expected, (method, path)
+    assert sorted(hot_urls.METHODS) == sorted(
+        [
+            "session-state",
+            "session-status",
+            "activity-status",
+            "session-heartbeat",
+            "session-reactions",
+            "response-list",
+        ]
+    )
+
+
+def test_a_vote_is_answered_by_the_lean_handler_as_by_the_full_stack(vote_world, monkeypatch) -> None:
     from activities.models import Response
 
-    resolves = Resolves(monkeypatch)
+    served = Served(monkeypatch)
     a, b, _ = vote_world["tokens"]
 
     def vote_env(token: str, payload: dict[str, Any] = VOTE_A, slash: str = "") -> dict[str, Any]:
@@ -306,13 +355,12 @@ def test_a_bare_vote_is_answered_like_the_lean_handlers(vote_world, monkeypatch)
         headers = {"HTTP_X_PARTICIPANT_TOKEN": token, "HTTP_X_REQUEST_ID": "r1"}
         return _env("POST", path, json.dumps(payload).encode(), "application/json", headers)
 
-    bare = _serve(wsgi.application, vote_env(a))
-    assert resolves.count == 0  # served without Django's URL resolving
-    lean = _serve(wsgi.lean_application, vote_env(b))
-    assert resolves.count == 1
-    assert bare[0] == lean[0] == 201
-    assert bare[1] == lean[1]  # every header, in order (X-Request-ID included)
-    assert [name for name, _ in bare[1]] == [
+    hot = _serve(wsgi.application, vote_env(a))
+    assert served.count == 1
+    full = _serve(wsgi.full_application, vote_env(b))
+    assert served.count == 1
+    assert hot[0] == full[0] == 201
+    assert [name for name, _ in hot[1]] == [
         "Content-Type",
         "X-Frame-Options",
         "X-Content-Type-Options",
@@ -320,10 +368,11 @@ def test_a_bare_vote_is_answered_like_the_lean_handlers(vote_world, monkeypatch)
         "Cross-Origin-Opener-Policy",
         "X-Request-ID",
     ]
-    bare_body, lean_body = json.loads(bare[2]), json.loads(lean[2])
+    assert dict(hot[1])["X-Request-ID"] == "r1"
+    hot_body, full_body = json.loads(hot[2]), json.loads(full[2])
     for body, participant in (
-        (bare_body, vote_world["participants"][0]),
-        (lean_body, vote_world["participants"][1]),
+        (hot_body, vote_world["participants"][0]),
+        (full_body, vote_world["participants"][1]),
     ):
         row = Response.objects.get(participant=participant)
         assert body == {
@@ -334,17 +383,15 @@ def test_a_bare_vote_is_answered_like_the_lean_handlers(vote_world, monkeypatch)
             "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
             "updated_at": row.updated_at.isoformat().replace("+00:00", "Z"),
         }
-    # A changed answer (a poll replaces it): 200 on both, the same row.
+    # A changed answer (a poll replaces it): 200, the same row; the trailing slash is hot too.
     again = {"response_data": {"option_ids": ["b"]}}
-    bare2 = _serve(wsgi.application, vote_env(a, again, slash="/"))
-    lean2 = _serve(wsgi.lean_application, vote_env(b, again, slash="/"))
-    assert bare2[0] == lean2[0] == 200 and json.loads(bare2[2])["id"] == bare_body["id"]
-    assert [n for n, _ in bare2[1]] == [n for n, _ in lean2[1]]
-    assert resolves.count == 2  # the trailing slash is the bare path's too
+    hot2 = _serve(wsgi.application, vote_env(a, again, slash="/"))
+    assert served.count == 2
+    assert hot2[0] == 200 and json.loads(hot2[2])["id"] == hot_body["id"]
     assert Response.objects.filter(activity=vote_world["activity"]).count() == 2
 
 
-def test_request_ids_on_the_bare_path(vote_world) -> None:
+def test_request_ids_on_the_vote_path(vote_world) -> None:
     a = vote_world["tokens"][0]
     raw = json.dumps(VOTE_A).encode()
     status, headers, _ = _serve(
@@ -358,7 +405,7 @@ def test_request_ids_on_the_bare_path(vote_world) -> None:
         ),
     )
     assert status == 201 and dict(headers)["X-Request-ID"] == "abc-123"
-    # A hostile or missing id is replaced by a new one, as RequestIDMiddleware does.
+    # A hostile or missing id is replaced by a new one (RequestIDMiddleware).
     for given in ({"HTTP_X_REQUEST_ID": "bad id\r\nX-Evil: 1"}, {}):
         status, headers, _ = _serve(
             wsgi.application,
@@ -369,8 +416,8 @@ def test_request_ids_on_the_bare_path(vote_world) -> None:
         assert status == 200 and len(dict(headers)["X-Request-ID"]) == 32
 
 
-def test_bare_refusals_are_the_lean_handlers(vote_world, monkeypatch) -> None:
-    resolves = Resolves(monkeypatch)
+def test_vote_refusals_are_the_full_stacks(vote_world, monkeypatch) -> None:
+    served = Served(monkeypatch)
     a, b, c = vote_world["tokens"]
     url = vote_world["url"]
     # Invalid answers (the type's validation): 400 with the same details.
@@ -384,7 +431,7 @@ def test_bare_refusals_are_the_lean_handlers(vote_world, monkeypatch) -> None:
     # An activity of another session (or none): 404.
     other = f"/api/v1/sessions/{vote_world['session'].pk}/activities/{SID}/responses"
     assert_same(both(other, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a), 404, "NOT_FOUND")
-    assert resolves.count == 3  # one per pair: the lean side's only
+    assert served.count == 3  # one per pair: the entry point's
     # A closed activity: 409, in the phone's language (Accept-Language, the switcher's cookie).
     from core.testing import translated
 
@@ -401,27 +448,33 @@ def test_bare_refusals_are_the_lean_handlers(vote_world, monkeypatch) -> None:
     # The next request without a language is in the default one again.
     data = assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=b), 409, "ACTIVITY_NOT_ACTIVE")
     assert data["error"]["message"] == "This activity is not open for answers."
-    assert resolves.count == 7
     # A completed session: 409.
     session_services.session_complete(session=vote_world["session"])
     assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=c), 409, "SESSION_NOT_ACTIVE")
 
 
-def test_bare_votes_leave_odd_requests_to_the_lean_handler(
+def test_odd_votes_get_the_full_stacks_answers(
     vote_world, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    resolves = Resolves(monkeypatch)
-    a, b, _ = vote_world["tokens"]
+    a, b, c = vote_world["tokens"]
     url = vote_world["url"]
     cases = [
         # No token, an unknown one, a too long one: the DRF view's 401.
         (both(url, VOTE_A), 401, "NOT_AUTHENTICATED"),
         (both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN="not-a-token"), 401, "NOT_AUTHENTICATED"),
         (both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN="x" * 201), 401, "NOT_AUTHENTICATED"),
-        # Bodies: malformed JSON, another content type, extra keys, over the limit, a bad length.
-        (both(url, b'{"response_data": ', HTTP_X_PARTICIPANT_TOKEN=a), 400, None),
+        # Bodies: malformed JSON, another content type, extra keys, too deep, over the limit.
+        (both(url, b'{"response_data": ', HTTP_X_PARTICIPANT_TOKEN=a), 400, "MALFORMED_JSON"),
+        (both(url, b'{"response_data": NaN}', HTTP_X_PARTICIPANT_TOKEN=a), 400, "MALFORMED_JSON"),
+        (both(url, b"\xff\xfe", HTTP_X_PARTICIPANT_TOKEN=a), 400, "MALFORMED_JSON"),
         (both(url, "response_data=a", content_type="text/plain", HTTP_X_PARTICIPANT_TOKEN=a), 415, None),
         (both(url, {**VOTE_A, "x": 1}, HTTP_X_PARTICIPANT_TOKEN=a), None, None),
+        (both(url, [1, 2], HTTP_X_PARTICIPANT_TOKEN=a), 400, "VALIDATION_ERROR"),
+        (
+            both(url, {"response_data": json.loads("[" * 40 + "]" * 40)}, HTTP_X_PARTICIPANT_TOKEN=a),
+            400,
+            "VALIDATION_ERROR",
+        ),
         (
             both(url, b'{"response_data": "' + b"x" * 70_000 + b'"}', HTTP_X_PARTICIPANT_TOKEN=a),
             413,
@@ -429,24 +482,22 @@ def test_bare_votes_leave_odd_requests_to_the_lean_handler(
         ),
     ]
     for pair, status, code in cases:
-        bare, lean = pair
-        assert bare == lean, (bare, lean)
+        hot, full = pair
+        assert _answer(hot) == _answer(full), (hot, full)
         if status is not None:
             assert_same(pair, status, code)
-    # Every one went to the lean handler, which resolved it (but the 413: refused before resolving).
-    assert resolves.count == 2 * (len(cases) - 1)
     # A wrong Content-Length: the body limit middleware's 400.
-    env_bare = _env(
-        "POST",
-        url,
-        json.dumps(VOTE_A).encode(),
-        "application/json",
-        {"HTTP_X_PARTICIPANT_TOKEN": a, "HTTP_X_REQUEST_ID": "r"},
-    )
-    env_lean = dict(env_bare, **{"wsgi.input": io.BytesIO(json.dumps(VOTE_A).encode())})
-    env_bare["CONTENT_LENGTH"] = env_lean["CONTENT_LENGTH"] = "ten"
-    assert _serve(wsgi.application, env_bare) == _serve(wsgi.lean_application, env_lean)
-    # A path the lean URLconf does not resolve (upper-case ids): the same 404.
+    raw = json.dumps(VOTE_A).encode()
+    env_hot = _env("POST", url, raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": a})
+    env_full = dict(env_hot, **{"wsgi.input": io.BytesIO(raw)})
+    env_hot["CONTENT_LENGTH"] = env_full["CONTENT_LENGTH"] = "ten"
+    hot = _serve(wsgi.application, env_hot)
+    assert hot[0] == 400 and _answer(hot) == _answer(_serve(wsgi.full_application, env_full))
+    # A token of another session: 403 on both.
+    other = SessionFactory(owner=vote_world["session"].owner, status="active")
+    _, stranger = participant_services.participant_join(session=other, nickname="Zed")
+    assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=stranger), 403, "PERMISSION_DENIED")
+    # A path the lean URLconf does not resolve (upper-case ids): the full site's 404.
     upper = (
         url.upper()
         .replace("/API/V1/SESSIONS/", "/api/v1/sessions/")
@@ -458,6 +509,36 @@ def test_bare_votes_leave_odd_requests_to_the_lean_handler(
     with django_capture_on_commit_callbacks(execute=True):
         participant_services.participant_kick(participant=vote_world["participants"][1])
     assert_same(both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=b), 401, "NOT_AUTHENTICATED")
+
+
+def test_a_declined_vote_is_decoded_once(vote_world, monkeypatch) -> None:
+    """The fast path decodes the body; the DRF view it hands a vote to takes the decoded body."""
+    import core.parsers
+
+    decodes: list[Any] = []
+    original = core.parsers.json.loads
+
+    def counting(raw: Any, *args: Any, **kwargs: Any) -> Any:
+        decodes.append(raw)
+        return original(raw, *args, **kwargs)
+
+    monkeypatch.setattr(core.parsers.json, "loads", counting)
+    other = SessionFactory(owner=vote_world["session"].owner, status="active")
+    _, stranger = participant_services.participant_join(session=other, nickname="Zed")
+    url = vote_world["url"]
+    a = vote_world["tokens"][0]
+    for body, token, status in (
+        (VOTE_A, stranger, 403),  # a token of another session: declined after decoding
+        ({**VOTE_A, "x": 1}, a, 400),  # not the plain shape: the DRF view answers (unknown field)
+        (b'{"response_data": ', a, 400),  # malformed: decoded (and refused) once
+    ):
+        decodes.clear()
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        result = _serve(
+            wsgi.application, _env("POST", url, raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": token})
+        )
+        assert result[0] == status, result
+        assert [d for d in decodes if d in (raw, raw.decode())] == [raw.decode()], decodes
 
 
 def test_a_quiz_after_its_time_is_refused_alike(organizer) -> None:
@@ -490,13 +571,13 @@ def test_a_second_quiz_answer_is_refused_alike(organizer) -> None:
     assert_same(both(url, raw, HTTP_X_PARTICIPANT_TOKEN=token), 409, "ALREADY_ANSWERED")
 
 
-def test_throttled_bare_votes_are_refused_alike(vote_world, monkeypatch) -> None:
-    import activities.views
+def test_throttled_votes_are_refused_alike(vote_world, monkeypatch) -> None:
+    from activities.views import votes
     from core.throttles import ParticipantTokenThrottle
 
     monkeypatch.setattr(ParticipantTokenThrottle, "THROTTLE_RATES", {"join_ip": "3/min", "answer": "2/min"})
     # One instant for both sides, so Retry-After and details.retry_after are the same numbers.
-    monkeypatch.setattr(activities.views.time, "time", lambda: 1_800_000_030.25)
+    monkeypatch.setattr(votes.time, "time", lambda: 1_800_000_030.25)
     a = vote_world["tokens"][0]
     for _ in range(2):
         assert _serve(
@@ -511,8 +592,8 @@ def test_throttled_bare_votes_are_refused_alike(vote_world, monkeypatch) -> None
         )[0] in (200, 201)
     data = assert_same(both(vote_world["url"], VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a), 429, "THROTTLED")
     assert data["error"]["details"] == {"retry_after": 30}
-    bare, _ = both(vote_world["url"], VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a)
-    assert dict(bare[1])["Retry-After"] == "30"
+    hot, _ = both(vote_world["url"], VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a)
+    assert dict(hot[1])["Retry-After"] == "30"
 
 
 @pytest.mark.parametrize(
@@ -523,9 +604,7 @@ def test_throttled_bare_votes_are_refused_alike(vote_world, monkeypatch) -> None
         ("bug", 500, "INTERNAL_ERROR"),
     ],
 )
-def test_an_exception_in_a_bare_vote_is_the_lean_handlers_error_answer(
-    vote_world, monkeypatch, error, status, code
-) -> None:
+def test_an_exception_in_a_vote_is_the_error_envelope(vote_world, monkeypatch, error, status, code) -> None:
     from django.db import DataError, OperationalError
 
     from activities import services as activity_services
@@ -541,36 +620,43 @@ def test_an_exception_in_a_bare_vote_is_the_lean_handlers_error_answer(
 
     monkeypatch.setattr(activity_services, "response_submit_fast", broken)
     a = vote_world["tokens"][0]
-    pair = both(vote_world["url"], VOTE_A, HTTP_X_PARTICIPANT_TOKEN=a)
-    assert_same(pair, status, code)
+    result = _serve(
+        wsgi.application,
+        _env(
+            "POST",
+            vote_world["url"],
+            json.dumps(VOTE_A).encode(),
+            "application/json",
+            {"HTTP_X_PARTICIPANT_TOKEN": a, "HTTP_X_REQUEST_ID": "r"},
+        ),
+    )
+    assert result[0] == status and json.loads(result[2])["error"]["code"] == code
+    assert dict(result[1])["X-Request-ID"] == "r"
     if status == 503:
-        assert dict(pair[0][1])["Retry-After"] == "2"
+        assert dict(result[1])["Retry-After"] == "2"
 
 
-def test_bare_votes_keep_the_lean_headers_under_other_settings(vote_world, settings, monkeypatch) -> None:
-    """HSTS on https, CORS for a configured origin, an SSL redirect: the same headers or answer."""
+def test_votes_get_the_lean_headers_under_other_settings(vote_world, settings, monkeypatch) -> None:
+    """HSTS on https, CORS for a configured origin, an SSL redirect."""
+    from activities.models import Response
+
     settings.SECURE_HSTS_SECONDS = 3600
     settings.CORS_ALLOWED_ORIGINS = ["https://intranet.example"]
     # As a worker started with these settings: the handler reads them when it is built.
     monkeypatch.setattr(wsgi, "lean_application", wsgi.LeanWSGIHandler())
-    assert wsgi.lean_application.bare_votes
     a, b, c = vote_world["tokens"]
     url = vote_world["url"]
     raw = json.dumps(VOTE_A).encode()
     extra = {"HTTP_X_REQUEST_ID": "r", "HTTP_ORIGIN": "https://intranet.example", "wsgi.url_scheme": "https"}
-    bare = _serve(
+    hot = _serve(
         wsgi.application, _env("POST", url, raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": a, **extra})
     )
-    lean = _serve(
-        wsgi.lean_application,
-        _env("POST", url, raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": b, **extra}),
-    )
-    assert bare[0] == lean[0] == 201 and bare[1] == lean[1]
-    headers = dict(bare[1])
+    assert hot[0] == 201
+    headers = dict(hot[1])
     assert headers["Strict-Transport-Security"] == "max-age=3600"
     assert headers["access-control-allow-origin"] == "https://intranet.example"
     assert headers["Vary"] == "origin"
-    # Another origin gets no CORS grant, on both.
+    # Another origin gets no CORS grant.
     pair = both(
         url,
         {"response_data": {"option_ids": ["zzz"]}},
@@ -582,11 +668,15 @@ def test_bare_votes_keep_the_lean_headers_under_other_settings(vote_world, setti
     # SSL redirect: the lean handler redirects before any vote is stored.
     settings.SECURE_SSL_REDIRECT = True
     monkeypatch.setattr(wsgi, "lean_application", wsgi.LeanWSGIHandler())
-    pair = both(url, VOTE_A, HTTP_X_PARTICIPANT_TOKEN=c)
-    assert pair[0] == pair[1] and pair[0][0] == 301
+    raw = json.dumps(VOTE_A).encode()
+    hot = _serve(
+        wsgi.application, _env("POST", url, raw, "application/json", {"HTTP_X_PARTICIPANT_TOKEN": b})
+    )
+    assert hot[0] == 301 and dict(hot[1])["Location"] == "https://testserver" + url
+    assert not Response.objects.filter(participant=vote_world["participants"][1]).exists()
 
 
-def test_refused_bare_votes_are_counted_by_code(vote_world, settings, monkeypatch) -> None:
+def test_refused_votes_are_counted_by_code(vote_world, settings, monkeypatch) -> None:
     from caja.tests.test_metrics import ENABLED, RESPONSES_ROUTE, value
 
     for name, setting in ENABLED.items():

@@ -139,8 +139,8 @@ def tab_to(page: Any, selector: str, limit: int = 40) -> None:
 class Shots:
     def __init__(self) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SHOTS.glob("*.png"):
-            old.unlink()
+        for old in SHOTS.glob("[0-9][0-9]-*.png"):  # this test's steps, not other tests' shots
+            old.unlink(missing_ok=True)
         self.step = 0
 
     def take(self, name: str, **pages: Any) -> None:

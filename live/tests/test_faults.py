@@ -42,7 +42,8 @@ from typing import Any
 
 import pytest
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+# One xdist worker runs them all: they share the module's PostgreSQL server (one initdb).
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"

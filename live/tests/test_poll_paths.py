@@ -110,3 +110,18 @@ def test_heartbeat_refuses_missing_forged_and_foreign_tokens(
     resp = api.get(url, HTTP_X_PARTICIPANT_TOKEN=token)
     assert_error(resp, 405, "METHOD_NOT_ALLOWED")
     assert resp["Allow"] == "POST, OPTIONS"
+
+
+def test_conditional_polls(api: APIClient, live: dict[str, Any]):
+    """If-None-Match (Django's conditional GET): 304 for the current ETag, in any of its spellings;
+    the polls ignore If-Match rather than answer 412."""
+    for path in live["paths"]:
+        etag = api.get(path)["ETag"]
+        for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+            resp = api.get(path, HTTP_IF_NONE_MATCH=header)
+            assert resp.status_code == 304 and resp.content == b"", (path, header)
+            assert resp["ETag"] == etag and "X-Poll-Interval" in resp
+        assert api.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+        assert api.get(path, HTTP_IF_MATCH='"other"').status_code == 200
+    resp = api.post(live["paths"][0], {}, format="json")
+    assert resp.json()["error"]["message"] == 'Method "POST" not allowed.'

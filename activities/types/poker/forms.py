@@ -8,36 +8,48 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import ConfigForm, _textarea
+from ..forms import ConfigForm, _textarea, config_key
 from . import DECKS, DEFAULT_DECK, PokerType
 
 CUSTOM_DECK = "custom"
 
 
 class PokerConfigForm(ConfigForm):
-    type_key = PokerType.key
-    path_fields = {"story": "story", "deck": "deck", "auto_reveal": "auto_reveal"}
+    """``deck`` holds a named deck; a custom one is the choice "custom" plus the cards typed in
+    ``custom_cards`` (no config key of its own), and goes to the config as a list."""
 
-    story = forms.CharField(
-        widget=_textarea(2),
-        required=False,
-        # Translators: planning poker: the user story (task) the team estimates.
-        label=_("Story"),
-        help_text=_("The story being estimated."),
+    type_key = PokerType.key
+    item_names = {
+        # Translators: a planning poker card; starts an error message about one card: "Card 2: …".
+        "custom_cards": _("Card"),
+    }
+
+    story = config_key(
+        forms.CharField(
+            widget=_textarea(2),
+            required=False,
+            # Translators: planning poker: the user story (task) the team estimates.
+            label=_("Story"),
+            help_text=_("The story being estimated."),
+        )
     )
-    auto_reveal = forms.BooleanField(
-        required=False,
-        # Translators: a checkbox: the cards are revealed automatically, without the organizer.
-        label=_("Reveal by itself"),
-        help_text=_("Reveal the cards once everyone seen in the last minute has voted."),
+    auto_reveal = config_key(
+        forms.BooleanField(
+            required=False,
+            # Translators: a checkbox: the cards are revealed automatically, without the organizer.
+            label=_("Reveal by itself"),
+            help_text=_("Reveal the cards once everyone seen in the last minute has voted."),
+        )
     )
-    deck = forms.ChoiceField(
-        choices=[(name, f"{name} ({', '.join(cards)})") for name, cards in DECKS.items()]
-        # Translators: a choice of deck (set of cards): the deck typed in the "Custom cards" field below.
-        + [(CUSTOM_DECK, _("custom (the cards below)"))],
-        initial=DEFAULT_DECK,
-        # Translators: planning poker: the set of cards the participants vote with.
-        label=_("Deck"),
+    deck = config_key(
+        forms.ChoiceField(
+            choices=[(name, f"{name} ({', '.join(cards)})") for name, cards in DECKS.items()]
+            # Translators: a choice of deck (set of cards): the deck typed in the "Custom cards" field below.
+            + [(CUSTOM_DECK, _("custom (the cards below)"))],
+            initial=DEFAULT_DECK,
+            # Translators: planning poker: the set of cards the participants vote with.
+            label=_("Deck"),
+        )
     )
     custom_cards = forms.CharField(
         required=False,
@@ -48,11 +60,11 @@ class PokerConfigForm(ConfigForm):
 
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        deck = config.get("deck", DEFAULT_DECK)
-        common = {"story": config.get("story", ""), "auto_reveal": bool(config.get("auto_reveal"))}
+        initial = super().initial_from_config(config)
+        deck = initial["deck"]
         if isinstance(deck, list):
-            return {**common, "deck": CUSTOM_DECK, "custom_cards": ", ".join(deck)}
-        return {**common, "deck": deck, "custom_cards": ""}
+            return {**initial, "deck": CUSTOM_DECK, "custom_cards": ", ".join(deck)}
+        return {**initial, "custom_cards": ""}
 
     def field_for_path(self, path: str) -> tuple[str | None, list[str]]:
         field, rest = super().field_for_path(path)
@@ -61,14 +73,13 @@ class PokerConfigForm(ConfigForm):
         return field, rest
 
     def to_config(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        deck: str | list[str] = data["deck"]
-        if deck == CUSTOM_DECK:
-            raw = (data.get("custom_cards") or "").strip()
+        config = super().to_config()
+        if config["deck"] == CUSTOM_DECK:
+            raw = (self.cleaned_data.get("custom_cards") or "").strip()
             if not raw:
                 self.add_error("custom_cards", gettext("Enter the cards of the custom deck."))
-            deck = [card.strip() for card in raw.split(",")] if raw else []
-        return {"story": data.get("story") or "", "deck": deck, "auto_reveal": bool(data.get("auto_reveal"))}
+            config["deck"] = [card.strip() for card in raw.split(",")] if raw else []
+        return config
 
 
 PokerType.config_form = PokerConfigForm  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from participants.authentication import ParticipantTokenAuthentication
 from participants.base_views import ParticipantRoleView
 from participants.models import Participant
 from participants.services import participant_touch
-from participants.views import ensure_participant_session
+from participants.tokens import ensure_participant_session
 from sessions_app import selectors as session_selectors
 
 from . import selectors, services

@@ -7,48 +7,39 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import OPTIONS_HELP, ConfigForm, _textarea, format_options, parse_options
+from ..forms import ConfigForm, _textarea, config_key, options_field
 from . import DEFAULT_POINTS, DEFAULT_TIME_LIMIT, QuizType
 
 
 class QuizConfigForm(ConfigForm):
     type_key = QuizType.key
-    path_fields = {
-        "question": "question",
-        "options": "options",
-        "correct_option_id": "correct_option",
-        "time_limit_seconds": "time_limit_seconds",
-        "points": "points",
-    }
 
-    question = forms.CharField(widget=_textarea(2), label=_("Question"))
-    options = forms.CharField(widget=_textarea(5), help_text=OPTIONS_HELP, label=_("Options"))
-    correct_option = forms.CharField(
-        label=_("Correct option"),
-        help_text=_("The id of the correct option (a, b, …), its number (1, 2, …) or its exact label."),
+    question = config_key(forms.CharField(widget=_textarea(2), label=_("Question")))
+    options = options_field(5, _("Options"))
+    correct_option = config_key(
+        forms.CharField(
+            label=_("Correct option"),
+            help_text=_("The id of the correct option (a, b, …), its number (1, 2, …) or its exact label."),
+        ),
+        "correct_option_id",
     )
-    time_limit_seconds = forms.IntegerField(
-        required=False,
-        initial=DEFAULT_TIME_LIMIT,
-        label=_("Time limit (seconds)"),
-        help_text=_("5–600 seconds; blank: no time limit."),
+    time_limit_seconds = config_key(
+        forms.IntegerField(
+            required=False,
+            initial=DEFAULT_TIME_LIMIT,
+            label=_("Time limit (seconds)"),
+            help_text=_("5–600 seconds; blank: no time limit."),
+        ),
+        missing=None,  # a stored quiz without the key has no time limit
     )
-    points = forms.IntegerField(
-        initial=DEFAULT_POINTS,
-        # Translators: the score a participant gets for a correct answer.
-        label=_("Points"),
-        help_text=_("1–10000 for a correct answer."),
+    points = config_key(
+        forms.IntegerField(
+            initial=DEFAULT_POINTS,
+            # Translators: the score a participant gets for a correct answer.
+            label=_("Points"),
+            help_text=_("1–10000 for a correct answer."),
+        )
     )
-
-    @classmethod
-    def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "question": config.get("question", ""),
-            "options": format_options(config.get("options")),
-            "correct_option": config.get("correct_option_id", ""),
-            "time_limit_seconds": config.get("time_limit_seconds"),
-            "points": config.get("points", DEFAULT_POINTS),
-        }
 
     @staticmethod
     def resolve_correct(value: str, options: list[dict[str, str]]) -> str:
@@ -63,15 +54,9 @@ class QuizConfigForm(ConfigForm):
         return matches[0] if len(matches) == 1 else value
 
     def to_config(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        options = parse_options(data["options"])
-        return {
-            "question": data["question"],
-            "options": options,
-            "correct_option_id": self.resolve_correct(data["correct_option"], options),
-            "time_limit_seconds": data.get("time_limit_seconds"),
-            "points": data["points"],
-        }
+        config = super().to_config()
+        config["correct_option_id"] = self.resolve_correct(config["correct_option_id"], config["options"])
+        return config
 
 
 QuizType.config_form = QuizConfigForm  # type: ignore[attr-defined]

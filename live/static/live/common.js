@@ -10,9 +10,10 @@ const G = globalThis;
 if (typeof G.gettext !== "function") G.gettext = (s) => s;
 if (typeof G.ngettext !== "function") G.ngettext = (one, many, n) => (n === 1 ? one : many);
 if (typeof G.interpolate !== "function") {
-  G.interpolate = (s, args, named) => (named
-    ? s.replace(/%\(\w+\)s/g, (m) => String(args[m.slice(2, -2)]))
-    : s.replace(/%s/g, () => String(args.shift())));
+  G.interpolate = (s, args, named) =>
+    named
+      ? s.replace(/%\(\w+\)s/g, (m) => String(args[m.slice(2, -2)]))
+      : s.replace(/%s/g, () => String(args.shift()));
 }
 
 /** A translated sentence with named placeholders: fmt(gettext("%(n)s votes"), {n: 3}). */
@@ -42,10 +43,16 @@ export function h(tag, props = {}, ...children) {
       el.textContent = String(value);
       // Text decides its own direction: a right-to-left nickname or answer displays right to left.
       if (!el.hasAttribute("dir")) el.dir = "auto";
-    }
-    else if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
-    else if (key === "attrs") for (const [a, v] of Object.entries(value)) { if (v !== null && v !== undefined && v !== false) el.setAttribute(a, String(v)); }
-    else if (key === "style") for (const [prop, v] of Object.entries(value)) { if (prop.startsWith("--")) el.style.setProperty(prop, v); else el.style[prop] = v; }
+    } else if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
+    else if (key === "attrs")
+      for (const [a, v] of Object.entries(value)) {
+        if (v !== null && v !== undefined && v !== false) el.setAttribute(a, String(v));
+      }
+    else if (key === "style")
+      for (const [prop, v] of Object.entries(value)) {
+        if (prop.startsWith("--")) el.style.setProperty(prop, v);
+        else el.style[prop] = v;
+      }
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key in el) el[key] = value;
     else el.setAttribute(key, String(value));
@@ -92,14 +99,27 @@ export async function api(path, { method = "GET", body, token, csrf, headers = {
   let res;
   try {
     res = await fetch(path, init);
-  } catch (err) {
-    return { status: 0, ok: false, data: null, error: { code: "NETWORK", message: gettext("Connection problem.") }, headers: new Headers() };
+  } catch (_err) {
+    return {
+      status: 0,
+      ok: false,
+      data: null,
+      error: { code: "NETWORK", message: gettext("Connection problem.") },
+      headers: new Headers(),
+    };
   }
   let data = null;
   if ((res.headers.get("Content-Type") || "").includes("json")) {
-    try { data = await res.json(); } catch (err) { data = null; }
+    try {
+      data = await res.json();
+    } catch (_err) {
+      data = null;
+    }
   }
-  const error = !res.ok && res.status !== 304 ? (data && data.error) || { code: `HTTP_${res.status}`, message: res.statusText } : null;
+  const error =
+    !res.ok && res.status !== 304
+      ? data?.error || { code: `HTTP_${res.status}`, message: res.statusText }
+      : null;
   return { status: res.status, ok: res.ok, data, error, headers: res.headers };
 }
 
@@ -123,7 +143,8 @@ export function errorText(result, overrides = {}) {
     const parts = [];
     for (const [field, messages] of Object.entries(err.details)) {
       const label = fieldLabel(field);
-      for (const m of [].concat(messages)) parts.push(label ? fmt(gettext("%(field)s: %(message)s"), { field: label, message: m }) : String(m));
+      for (const m of [].concat(messages))
+        parts.push(label ? fmt(gettext("%(field)s: %(message)s"), { field: label, message: m }) : String(m));
     }
     if (parts.length) return parts.join(" ");
   }
@@ -138,105 +159,6 @@ function fieldLabel(field) {
   if (field === "anonymous") return gettext("Anonymous");
   if (field.startsWith("response_data")) return "";
   return field;
-}
-
-/**
- * Polls GET /api/v1/sessions/{id}/state politely: If-None-Match, X-Poll-Interval, exponential
- * backoff on errors, Retry-After on 429, slower while the page is hidden. `?poll=0.5` overrides
- * the interval (tests, demos).
- */
-export class StatePoller {
-  constructor(sessionId, { token = null, onState, onError } = {}) {
-    this.url = `/api/v1/sessions/${sessionId}/state`;
-    this.token = token;
-    this.onState = onState;
-    this.onError = onError || (() => {});
-    this.etag = null;
-    this.state = null;
-    this.offset = 0; // server clock minus local clock, ms
-    this.failures = 0;
-    this.timer = null;
-    this.stopped = false;
-    this.inFlight = false;
-    const override = Number(new URLSearchParams(location.search).get("poll"));
-    this.override = override > 0 ? Math.max(0.25, override) : null;
-    this.interval = this.override || 2;
-    document.addEventListener("visibilitychange", () => {
-      if (!document.hidden) this.poke();
-    });
-  }
-
-  start() { this.stopped = false; this.tick(); }
-  stop() { this.stopped = true; clearTimeout(this.timer); }
-  now() { return Date.now() + this.offset; }
-
-  /** Poll now (after an action of ours), without waiting for the timer. */
-  poke() {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    if (this.inFlight) { this.again = true; return; }
-    this.tick();
-  }
-
-  schedule(seconds) {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    let wait = seconds;
-    if (document.hidden) wait = Math.max(wait, Math.min(15, wait * 5));
-    this.timer = setTimeout(() => this.tick(), wait * 1000);
-  }
-
-  /** Feed a state body we got from elsewhere (e.g. the answer of POST /next). A poll already on
-   *  its way was sent before that change: its answer is not shown (see tick). */
-  accept(state) {
-    this.fedAfter = this.sent || 0;
-    this.show(state);
-  }
-
-  show(state) {
-    if (!state || !state.session) return;
-    const received = Date.now();
-    const server = parseTime(state.server_time);
-    if (server !== null) this.offset = server - received;
-    this.state = state;
-    this.onState(state);
-  }
-
-  async tick() {
-    if (this.stopped) return;
-    this.inFlight = true;
-    const sent = this.sent = (this.sent || 0) + 1;
-    const headers = {};
-    if (this.etag) headers["If-None-Match"] = this.etag;
-    const res = await api(this.url, { token: this.token, headers });
-    this.inFlight = false;
-    const suggested = Number(res.headers.get("X-Poll-Interval"));
-    if (suggested > 0) this.interval = suggested;
-    const base = this.override || this.interval;
-    if (res.status === 200 && res.data && sent <= (this.fedAfter || 0)) {
-      // Older than a state fed meanwhile (the lobby answering after POST /next started the first
-      // activity): not shown; ask again at once for what came after.
-      this.failures = 0;
-      this.again = true;
-    } else if (res.status === 200 && res.data) {
-      this.failures = 0;
-      this.etag = res.headers.get("ETag");
-      this.show(res.data);
-      this.schedule(base);
-    } else if (res.status === 304) {
-      this.failures = 0;
-      this.schedule(base);
-    } else if (res.status === 429) {
-      const retry = Number(res.headers.get("Retry-After")) || base * 2;
-      this.schedule(Math.max(retry, base));
-    } else {
-      this.failures += 1;
-      this.onError(res, this.failures);
-      if (res.status === 404) { this.schedule(30); return; }
-      this.schedule(Math.min(60, base * 2 ** Math.min(this.failures, 6)));
-    }
-    if (this.again) { this.again = false; this.poke(); }
-  }
 }
 
 export function activityHeading(activity) {
@@ -261,11 +183,19 @@ export function podium(items, { highlight = null, limit = 10 } = {}) {
   if (!top.length) return h("p", { class: "muted", text: gettext("No scores yet.") });
   const list = h("ol", { class: "podium", attrs: { "aria-label": gettext("Leaderboard") } });
   top.forEach((p, i) => {
-    list.appendChild(h("li", { class: `podium-row place-${i + 1}${highlight === p.participant_id ? " mine" : ""}` },
-      h("span", { class: "place", text: `${i + 1}.` }),
-      h("span", { class: "nick", text: p.nickname }),
-      h("span", { class: "score", text: fmt(ngettext("%(n)s pt", "%(n)s pts", p.score), { n: p.score }) }),
-      h("span", { class: "correct-count", text: fmt(ngettext("%(n)s correct", "%(n)s correct", p.correct_count), { n: p.correct_count }) })));
+    list.appendChild(
+      h(
+        "li",
+        { class: `podium-row place-${i + 1}${highlight === p.participant_id ? " mine" : ""}` },
+        h("span", { class: "place", text: `${i + 1}.` }),
+        h("span", { class: "nick", text: p.nickname }),
+        h("span", { class: "score", text: fmt(ngettext("%(n)s pt", "%(n)s pts", p.score), { n: p.score }) }),
+        h("span", {
+          class: "correct-count",
+          text: fmt(ngettext("%(n)s correct", "%(n)s correct", p.correct_count), { n: p.correct_count }),
+        }),
+      ),
+    );
   });
   return list;
 }
@@ -277,23 +207,37 @@ export function podium(items, { highlight = null, limit = 10 } = {}) {
  * skips the wait, for events (a reveal, a new activity).
  */
 export class Announcer {
-  constructor(gap = 15000) { this.gap = gap; this.last = null; this.at = 0; this.timer = null; }
+  constructor(gap = 15000) {
+    this.gap = gap;
+    this.last = null;
+    this.at = 0;
+    this.timer = null;
+  }
   say(text, { now = false } = {}) {
     if (!text || text === this.last) return;
     clearTimeout(this.timer);
     const wait = now ? 0 : Math.max(0, this.at + this.gap - Date.now());
-    const go = () => { this.last = text; this.at = Date.now(); announce(text); };
-    if (wait === 0) go(); else this.timer = setTimeout(go, wait);
+    const go = () => {
+      this.last = text;
+      this.at = Date.now();
+      announce(text);
+    };
+    if (wait === 0) go();
+    else this.timer = setTimeout(go, wait);
   }
   /** Remember the sentence without saying it (it is already on the screen as the activity starts). */
-  quiet(text) { this.last = text; }
+  quiet(text) {
+    this.last = text;
+  }
 }
 
 export function announce(text) {
   const el = document.getElementById("announcer");
   if (!el) return;
   el.textContent = "";
-  setTimeout(() => { el.textContent = text; }, 50);
+  setTimeout(() => {
+    el.textContent = text;
+  }, 50);
 }
 
 // --- the activity types' renderers ------------------------------------------------------------
@@ -301,7 +245,7 @@ export function announce(text) {
 // presenter.js, served under caja-types/<key>/). The server lists them in the page (`caja-types`: key → label, supports_reveal, supports_reset, state_key and the module's URL for this
 // page), so the pages know no type by name: they dispatch on the key. A renderer is the module's
 // default export; every hook is optional and receives `ctx`, which holds `ui` (below) and what the
-// page offers (see join.js `activityCtx` and present.js `stageCtx`).
+// page offers (see phone_activity.js `activityCtx` and present.js `stageCtx`).
 //
 // Phone (join.js):   form(ctx) → Node, mine(ctx, data) → [prefix, text], update(ctx, previous),
 //                    sentence(ctx, results) → string | null, timer (a countdown line),
@@ -310,21 +254,41 @@ export function announce(text) {
 // Presenter:         stage(ctx, activity) → Node (under the heading), ownStage (stage() fills the
 //                    whole stage), side(ctx, info) (the state key's column beside the activity),
 //                    summary(ctx, item, results) → {content, note}, sentence(ctx, results),
-//                    revealLabel (the Reveal button's text).
+//                    revealLabel (the Reveal button's text), controls(ctx) → {update()} | null
+//                    (owner controls of its own, e.g. a moderation dialog: present_controls.js).
 
 /** The helpers every renderer gets in ctx. */
-export const ui = { h, clear, replace, fmt, bidi, parseTime, announce, errorText, podium, manyClass, fmtPct, activityHeading };
+export const ui = {
+  h,
+  clear,
+  replace,
+  fmt,
+  bidi,
+  parseTime,
+  announce,
+  errorText,
+  podium,
+  manyClass,
+  fmtPct,
+  activityHeading,
+};
 
 /** Import every type's renderer for this page: key → {label, ..., renderer}. A module that fails to
  * load leaves an empty renderer (the page still shows the activity's heading and count). */
 export async function loadTypes(types) {
   const out = {};
-  await Promise.all(Object.entries(types || {}).map(async ([key, info]) => {
-    let renderer = {};
-    if (info.module) {
-      try { renderer = (await import(info.module)).default || {}; } catch (err) { console.error(`Caja: no renderer for ${key}`, err); }
-    }
-    out[key] = { ...info, key, renderer };
-  }));
+  await Promise.all(
+    Object.entries(types || {}).map(async ([key, info]) => {
+      let renderer = {};
+      if (info.module) {
+        try {
+          renderer = (await import(info.module)).default || {};
+        } catch (err) {
+          console.error(`Caja: no renderer for ${key}`, err);
+        }
+      }
+      out[key] = { ...info, key, renderer };
+    }),
+  );
   return out;
 }

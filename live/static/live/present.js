@@ -1,8 +1,21 @@
 // Presenter page: /present/<session id>. The big screen, with controls for the owning organizer.
 import {
-  Announcer, StatePoller, activityHeading, announce, api, bidi, errorText, fmt, h, loadTypes, podium, readConfig,
-  replace, ui,
+  Announcer,
+  activityHeading,
+  announce,
+  api,
+  bidi,
+  fmt,
+  h,
+  loadTypes,
+  podium,
+  readConfig,
+  replace,
+  ui,
 } from "./common.js";
+import { StatePoller } from "./poller.js";
+import { presenterControls } from "./present_controls.js";
+import { reactionLane } from "./reactions.js";
 
 const cfg = readConfig();
 // The activity types' presenter renderers (common.js loadTypes), keyed by type: this page names none.
@@ -42,7 +55,8 @@ function fit() {
   for (let i = 0; i < 8; i++) {
     const mid = (lo + hi) / 2;
     stage.style.setProperty("--fit", String(mid));
-    if (overflows()) hi = mid; else lo = mid;
+    if (overflows()) hi = mid;
+    else lo = mid;
   }
   stage.style.setProperty("--fit", String(lo));
 }
@@ -51,8 +65,14 @@ function fit() {
 new ResizeObserver(() => fit()).observe(main, { box: "border-box" });
 
 const poller = new StatePoller(sid, {
-  onState: (s) => { state = s; render(); },
-  onError: (res) => { if (res.status === 404) replace(stage, h("p", { class: "big-message", text: gettext("This session no longer exists.") })); },
+  onState: (s) => {
+    state = s;
+    render();
+  },
+  onError: (res) => {
+    if (res.status === 404)
+      replace(stage, h("p", { class: "big-message", text: gettext("This session no longer exists.") }));
+  },
 });
 
 // --- rendering ---------------------------------------------------------------------------------
@@ -66,9 +86,16 @@ function draw() {
   const s = state;
   document.getElementById("session-name").textContent = s.session.name;
   document.getElementById("participant-count").textContent = String(s.participant_count);
-  // Translators: after the big number of participants in the header (the number is a separate element).
-  document.getElementById("participant-label").textContent = ngettext("participant", "participants", s.participant_count);
-  document.getElementById("session-status").textContent = { draft: gettext("Not started"), active: gettext("Live"), completed: gettext("Ended") }[s.session.status] || s.session.status;
+  document.getElementById("participant-label").textContent = ngettext(
+    // Translators: after the big number of participants in the header (the number is a separate element).
+    "participant",
+    "participants",
+    s.participant_count,
+  );
+  document.getElementById("session-status").textContent =
+    { draft: gettext("Not started"), active: gettext("Live"), completed: gettext("Ended") }[
+      s.session.status
+    ] || s.session.status;
   rehearsalShow(s);
   reactionsShow(s);
   const a = s.current_activity;
@@ -76,29 +103,43 @@ function draw() {
   body.classList.toggle("lobby", !running && s.session.status !== "completed");
   body.classList.toggle("running", !!running);
   body.classList.toggle("completed", s.session.status === "completed");
-  updateControls();
+  controlBar.update();
 
-  if (s.session.status === "completed") { renderSummary(); return; }
+  if (s.session.status === "completed") {
+    renderSummary();
+    return;
+  }
   summaryShown = false;
   if (!running) {
     stopTicker();
     shownActivity = null;
-    replace(stage, h("div", { class: "lobby-message stack" },
-      h("p", { class: "big-message", text: s.session.status === "draft" ? gettext("Join now: we start soon") : gettext("Join now") }),
-      h("p", { class: "sub-message", text: gettext("Scan the QR code or open the link on your phone.") })),
-      sides(s).map(([, aside]) => aside));
+    replace(
+      stage,
+      h(
+        "div",
+        { class: "lobby-message stack" },
+        h("p", {
+          class: "big-message",
+          text: s.session.status === "draft" ? gettext("Join now: we start soon") : gettext("Join now"),
+        }),
+        h("p", { class: "sub-message", text: gettext("Scan the QR code or open the link on your phone.") }),
+      ),
+      sides(s).map(([, aside]) => aside),
+    );
     return;
   }
   if (!shownActivity || shownActivity !== a.id) {
     shownActivity = a.id;
-    announce(fmt(gettext("Now: %(label)s. %(heading)s"), { label: labelOf(a), heading: bidi(activityHeading(a)) }));
+    announce(
+      fmt(gettext("Now: %(label)s. %(heading)s"), { label: labelOf(a), heading: bidi(activityHeading(a)) }),
+    );
     announcer.quiet(sentenceOf(a));
   } else {
     // A reveal is news at once; running totals wait their turn (Announcer).
-    const revealed = a.results && a.results.revealed;
+    const revealed = a.results?.revealed;
     announcer.say(sentenceOf(a), { now: !!revealed && !wasRevealed });
   }
-  wasRevealed = !!(a.results && a.results.revealed);
+  wasRevealed = !!a.results?.revealed;
   renderActivity(a);
 }
 
@@ -109,16 +150,22 @@ function draw() {
 const stageCtx = {
   ...ui,
   sessionId: sid,
-  get state() { return state; },
+  get state() {
+    return state;
+  },
   // The owning organizer's page: owner controls a renderer adds (open text's Hide) call ownerApi (the
   // session cookie + CSRF) and report through message (the control bar's status line).
   canControl: !!cfg.can_control,
   ownerApi: (path, options = {}) => api(path, { ...options, csrf: cfg.csrf_token }),
-  message: (text) => message(text),
+  message: (text) => controlBar.message(text),
   now: () => poller.now(),
   poke: () => poller.poke(),
+  pollOverride: () => poller.override,
   /** Run fn every ms until the next redraw (one at a time: a new one replaces the last). */
-  every(fn, ms) { stopTicker(); ticker = setInterval(fn, ms); },
+  every(fn, ms) {
+    stopTicker();
+    ticker = setInterval(fn, ms);
+  },
   stopEvery: () => stopTicker(),
   // The end summary's cut (see summaryItem).
   SUMMARY_ROWS: 6,
@@ -150,15 +197,27 @@ function sides(s) {
 function renderActivity(a) {
   stopTicker();
   const renderer = typeOf(a).renderer;
-  if (renderer.ownStage && renderer.stage) { replace(stage, renderer.stage(stageCtx, a)); return; }
+  if (renderer.ownStage && renderer.stage) {
+    replace(stage, renderer.stage(stageCtx, a));
+    return;
+  }
   const heading = activityHeading(a);
   const label = labelOf(a);
   const content = renderer.stage ? renderer.stage(stageCtx, a) : null;
-  const section = h("section", { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
+  const section = h(
+    "section",
+    { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
     h("p", { class: "kicker", text: a.title && a.title !== heading ? `${label} · ${a.title}` : label }),
     h("h2", { class: `question${heading.length > 120 ? " long" : ""}`, id: "question", text: heading }),
     content,
-    h("p", { class: "response-count", id: "response-count", text: fmt(ngettext("%(n)s response", "%(n)s responses", a.response_count || 0), { n: a.response_count || 0 }) }));
+    h("p", {
+      class: "response-count",
+      id: "response-count",
+      text: fmt(ngettext("%(n)s response", "%(n)s responses", a.response_count || 0), {
+        n: a.response_count || 0,
+      }),
+    }),
+  );
   // A column a type adds (an open Q&A) goes to the activity's right (fit() shrinks both together).
   const [side] = sides(state);
   replace(stage, side ? h("div", { class: `with-${side[0]}` }, section, side[1]) : section);
@@ -172,10 +231,22 @@ async function renderSummary() {
   announce(gettext("The session has ended."));
   const s = state;
   const details = h("div", { class: "stack" }, h("p", { class: "muted", text: gettext("Loading results…") }));
-  replace(stage, h("section", { class: "stack summary", id: "summary" },
-    h("h2", { class: "question", text: gettext("Thank you!") }),
-    h("p", { class: "summary-count", text: fmt(ngettext("%(n)s participant took part", "%(n)s participants took part", s.participant_count), { n: s.participant_count }) }),
-    details));
+  replace(
+    stage,
+    h(
+      "section",
+      { class: "stack summary", id: "summary" },
+      h("h2", { class: "question", text: gettext("Thank you!") }),
+      h("p", {
+        class: "summary-count",
+        text: fmt(
+          ngettext("%(n)s participant took part", "%(n)s participants took part", s.participant_count),
+          { n: s.participant_count },
+        ),
+      }),
+      details,
+    ),
+  );
   const parts = [];
   let leaderboard = null;
   if (cfg.can_control) {
@@ -185,7 +256,7 @@ async function renderSummary() {
     ]);
     if (res.ok && res.data) {
       const configs = {};
-      for (const act of (acts.data && acts.data.items) || []) configs[act.id] = act;
+      for (const act of acts.data?.items || []) configs[act.id] = act;
       for (const item of res.data.activities || []) {
         const full = configs[item.id] || item;
         parts.push(summaryItem({ ...item, config: full.config || {} }, item.results));
@@ -195,14 +266,22 @@ async function renderSummary() {
   }
   if (leaderboard === null) {
     const a = s.current_activity;
-    if (a && a.results) parts.push(summaryItem(a, a.results));
+    if (a?.results) parts.push(summaryItem(a, a.results));
     const lb = await api(`/api/v1/sessions/${sid}/leaderboard`);
-    leaderboard = (lb.data && lb.data.items) || [];
+    leaderboard = lb.data?.items || [];
   }
-  replace(details,
-    parts.length ? h("div", { class: "summary-activities", style: { "--columns": String(Math.min(parts.length, 4)) } }, parts) : null,
+  replace(
+    details,
+    parts.length
+      ? h(
+          "div",
+          { class: "summary-activities", style: { "--columns": String(Math.min(parts.length, 4)) } },
+          parts,
+        )
+      : null,
     h("h3", { class: "podium-title", text: gettext("Final podium") }),
-    podium(leaderboard, { limit: 10 }));
+    podium(leaderboard, { limit: 10 }),
+  );
   fit();
 }
 
@@ -217,11 +296,19 @@ function summaryItem(a, r) {
   const answers = r.total_responses ?? r.vote_count ?? 0;
   const renderer = typeOf(a).renderer;
   const { content = null, note = null } = renderer.summary ? renderer.summary(stageCtx, a, r) : {};
-  return h("article", { class: "summary-item stack", dataset: { type: a.type } },
-    h("h3", { text: fmt(gettext("%(label)s: %(heading)s"), { label: labelOf(a), heading: bidi(activityHeading(a)) }) }),
-    h("p", { class: "summary-answers", text: fmt(ngettext("%(n)s answer", "%(n)s answers", answers), { n: answers }) }),
+  return h(
+    "article",
+    { class: "summary-item stack", dataset: { type: a.type } },
+    h("h3", {
+      text: fmt(gettext("%(label)s: %(heading)s"), { label: labelOf(a), heading: bidi(activityHeading(a)) }),
+    }),
+    h("p", {
+      class: "summary-answers",
+      text: fmt(ngettext("%(n)s answer", "%(n)s answers", answers), { n: answers }),
+    }),
     content,
-    note ? h("p", { class: "summary-note muted", text: note }) : null);
+    note ? h("p", { class: "summary-note muted", text: note }) : null,
+  );
 }
 
 // --- rehearsal -----------------------------------------------------------------------------------
@@ -232,344 +319,11 @@ function rehearsalShow(s) {
   body.classList.toggle("rehearsal", !!s.session.rehearsal);
 }
 
-// --- reactions ---------------------------------------------------------------------------------
-// The state counts each kind of reaction over the last window_seconds. When a count grows between two
-// states, that many (at most a few) emoji float up the lane above the QR code for a few seconds: in
-// the join column, never over the results or the control bar. With prefers-reduced-motion nothing
-// moves: the lane shows a counter per kind instead (caja.css shows one or the other).
-const REACTIONS = { like: ["👍", gettext("Like")], love: ["❤️", gettext("Love")], laugh: ["😂", gettext("Laugh")], wow: ["😮", gettext("Wow")], clap: ["👏", gettext("Applause")] };
-const FLOAT_MAX = 6; // per kind and state: a burst of 50 does not make 50 nodes
-const FLOAT_MS = 3200;
-let lastReactions = null;
-const lane = document.getElementById("reaction-lane");
+// --- reactions (reactions.js: the lane above the QR code) ------------------------------------------
+const reactionsShow = reactionLane(document.getElementById("reaction-lane")).show;
 
-function reactionsShow(s) {
-  if (!lane) return;
-  const counts = (s.reactions && s.reactions.counts) || {};
-  const live = s.session.status === "active";
-  const floats = lane.querySelector(".reaction-floats");
-  const counters = lane.querySelector(".reaction-counts");
-  lane.hidden = !live;
-  replace(counters, Object.entries(REACTIONS).filter(([kind]) => counts[kind]).map(([kind, [emoji, name]]) =>
-    h("li", { class: "reaction-count", dataset: { kind } },
-      h("span", { class: "reaction-emoji", attrs: { "aria-hidden": "true" }, text: emoji }),
-      h("span", { class: "visually-hidden", text: fmt(gettext("%(name)s: "), { name }) }),
-      h("span", { class: "reaction-number", text: String(counts[kind]) }))));
-  if (live && lastReactions) {
-    for (const [kind, [emoji]] of Object.entries(REACTIONS)) {
-      const grew = (counts[kind] || 0) - (lastReactions[kind] || 0);
-      for (let i = 0; i < Math.min(grew, FLOAT_MAX); i++) {
-        const el = h("span", {
-          class: "reaction-float", text: emoji, dataset: { kind },
-          style: { left: `${5 + Math.random() * 70}%`, animationDelay: `${i * 180}ms` },
-        });
-        floats.appendChild(el);
-        setTimeout(() => el.remove(), FLOAT_MS + i * 180);
-      }
-    }
-  }
-  lastReactions = live ? { ...counts } : null;
-}
-
-// --- controls (owning organizer only) ------------------------------------------------------------
-
-const controls = document.getElementById("controls");
-const btn = (id) => document.getElementById(id);
-const message = (text) => { const el = btn("control-message"); if (el) el.textContent = text || ""; };
-
-function updateControls() {
-  if (!controls || !state) return;
-  const s = state;
-  const a = s.current_activity;
-  const active = s.session.status === "active";
-  const running = active && a && a.status === "active";
-  const completed = s.session.status === "completed";
-  btn("btn-start").hidden = s.session.status !== "draft";
-  btn("btn-rehearse").hidden = s.session.status !== "draft";
-  btn("btn-end-rehearsal").hidden = !s.session.rehearsal;
-  btn("btn-next").hidden = completed;
-  const t = a ? typeOf(a) : null;
-  const revealable = running && t.supports_reveal && !(a.results && a.results.revealed);
-  btn("btn-reveal").hidden = !revealable;
-  btn("btn-reveal").textContent = (t && t.renderer.revealLabel) || gettext("Reveal");
-  btn("btn-reset").hidden = !(running && t.supports_reset && ((a.results && a.results.revealed) || a.response_count));
-  btn("btn-complete").hidden = completed;
-  controls.hidden = completed && !s.session.rehearsal; // an ended rehearsal can still be wiped
-  updateQnaControl();
-}
-
-let busy = false;
-async function act(fn) {
-  if (busy || !cfg.can_control) return;
-  busy = true;
-  message("");
-  try { await fn(); } finally { busy = false; }
-}
-
-function failed(res) {
-  if (res.status === 401 || res.status === 403) message(gettext("Your login has expired: reload the page and log in again."));
-  else message(errorText(res, { INVALID_TRANSITION: res.error && res.error.message }));
-}
-
-const csrf = cfg.csrf_token;
-const patchStatus = (status) => api(`/api/v1/sessions/${sid}`, { method: "PATCH", csrf, body: { status } });
-
-async function start() {
-  const res = await patchStatus("active");
-  // Started meanwhile (another tab, the admin, this screen's state a poll behind): Next goes on.
-  const already = res.status === 409 && res.error && res.error.details && res.error.details.from === "active";
-  if (!res.ok && !already) failed(res);
-  poller.poke();
-  return res.ok || already;
-}
-
-function next() {
-  return act(async () => {
-    if (state && state.session.status === "completed") return;
-    if (state && state.session.status === "draft" && !(await start())) return;
-    const res = await api(`/api/v1/sessions/${sid}/next`, { method: "POST", csrf });
-    if (res.ok) poller.accept(res.data);
-    else if (res.status === 409 && res.error && res.error.code !== "INVALID_TRANSITION") message(gettext("No more activities. End the session when you are ready."));
-    else failed(res);
-    poller.poke();
-  });
-}
-
-function reveal() {
-  return act(async () => {
-    const a = state && state.current_activity;
-    if (!a || a.status !== "active" || !typeOf(a).supports_reveal) return;
-    const res = await api(`/api/v1/sessions/${sid}/activities/${a.id}/reveal`, { method: "POST", csrf });
-    if (!res.ok) failed(res);
-    poller.poke();
-  });
-}
-
-function reset() {
-  return act(async () => {
-    const a = state && state.current_activity;
-    if (!a || !typeOf(a).supports_reset) return;
-    const res = await api(`/api/v1/sessions/${sid}/activities/${a.id}/reset`, { method: "POST", csrf });
-    if (!res.ok) failed(res);
-    else message(gettext("New round: votes cleared."));
-    poller.poke();
-  });
-}
-
-let confirmTimer = null;
-function complete() {
-  const b = btn("btn-complete");
-  if (!confirmTimer) {
-    b.textContent = gettext("Press again to end");
-    b.classList.add("confirm");
-    confirmTimer = setTimeout(() => { confirmTimer = null; b.textContent = gettext("End session"); b.classList.remove("confirm"); }, 5000);
-    return;
-  }
-  clearTimeout(confirmTimer);
-  confirmTimer = null;
-  b.textContent = gettext("End session");
-  b.classList.remove("confirm");
-  act(async () => {
-    const res = await patchStatus("completed");
-    if (!res.ok) failed(res);
-    poller.poke();
-  });
-}
-
-// Rehearse: a draft goes live as a rehearsal. End rehearsal (press twice, like End session) deletes
-// its participants and answers and brings the session back to a draft with the same join code.
-function rehearse() {
-  return act(async () => {
-    const res = await api(`/api/v1/sessions/${sid}/rehearse`, { method: "POST", csrf });
-    if (!res.ok) failed(res);
-    else message(gettext("Rehearsal started: answers will be deleted when it ends."));
-    poller.poke();
-  });
-}
-
-let endRehearsalTimer = null;
-function endRehearsal() {
-  const b = btn("btn-end-rehearsal");
-  if (!endRehearsalTimer) {
-    b.textContent = gettext("Press again to end the rehearsal");
-    b.classList.add("confirm");
-    endRehearsalTimer = setTimeout(() => { endRehearsalTimer = null; b.textContent = gettext("End rehearsal"); b.classList.remove("confirm"); }, 5000);
-    return;
-  }
-  clearTimeout(endRehearsalTimer);
-  endRehearsalTimer = null;
-  b.textContent = gettext("End rehearsal");
-  b.classList.remove("confirm");
-  act(async () => {
-    const res = await api(`/api/v1/sessions/${sid}/end-rehearsal`, { method: "POST", csrf });
-    if (!res.ok) failed(res);
-    else message(gettext("Rehearsal ended: its answers are deleted. The session is a draft again."));
-    poller.poke();
-  });
-}
-
-if (controls) {
-  btn("btn-start").addEventListener("click", () => act(start));
-  btn("btn-rehearse").addEventListener("click", rehearse);
-  btn("btn-end-rehearsal").addEventListener("click", endRehearsal);
-  btn("btn-next").addEventListener("click", next);
-  btn("btn-reveal").addEventListener("click", reveal);
-  btn("btn-reset").addEventListener("click", reset);
-  btn("btn-complete").addEventListener("click", complete);
-  document.addEventListener("keydown", (ev) => {
-    if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.defaultPrevented) return;
-    const t = ev.target;
-    const tag = t && t.tagName ? t.tagName.toLowerCase() : "";
-    if (["input", "textarea", "select"].includes(tag) || (t && t.isContentEditable)) return;
-    if (t && t.closest && t.closest("dialog")) return; // moderating questions: keys are for the dialog
-    if (ev.key === "ArrowRight" || ev.key === "PageDown") { ev.preventDefault(); next(); }
-    else if (ev.key === " " && !["button", "a", "summary"].includes(tag)) { ev.preventDefault(); next(); }
-    else if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); reveal(); }
-  });
-}
-
-// --- Q&A moderation (owning organizer only) ---------------------------------------------------------
-// A "Questions" button in the control bar opens a modal dialog (focus stays inside, Escape closes it):
-// approve or hide what waits, pin one (the big slot), mark answered, hide, show again. Pending questions
-// are not in the state snapshot, so while a Q&A is open this screen asks for their number now and then
-// (one small request every few seconds, from the organizer's screen only).
-const qnaDialog = document.getElementById("qna-dialog");
-const mod = { items: null, timer: null, busy: false, pending: null };
-const PENDING_EVERY_S = 5;
-
-function modUrl(path = "") {
-  return `/api/v1/sessions/${sid}/activities/${state.qna.activity_id}/questions${path}`;
-}
-function modMessage(text) { const el = btn("qna-mod-message"); if (el) el.textContent = text || ""; }
-
-function updateQnaControl() {
-  const b = btn("btn-questions");
-  if (!b) return;
-  const open = !!(state && state.qna && state.session.status === "active");
-  b.hidden = !open;
-  if (!open) {
-    clearInterval(mod.timer);
-    mod.timer = null;
-    if (qnaDialog && qnaDialog.open) qnaDialog.close();
-    return;
-  }
-  if (!mod.timer) {
-    refreshModeration();
-    mod.timer = setInterval(refreshModeration, (poller.override ? poller.override * 2 : PENDING_EVERY_S) * 1000);
-  } else if (qnaDialog.open) {
-    refreshModeration(); // the state changed: the lists may have too
-  }
-}
-
-async function refreshModeration() {
-  if (!state || !state.qna) return;
-  if (qnaDialog.open) { await loadModeration(); return; }
-  const res = await api(modUrl("?status=pending&limit=1"));
-  if (res.ok && res.data) paintPending(res.data.total);
-}
-
-function paintPending(n) {
-  mod.pending = n;
-  btn("btn-questions").textContent = n ? fmt(ngettext("Questions · %(n)s waiting", "Questions · %(n)s waiting", n), { n }) : gettext("Questions");
-  btn("qna-pending-count").textContent = `(${n})`;
-}
-
-async function loadModeration() {
-  const res = await api(modUrl("?sort=top&limit=100"));
-  if (!res.ok || !res.data) { if (res.status === 401 || res.status === 403) failedMod(res); return; }
-  const items = res.data.items || [];
-  if (mod.items && JSON.stringify(items) === JSON.stringify(mod.items)) return; // nothing new: keep the focus where it is
-  mod.items = items;
-  renderModeration();
-}
-
-function failedMod(res) {
-  if (res.status === 401 || res.status === 403) modMessage(gettext("Your login has expired: reload the page and log in again."));
-  else modMessage(errorText(res, { INVALID_TRANSITION: res.error && res.error.message }));
-}
-
-// The moderation actions: [key (data-action, stable), button text, what done says, the change].
-const MOD_ACTIONS = {
-  Approve: [gettext("Approve"), gettext("Approved"), { status: "visible" }],
-  Hide: [gettext("Hide"), gettext("Hidden"), { status: "hidden" }],
-  Show: [gettext("Show"), gettext("Shown again"), { status: "visible" }],
-  Pin: [gettext("Pin"), gettext("Pinned: now answering"), { pinned: true }],
-  Unpin: [gettext("Unpin"), gettext("Unpinned"), { pinned: false }],
-  "Mark answered": [gettext("Mark answered"), gettext("Marked answered"), { status: "answered" }],
-  Reopen: [gettext("Reopen"), gettext("Open again"), { status: "visible" }],
-};
-
-function modActions(q) {
-  const keys = q.status === "pending" ? ["Approve", "Hide"]
-    : q.status === "hidden" ? ["Show"]
-      : [q.pinned ? "Unpin" : "Pin", q.status === "answered" ? "Reopen" : "Mark answered", "Hide"];
-  return keys.map((key) => [key, MOD_ACTIONS[key][0], MOD_ACTIONS[key][2]]);
-}
-
-function modRow(q) {
-  const textId = `mod-text-${q.id}`;
-  const notes = [q.nickname ?? gettext("Anonymous"), fmt(ngettext("%(n)s upvote", "%(n)s upvotes", q.upvotes), { n: q.upvotes })];
-  if (q.pinned) notes.push(gettext("Pinned"));
-  if (q.status === "answered") notes.push(gettext("Answered"));
-  return h("li", { class: "mod-row", dataset: { questionId: q.id, status: q.status } },
-    h("p", { class: "mod-text", id: textId, text: q.text }),
-    h("p", { class: "mod-meta", text: notes.join(" · ") }),
-    h("div", { class: "mod-actions" }, modActions(q).map(([key, label, change]) => {
-      // Many rows have an "Approve": each button is described by its question for a screen reader.
-      const b = h("button", { type: "button", class: "btn", text: label, dataset: { action: key }, attrs: { "aria-describedby": textId } });
-      b.addEventListener("click", () => moderate(q, key, change));
-      return b;
-    })));
-}
-
-function renderModeration() {
-  const active = document.activeElement;
-  const row = active && qnaDialog.contains(active) ? active.closest("[data-question-id]") : null;
-  const keep = row ? { id: row.dataset.questionId, action: active.dataset.action } : null;
-  const items = mod.items || [];
-  const groups = { pending: [], shown: [], hidden: [] };
-  for (const q of items) groups[q.status === "pending" ? "pending" : q.status === "hidden" ? "hidden" : "shown"].push(q);
-  for (const [key, list] of Object.entries(groups)) {
-    replace(btn(`qna-${key}`), list.length ? list.map(modRow) : h("li", { class: "muted mod-empty", text: gettext("None.") }));
-  }
-  paintPending(groups.pending.length);
-  if (keep) refocus(keep);
-}
-
-// After an action the question may have moved (approved: from "waiting" to "shown"): the focus follows it.
-function refocus({ id, action }) {
-  const row = [...qnaDialog.querySelectorAll("[data-question-id]")].find((el) => el.dataset.questionId === id);
-  const buttons = row ? [...row.querySelectorAll("button")] : [];
-  const target = buttons.find((b) => b.dataset.action === action) || buttons[0] || btn("qna-close");
-  target.focus();
-}
-
-async function moderate(q, label, change) {
-  if (mod.busy) return;
-  mod.busy = true;
-  modMessage("");
-  const res = await api(modUrl(`/${q.id}`), { method: "PATCH", csrf, body: change });
-  mod.busy = false;
-  if (!res.ok) { failedMod(res); await loadModeration(); return; }
-  const done = (MOD_ACTIONS[label] || [])[1] || gettext("Done");
-  const quoted = q.text.length > 60 ? `${q.text.slice(0, 60)}…` : q.text;
-  modMessage(fmt(gettext("%(done)s: “%(question)s”"), { done, question: bidi(quoted) }));
-  mod.items = null; // re-render even if the list happens to look the same
-  const row = { id: q.id, action: label };
-  await loadModeration();
-  refocus(row);
-  poller.poke();
-}
-
-if (qnaDialog) {
-  btn("btn-questions").addEventListener("click", async () => {
-    mod.items = null;
-    modMessage("");
-    qnaDialog.showModal();
-    await loadModeration();
-  });
-  btn("qna-close").addEventListener("click", () => qnaDialog.close());
-}
+// --- controls (owning organizer only: present_controls.js) ----------------------------------------
+const controlBar = presenterControls({ cfg, types, typeOf, poller, stageCtx, state: () => state });
 
 // --- full screen (for everyone: a viewer's laptop on the projector too) ------------------------------
 const fullscreenButton = document.getElementById("btn-fullscreen");
@@ -586,10 +340,13 @@ if (fullscreenButton && document.fullscreenEnabled) {
   });
   document.addEventListener("keydown", (ev) => {
     if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.defaultPrevented) return;
-    const tag = ev.target && ev.target.tagName ? ev.target.tagName.toLowerCase() : "";
+    const tag = ev.target?.tagName ? ev.target.tagName.toLowerCase() : "";
     if (["input", "textarea", "select"].includes(tag)) return;
-    if (ev.target && ev.target.closest && ev.target.closest("dialog")) return;
-    if (ev.key === "f" || ev.key === "F") { ev.preventDefault(); toggleFullscreen(); }
+    if (ev.target?.closest?.("dialog")) return;
+    if (ev.key === "f" || ev.key === "F") {
+      ev.preventDefault();
+      toggleFullscreen();
+    }
   });
 }
 

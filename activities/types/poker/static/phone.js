@@ -4,14 +4,20 @@ import { cardName, cardsOf, distribution, sentence } from "./results.js";
 export default {
   form(ctx) {
     const { h } = ctx;
-    const mine = ctx.mine && ctx.mine.value;
+    const mine = ctx.mine?.value;
     // Translators: the planning-poker cards to vote with.
     const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": gettext("Cards") } });
     for (const card of cardsOf(ctx.config)) {
       const label = card === "coffee" ? `☕ ${cardName(card)}` : card;
       const b = h("button", {
-        type: "button", class: "poker-card", text: label, dataset: { card },
-        attrs: { "aria-pressed": mine === card ? "true" : "false", "aria-label": ctx.fmt(gettext("Vote %(card)s"), { card: cardName(card) }) },
+        type: "button",
+        class: "poker-card",
+        text: label,
+        dataset: { card },
+        attrs: {
+          "aria-pressed": mine === card ? "true" : "false",
+          "aria-label": ctx.fmt(gettext("Vote %(card)s"), { card: cardName(card) }),
+        },
       });
       b.addEventListener("click", async () => {
         for (const x of grid.querySelectorAll("button")) x.disabled = true;
@@ -20,24 +26,40 @@ export default {
       });
       grid.appendChild(b);
     }
-    return h("div", { class: "stack" }, h("p", { class: "hint", text: mine ? gettext("You can change your vote until the cards are revealed.") : gettext("Pick a card.") }), grid);
+    return h(
+      "div",
+      { class: "stack" },
+      h("p", {
+        class: "hint",
+        text: mine
+          ? gettext("You can change your vote until the cards are revealed.")
+          : gettext("Pick a card."),
+      }),
+      grid,
+    );
   },
 
   // Translators: followed by the participant's card, in bold; keep the space at the end.
-  mine: (ctx, m) => [gettext("Your vote: "), cardName(m.value)],
+  mine: (_ctx, m) => [gettext("Your vote: "), cardName(m.value)],
 
   update(ctx, prev) {
     const r = ctx.activity.results;
-    const before = prev && prev.results;
-    const wasRevealed = before && before.revealed;
+    const before = prev?.results;
+    const wasRevealed = before?.revealed;
     // A new round (the organizer's reset): the vote is gone, the cards come back.
-    const reset = (wasRevealed && r && !r.revealed) || (before && r && r.vote_count < before.vote_count && ctx.mine);
+    const reset =
+      (wasRevealed && r && !r.revealed) || (before && r && r.vote_count < before.vote_count && ctx.mine);
     if (reset) {
       ctx.mine = null;
       ctx.feedback(gettext("New round: vote again."));
       ctx.renderForm();
     }
-    if (r && r.revealed) ctx.replace(ctx.els.results, ctx.h("h3", { text: gettext("Votes revealed") }), distribution(ctx, r, cardsOf(ctx.config)));
+    if (r?.revealed)
+      ctx.replace(
+        ctx.els.results,
+        ctx.h("h3", { text: gettext("Votes revealed") }),
+        distribution(ctx, r, cardsOf(ctx.config)),
+      );
     else ctx.clear(ctx.els.results);
   },
 

@@ -12,23 +12,44 @@ export default {
     const shown = Math.min(n, 24);
     const backs = h("ul", { class: "card-backs", attrs: { "aria-hidden": "true" } });
     for (let i = 0; i < shown; i++) backs.appendChild(h("li", { class: "card-back" }));
-    return h("div", { class: "results poker-hidden" },
+    return h(
+      "div",
+      { class: "results poker-hidden" },
       backs,
-      h("p", { class: "vote-count", id: "vote-count", text: n > shown
-        // Translators: planning poker before the reveal; only %(shown)s card backs fit on the screen.
-        ? fmt(ngettext("%(n)s vote (%(shown)s shown), cards face down", "%(n)s votes (%(shown)s shown), cards face down", n), { n, shown })
-        : fmt(ngettext("%(n)s vote, cards face down", "%(n)s votes, cards face down", n), { n }) }));
+      h("p", {
+        class: "vote-count",
+        id: "vote-count",
+        text:
+          n > shown
+            ? fmt(
+                ngettext(
+                  // Translators: planning poker before the reveal; only %(shown)s card backs fit on the screen.
+                  "%(n)s vote (%(shown)s shown), cards face down",
+                  "%(n)s votes (%(shown)s shown), cards face down",
+                  n,
+                ),
+                { n, shown },
+              )
+            : fmt(ngettext("%(n)s vote, cards face down", "%(n)s votes, cards face down", n), { n }),
+      }),
+    );
   },
 
-  summary(ctx, a, r) {
+  summary(ctx, _a, r) {
     if (!r.distribution) return {};
     const all = Object.keys(r.distribution); // the deck's order (the server's)
     const keep = new Set(ctx.topRows(Object.entries(r.distribution), ctx.SUMMARY_ROWS).map(([card]) => card));
     const cards = all.filter((c) => keep.has(c));
     const dist = Object.fromEntries(cards.map((c) => [c, r.distribution[c]]));
     const total = all.length;
-    // Translators: under the end summary of planning poker that shows only the most voted cards.
-    const note = cards.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s card", "Top %(shown)s of %(total)s cards", total), { shown: cards.length, total }) : null;
+    const note =
+      cards.length < total
+        ? // Translators: under the end summary of planning poker that shows only the most voted cards.
+          ctx.fmt(ngettext("Top %(shown)s of %(total)s card", "Top %(shown)s of %(total)s cards", total), {
+            shown: cards.length,
+            total,
+          })
+        : null;
     return { content: distribution(ctx, { ...r, distribution: dist }, cards), note };
   },
 

@@ -11,16 +11,32 @@ export default {
     const { h } = ctx;
     const c = ctx.config;
     const multiple = !!c.multiple;
-    const chosen = new Set((ctx.mine && ctx.mine.option_ids) || []);
+    const chosen = new Set(ctx.mine?.option_ids || []);
     const max = multiple ? c.max_choices || c.options.length : 1;
     const inputs = [];
-    const fieldset = h("fieldset", { class: "choices" },
+    const fieldset = h(
+      "fieldset",
+      { class: "choices" },
       // Translators: the hidden caption of a poll's options when the poll has no question.
       h("legend", { class: "visually-hidden", text: c.question || gettext("Choose") }),
-      h("p", { class: "hint", text: multiple ? (c.max_choices ? ctx.fmt(gettext("Choose up to %(n)s."), { n: c.max_choices }) : gettext("Choose one or more.")) : gettext("Choose one.") }));
+      h("p", {
+        class: "hint",
+        text: multiple
+          ? c.max_choices
+            ? ctx.fmt(gettext("Choose up to %(n)s."), { n: c.max_choices })
+            : gettext("Choose one or more.")
+          : gettext("Choose one."),
+      }),
+    );
     c.options.forEach((o, i) => {
       const id = `opt-${i}`;
-      const input = h("input", { type: multiple ? "checkbox" : "radio", name: "option", id, value: o.id, checked: chosen.has(o.id) });
+      const input = h("input", {
+        type: multiple ? "checkbox" : "radio",
+        name: "option",
+        id,
+        value: o.id,
+        checked: chosen.has(o.id),
+      });
       inputs.push(input);
       fieldset.appendChild(h("label", { class: "choice", for: id }, input, h("span", { text: o.label })));
     });
@@ -31,12 +47,19 @@ export default {
     };
     fieldset.addEventListener("change", limit);
     limit();
-    const button = h("button", { type: "submit", class: "btn btn-primary", text: ctx.mine ? gettext("Change answer") : gettext("Send answer") });
+    const button = h("button", {
+      type: "submit",
+      class: "btn btn-primary",
+      text: ctx.mine ? gettext("Change answer") : gettext("Send answer"),
+    });
     const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const ids = inputs.filter((x) => x.checked).map((x) => x.value);
-      if (!ids.length) { ctx.feedback(gettext("Choose an option first."), true); return; }
+      if (!ids.length) {
+        ctx.feedback(gettext("Choose an option first."), true);
+        return;
+      }
       button.disabled = true;
       await ctx.submit({ option_ids: ids });
       button.disabled = false;
@@ -45,13 +68,21 @@ export default {
   },
 
   mine(ctx, m) {
-    // Translators: followed by the participant's answer, in bold; keep the space at the end.
-    return [gettext("Your answer: "), (m.option_ids || []).map((id) => labelOf(ctx.config.options, id)).join(", ")];
+    return [
+      // Translators: followed by the participant's answer, in bold; keep the space at the end.
+      gettext("Your answer: "),
+      (m.option_ids || []).map((id) => labelOf(ctx.config.options, id)).join(", "),
+    ];
   },
 
   update(ctx) {
     const r = ctx.activity.results;
-    if (r && ctx.mine) ctx.replace(ctx.els.results, ctx.h("h3", { text: gettext("Results so far") }), bars(ctx, r, { mine: ctx.mine.option_ids || [] }));
+    if (r && ctx.mine)
+      ctx.replace(
+        ctx.els.results,
+        ctx.h("h3", { text: gettext("Results so far") }),
+        bars(ctx, r, { mine: ctx.mine.option_ids || [] }),
+      );
     else ctx.clear(ctx.els.results);
   },
 

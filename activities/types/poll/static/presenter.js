@@ -4,13 +4,26 @@ import { bars, sentence } from "./results.js";
 export default {
   stage: (ctx, a) => (a.results ? bars(ctx, a.results) : null),
 
-  summary(ctx, a, r) {
+  summary(ctx, _a, r) {
     if (!r.options) return {};
-    const keep = new Set(ctx.topRows(r.options.map((o) => [o.id, o.count]), ctx.SUMMARY_ROWS).map(([id]) => id));
+    const keep = new Set(
+      ctx
+        .topRows(
+          r.options.map((o) => [o.id, o.count]),
+          ctx.SUMMARY_ROWS,
+        )
+        .map(([id]) => id),
+    );
     const options = r.options.filter((o) => keep.has(o.id));
     const total = r.options.length;
-    // Translators: under the end summary of a poll that shows only its most chosen options.
-    const note = options.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s option", "Top %(shown)s of %(total)s options", total), { shown: options.length, total }) : null;
+    const note =
+      options.length < total
+        ? ctx.fmt(
+            // Translators: under the end summary of a poll that shows only its most chosen options.
+            ngettext("Top %(shown)s of %(total)s option", "Top %(shown)s of %(total)s options", total),
+            { shown: options.length, total },
+          )
+        : null;
     return { content: bars(ctx, { ...r, options }), note };
   },
 

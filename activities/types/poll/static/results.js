@@ -4,15 +4,27 @@
 export function bars(ui, results, { mine = [] } = {}) {
   const { h } = ui;
   const total = results.total_responses || 0;
-  const list = h("ol", { class: `bars${ui.manyClass(results.options.length)}`, attrs: { "aria-label": gettext("Results") } });
+  const list = h("ol", {
+    class: `bars${ui.manyClass(results.options.length)}`,
+    attrs: { "aria-label": gettext("Results") },
+  });
   const max = Math.max(1, ...results.options.map((o) => o.count));
   for (const o of results.options) {
-    const row = h("li", { class: `bar-row${mine.includes(o.id) ? " mine" : ""}`, dataset: { optionId: o.id } },
-      h("div", { class: "bar-label" },
+    const row = h(
+      "li",
+      { class: `bar-row${mine.includes(o.id) ? " mine" : ""}`, dataset: { optionId: o.id } },
+      h(
+        "div",
+        { class: "bar-label" },
         h("span", { class: "bar-text", text: o.label }),
-        h("span", { class: "bar-value", text: `${o.count} · ${ui.fmtPct(o.percentage)}` })),
-      h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } })));
+        h("span", { class: "bar-value", text: `${o.count} · ${ui.fmtPct(o.percentage)}` }),
+      ),
+      h(
+        "div",
+        { class: "bar-track", attrs: { "aria-hidden": "true" } },
+        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } }),
+      ),
+    );
     list.appendChild(row);
   }
   return h("div", { class: "results poll-results", dataset: { total } }, list);
@@ -20,11 +32,19 @@ export function bars(ui, results, { mine = [] } = {}) {
 
 /** What a screen reader hears of the results (see common.js Announcer), or null. */
 export function sentence(ui, r) {
-  if (!r || !r.options || !r.total_responses) return null;
+  if (!r?.options || !r.total_responses) return null;
   const top = [...r.options].sort((x, y) => y.count - x.count)[0];
   // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
-  const total = ui.fmt(ngettext("%(n)s response", "%(n)s responses", r.total_responses), { n: r.total_responses });
-  // Translators: a screen reader's summary of a poll's results; %(total)s is e.g. "12 responses".
-  return ui.fmt(ngettext("Results: %(label)s leads with %(n)s vote of %(total)s.", "Results: %(label)s leads with %(n)s votes of %(total)s.", top.count),
-    { label: top.label, n: top.count, total });
+  const total = ui.fmt(ngettext("%(n)s response", "%(n)s responses", r.total_responses), {
+    n: r.total_responses,
+  });
+  return ui.fmt(
+    ngettext(
+      // Translators: a screen reader's summary of a poll's results; %(total)s is e.g. "12 responses".
+      "Results: %(label)s leads with %(n)s vote of %(total)s.",
+      "Results: %(label)s leads with %(n)s votes of %(total)s.",
+      top.count,
+    ),
+    { label: top.label, n: top.count, total },
+  );
 }

@@ -3,6 +3,7 @@
 // panel(ctx, info, state) on every state, and closePanel(ctx) when the person is removed. `ctx`
 // holds the shared helpers (common.js ui) and the page's hooks: app (the page's #app element),
 // sessionId, api(path, options) (with the participant token), poke() (poll now), removed().
+import { buildPanel } from "./panel.js";
 import { sentence } from "./results.js";
 
 let P = null; // the page's ctx, from the last call
@@ -24,8 +25,17 @@ function use(ctx) {
 // state's Q&A summary changes, not on every poll.
 const DEFAULT_QNA_LENGTH = 280; // the type's default: the state has no config for a Q&A that is not current
 const qna = {
-  id: null, els: null, tab: "activity", sig: null, seq: 0, items: [], busy: new Set(), statuses: new Map(),
-  wasCurrent: false, seenActivity: null, recheck: null,
+  id: null,
+  els: null,
+  tab: "activity",
+  sig: null,
+  seq: 0,
+  items: [],
+  busy: new Set(),
+  statuses: new Map(),
+  wasCurrent: false,
+  seenActivity: null,
+  recheck: null,
 };
 // A question waiting for approval is in nobody's state, so hiding it changes nothing the poll sees:
 // while the person has one, their list is fetched again every few polls (~15 s at the usual 2 s).
@@ -37,48 +47,9 @@ function qnaUrl(path = "") {
 
 function qnaBuild() {
   if (qna.els) return qna.els;
-  const tab = (id, controls, label, extra) => h("button", {
-    type: "button", id, class: "tab",
-    attrs: { role: "tab", "aria-controls": controls, "aria-selected": "false", tabindex: "-1" },
-  }, label, extra);
-  // Translators: a marker on the Activity tab: a new activity started while the person read the questions.
-  const fresh = h("span", { class: "tab-new", hidden: true, text: gettext("new") });
-  const count = h("span", { class: "tab-count", id: "qna-tab-count" });
-  // Translators: the phone's two tabs: the live activity, and the Q&A's questions.
-  const tabs = [tab("tab-activity", "app", gettext("Activity"), fresh), tab("tab-questions", "qna-panel", gettext("Questions"), count)];
-  const tablist = h("div", { class: "tabs", id: "qna-tabs", attrs: { role: "tablist", "aria-label": gettext("Activity or questions") } }, tabs);
-  tabs.forEach((t, i) => {
-    t.addEventListener("click", () => qnaSelect(i === 0 ? "activity" : "questions"));
-    // The tabs pattern: arrows, Home and End move between tabs (and select them); Tab leaves the bar.
-    t.addEventListener("keydown", (ev) => {
-      const to = { ArrowLeft: 1 - i, ArrowRight: 1 - i, Home: 0, End: 1 }[ev.key];
-      if (to === undefined) return;
-      ev.preventDefault();
-      qnaSelect(to === 0 ? "activity" : "questions", true);
-    });
-  });
-  const text = h("textarea", {
-    id: "qna-text", name: "text", rows: 3, maxLength: DEFAULT_QNA_LENGTH,
-    attrs: { "aria-describedby": "qna-hint qna-feedback", spellcheck: "true" },
-  });
-  const hint = h("p", { class: "hint", id: "qna-hint" });
-  const anon = h("input", { type: "checkbox", id: "qna-anon", name: "anonymous" });
-  const anonLabel = h("label", { class: "choice", for: "qna-anon" }, anon, h("span", { text: gettext("Ask anonymously") }));
-  const send = h("button", { type: "submit", class: "btn btn-primary", text: gettext("Send question") });
-  const feedback = h("p", { class: "feedback", id: "qna-feedback", attrs: { role: "status" } });
-  const form = h("form", { class: "stack answer-form qna-form", id: "qna-form", attrs: { novalidate: "" } },
-    h("label", { for: "qna-text", text: gettext("Your question") }), text, hint, anonLabel, send, feedback);
-  form.addEventListener("submit", (ev) => { ev.preventDefault(); qnaAsk(); });
-  const heading = h("h2", { class: "question", id: "qna-heading" });
-  const list = h("ol", { class: "qna-list", id: "qna-list", attrs: { "aria-label": gettext("Questions") } });
-  const empty = h("p", { class: "muted", id: "qna-empty", text: gettext("No questions yet. Be the first to ask!") });
-  const panel = h("section", { class: "stack qna-panel", id: "qna-panel" },
-    // Translators: the short name of the questions-and-answers activity.
-    h("p", { class: "kicker", text: gettext("Q&A") }), heading, form,
-    h("h3", { class: "qna-list-title", text: gettext("Questions, most upvoted first") }), empty, list);
-  P.app.before(tablist);
-  P.app.after(panel);
-  qna.els = { tablist, tabs, fresh, count, text, hint, anon, anonLabel, send, feedback, form, heading, list, empty, panel };
+  qna.els = buildPanel(h, { select: qnaSelect, ask: qnaAsk, maxLength: DEFAULT_QNA_LENGTH });
+  P.app.before(qna.els.tablist);
+  P.app.after(qna.els.panel);
   return qna.els;
 }
 
@@ -97,7 +68,10 @@ function qnaLayout(current) {
   if (current) {
     P.app.hidden = true;
     panel.hidden = false;
-    for (const el of [P.app, panel]) { el.removeAttribute("role"); el.removeAttribute("aria-labelledby"); }
+    for (const el of [P.app, panel]) {
+      el.removeAttribute("role");
+      el.removeAttribute("aria-labelledby");
+    }
     panel.setAttribute("aria-labelledby", "qna-heading");
     return;
   }
@@ -146,11 +120,18 @@ function renderQna(state, info) {
   els.anonLabel.hidden = c.allow_anonymous === false;
   if (c.allow_anonymous === false) els.anon.checked = false;
   const length = fmt(ngettext("Up to %(n)s character.", "Up to %(n)s characters.", limit), { n: limit });
-  els.hint.textContent = c.moderation ? `${length} ${gettext("The organizer approves questions before everyone sees them.")}` : length;
+  els.hint.textContent = c.moderation
+    ? `${length} ${gettext("The organizer approves questions before everyone sees them.")}`
+    : length;
   els.heading.textContent = info.prompt || gettext("Questions");
   els.count.textContent = ` (${info.question_count})`;
   // Spoken only: the prompt needs no bidi isolates here.
-  if (current && !qna.wasCurrent) announce(info.prompt ? fmt(gettext("Q&A: %(prompt)s"), { prompt: info.prompt }) : gettext("Q&A: ask your questions"));
+  if (current && !qna.wasCurrent)
+    announce(
+      info.prompt
+        ? fmt(gettext("Q&A: %(prompt)s"), { prompt: info.prompt })
+        : gettext("Q&A: ask your questions"),
+    );
   qna.wasCurrent = current;
   // A new activity while the person reads the questions: a marker on the Activity tab (and the page's
   // usual announcement), never a switch of tab under their fingers.
@@ -158,8 +139,14 @@ function renderQna(state, info) {
   if (live && live !== qna.seenActivity && qna.tab === "questions") els.fresh.hidden = false;
   qna.seenActivity = live;
   qnaLayout(current);
-  const sig = JSON.stringify([info.question_count, (info.top || []).map((q) => [q.id, q.upvotes, q.status, q.pinned])]);
-  if (sig !== qna.sig) { qna.sig = sig; loadQuestions(); }
+  const sig = JSON.stringify([
+    info.question_count,
+    (info.top || []).map((q) => [q.id, q.upvotes, q.status, q.pinned]),
+  ]);
+  if (sig !== qna.sig) {
+    qna.sig = sig;
+    loadQuestions();
+  }
 }
 
 function qnaFeedback(text, isError = false) {
@@ -174,7 +161,10 @@ async function loadQuestions() {
   const id = qna.id;
   const res = await P.api(qnaUrl("?sort=top&limit=50"));
   if (seq !== qna.seq || id !== qna.id) return; // a newer load, or another Q&A, answers instead
-  if (res.status === 401) { P.removed(); return; }
+  if (res.status === 401) {
+    P.removed();
+    return;
+  }
   if (!res.ok || !res.data) return; // the next change of the state tries again
   qna.items = res.data.items || [];
   // One's own question approved or answered is news worth saying (rarely: only on a change of status).
@@ -182,7 +172,8 @@ async function loadQuestions() {
   for (const q of mine) {
     const was = qna.statuses.get(q.id);
     if (was === "pending" && q.status === "visible") announce(gettext("Your question was approved."));
-    if (was && was !== "answered" && q.status === "answered") announce(gettext("Your question was marked answered."));
+    if (was && was !== "answered" && q.status === "answered")
+      announce(gettext("Your question was marked answered."));
     qna.statuses.set(q.id, q.status);
   }
   // A pending question of one's own that left a complete list was hidden (or deleted) by the organizer.
@@ -203,7 +194,11 @@ async function loadQuestions() {
 async function qnaAsk() {
   const els = qna.els;
   const text = els.text.value.trim();
-  if (!text) { qnaFeedback(gettext("Type a question first."), true); els.text.focus(); return; }
+  if (!text) {
+    qnaFeedback(gettext("Type a question first."), true);
+    els.text.focus();
+    return;
+  }
   els.send.disabled = true;
   qnaFeedback(gettext("Sending…"));
   const res = await P.api(qnaUrl(), { method: "POST", body: { text, anonymous: els.anon.checked } });
@@ -211,12 +206,22 @@ async function qnaAsk() {
   if (res.status === 201 && res.data) {
     els.text.value = "";
     qna.statuses.set(res.data.id, res.data.status);
-    qnaFeedback(res.data.status === "pending" ? gettext("Sent — waiting for approval.") : gettext("Question sent. Thank you!"));
+    qnaFeedback(
+      res.data.status === "pending"
+        ? gettext("Sent — waiting for approval.")
+        : gettext("Question sent. Thank you!"),
+    );
     loadQuestions(); // a pending question is not in the state: only the list shows it
     return;
   }
-  if (res.status === 401) { P.removed(); return; }
-  qnaFeedback(errorText(res, { ACTIVITY_NOT_ACTIVE: gettext("The Q&A is closed: questions are no longer taken.") }), true);
+  if (res.status === 401) {
+    P.removed();
+    return;
+  }
+  qnaFeedback(
+    errorText(res, { ACTIVITY_NOT_ACTIVE: gettext("The Q&A is closed: questions are no longer taken.") }),
+    true,
+  );
   els.text.focus();
   if (res.error && res.error.code === "ACTIVITY_NOT_ACTIVE") P.poke();
 }
@@ -230,17 +235,28 @@ function renderQnaList() {
   replace(list, qna.items.map(questionItem));
   empty.hidden = qna.items.length > 0;
   if (holder) {
-    const again = [...list.querySelectorAll(".upvote")].find((b) => b.dataset.questionId === holder.dataset.questionId);
+    const again = [...list.querySelectorAll(".upvote")].find(
+      (b) => b.dataset.questionId === holder.dataset.questionId,
+    );
     if (again) again.focus();
   }
 }
 
 function questionItem(q) {
   const badge = (text, kind) => h("span", { class: `badge badge-${kind}`, text });
-  return h("li", { class: `qna-item${q.pinned ? " pinned" : ""}${q.mine ? " mine" : ""}`, dataset: { questionId: q.id, status: q.status } },
-    h("div", { class: "qna-body" },
+  return h(
+    "li",
+    {
+      class: `qna-item${q.pinned ? " pinned" : ""}${q.mine ? " mine" : ""}`,
+      dataset: { questionId: q.id, status: q.status },
+    },
+    h(
+      "div",
+      { class: "qna-body" },
       h("p", { class: "qna-text", text: q.text }),
-      h("p", { class: "qna-meta" },
+      h(
+        "p",
+        { class: "qna-meta" },
         // Translators: in place of the nickname of who asked a question anonymously.
         h("span", { class: "qna-who", text: q.nickname ?? gettext("Anonymous") }),
         // Translators: a badge on the question the organizer is answering now.
@@ -248,17 +264,23 @@ function questionItem(q) {
         q.mine ? badge(gettext("Your question"), "mine") : null,
         // Translators: a badge on a question the organizer marked answered.
         q.status === "answered" ? badge(gettext("Answered"), "answered") : null,
-        q.status === "pending" ? badge(gettext("Waiting for approval"), "pending") : null)),
+        q.status === "pending" ? badge(gettext("Waiting for approval"), "pending") : null,
+      ),
+    ),
     // Only a public question takes upvotes (the API answers 404 for a pending one).
-    q.status === "visible" || q.status === "answered" ? upvoteButton(q) : null);
+    q.status === "visible" || q.status === "answered" ? upvoteButton(q) : null,
+  );
 }
 
 function upvoteButton(q) {
-  const b = h("button", { type: "button", class: "upvote", dataset: { questionId: q.id } },
+  const b = h(
+    "button",
+    { type: "button", class: "upvote", dataset: { questionId: q.id } },
     h("span", { class: "upvote-arrow", attrs: { "aria-hidden": "true" }, text: "▲" }),
     // Translators: the button that upvotes a question (a verb).
     h("span", { class: "visually-hidden", text: gettext("Upvote") }),
-    h("span", { class: "upvote-count" }));
+    h("span", { class: "upvote-count" }),
+  );
   paintUpvote(b, q);
   b.addEventListener("click", () => toggleUpvote(q.id));
   return b;
@@ -294,7 +316,10 @@ async function toggleUpvote(id) {
   } else {
     now.upvoted = before.upvoted;
     now.upvotes = before.upvotes;
-    if (res.status === 401) { P.removed(); return; }
+    if (res.status === 401) {
+      P.removed();
+      return;
+    }
     qnaFeedback(errorText(res, { NOT_FOUND: gettext("That question is no longer shown.") }), true);
     P.poke();
   }
@@ -305,9 +330,15 @@ export default {
   ownPanel: true,
   panel(ctx, info, state) {
     use(ctx);
-    if (!info || state.session.status !== "active") { qnaClose(); return; }
+    if (!info || state.session.status !== "active") {
+      qnaClose();
+      return;
+    }
     renderQna(state, info);
   },
-  closePanel(ctx) { use(ctx); qnaClose(); },
+  closePanel(ctx) {
+    use(ctx);
+    qnaClose();
+  },
   sentence: (ctx, r) => sentence(ctx, r),
 };

@@ -2,6 +2,8 @@
 // others follow by upvotes (the server's order). Question text is user text: textContent only (ctx.h).
 // While a Q&A is open (the state's `qna`, this type's state key) present.js asks side() for a column
 // beside whatever else is on screen; when the Q&A is the current activity, stage() fills the stage.
+// On the organizer's screen, controls() wires the moderation dialog (moderation.js).
+import { moderation } from "./moderation.js";
 import { sentence } from "./results.js";
 
 // The number large, the words around it small: the translated phrase is split at its number.
@@ -12,9 +14,13 @@ function votes(ctx, n) {
   const at = phrase.indexOf("%(n)s");
   const before = at > 0 ? phrase.slice(0, at) : "";
   const after = at >= 0 ? phrase.slice(at + "%(n)s".length) : ` ${phrase}`;
-  return h("span", { class: "qna-votes" },
+  return h(
+    "span",
+    { class: "qna-votes" },
     before ? h("span", { class: "qna-votes-unit", text: before }) : null,
-    h("span", { class: "qna-votes-n", text: n }), after ? h("span", { class: "qna-votes-unit", text: after }) : null);
+    h("span", { class: "qna-votes-n", text: n }),
+    after ? h("span", { class: "qna-votes-unit", text: after }) : null,
+  );
 }
 
 function who(ctx, q) {
@@ -24,21 +30,36 @@ function who(ctx, q) {
 
 function qnaRow(ctx, q) {
   const { h } = ctx;
-  return h("li", { class: `qna-row${q.status === "answered" ? " answered" : ""}`, dataset: { questionId: q.id } },
+  return h(
+    "li",
+    { class: `qna-row${q.status === "answered" ? " answered" : ""}`, dataset: { questionId: q.id } },
     votes(ctx, q.upvotes),
-    h("div", { class: "qna-row-body" },
+    h(
+      "div",
+      { class: "qna-row-body" },
       h("p", { class: "qna-row-text", text: q.text }),
-      h("p", { class: "qna-row-meta" }, who(ctx, q),
-        // Translators: a question the organizer marked answered.
-        q.status === "answered" ? h("span", { class: "qna-answered", text: ` · ${gettext("Answered")}` }) : null)));
+      h(
+        "p",
+        { class: "qna-row-meta" },
+        who(ctx, q),
+        q.status === "answered"
+          ? // Translators: a question the organizer marked answered.
+            h("span", { class: "qna-answered", text: ` · ${gettext("Answered")}` })
+          : null,
+      ),
+    ),
+  );
 }
 
 function pinnedBlock(ctx, q) {
   const { h } = ctx;
-  return h("div", { class: "qna-pinned", id: "qna-pinned", dataset: { questionId: q.id } },
+  return h(
+    "div",
+    { class: "qna-pinned", id: "qna-pinned", dataset: { questionId: q.id } },
     h("p", { class: "qna-label", text: gettext("Now answering") }),
     h("p", { class: "qna-pinned-text", text: q.text }),
-    h("p", { class: "qna-row-meta" }, who(ctx, q), " · ", votes(ctx, q.upvotes)));
+    h("p", { class: "qna-row-meta" }, who(ctx, q), " · ", votes(ctx, q.upvotes)),
+  );
 }
 
 /** The Q&A as the current activity: the whole stage, the top questions large. */
@@ -47,19 +68,40 @@ function stage(ctx, a) {
   const state = ctx.state;
   const info = state.qna && state.qna.activity_id === a.id ? state.qna : null;
   const r = a.results || {};
-  const questions = (r.questions || (info && info.top) || []).slice(0, 10);
+  const questions = (r.questions || info?.top || []).slice(0, 10);
   const count = r.question_count ?? (info ? info.question_count : questions.length);
   const pinned = questions.find((q) => q.pinned);
   const rest = questions.filter((q) => q !== pinned);
-  return h("section", { class: "stack activity qna-stage", dataset: { type: "qna", activityId: a.id } },
-    // Translators: the short name of the questions-and-answers activity.
-    h("p", { class: "kicker", text: a.title && a.title !== activityHeading(a) ? `${gettext("Q&A")} · ${bidi(a.title)}` : gettext("Q&A") }),
+  return h(
+    "section",
+    { class: "stack activity qna-stage", dataset: { type: "qna", activityId: a.id } },
+    h("p", {
+      class: "kicker",
+      text:
+        // Translators: the short name of the questions-and-answers activity.
+        a.title && a.title !== activityHeading(a) ? `${gettext("Q&A")} · ${bidi(a.title)}` : gettext("Q&A"),
+    }),
     h("h2", { class: "question", id: "question", text: activityHeading(a) }),
     pinned ? pinnedBlock(ctx, pinned) : null,
     rest.length
-      ? h("ol", { class: `qna-board${rest.length > 4 ? " many" : ""}`, id: "qna-board", attrs: { "aria-label": gettext("Top questions") } }, rest.map((q) => qnaRow(ctx, q)))
-      : (pinned ? null : h("p", { class: "sub-message", text: gettext("No questions yet: ask yours from your phone.") })),
-    h("p", { class: "response-count", id: "response-count", text: fmt(ngettext("%(n)s question", "%(n)s questions", count), { n: count }) }));
+      ? h(
+          "ol",
+          {
+            class: `qna-board${rest.length > 4 ? " many" : ""}`,
+            id: "qna-board",
+            attrs: { "aria-label": gettext("Top questions") },
+          },
+          rest.map((q) => qnaRow(ctx, q)),
+        )
+      : pinned
+        ? null
+        : h("p", { class: "sub-message", text: gettext("No questions yet: ask yours from your phone.") }),
+    h("p", {
+      class: "response-count",
+      id: "response-count",
+      text: fmt(ngettext("%(n)s question", "%(n)s questions", count), { n: count }),
+    }),
+  );
 }
 
 /** The Q&A beside another activity (or the lobby): the pinned question and the top 3, compact. */
@@ -68,12 +110,27 @@ function side(ctx, info) {
   const top = info.top || [];
   const pinned = top.find((q) => q.pinned);
   const rest = top.filter((q) => q !== pinned).slice(0, 3);
-  return h("aside", { class: "qna-side stack", id: "qna-side", attrs: { "aria-labelledby": "qna-side-title" } },
-    h("h2", { class: "qna-side-title", id: "qna-side-title" }, gettext("Questions"), " ", h("span", { class: "qna-side-count", text: `(${info.question_count})` })),
+  return h(
+    "aside",
+    { class: "qna-side stack", id: "qna-side", attrs: { "aria-labelledby": "qna-side-title" } },
+    h(
+      "h2",
+      { class: "qna-side-title", id: "qna-side-title" },
+      gettext("Questions"),
+      " ",
+      h("span", { class: "qna-side-count", text: `(${info.question_count})` }),
+    ),
     h("p", { class: "qna-side-prompt", text: info.prompt }),
     pinned ? pinnedBlock(ctx, pinned) : null,
-    rest.length ? h("ol", { class: "qna-board", id: "qna-board", attrs: { "aria-label": gettext("Top questions") } }, rest.map((q) => qnaRow(ctx, q))) : null,
-    top.length ? null : h("p", { class: "qna-side-empty", text: gettext("Ask yours from your phone.") }));
+    rest.length
+      ? h(
+          "ol",
+          { class: "qna-board", id: "qna-board", attrs: { "aria-label": gettext("Top questions") } },
+          rest.map((q) => qnaRow(ctx, q)),
+        )
+      : null,
+    top.length ? null : h("p", { class: "qna-side-empty", text: gettext("Ask yours from your phone.") }),
+  );
 }
 
 export default {
@@ -81,4 +138,5 @@ export default {
   stage,
   side,
   sentence: (ctx, r) => sentence(ctx, r),
+  controls: moderation,
 };

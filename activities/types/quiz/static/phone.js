@@ -10,9 +10,12 @@ function tick(ctx) {
   const r = ctx.activity.results;
   const end = deadline(ctx, ctx.activity);
   const el = ctx.els.timer;
-  const revealed = r && r.revealed;
+  const revealed = r?.revealed;
   if (revealed) ctx.stopEvery();
-  if (!revealed && end === null) { el.textContent = ""; return; }
+  if (!revealed && end === null) {
+    el.textContent = "";
+    return;
+  }
   const left = revealed ? 0 : Math.ceil((end - ctx.now()) / 1000);
   if (left > 0) {
     // Translators: the quiz's countdown on the phone, "s" for seconds.
@@ -35,20 +38,31 @@ export default {
 
   form(ctx) {
     const { h } = ctx;
-    const mine = ctx.mine && ctx.mine.option_id;
+    const mine = ctx.mine?.option_id;
     const end = deadline(ctx, ctx.activity);
     const timeUp = ctx.closed || (end !== null && ctx.now() >= end);
-    const grid = h("div", { class: "quiz-options", attrs: { role: "group", "aria-label": gettext("Answers") } });
+    const grid = h("div", {
+      class: "quiz-options",
+      attrs: { role: "group", "aria-label": gettext("Answers") },
+    });
     ctx.config.options.forEach((o, i) => {
-      const b = h("button", {
-        type: "button", class: "quiz-option", dataset: { optionId: o.id },
-        disabled: !!mine || timeUp,
-        attrs: { "aria-pressed": mine === o.id ? "true" : "false" },
-      }, h("span", { class: "letter", attrs: { "aria-hidden": "true" }, text: String.fromCharCode(65 + i) }), h("span", { text: o.label }));
+      const b = h(
+        "button",
+        {
+          type: "button",
+          class: "quiz-option",
+          dataset: { optionId: o.id },
+          disabled: !!mine || timeUp,
+          attrs: { "aria-pressed": mine === o.id ? "true" : "false" },
+        },
+        h("span", { class: "letter", attrs: { "aria-hidden": "true" }, text: String.fromCharCode(65 + i) }),
+        h("span", { text: o.label }),
+      );
       b.addEventListener("click", async () => {
         for (const x of grid.querySelectorAll("button")) x.disabled = true;
         const ok = await ctx.submit({ option_id: o.id });
-        if (!ok && !ctx.closed && !ctx.mine && !ctx.sending) for (const x of grid.querySelectorAll("button")) x.disabled = false;
+        if (!ok && !ctx.closed && !ctx.mine && !ctx.sending)
+          for (const x of grid.querySelectorAll("button")) x.disabled = false;
       });
       grid.appendChild(b);
     });
@@ -64,21 +78,35 @@ export default {
   update(ctx) {
     const { h } = ctx;
     const r = ctx.activity.results;
-    const revealed = r && r.revealed;
+    const revealed = r?.revealed;
     if (!revealed) ctx.every(() => tick(ctx), 250);
     tick(ctx);
     if (!revealed) return;
-    const mine = ctx.mine && ctx.mine.option_id;
+    const mine = ctx.mine?.option_id;
     const correct = (r.options || []).find((o) => o.correct);
     let verdict = gettext("You did not answer.");
     // Translators: the verdict on a participant's quiz answer once the correct answer is revealed.
     if (mine) verdict = correct && correct.id === mine ? gettext("Correct!") : gettext("Not quite.");
     const mineRow = (r.leaderboard || []).find((p) => p.participant_id === ctx.me.participant_id);
-    // #verdict is said together with the reveal's sentence (join.js announceResults).
-    ctx.replace(ctx.els.results,
-      h("p", { class: `verdict ${mine && correct && correct.id === mine ? "right" : "wrong"}`, id: "verdict", text: verdict }),
+    // #verdict is said together with the reveal's sentence (phone_activity.js announceResults).
+    ctx.replace(
+      ctx.els.results,
+      h("p", {
+        class: `verdict ${mine && correct && correct.id === mine ? "right" : "wrong"}`,
+        id: "verdict",
+        text: verdict,
+      }),
       options(ctx, r, { mine }),
-      mineRow ? h("p", { class: "my-score", text: ctx.fmt(ngettext("Your score: %(score)s point", "Your score: %(score)s points", mineRow.score), { score: mineRow.score }) }) : null);
+      mineRow
+        ? h("p", {
+            class: "my-score",
+            text: ctx.fmt(
+              ngettext("Your score: %(score)s point", "Your score: %(score)s points", mineRow.score),
+              { score: mineRow.score },
+            ),
+          })
+        : null,
+    );
     disableAll(ctx);
   },
 

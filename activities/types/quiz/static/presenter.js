@@ -7,9 +7,17 @@ function countdown(ctx, a, el) {
   const tick = () => {
     const left = Math.ceil((end - ctx.now()) / 1000);
     el.textContent = left > 0 ? `${left}` : gettext("Time is up");
-    el.setAttribute("aria-label", left > 0 ? ctx.fmt(ngettext("%(n)s second left", "%(n)s seconds left", left), { n: left }) : gettext("Time is up"));
+    el.setAttribute(
+      "aria-label",
+      left > 0
+        ? ctx.fmt(ngettext("%(n)s second left", "%(n)s seconds left", left), { n: left })
+        : gettext("Time is up"),
+    );
     el.classList.toggle("urgent", left <= 5);
-    if (left <= 0) { ctx.stopEvery(); ctx.poke(); }
+    if (left <= 0) {
+      ctx.stopEvery();
+      ctx.poke();
+    }
   };
   tick();
   ctx.every(tick, 250);
@@ -21,28 +29,55 @@ export default {
   stage(ctx, a) {
     const { h } = ctx;
     const r = a.results;
-    if (r && r.revealed) {
-      return h("div", { class: "quiz-revealed" },
+    if (r?.revealed) {
+      return h(
+        "div",
+        { class: "quiz-revealed" },
         options(ctx, r),
-        h("div", { class: "stack" },
+        h(
+          "div",
+          { class: "stack" },
           h("h3", { class: "podium-title", text: gettext("Leaderboard") }),
-          ctx.podium(r.leaderboard || [])));
+          ctx.podium(r.leaderboard || []),
+        ),
+      );
     }
     const list = h("ol", { class: "quiz-list" });
-    ((a.config || {}).options || []).forEach((o, i) => list.appendChild(h("li", { class: "quiz-list-item" },
-      h("span", { class: "letter", text: String.fromCharCode(65 + i) }), h("span", { text: o.label }))));
+    (a.config?.options || []).forEach((o, i) => {
+      list.appendChild(
+        h(
+          "li",
+          { class: "quiz-list-item" },
+          h("span", { class: "letter", text: String.fromCharCode(65 + i) }),
+          h("span", { text: o.label }),
+        ),
+      );
+    });
     const timer = h("p", { class: "countdown big-countdown", id: "countdown", attrs: { role: "timer" } });
     countdown(ctx, a, timer);
     return h("div", { class: "stack" }, timer, list);
   },
 
-  summary(ctx, a, r) {
+  summary(ctx, _a, r) {
     if (!r.options) return {};
-    const keep = new Set(ctx.topRows(r.options.map((o) => [o.id, o.count]), ctx.SUMMARY_ROWS).map(([id]) => id));
+    const keep = new Set(
+      ctx
+        .topRows(
+          r.options.map((o) => [o.id, o.count]),
+          ctx.SUMMARY_ROWS,
+        )
+        .map(([id]) => id),
+    );
     const kept = r.options.filter((o) => keep.has(o.id));
     const total = r.options.length;
-    // Translators: under the end summary of a quiz that shows only its most chosen options.
-    const note = kept.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s option", "Top %(shown)s of %(total)s options", total), { shown: kept.length, total }) : null;
+    const note =
+      kept.length < total
+        ? ctx.fmt(
+            // Translators: under the end summary of a quiz that shows only its most chosen options.
+            ngettext("Top %(shown)s of %(total)s option", "Top %(shown)s of %(total)s options", total),
+            { shown: kept.length, total },
+          )
+        : null;
     return { content: options(ctx, { ...r, options: kept }), note };
   },
 

@@ -2,42 +2,83 @@
 
 export function options(ui, results, { mine = null } = {}) {
   const { h, fmt } = ui;
-  const list = h("ol", { class: `bars quiz-bars${ui.manyClass((results.options || []).length)}`, attrs: { "aria-label": gettext("Answers") } });
+  const list = h("ol", {
+    class: `bars quiz-bars${ui.manyClass((results.options || []).length)}`,
+    attrs: { "aria-label": gettext("Answers") },
+  });
   const max = Math.max(1, ...(results.options || []).map((o) => o.count));
   for (const o of results.options || []) {
     const marks = [];
     if (o.correct) marks.push("correct");
     if (mine === o.id) marks.push("mine");
-    list.appendChild(h("li", { class: `bar-row ${marks.join(" ")}`, dataset: { optionId: o.id } },
-      h("div", { class: "bar-label" },
-        h("span", { class: "bar-text" }, o.correct ? h("span", { class: "tick", text: "✓ " }) : null, o.label,
-          // Translators: after the correct option's label, for screen readers; keep the space at the start.
-          o.correct ? h("span", { class: "visually-hidden", text: gettext(" (correct answer)") }) : null),
-        h("span", { class: "bar-value", text: fmt(ngettext("%(n)s answer", "%(n)s answers", o.count), { n: o.count }) })),
-      h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } }))));
+    list.appendChild(
+      h(
+        "li",
+        { class: `bar-row ${marks.join(" ")}`, dataset: { optionId: o.id } },
+        h(
+          "div",
+          { class: "bar-label" },
+          h(
+            "span",
+            { class: "bar-text" },
+            o.correct ? h("span", { class: "tick", text: "✓ " }) : null,
+            o.label,
+            // Translators: after the correct option's label, for screen readers; keep the space at the start.
+            o.correct ? h("span", { class: "visually-hidden", text: gettext(" (correct answer)") }) : null,
+          ),
+          h("span", {
+            class: "bar-value",
+            text: fmt(ngettext("%(n)s answer", "%(n)s answers", o.count), { n: o.count }),
+          }),
+        ),
+        h(
+          "div",
+          { class: "bar-track", attrs: { "aria-hidden": "true" } },
+          h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } }),
+        ),
+      ),
+    );
   }
   const correct = (results.options || []).filter((o) => o.correct).map((o) => o.label);
-  return h("div", { class: "results quiz-results" },
-    // Translators: followed by the correct option(s), in bold; keep the space at the end.
-    correct.length ? h("p", { class: "correct-answer" }, gettext("Correct answer: "), h("strong", { text: correct.join(", ") })) : null,
-    list);
+  return h(
+    "div",
+    { class: "results quiz-results" },
+    correct.length
+      ? h(
+          "p",
+          { class: "correct-answer" },
+          // Translators: followed by the correct option(s), in bold; keep the space at the end.
+          gettext("Correct answer: "),
+          h("strong", { text: correct.join(", ") }),
+        )
+      : null,
+    list,
+  );
 }
 
 /** The deadline in ms of the server's clock (activation + time limit), or null without a limit. */
 export function deadline(ui, activity) {
-  const limit = (activity.config || {}).time_limit_seconds;
+  const limit = activity.config?.time_limit_seconds;
   const start = ui.parseTime(activity.activated_at);
   return limit && start !== null ? start + limit * 1000 : null;
 }
 
 export function sentence(ui, r) {
-  if (!r || !r.revealed) return null;
-  const correct = (r.options || []).filter((o) => o.correct).map((o) => o.label).join(", ");
+  if (!r?.revealed) return null;
+  const correct = (r.options || [])
+    .filter((o) => o.correct)
+    .map((o) => o.label)
+    .join(", ");
   const leader = (r.leaderboard || [])[0];
   // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
   if (!leader) return ui.fmt(gettext("Correct answer: %(answer)s."), { answer: correct });
-  // Translators: a screen reader's summary of a revealed quiz; %(nickname)s leads the leaderboard.
-  return ui.fmt(ngettext("Correct answer: %(answer)s. Leader: %(nickname)s, %(score)s point.", "Correct answer: %(answer)s. Leader: %(nickname)s, %(score)s points.", leader.score),
-    { answer: correct, nickname: leader.nickname, score: leader.score });
+  return ui.fmt(
+    ngettext(
+      // Translators: a screen reader's summary of a revealed quiz; %(nickname)s leads the leaderboard.
+      "Correct answer: %(answer)s. Leader: %(nickname)s, %(score)s point.",
+      "Correct answer: %(answer)s. Leader: %(nickname)s, %(score)s points.",
+      leader.score,
+    ),
+    { answer: correct, nickname: leader.nickname, score: leader.score },
+  );
 }

@@ -19,9 +19,13 @@ export default {
     const c = ctx.config;
     const labels = labelsOf(c);
     const known = (c.items || []).map((i) => i.id);
-    const previous = ((ctx.mine && ctx.mine.order) || []).filter((id) => known.includes(id));
-    let order = previous.length === known.length ? [...previous] : known;
-    const list = h("ol", { class: "rank-list", id: "rank-list", attrs: { "aria-label": gettext("Your ranking, first is best") } });
+    const previous = (ctx.mine?.order || []).filter((id) => known.includes(id));
+    const order = previous.length === known.length ? [...previous] : known;
+    const list = h("ol", {
+      class: "rank-list",
+      id: "rank-list",
+      attrs: { "aria-label": gettext("Your ranking, first is best") },
+    });
     const status = h("p", { class: "visually-hidden", id: "rank-status", attrs: { role: "status" } });
 
     const move = (id, to, focusWhich) => {
@@ -33,8 +37,9 @@ export default {
       status.textContent = placed(ctx, labels[id], to + 1, order.length);
       if (focusWhich) {
         const row = list.querySelector(`[data-item-id="${CSS.escape(id)}"]`);
-        let target = row && row.querySelector(`[data-move="${focusWhich}"]`);
-        if (target && target.disabled) target = row.querySelector(`[data-move="${focusWhich === "up" ? "down" : "up"}"]`);
+        let target = row?.querySelector(`[data-move="${focusWhich}"]`);
+        if (target?.disabled)
+          target = row.querySelector(`[data-move="${focusWhich === "up" ? "down" : "up"}"]`);
         if (target) target.focus();
       }
     };
@@ -44,21 +49,32 @@ export default {
       order.forEach((id, i) => {
         const name = labels[id] || id;
         const up = h("button", {
-          type: "button", class: "rank-move", text: "↑", disabled: i === 0, dataset: { move: "up" },
+          type: "button",
+          class: "rank-move",
+          text: "↑",
+          disabled: i === 0,
+          dataset: { move: "up" },
           attrs: { "aria-label": ctx.fmt(gettext("Move %(item)s up"), { item: name }) },
         });
         const down = h("button", {
-          type: "button", class: "rank-move", text: "↓", disabled: i === order.length - 1, dataset: { move: "down" },
+          type: "button",
+          class: "rank-move",
+          text: "↓",
+          disabled: i === order.length - 1,
+          dataset: { move: "down" },
           attrs: { "aria-label": ctx.fmt(gettext("Move %(item)s down"), { item: name }) },
         });
         up.addEventListener("click", () => move(id, order.indexOf(id) - 1, "up"));
         down.addEventListener("click", () => move(id, order.indexOf(id) + 1, "down"));
         const handle = h("span", { class: "rank-handle", attrs: { "aria-hidden": "true" }, text: "⠿" });
-        const row = h("li", { class: "rank-item", dataset: { itemId: id } },
+        const row = h(
+          "li",
+          { class: "rank-item", dataset: { itemId: id } },
           handle,
           h("span", { class: "rank-pos", text: `${i + 1}.` }),
           h("span", { class: "rank-label", text: name }),
-          h("span", { class: "rank-buttons" }, up, down));
+          h("span", { class: "rank-buttons" }, up, down),
+        );
         row.addEventListener("pointerdown", (ev) => startDrag(ev, row, id));
         list.appendChild(row);
       });
@@ -80,11 +96,22 @@ export default {
         const next = rows[at + 1];
         if (prev) {
           const r = prev.getBoundingClientRect();
-          if (e.clientY < r.top + r.height / 2) { order.splice(at, 1); order.splice(at - 1, 0, id); list.insertBefore(prev, row.nextSibling); renumber(); return; }
+          if (e.clientY < r.top + r.height / 2) {
+            order.splice(at, 1);
+            order.splice(at - 1, 0, id);
+            list.insertBefore(prev, row.nextSibling);
+            renumber();
+            return;
+          }
         }
         if (next) {
           const r = next.getBoundingClientRect();
-          if (e.clientY > r.top + r.height / 2) { order.splice(at, 1); order.splice(at + 1, 0, id); list.insertBefore(next, row); renumber(); }
+          if (e.clientY > r.top + r.height / 2) {
+            order.splice(at, 1);
+            order.splice(at + 1, 0, id);
+            list.insertBefore(next, row);
+            renumber();
+          }
         }
       };
       const onUp = () => {
@@ -100,14 +127,29 @@ export default {
       row.addEventListener("pointercancel", onUp);
     };
     const renumber = () => {
-      [...list.children].forEach((li, i) => { li.querySelector(".rank-pos").textContent = `${i + 1}.`; });
+      [...list.children].forEach((li, i) => {
+        li.querySelector(".rank-pos").textContent = `${i + 1}.`;
+      });
     };
 
     paint();
-    const button = h("button", { type: "submit", class: "btn btn-primary", text: ctx.mine ? gettext("Update ranking") : gettext("Send ranking") });
-    const form = h("form", { class: "stack answer-form", id: "answer-form", attrs: { novalidate: "" } },
-      h("p", { class: "hint", id: "rank-hint", text: gettext("Put the items in order, best first: drag them, or use the arrow buttons.") }),
-      list, status, button);
+    const button = h("button", {
+      type: "submit",
+      class: "btn btn-primary",
+      text: ctx.mine ? gettext("Update ranking") : gettext("Send ranking"),
+    });
+    const form = h(
+      "form",
+      { class: "stack answer-form", id: "answer-form", attrs: { novalidate: "" } },
+      h("p", {
+        class: "hint",
+        id: "rank-hint",
+        text: gettext("Put the items in order, best first: drag them, or use the arrow buttons."),
+      }),
+      list,
+      status,
+      button,
+    );
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       button.disabled = true;
@@ -119,13 +161,21 @@ export default {
 
   mine(ctx, m) {
     const labels = labelsOf(ctx.config);
-    // Translators: followed by the participant's ranking, in bold; keep the space at the end.
-    return [gettext("Your ranking: "), (m.order || []).map((id, i) => `${i + 1}. ${labels[id] || id}`).join(", ")];
+    return [
+      // Translators: followed by the participant's ranking, in bold; keep the space at the end.
+      gettext("Your ranking: "),
+      (m.order || []).map((id, i) => `${i + 1}. ${labels[id] || id}`).join(", "),
+    ];
   },
 
   update(ctx) {
     const r = ctx.activity.results;
-    if (r && ctx.mine) ctx.replace(ctx.els.results, ctx.h("h3", { text: gettext("The room's ranking so far") }), ranks(ctx, r, { mine: ctx.mine.order || [] }));
+    if (r && ctx.mine)
+      ctx.replace(
+        ctx.els.results,
+        ctx.h("h3", { text: gettext("The room's ranking so far") }),
+        ranks(ctx, r, { mine: ctx.mine.order || [] }),
+      );
     else ctx.clear(ctx.els.results);
   },
 

@@ -4,12 +4,18 @@ import { ranks, sentence } from "./results.js";
 export default {
   stage: (ctx, a) => (a.results ? ranks(ctx, a.results) : null),
 
-  summary(ctx, a, r) {
+  summary(ctx, _a, r) {
     const all = r.items || [];
     const items = all.slice(0, ctx.SUMMARY_ROWS);
     const total = all.length;
-    // Translators: under the end summary of a ranking that shows only its first items.
-    const note = items.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s item", "Top %(shown)s of %(total)s items", total), { shown: items.length, total }) : null;
+    const note =
+      items.length < total
+        ? // Translators: under the end summary of a ranking that shows only its first items.
+          ctx.fmt(ngettext("Top %(shown)s of %(total)s item", "Top %(shown)s of %(total)s items", total), {
+            shown: items.length,
+            total,
+          })
+        : null;
     return { content: ranks(ctx, { ...r, items }), note };
   },
 

@@ -5,19 +5,50 @@ export function ranks(ui, results, { mine = [] } = {}) {
   const { h, fmt } = ui;
   const items = results.items || [];
   const max = Math.max(1, ...items.map((i) => i.points || 0));
-  const list = h("ol", { class: `bars ranking-results${ui.manyClass(items.length)}`, attrs: { "aria-label": gettext("The room's ranking") } });
+  const list = h("ol", {
+    class: `bars ranking-results${ui.manyClass(items.length)}`,
+    attrs: { "aria-label": gettext("The room's ranking") },
+  });
   items.forEach((item, i) => {
     const myPlace = mine.indexOf(item.id);
-    list.appendChild(h("li", { class: "bar-row ranking-row", dataset: { itemId: item.id, place: i + 1 } },
-      h("div", { class: "bar-label" },
-        h("span", { class: "bar-text" }, h("span", { class: "rank-place", text: `${i + 1}. ` }), item.label,
-          // Translators: after an item of the room's ranking, where the participant put it; keep the space at the start.
-          myPlace >= 0 ? h("span", { class: "muted rank-mine", text: fmt(gettext(" (you: #%(place)s)"), { place: myPlace + 1 }) }) : null),
-        h("span", { class: "bar-value", text: `${pts(ui, item.points)} · ${avgRank(ui, item.average_rank)}` })),
-      h("div", { class: "bar-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${((item.points || 0) / max) * 100}%` } }))));
+    list.appendChild(
+      h(
+        "li",
+        { class: "bar-row ranking-row", dataset: { itemId: item.id, place: i + 1 } },
+        h(
+          "div",
+          { class: "bar-label" },
+          h(
+            "span",
+            { class: "bar-text" },
+            h("span", { class: "rank-place", text: `${i + 1}. ` }),
+            item.label,
+            myPlace >= 0
+              ? h("span", {
+                  class: "muted rank-mine",
+                  // Translators: after an item of the room's ranking, where the participant put it; keep the space at the start.
+                  text: fmt(gettext(" (you: #%(place)s)"), { place: myPlace + 1 }),
+                })
+              : null,
+          ),
+          h("span", {
+            class: "bar-value",
+            text: `${pts(ui, item.points)} · ${avgRank(ui, item.average_rank)}`,
+          }),
+        ),
+        h(
+          "div",
+          { class: "bar-track", attrs: { "aria-hidden": "true" } },
+          h("div", { class: "bar-fill", style: { width: `${((item.points || 0) / max) * 100}%` } }),
+        ),
+      ),
+    );
   });
-  return h("div", { class: "results ranking-results-wrap", dataset: { total: results.total_responses || 0 } }, list);
+  return h(
+    "div",
+    { class: "results ranking-results-wrap", dataset: { total: results.total_responses || 0 } },
+    list,
+  );
 }
 
 function pts(ui, n) {
@@ -31,11 +62,17 @@ function avgRank(ui, rank) {
 }
 
 export function sentence(ui, r) {
-  if (!r || !r.total_responses || !(r.items || []).length) return null;
+  if (!r?.total_responses || !(r.items || []).length) return null;
   const top = r.items[0];
   // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
   const points = ui.fmt(ngettext("%(n)s point", "%(n)s points", top.points), { n: top.points });
-  // Translators: a screen reader's summary of a ranking; %(points)s is e.g. "12 points".
-  return ui.fmt(ngettext("Ranking from %(n)s person: first %(label)s, %(points)s.", "Ranking from %(n)s people: first %(label)s, %(points)s.", r.total_responses),
-    { n: r.total_responses, label: top.label, points });
+  return ui.fmt(
+    ngettext(
+      // Translators: a screen reader's summary of a ranking; %(points)s is e.g. "12 points".
+      "Ranking from %(n)s person: first %(label)s, %(points)s.",
+      "Ranking from %(n)s people: first %(label)s, %(points)s.",
+      r.total_responses,
+    ),
+    { n: r.total_responses, label: top.label, points },
+  );
 }

@@ -7,40 +7,67 @@ export default {
     const { h } = ctx;
     const c = ctx.config;
     const { low, high, values } = scaleOf(c);
-    const chosen = { ...((ctx.mine && ctx.mine.ratings) || {}) };
-    const button = h("button", { type: "submit", class: "btn btn-primary", text: ctx.mine ? gettext("Update ratings") : gettext("Send ratings") });
+    const chosen = { ...(ctx.mine?.ratings || {}) };
+    const button = h("button", {
+      type: "submit",
+      class: "btn btn-primary",
+      text: ctx.mine ? gettext("Update ratings") : gettext("Send ratings"),
+    });
     const rows = (c.statements || []).map((s, i) => {
       const labelId = `statement-${i}`;
-      const ends = h("p", { class: "hint rating-ends", attrs: { "aria-hidden": "true" } },
+      const ends = h(
+        "p",
+        { class: "hint rating-ends", attrs: { "aria-hidden": "true" } },
         h("span", { text: c.min_label ? `${low}: ${c.min_label}` : `${low}` }),
-        h("span", { text: c.max_label ? `${high}: ${c.max_label}` : `${high}` }));
+        h("span", { text: c.max_label ? `${high}: ${c.max_label}` : `${high}` }),
+      );
       const group = h("div", { class: "rating-scale", attrs: { role: "group", "aria-labelledby": labelId } });
       for (const v of values) {
         const words = v === low ? c.min_label : v === high ? c.max_label : null;
         // Spoken only (aria-label): the scale's end label needs no bidi isolates here.
         const name = words
-          // Translators: a rating button for screen readers, e.g. "1 of 5 (Disagree)" (the scale's end label).
-          ? ctx.fmt(gettext("%(value)s of %(max)s (%(label)s)"), { value: v, max: high, label: words })
-          // Translators: a rating button for screen readers, e.g. "3 of 5".
-          : ctx.fmt(gettext("%(value)s of %(max)s"), { value: v, max: high });
+          ? // Translators: a rating button for screen readers, e.g. "1 of 5 (Disagree)" (the scale's end label).
+            ctx.fmt(gettext("%(value)s of %(max)s (%(label)s)"), { value: v, max: high, label: words })
+          : // Translators: a rating button for screen readers, e.g. "3 of 5".
+            ctx.fmt(gettext("%(value)s of %(max)s"), { value: v, max: high });
         const b = h("button", {
-          type: "button", class: "rating-value", text: String(v), dataset: { value: v },
+          type: "button",
+          class: "rating-value",
+          text: String(v),
+          dataset: { value: v },
           attrs: { "aria-pressed": chosen[s.id] === v ? "true" : "false", "aria-label": name },
         });
         b.addEventListener("click", () => {
           chosen[s.id] = v;
-          for (const x of group.querySelectorAll("button")) x.setAttribute("aria-pressed", x === b ? "true" : "false");
+          for (const x of group.querySelectorAll("button"))
+            x.setAttribute("aria-pressed", x === b ? "true" : "false");
         });
         group.appendChild(b);
       }
-      return h("div", { class: "rating-statement stack", dataset: { statementId: s.id } },
-        h("p", { class: "rating-label", id: labelId, text: s.label }), group, ends);
+      return h(
+        "div",
+        { class: "rating-statement stack", dataset: { statementId: s.id } },
+        h("p", { class: "rating-label", id: labelId, text: s.label }),
+        group,
+        ends,
+      );
     });
-    const form = h("form", { class: "stack answer-form", id: "answer-form", attrs: { novalidate: "" } },
-      h("p", { class: "hint", text: ctx.fmt(gettext("Rate each statement from %(low)s to %(high)s."), { low, high }) }), rows, button);
+    const form = h(
+      "form",
+      { class: "stack answer-form", id: "answer-form", attrs: { novalidate: "" } },
+      h("p", {
+        class: "hint",
+        text: ctx.fmt(gettext("Rate each statement from %(low)s to %(high)s."), { low, high }),
+      }),
+      rows,
+      button,
+    );
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      if (!Object.keys(chosen).length) { ctx.feedback(gettext("Rate at least one statement first."), true); return; }
+      if (!Object.keys(chosen).length) {
+        ctx.feedback(gettext("Rate at least one statement first."), true);
+        return;
+      }
       button.disabled = true;
       await ctx.submit({ ratings: { ...chosen } });
       button.disabled = false;
@@ -50,13 +77,23 @@ export default {
 
   mine(ctx, m) {
     const labels = Object.fromEntries((ctx.config.statements || []).map((s) => [s.id, s.label]));
-    // Translators: followed by the participant's ratings, in bold; keep the space at the end.
-    return [gettext("Your ratings: "), Object.entries(m.ratings || {}).map(([id, v]) => `${labels[id] || id} ${v}`).join(", ")];
+    return [
+      // Translators: followed by the participant's ratings, in bold; keep the space at the end.
+      gettext("Your ratings: "),
+      Object.entries(m.ratings || {})
+        .map(([id, v]) => `${labels[id] || id} ${v}`)
+        .join(", "),
+    ];
   },
 
   update(ctx) {
     const r = ctx.activity.results;
-    if (r && ctx.mine) ctx.replace(ctx.els.results, ctx.h("h3", { text: gettext("Results so far") }), ratings(ctx, r, ctx.config, { mine: ctx.mine.ratings || {} }));
+    if (r && ctx.mine)
+      ctx.replace(
+        ctx.els.results,
+        ctx.h("h3", { text: gettext("Results so far") }),
+        ratings(ctx, r, ctx.config, { mine: ctx.mine.ratings || {} }),
+      );
     else ctx.clear(ctx.els.results);
   },
 

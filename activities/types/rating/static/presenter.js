@@ -8,8 +8,14 @@ export default {
     const all = r.statements || [];
     const statements = all.slice(0, ctx.SUMMARY_ROWS);
     const total = all.length;
-    // Translators: under the end summary of a rating scale that shows only its first statements.
-    const note = statements.length < total ? ctx.fmt(ngettext("Top %(shown)s of %(total)s statement", "Top %(shown)s of %(total)s statements", total), { shown: statements.length, total }) : null;
+    const note =
+      statements.length < total
+        ? ctx.fmt(
+            // Translators: under the end summary of a rating scale that shows only its first statements.
+            ngettext("Top %(shown)s of %(total)s statement", "Top %(shown)s of %(total)s statements", total),
+            { shown: statements.length, total },
+          )
+        : null;
     return { content: ratings(ctx, { ...r, statements }, a.config || {}), note };
   },
 

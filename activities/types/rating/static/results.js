@@ -17,50 +17,98 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
   const { h, fmt, bidi } = ui;
   const { low, high } = scaleOf(config);
   const statements = results.statements || [];
-  const list = h("ol", { class: `rating-results${ui.manyClass(statements.length)}`, attrs: { "aria-label": gettext("Ratings") } });
+  const list = h("ol", {
+    class: `rating-results${ui.manyClass(statements.length)}`,
+    attrs: { "aria-label": gettext("Ratings") },
+  });
   for (const s of statements) {
     const dist = Object.entries(s.distribution || {});
     const count = s.count || 0;
-    const avgWidth = s.average === null || s.average === undefined ? 0 : ((s.average - low) / Math.max(1, high - low)) * 100;
+    const avgWidth =
+      s.average === null || s.average === undefined ? 0 : ((s.average - low) / Math.max(1, high - low)) * 100;
     const mineValue = mine[s.id];
-    list.appendChild(h("li", { class: "rating-row", dataset: { statementId: s.id } },
-      h("div", { class: "bar-label" },
-        h("span", { class: "bar-text", text: s.label }),
-        // Translators: a statement's average rating, e.g. "3.5 avg" ("–" when nobody rated it).
-        h("span", { class: "rating-average", text: `${fmt(gettext("%(average)s avg"), { average: fmtAvg(s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}` })),
-      h("div", { class: "bar-track rating-avg-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${avgWidth}%` } })),
-      h("div", { class: "rating-dist-bar", attrs: { "aria-hidden": "true" } },
-        dist.map(([value, n]) => (n ? h("span", {
-          class: "rating-seg", dataset: { value, count: n },
-          style: { width: `${(n / Math.max(1, count)) * 100}%`, "--shade": String((Number(value) - low) / Math.max(1, high - low)) },
-        }) : null))),
-      h("p", { class: "rating-dist" },
-        // Translators: for screen readers, followed by "value: count" pairs; keep the space at the end.
-        h("span", { class: "visually-hidden", text: gettext("Distribution: ") }),
-        dist.map(([value, n]) => h("span", {
-          class: `rating-dist-item${String(mineValue) === value ? " mine" : ""}`, dataset: { value }, text: `${value}: ${n}`,
-        })))));
+    list.appendChild(
+      h(
+        "li",
+        { class: "rating-row", dataset: { statementId: s.id } },
+        h(
+          "div",
+          { class: "bar-label" },
+          h("span", { class: "bar-text", text: s.label }),
+          h("span", {
+            class: "rating-average",
+            // Translators: a statement's average rating, e.g. "3.5 avg" ("–" when nobody rated it).
+            text: `${fmt(gettext("%(average)s avg"), { average: fmtAvg(s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}`,
+          }),
+        ),
+        h(
+          "div",
+          { class: "bar-track rating-avg-track", attrs: { "aria-hidden": "true" } },
+          h("div", { class: "bar-fill", style: { width: `${avgWidth}%` } }),
+        ),
+        h(
+          "div",
+          { class: "rating-dist-bar", attrs: { "aria-hidden": "true" } },
+          dist.map(([value, n]) =>
+            n
+              ? h("span", {
+                  class: "rating-seg",
+                  dataset: { value, count: n },
+                  style: {
+                    width: `${(n / Math.max(1, count)) * 100}%`,
+                    "--shade": String((Number(value) - low) / Math.max(1, high - low)),
+                  },
+                })
+              : null,
+          ),
+        ),
+        h(
+          "p",
+          { class: "rating-dist" },
+          // Translators: for screen readers, followed by "value: count" pairs; keep the space at the end.
+          h("span", { class: "visually-hidden", text: gettext("Distribution: ") }),
+          dist.map(([value, n]) =>
+            h("span", {
+              class: `rating-dist-item${String(mineValue) === value ? " mine" : ""}`,
+              dataset: { value },
+              text: `${value}: ${n}`,
+            }),
+          ),
+        ),
+      ),
+    );
   }
   // The scale's end labels are the organizer's text, shown inside a sentence: isolated (bidi).
-  const ends = [config.min_label ? `${low} = ${bidi(config.min_label)}` : null, config.max_label ? `${high} = ${bidi(config.max_label)}` : null].filter(Boolean);
+  const ends = [
+    config.min_label ? `${low} = ${bidi(config.min_label)}` : null,
+    config.max_label ? `${high} = ${bidi(config.max_label)}` : null,
+  ].filter(Boolean);
   const scale = ends.length
-    // Translators: the rating scale above the results, e.g. "Scale 1–5: 1 = Disagree, 5 = Agree".
-    ? fmt(gettext("Scale %(low)s–%(high)s: %(ends)s"), { low, high, ends: ends.join(", ") })
-    // Translators: the rating scale above the results, e.g. "Scale 1–5".
-    : fmt(gettext("Scale %(low)s–%(high)s"), { low, high });
-  return h("div", { class: "results rating-results-wrap", dataset: { total: results.total_responses || 0 } },
+    ? // Translators: the rating scale above the results, e.g. "Scale 1–5: 1 = Disagree, 5 = Agree".
+      fmt(gettext("Scale %(low)s–%(high)s: %(ends)s"), { low, high, ends: ends.join(", ") })
+    : // Translators: the rating scale above the results, e.g. "Scale 1–5".
+      fmt(gettext("Scale %(low)s–%(high)s"), { low, high });
+  return h(
+    "div",
+    { class: "results rating-results-wrap", dataset: { total: results.total_responses || 0 } },
     h("p", { class: "muted rating-scale-note", text: scale }),
-    list);
+    list,
+  );
 }
 
 export function sentence(ui, r) {
-  if (!r || !r.total_responses) return null;
+  if (!r?.total_responses) return null;
   const rated = (r.statements || []).filter((s) => s.average !== null && s.average !== undefined);
   if (!rated.length) return null;
   const top = rated.reduce((x, y) => (y.average > x.average ? y : x));
   // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
-  // Translators: a screen reader's summary of a rating scale: how many rated, the best-rated statement.
-  return ui.fmt(ngettext("Ratings from %(n)s person. Highest: %(label)s, average %(average)s.", "Ratings from %(n)s people. Highest: %(label)s, average %(average)s.", r.total_responses),
-    { n: r.total_responses, label: top.label, average: fmtAvg(top.average) });
+  return ui.fmt(
+    ngettext(
+      // Translators: a screen reader's summary of a rating scale: how many rated, the best-rated statement.
+      "Ratings from %(n)s person. Highest: %(label)s, average %(average)s.",
+      "Ratings from %(n)s people. Highest: %(label)s, average %(average)s.",
+      r.total_responses,
+    ),
+    { n: r.total_responses, label: top.label, average: fmtAvg(top.average) },
+  );
 }

@@ -1,0 +1,230 @@
+"""The activity lifecycle: create, edit, delete, and move an activity along its states."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core import state_version
+from core import text as text_rule
+from core.errors import InvalidTransition, SessionNotActive, ValidationFailed
+from core.lifecycle import transition_apply, transition_check
+from sessions_app.models import Session, SessionStatus
+
+from ..models import TITLE_MAX, Activity, ActivityStatus, Response
+from ..types import get_type
+from ..types.qna import services as qna_services
+
+ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
+    ActivityStatus.DRAFT: {ActivityStatus.PUBLISHED, ActivityStatus.ACTIVE},
+    ActivityStatus.PUBLISHED: {ActivityStatus.ACTIVE},
+    ActivityStatus.ACTIVE: {ActivityStatus.EXPIRED},
+    ActivityStatus.EXPIRED: set(),
+}
+EDITABLE_STATUSES = {ActivityStatus.DRAFT, ActivityStatus.PUBLISHED}
+# A Q&A may run beside the live activity while published; the organizer closes it from there.
+QNA_TRANSITIONS: dict[str, set[str]] = {
+    **ACTIVITY_TRANSITIONS,
+    ActivityStatus.PUBLISHED: {ActivityStatus.ACTIVE, ActivityStatus.EXPIRED},
+}
+
+
+def _clean_title(title: Any) -> str:
+    if not isinstance(title, str):
+        raise ValidationFailed({"title": ["Must be a string."]})
+    title = "" if text_rule.is_blank(title) else text_rule.clean_text(title)
+    if text_rule.has_control(title):
+        raise ValidationFailed({"title": [gettext("Must not contain control characters.")]})
+    if len(title) > TITLE_MAX:
+        raise ValidationFailed({"title": [f"At most {TITLE_MAX} characters."]})
+    return title
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    session: Session,
+    type: str,
+    config: Any = None,
+    title: str = "",
+    order: int | None = None,
+) -> Activity:
+    activity_type = get_type(type)
+    clean_config = activity_type.validate_config(activity_type.default_config() if config is None else config)
+    if order is None:
+        # New activities go last. Lock the session row so two concurrent creates do not pick
+        # the same order.
+        Session.objects.select_for_update().filter(pk=session.pk).first()
+        last = Activity.objects.filter(session=session).aggregate(m=Max("order"))["m"]
+        order = 1 if last is None else last + 1
+    activity = Activity.objects.create(
+        session=session, type=type, title=_clean_title(title), config=clean_config, order=order
+    )
+    state_version.bump(session.pk)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    title: str | None = None,
+    config: Any = None,
+    order: int | None = None,
+) -> Activity:
+    values: dict[str, Any] = {}
+    if title is not None:
+        values["title"] = _clean_title(title)
+    if order is not None:
+        values["order"] = order
+    if config is not None:
+        clean = get_type(activity.type).validate_config(config)
+        values["config"] = clean
+        # The config may change only before the activity goes live: conditional on the status.
+        values["updated_at"] = timezone.now()
+        changed = Activity.objects.filter(pk=activity.pk, status__in=EDITABLE_STATUSES).update(**values)
+        if not changed:
+            current = Activity.objects.filter(pk=activity.pk).values_list("status", flat=True).first()
+            raise InvalidTransition(
+                from_=current,
+                to="edited",
+                message="The configuration can only change while the activity is draft or published.",
+            )
+    elif values:
+        values["updated_at"] = timezone.now()
+        Activity.objects.filter(pk=activity.pk).update(**values)
+    for k, v in values.items():
+        setattr(activity, k, v)
+    if values:
+        state_version.bump(activity.session_id)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity) -> None:
+    session_id = activity.session_id
+    Session.objects.filter(pk=session_id, current_activity=activity).update(current_activity=None)
+    activity.delete()
+    # Drop the shared snapshot too: the next poll rebuilds at once (no pacing) and the
+    # activity's /status is 404 from then on.
+    state_version.forget(session_id)
+
+
+def _expire_others(session_id: Any, keep: Any, now: Any) -> None:
+    Activity.objects.filter(session_id=session_id, status=ActivityStatus.ACTIVE).exclude(pk=keep).update(
+        status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now
+    )
+
+
+def activities_expire_live(*, session: Session, now: datetime) -> None:
+    """The session's live activity ends with it (sessions_app's session_completed signal)."""
+    Activity.objects.filter(session=session, status=ActivityStatus.ACTIVE).update(
+        status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now
+    )
+
+
+@transaction.atomic
+def activity_set_status(*, activity: Activity, status: str) -> Activity:
+    """Move an activity along draft → published → active → expired (or draft → active)."""
+    transitions = QNA_TRANSITIONS if activity.type == "qna" else ACTIVITY_TRANSITIONS
+    transition_check(transitions, current=activity.status, to=status)
+    qna_services.ensure_one_open(activity=activity, to=status)
+    now = timezone.now()
+    extra: dict[str, Any] = {}
+    if status == ActivityStatus.ACTIVE:
+        # Serialize activations per session on the session row (rare, organizer-driven), so
+        # "expire the others, activate this one" is atomic; the partial unique index on
+        # (session) WHERE status='active' backs it up at the database level.
+        session = Session.objects.select_for_update().get(pk=activity.session_id)
+        if session.status != SessionStatus.ACTIVE:
+            raise SessionNotActive("Start the session before activating an activity.")
+        _expire_others(activity.session_id, activity.pk, now)
+        extra = {"activated_at": now, "revealed_at": None}
+    elif status == ActivityStatus.EXPIRED:
+        extra = {"expired_at": now}
+    transition_apply(activity, to=status, now=now, **extra)
+    if status == ActivityStatus.ACTIVE:
+        Session.objects.filter(pk=activity.session_id).update(current_activity=activity, updated_at=now)
+    state_version.bump(activity.session_id)
+    return activity
+
+
+@transaction.atomic
+def activity_activate_next(*, session: Session) -> Activity:
+    """Activate the next activity by order (expiring the current one)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.ACTIVE:
+        raise SessionNotActive("Start the session before moving to the next activity.")
+    activities = Activity.objects.filter(session=session)
+    current = (
+        activities.filter(pk=session.current_activity_id).first() if session.current_activity_id else None
+    )
+    pending = activities.filter(status__in=EDITABLE_STATUSES)
+    if current is not None:
+        pending = pending.filter(order__gte=current.order).exclude(pk=current.pk)
+    nxt = pending.order_by("order", "created_at").first()
+    if nxt is None:
+        raise InvalidTransition(
+            from_=current.status if current else None,
+            to="next",
+            message="There is no activity left to activate.",
+        )
+    return activity_set_status(activity=nxt, status=ActivityStatus.ACTIVE)
+
+
+@transaction.atomic
+def activity_reveal(*, activity: Activity) -> Activity:
+    activity_type = get_type(activity.type)
+    if not activity_type.supports_reveal:
+        raise InvalidTransition(
+            from_=activity.status, to="revealed", message=f"A {activity_type.label} has nothing to reveal."
+        )
+    if activity.status not in {ActivityStatus.ACTIVE, ActivityStatus.EXPIRED}:
+        raise InvalidTransition(
+            from_=activity.status, to="revealed", message="Only a live or finished activity can be revealed."
+        )
+    now = timezone.now()
+    changed = Activity.objects.filter(pk=activity.pk, revealed_at__isnull=True).update(
+        revealed_at=now, updated_at=now
+    )
+    if changed:
+        activity.revealed_at = now
+        activity.updated_at = now
+        state_version.bump(activity.session_id)
+    return activity
+
+
+@transaction.atomic
+def activity_reset(*, activity: Activity) -> Activity:
+    """Start a new round: the finished round's results go to ``history``, its votes are cleared."""
+    activity_type = get_type(activity.type)
+    if not activity_type.supports_reset:
+        raise InvalidTransition(
+            from_=activity.status, to="reset", message=f"A {activity_type.label} cannot be reset."
+        )
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.status != ActivityStatus.ACTIVE:
+        raise InvalidTransition(
+            from_=activity.status, to="reset", message="Only a live activity can be reset."
+        )
+    activity_type.on_reset(activity)
+    now = timezone.now()
+    results = activity_type.full_results(activity)
+    history = list(activity.history) + [
+        {"round": activity.round, "ended_at": now.isoformat(), "results": results}
+    ]
+    Response.objects.filter(activity=activity).delete()
+    Activity.objects.filter(pk=activity.pk).update(
+        round=activity.round + 1, history=history, revealed_at=None, updated_at=now
+    )
+    activity.round += 1
+    activity.history = history
+    activity.revealed_at = None
+    activity.updated_at = now
+    state_version.bump(activity.session_id)
+    return activity

@@ -1,0 +1,215 @@
+// The activity on the participant's screen (join.js): its heading, the type's renderer, the answer
+// sent (kept and retried until acknowledged: retry_queue.js), live updates and what is announced.
+import { activityHeading, announce, api, bidi, clear, fmt, h, replace, ui } from "./common.js";
+import { answerQueue } from "./retry_queue.js";
+
+/**
+ * The page's hooks: sessionId, typeOf(activity), labelOf(activity), me() ({token, ...}),
+ * poller() (the StatePoller), setView(name, ...children), announcer, removed().
+ * Returns {build(activity), update(activity), stopTimers(), close(), current()}.
+ */
+export function activityScreen(page) {
+  let cur = null; // the activity on screen
+
+  const queue = answerQueue(page.sessionId, {
+    token: () => page.me().token,
+    current: () => cur,
+    feedback: (text, isError) => setFeedback(text, isError),
+    renderForm: () => renderForm(),
+    renderMine: () => renderMine(),
+    updateActivity: (a) => updateActivity(a),
+    loadMine: () => loadMine(),
+    poke: () => page.poller().poke(),
+    removed: () => page.removed(),
+  });
+
+  function stopTimers() {
+    if (cur?.timer) clearInterval(cur.timer);
+    queue.cancel(cur);
+  }
+
+  async function build(a) {
+    stopTimers();
+    const renderer = page.typeOf(a).renderer;
+    cur = { id: a.id, renderer, config: a.config || {}, activity: a, mine: null, loaded: false };
+    cur.ctx = activityCtx(cur);
+    const heading = activityHeading(a);
+    const label = page.labelOf(a);
+    announce(fmt(gettext("New activity (%(label)s): %(heading)s"), { label, heading: bidi(heading) }));
+    cur.els = {
+      form: h("div", { class: "answer-area" }),
+      mine: h("p", { class: "my-answer", id: "my-answer" }),
+      feedback: h("p", { class: "feedback", id: "feedback", attrs: { role: "status" } }),
+      timer: h("p", { class: "countdown", id: "countdown", attrs: { role: "timer", "aria-live": "off" } }),
+      results: h("div", { class: "results-area", id: "results" }),
+      count: h("p", { class: "muted response-count" }),
+    };
+    page.setView(
+      "activity",
+      h(
+        "section",
+        { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
+        h("p", { class: "kicker", text: a.title && a.title !== heading ? `${label} · ${a.title}` : label }),
+        h("h2", { class: "question", id: "question", text: heading }),
+        renderer.timer ? cur.els.timer : null,
+        cur.els.form,
+        cur.els.mine,
+        cur.els.feedback,
+        cur.els.count,
+        cur.els.results,
+      ),
+    );
+    const thisOne = cur;
+    await loadMine();
+    if (cur !== thisOne) return;
+    cur.loaded = true;
+    renderForm();
+    updateActivity(a);
+    // An answer this page could not send before a reload: send it now (unless one is stored).
+    const waiting = queue.loadPending(a.id);
+    if (waiting && !cur.mine) queue.submit(cur, waiting);
+    else if (!waiting) queue.clearPending();
+  }
+
+  async function loadMine() {
+    const res = await api(`/api/v1/sessions/${page.sessionId}/activities/${cur.id}/responses/mine`, {
+      token: page.me().token,
+    });
+    if (res.status === 401) {
+      page.removed();
+      return;
+    }
+    if (res.status === 200 && res.data) cur.mine = res.data.response_data;
+    else cur.mine = null;
+  }
+
+  function setFeedback(text, isError = false) {
+    if (!cur) return;
+    cur.els.feedback.textContent = text;
+    cur.els.feedback.classList.toggle("error", isError);
+    cur.els.feedback.setAttribute("role", isError ? "alert" : "status");
+  }
+
+  // --- the type's renderer ----------------------------------------------------------------------
+  // What the activity on screen shows (its form, the answer sent, its results) is drawn by its type's
+  // renderer (activities/types/<key>/static/phone.js) through this ctx: the shared helpers (common.js
+  // ui), the activity's data and the page's hooks. Answers go through ctx.submit (the retry queue:
+  // kept, retried until acknowledged).
+  function activityCtx(one) {
+    return {
+      ...ui,
+      me: page.me(),
+      get els() {
+        return one.els;
+      },
+      get activity() {
+        return one.activity;
+      },
+      get config() {
+        return one.config;
+      },
+      get mine() {
+        return one.mine;
+      },
+      set mine(value) {
+        one.mine = value;
+      },
+      get closed() {
+        return !!one.closed;
+      },
+      set closed(value) {
+        one.closed = value;
+      },
+      get sending() {
+        return !!one.pending;
+      },
+      now: () => page.poller().now(),
+      submit: (data) => (cur === one ? queue.submit(one, data) : Promise.resolve(false)),
+      feedback: (text, isError = false) => {
+        if (cur === one) setFeedback(text, isError);
+      },
+      renderForm: () => {
+        if (cur === one) renderForm();
+      },
+      /** Run fn every ms while this activity is on screen (one timer per activity; stopTimers ends it). */
+      every(fn, ms) {
+        if (!one.timer)
+          one.timer = setInterval(() => {
+            if (cur === one) fn();
+          }, ms);
+      },
+      stopEvery() {
+        if (one.timer) {
+          clearInterval(one.timer);
+          one.timer = null;
+        }
+      },
+    };
+  }
+
+  function renderForm() {
+    const area = cur.els.form;
+    clear(area);
+    const form = cur.renderer.form ? cur.renderer.form(cur.ctx) : null;
+    if (form) area.appendChild(form);
+    renderMine();
+  }
+
+  function renderMine() {
+    const waiting = cur.pending?.attempt ? cur.pending.data : null;
+    const m = waiting || cur.mine;
+    const el = cur.els.mine;
+    if (!m) {
+      el.textContent = "";
+      return;
+    }
+    const [prefix, text] = cur.renderer.mine ? cur.renderer.mine(cur.ctx, m) : [gettext("Your answer: "), ""];
+    replace(
+      el,
+      prefix,
+      h("strong", { class: "my-answer-value", text }),
+      waiting ? h("span", { class: "muted sending", text: gettext(" (sending…)") }) : null,
+    );
+  }
+
+  // --- live updates of the activity on screen ------------------------------------------------------
+
+  function updateActivity(a) {
+    const prev = cur.activity;
+    cur.activity = a;
+    cur.config = a.config || cur.config;
+    if (!cur.loaded) return;
+    const n = a.response_count || 0;
+    cur.els.count.textContent = fmt(ngettext("%(n)s answer so far", "%(n)s answers so far", n), { n });
+    if (cur.renderer.update) cur.renderer.update(cur.ctx, prev);
+    announceResults(a);
+  }
+
+  // A reveal is announced at once (with the verdict, if the renderer wrote one); running results the person can see (after
+  // answering) at most every 15 s and only when the sentence changes.
+  function announceResults(a) {
+    const r = a.results;
+    const sentence = cur.renderer.sentence ? cur.renderer.sentence(cur.ctx, r) : null;
+    if (r?.revealed) {
+      if (cur.announcedReveal) return;
+      cur.announcedReveal = true;
+      const verdict = cur.els.results.querySelector("#verdict"); // a verdict of the renderer's (quiz)
+      page.announcer.say(verdict ? `${verdict.textContent} ${sentence}` : sentence, { now: true });
+    } else {
+      cur.announcedReveal = false;
+      if (cur.mine) page.announcer.say(sentence);
+    }
+  }
+
+  return {
+    build,
+    update: updateActivity,
+    stopTimers,
+    /** Stop its timers and forget it (the lobby, the end, a rehearsal over). */
+    close() {
+      stopTimers();
+      cur = null;
+    },
+    current: () => cur,
+  };
+}
