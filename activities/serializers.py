@@ -72,6 +72,15 @@ class ResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OrganizerResponseSerializer(ResponseSerializer):
+    """An answer as its organizer sees it: with ``hidden`` (an open-text answer taken off the wall),
+    so a hidden answer can be found and shown again."""
+
+    class Meta(ResponseSerializer.Meta):
+        fields = [*ResponseSerializer.Meta.fields, "hidden"]
+        read_only_fields = fields
+
+
 class ResponseHiddenSerializer(StrictSerializer):
     hidden = StrictBooleanField()
 
@@ -86,7 +95,7 @@ class ResponseSubmitSerializer(StrictSerializer):
 
 
 class ResponsesSinceSerializer(serializers.Serializer):
-    items = ResponseSerializer(many=True)
+    items = OrganizerResponseSerializer(many=True)
     since = serializers.DateTimeField()
     count = serializers.IntegerField()
 

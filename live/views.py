@@ -187,7 +187,7 @@ def _participant_of_session(request: HttpRequest, session_id: UUID) -> tuple[str
     answer: no token, a revoked or unknown one, another session's."""
     token = request.headers.get(tokens.HEADER)
     if not token:
-        return json_error(401, "NOT_AUTHENTICATED", gettext("A participant token is required."))
+        return json_error(401, "NOT_AUTHENTICATED", tokens.missing_token_message(request.headers))
     ref = tokens.participant_ref(token)
     if ref is None:
         return json_error(401, "NOT_AUTHENTICATED", gettext("Invalid or revoked participant token."))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, Question, QuestionStatus, QuestionUpvote
 from activities.types.fields import NOT_BOOL, Errors, clean_text
 from core import state_version
-from core.errors import ActivityNotActive, InvalidTransition, NotFound, ValidationFailed
+from core.errors import ActivityNotActive, DomainError, InvalidTransition, NotFound, ValidationFailed
 from participants.models import Participant
 
 from ..profanity import is_blocked, normalize
@@ -23,6 +23,15 @@ from . import selectors
 BLOCKED = _("This question contains a word that is not allowed.")
 NOT_OPEN = _("This Q&A is not taking questions now.")
 NO_SUCH_QUESTION = _("No such question.")
+
+
+class OwnQuestion(DomainError):
+    """An asker upvoting their own question (issue 22): refused, as peers do, so the count is what
+    the others think of it."""
+
+    status_code = 409
+    code = "OWN_QUESTION"
+    default_message = _("You cannot upvote your own question.")
 
 
 def must_be_status() -> str:
@@ -140,6 +149,8 @@ def question_upvote(
     _same_session(participant, activity)
     _require_open(activity)
     question = _public_question(activity, question_id)
+    if question.participant_id == participant.pk:
+        raise OwnQuestion()
     try:
         with transaction.atomic():
             QuestionUpvote.objects.create(question=question, participant=participant)
