@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Limits defined once: the services, serializers, admin forms and session definitions import them.
 TITLE_MAX = 200
@@ -15,7 +16,9 @@ class ActivityStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
     ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
+    # The API's value stays "expired"; people read "Ended" (an activity that is over).
+    # Translators: the status of an activity that is over (it takes no more answers).
+    EXPIRED = "expired", _("Ended")
 
 
 class Activity(models.Model):

@@ -109,6 +109,8 @@ class LeaderboardEntrySerializer(serializers.Serializer):
     nickname = serializers.CharField()
     score = serializers.IntegerField()
     correct_count = serializers.IntegerField()
+    # Contract v1.2: equal scores share a place (1, 1, 3).
+    rank = serializers.IntegerField(min_value=1)
 
 
 class LeaderboardSerializer(serializers.Serializer):

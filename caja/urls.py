@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core import health, metrics, sso
@@ -20,6 +20,9 @@ class SwaggerView(SpectacularSwaggerView):
         # A plain HttpResponse: a DRF Response would go through the page's HTML template renderer.
         return HttpResponse(status=200, headers={"Allow": "GET, HEAD, OPTIONS"})
 
+
+# The admin's "View site" link: Caja's page for people (the site's root "/" is no page).
+admin.site.site_url = reverse_lazy("live:join-start")  # type: ignore[assignment]
 
 urlpatterns = [
     path("health", health.health, name="health"),

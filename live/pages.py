@@ -8,12 +8,15 @@ and pass it to the scripts through ``json_script`` (escaped, never inline JavaSc
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -33,9 +36,9 @@ from sessions_app.selectors import join_code_clean, sessions_with_code
 def type_renderers(page: str) -> dict[str, dict[str, Any]]:
     """The registry the page's script loads (``json_script`` ``caja-types``, beside the config):
     per type key (in ``TYPE_PACKAGES`` order) its label, what the controls need (reveal, reset,
-    the state key it adds) and the URL of its renderer for this page (``page``: ``phone`` or
-    ``presenter``; ``None`` when the package has none), through ``static()`` so hashed file names
-    work."""
+    the state key it adds) and the URL of its renderer for this page (``page``: ``phone``,
+    ``presenter`` or ``moderation``; ``None`` when the package has none), through ``static()`` so
+    hashed file names work."""
     types: dict[str, dict[str, Any]] = {}
     for key in TYPE_PACKAGES:
         t = get_type(key)
@@ -140,11 +143,16 @@ def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return response
 
 
-def _present(request: HttpRequest, session: Session) -> HttpResponse:
+def _controls(request: HttpRequest, session: Session) -> bool:
+    """The owning organizer (or a superuser), logged in with the session cookie (the admin's login)."""
     user = request.user
-    can_control = bool(
+    return bool(
         user.is_authenticated and (session.owner_id == user.pk or getattr(user, "is_superuser", False))
     )
+
+
+def _present(request: HttpRequest, session: Session) -> HttpResponse:
+    can_control = _controls(request, session)
     config: dict[str, Any] = {
         "session_id": str(session.pk),
         "session_name": session.name,
@@ -163,6 +171,36 @@ def _present(request: HttpRequest, session: Session) -> HttpResponse:
         "reactions": reactions.for_page(),
         "can_control": can_control,
         "participant_count": session.participants.filter(kicked_at__isnull=True).count(),
+        # Where the join URL may break on the big screen: after a slash ("…/join/" + "CODE"), never mid-word.
+        "join_url_parts": [part for part in re.findall(r"[^/]*/*", session.join_url) if part],
         "catalog_url": _catalog_url(session.language),
     }
     return render(request, "live/present.html", context)
+
+
+def moderate(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """``/present/<uuid>/moderate``: moderation (Q&A questions, ...) for the owning organizer, on a
+    screen of their own (a second tab, a laptop, a phone), never on the shared one. Type-agnostic: it
+    loads the types' ``moderation.js``. In the moderator's own language, like a phone."""
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        raise Http404("Session not found.")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not _controls(request, session):
+        raise PermissionDenied
+    config: dict[str, Any] = {
+        "session_id": str(session.pk),
+        "session_name": session.name,
+        "can_control": True,
+        "csrf_token": get_token(request),
+    }
+    context = {
+        "page_title": gettext("Moderation: %(name)s") % {"name": session.name},
+        "session": session,
+        "config": config,
+        "types": type_renderers("moderation"),
+        "present_url": reverse("live:present", args=[session.pk]),
+        "catalog_url": _catalog_url(translation.get_language()),
+    }
+    return render(request, "live/moderate.html", context)

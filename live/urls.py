@@ -11,5 +11,6 @@ urlpatterns = [
     path("join/", pages.join_start),
     path("join/<str:code>", pages.join, name="join"),
     path("present/<uuid:session_id>", pages.present, name="present"),
+    path("present/<uuid:session_id>/moderate", pages.moderate, name="moderate"),
     path("jsi18n/<str:language>.js", pages.js_catalog, name="js-catalog"),
 ]

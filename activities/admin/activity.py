@@ -34,6 +34,7 @@ from core.errors import DomainError
 from . import lifecycle
 from .forms import ChooseTypeForm, activity_admin_form, sessions_for
 from .lifecycle import ActivityLifecycleActions
+from .ordering import close_gaps
 from .questions import QuestionModerationMixin, has_questions, questions_url
 from .rendering import activity_panel, render_results
 
@@ -66,7 +67,7 @@ class ActivityAdmin(
 ):
     owner_field = "session__owner"
     change_form_template = CHANGE_FORM_TEMPLATE
-    list_display = ("__str__", "session", "type", "order", "status", "response_count", "updated_at")
+    list_display = ("__str__", "session", "type_label", "order", "status", "response_count", "updated_at")
     list_filter = (("session", admin.RelatedOnlyFieldListFilter), "type", "status")
     search_fields = ("title", "session__name", "session__join_code")
     list_select_related = ("session",)
@@ -95,8 +96,12 @@ class ActivityAdmin(
     ) -> HttpResponse:
         if request.GET.get("type") not in type_keys():
             return self.choose_type_view(request)
-        label = get_type(request.GET["type"]).label
-        extra_context = {**(extra_context or {}), "title": f"Add {label.lower()}"}
+        label = gettext(get_type(request.GET["type"]).label)
+        # Translators: the title of the admin's page adding an activity, e.g. "Add activity: Q&A".
+        extra_context = {
+            **(extra_context or {}),
+            "title": gettext("Add activity: %(type)s") % {"type": label},
+        }
         return super().add_view(request, form_url, extra_context)
 
     def choose_type_view(self, request: HttpRequest) -> HttpResponse:
@@ -172,9 +177,9 @@ class ActivityAdmin(
         url = reverse("admin:sessions_app_session_change", args=[obj.session_id])
         return format_html('<a href="{}">{}</a>', url, obj.session)
 
-    @admin.display(description="Type")
+    @admin.display(description="Type", ordering="type")
     def type_label(self, obj: Activity) -> str:
-        return get_type(obj.type).label
+        return get_type(obj.type).label_for(obj.config)
 
     @admin.display(description="Results")
     def results_table(self, obj: Activity) -> str:
@@ -224,6 +229,7 @@ class ActivityAdmin(
                 order=data.get("order"),
             )
             adopt_created(obj, created)
+            close_gaps(obj.session_id)
             return
         changed = set(form.changed_data)
         config = data.get("config")
@@ -236,6 +242,9 @@ class ActivityAdmin(
             order=order,
             config=config,
         )
+        if order is not None:
+            close_gaps(obj.session_id)
+            obj.refresh_from_db(fields=["order"])
 
     def changeform_view(
         self,
@@ -266,10 +275,15 @@ class ActivityAdmin(
 
     def delete_model(self, request: HttpRequest, obj: Activity) -> None:
         services.activity_delete(activity=obj)
+        close_gaps(obj.session_id)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Activity]) -> None:
+        sessions = set()
         for activity in queryset:
             services.activity_delete(activity=activity)
+            sessions.add(activity.session_id)
+        for session_id in sessions:
+            close_gaps(session_id)
 
     # --- results page -----------------------------------------------------------------------
     def get_urls(self) -> list[Any]:

@@ -17,6 +17,8 @@ from activities.types import all_types
 from activities.types.forms import ConfigForm
 from sessions_app.models import Session
 
+from .ordering import position_taken_message, taken_by
+
 
 class ActivityAdminForm(forms.ModelForm):
     """Base of the per-type admin forms built by :func:`activity_admin_form`."""
@@ -54,11 +56,13 @@ class ActivityAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or self.cleaned_data
+        self._check_position(cleaned)
         if not self.config_editable or any(name in self.errors for name in self.config_names):
             return cleaned
         config_form = self.config_form_class(data=self.data, prefix=self.prefix)
         if config_form.is_valid():
             cleaned["config"] = config_form.cleaned_data["config"]
+            self._check_heading(cleaned)
         else:
             for field, errors in config_form.errors.as_data().items():
                 if field == NON_FIELD_ERRORS or field not in self.fields:
@@ -66,6 +70,30 @@ class ActivityAdminForm(forms.ModelForm):
                 elif field not in self.errors:
                     self.add_error(field, errors)
         return cleaned
+
+    def _check_position(self, cleaned: dict[str, Any]) -> None:
+        """An order another activity of the session has is refused (positions are unique)."""
+        order = cleaned.get("order")
+        if order is None or "order" in self.errors:
+            return
+        adding = self.instance._state.adding
+        if not adding and "order" not in self.changed_data:
+            return
+        session = cleaned.get("session") if adding else self.instance.session
+        if session is None:
+            return
+        other = taken_by(session.pk, order, exclude=None if adding else self.instance.pk)
+        if other is not None:
+            self.add_error("order", position_taken_message(order, other))
+
+    def _check_heading(self, cleaned: dict[str, Any]) -> None:
+        """A type whose heading field may be empty (poker's story) needs it or a title: an activity
+        with neither would show as "poker #1" on the phones and the big screen."""
+        field = self.config_form_class.title_or
+        if not field or (cleaned.get("title") or "").strip():
+            return
+        if not str(cleaned["config"].get(field) or "").strip():
+            self.add_error(field, str(self.config_form_class.title_or_message))
 
 
 _FORM_CACHE: dict[type[ConfigForm], type[ActivityAdminForm]] = {}

@@ -50,10 +50,10 @@ LIFECYCLE_ACTIONS = [
     ),
     LifecycleAction(
         "expire_activities",
-        "Expire",
-        "Expire selected activities (close answers)",
+        "End",
+        "End selected activities (close answers)",
         lambda a: services.activity_set_status(activity=a, status=ActivityStatus.EXPIRED),
-        "Expired {count} activity(ies).",
+        "Ended {count} activity(ies).",
     ),
 ]
 

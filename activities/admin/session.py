@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from activities import services
 from activities.models import Activity
@@ -28,6 +30,7 @@ from sessions_app.models import Session, SessionStatus
 
 from .exports import ExportActions
 from .kicks import kick_from_overview
+from .ordering import close_gaps
 from .questions import has_questions, questions_url
 from .rendering import activity_panel, render_results
 
@@ -44,6 +47,27 @@ class ActivityInlineFormSet(BaseInlineFormSet):
             title=data.get("title", "") if "title" in changed else None,
             order=data.get("order") if "order" in changed else None,
         )
+
+    def clean(self) -> None:
+        """Two activities in one position are refused (the session closes up gaps on save)."""
+        super().clean()
+        seen: dict[int, Activity] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            order = form.cleaned_data.get("order")
+            if order is None:
+                continue
+            if order in seen:
+                raise forms.ValidationError(
+                    # Translators: the admin refuses two activities with the same order (position).
+                    gettext(
+                        "“%(first)s” and “%(second)s” are both at position %(order)s: "
+                        "give each activity its own position."
+                    )
+                    % {"first": seen[order], "second": form.instance, "order": order}
+                )
+            seen[order] = form.instance
 
     def delete_existing(self, obj: Activity, commit: bool = True) -> None:
         if commit:
@@ -89,7 +113,7 @@ class ActivityInline(admin.TabularInline):
 
     @admin.display(description="Type")
     def type_label(self, obj: Activity) -> str:
-        return get_type(obj.type).label if obj.type else "-"
+        return get_type(obj.type).label_for(obj.config) if obj.type else "-"
 
     @admin.display(description="Responses")
     def response_count(self, obj: Activity) -> int:
@@ -144,6 +168,11 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return self.inlines if obj is not None else []
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:  # reordered or deleted in the inline: positions 1..n again, in their sequence
+            close_gaps(form.instance.pk)
 
     def object_action_buttons(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
         if obj is None:

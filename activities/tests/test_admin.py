@@ -272,7 +272,10 @@ def test_poll_max_choices_needs_multiple(organizer, a_session):
         add_url(a_session, "poll"),
         {"session": str(a_session.pk), "question": "Q?", "options": "A\nB", "max_choices": 1},
     )
-    assert form_errors(response)["max_choices"] == ["Only allowed when multiple is true."]
+    # The form's words (the checkbox), not the API's field name ("multiple").
+    assert form_errors(response)["max_choices"] == [
+        "Only with “Allow several choices” ticked; leave it blank otherwise."
+    ]
 
 
 def test_poll_nested_option_error_names_the_line(organizer, a_session):
@@ -338,7 +341,8 @@ def test_add_poker_decks(organizer, a_session):
     response = client.post(add_url(a_session, "poker"), {"session": str(a_session.pk), "deck": "custom"})
     assert form_errors(response) == {"custom_cards": ["Enter the cards of the custom deck."]}
     response = client.post(
-        add_url(a_session, "poker"), {"session": str(a_session.pk), "deck": "tshirt", "auto_reveal": "on"}
+        add_url(a_session, "poker"),
+        {"session": str(a_session.pk), "title": "Sizes", "deck": "tshirt", "auto_reveal": "on"},
     )
     assert response.status_code == 302
     assert Activity.objects.order_by("order").values_list("config", flat=True)[1] == {
@@ -385,7 +389,8 @@ def test_change_shows_config_as_fields_and_saves_through_activity_update(organiz
     )
     assert response.status_code == 302, form_errors(response)
     activity.refresh_from_db()
-    assert activity.title == "Lunch vote" and activity.order == 3
+    # The only activity of its session: positions close up to 1.
+    assert activity.title == "Lunch vote" and activity.order == 1
     assert [o["label"] for o in activity.config["options"]] == ["Pizza", "Salad", "Soup"]
     assert activity.config["multiple"] is True
 
@@ -437,7 +442,7 @@ def test_inline_edits_and_deletes_through_the_services(organizer, a_session):
     response = client.post(url, data)
     assert response.status_code == 302
     first.refresh_from_db()
-    assert (first.order, first.title) == (5, "One!")
+    assert (first.order, first.title) == (1, "One!")  # the only one left: positions close up
     assert not Activity.objects.filter(pk=second.pk).exists()
 
 
@@ -564,7 +569,7 @@ def test_activity_actions(organizer, a_session):
     assert "A Poll cannot be reset." in " ".join(messages_of(response))
 
     response = act(client, "activity", "expire_activities", poker)
-    assert "Expired 1 activity(ies)." in messages_of(response)
+    assert "Ended 1 activity(ies)." in messages_of(response)
     poker.refresh_from_db()
     assert poker.status == "expired"
     response = act(client, "activity", "expire_activities", poker)

@@ -52,6 +52,11 @@ class ActivityType:
     demo: ClassVar[dict[str, Any] | None] = None
     demo_status: ClassVar[str | None] = None
 
+    def label_for(self, config: dict[str, Any]) -> str:
+        """The label of one activity of this type in the admin's lists (a variant may say more,
+        e.g. a poll with several choices)."""
+        return self.label
+
     # --- config -------------------------------------------------------------------------------
     def default_config(self) -> dict[str, Any]:
         return {}

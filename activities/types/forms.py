@@ -113,6 +113,11 @@ class ConfigForm(forms.Form):
     # config key (a config key's own is declared with it: ``config_key(..., item_name=...)``).
     item_names: ClassVar[dict[str, str | Promise]] = {}
 
+    # A field that may be empty only when the activity has a title (poker's story), and the
+    # admin's error when both are empty; the activity would show as "poker #1" otherwise.
+    title_or: ClassVar[str | None] = None
+    title_or_message: ClassVar[str | Promise] = ""
+
     @classmethod
     def keyed_fields(cls) -> list[KeyedField]:
         """The fields that stand for config keys, in the form's order."""
@@ -223,6 +228,26 @@ def parse_options(text: str) -> list[dict[str, str]]:
     return options
 
 
+def duplicate_labels(options: list[dict[str, str]]) -> list[str]:
+    """Error messages for options whose label repeats an earlier one (trimmed, case-insensitive):
+    two options no one can tell apart on a phone or in the results."""
+    first: dict[str, int] = {}
+    problems = []
+    for line, option in enumerate(options, start=1):
+        key = " ".join(str(option.get("label", "")).split()).casefold()
+        if not key:
+            continue
+        if key in first:
+            problems.append(
+                # Translators: an admin error about a textarea of options, one per line.
+                gettext("Line %(line)s repeats “%(label)s” (line %(first)s): each line needs its own label.")
+                % {"line": line, "label": option.get("label", ""), "first": first[key]}
+            )
+        else:
+            first[key] = line
+    return problems
+
+
 def format_options(options: Any) -> str:
     """The textarea form of stored options: labels only when the ids are the generated a, b, c…"""
     if not isinstance(options, list):
@@ -240,8 +265,19 @@ def lazy_format(message: str | Promise, **params: Any) -> str:
     return lazy(lambda: str(message) % params, str)()
 
 
+STATEMENTS_HELP = _(
+    # Translators: help text of the rating's textarea of statements. Keep the HTML and the "|".
+    "One statement per line. Ids are generated (a, b, c, …); to choose an id yourself write "
+    "<code>id | Statement</code>."
+)
+ITEMS_HELP = _(
+    # Translators: help text of the ranking's textarea of items. Keep the HTML and the "|".
+    "One item per line. Ids are generated (a, b, c, …); to choose an id yourself write "
+    "<code>id | Item</code>."
+)
+
 OPTIONS_HELP = _(
-    # Translators: help text of a textarea of options (or statements, items). Keep the HTML and
+    # Translators: help text of a textarea of options (a poll's, a quiz's). Keep the HTML and
     # the "|"; "Label" may be translated.
     "One option per line. Ids are generated (a, b, c, …); to choose an id yourself write "
     "<code>id | Label</code>."
@@ -252,9 +288,19 @@ def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "cols": 60})
 
 
-def options_field(rows: int, label: StrOrPromise) -> forms.CharField:
-    """A config key holding options (or statements, items): a textarea, one per line."""
-    field = forms.CharField(widget=_textarea(rows), help_text=OPTIONS_HELP, label=label)
+def refuse_repeated_labels(text: str) -> None:
+    """Validator of an options textarea: every line needs its own label."""
+    problems = duplicate_labels(parse_options(text))
+    if problems:
+        raise forms.ValidationError(problems)
+
+
+def options_field(rows: int, label: StrOrPromise, help_text: StrOrPromise = OPTIONS_HELP) -> forms.CharField:
+    """A config key holding options (or statements, items): a textarea, one per line, each with its
+    own label (a repeated one is refused on the field)."""
+    field = forms.CharField(
+        widget=_textarea(rows), help_text=help_text, label=label, validators=[refuse_repeated_labels]
+    )
     # Translators: starts an error message about one line of a textarea: "Line 2: …".
     return config_key(field, load=format_options, dump=parse_options, item_name=_("Line"))
 
@@ -305,4 +351,5 @@ __all__ = [
     "config_form_for",
     "parse_options",
     "format_options",
+    "duplicate_labels",
 ]

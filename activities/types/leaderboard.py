@@ -39,11 +39,14 @@ def scored_activity_ids(session: Session | UUID | str, now: datetime | None = No
 def leaderboard(
     session: Session | UUID | str, limit: int | None = None, *, now: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """``[{"participant_id", "nickname", "score", "correct_count"}]``, best first.
+    """``[{"participant_id", "nickname", "score", "correct_count", "rank"}]``, best first.
 
     Two queries: the eligible activities, then one GROUP BY over their responses. Ties on score
-    go to the smaller total answer time, then the nickname. Kicked participants keep their place
-    (their answers stay counted); only participants with at least one scored answer appear.
+    go to the smaller total answer time, then the nickname, for the order of the list; the place
+    (``rank``, contract v1.2) is shared by equal scores: 1, 1, 3 (standard competition ranking,
+    the same on a top 10 as on the whole list: every better score is above). Kicked participants
+    keep their place (their answers stay counted); only participants with at least one scored
+    answer appear.
     """
     ids = scored_activity_ids(session, now)
     if not ids:
@@ -61,12 +64,17 @@ def leaderboard(
     )
     if limit is not None:
         rows = rows[:limit]
-    return [
-        {
-            "participant_id": str(row["participant_id"]),
-            "nickname": row["participant__nickname"],
-            "score": row["total_score"] or 0,
-            "correct_count": row["correct_count"],
-        }
-        for row in rows
-    ]
+    board: list[dict[str, Any]] = []
+    for position, row in enumerate(rows, start=1):
+        score = row["total_score"] or 0
+        rank = board[-1]["rank"] if board and board[-1]["score"] == score else position
+        board.append(
+            {
+                "participant_id": str(row["participant_id"]),
+                "nickname": row["participant__nickname"],
+                "score": score,
+                "correct_count": row["correct_count"],
+                "rank": rank,
+            }
+        )
+    return board

@@ -167,7 +167,7 @@ def test_leaving_the_group_refuses_the_next_sign_in_and_deactivates_then_rejoini
     refused = sign_in(Client(), on)
     assert_page(refused, 403, f"members of the group {GROUP}")
     user = get_user_model().objects.get(username="dana")
-    assert not user.is_active and user.sso_identity.deactivated_by_sso
+    assert not user.is_active and SsoIdentity.objects.get(user=user).deactivated_by_sso
     # The session from before the leaving is over too.
     assert before.get("/admin/").status_code == 302
 

@@ -120,6 +120,16 @@ BARS_MATCH_TEXT = """() => { const rows = [...document.querySelectorAll(".bar-ro
     Math.abs(parseFloat(r.querySelector(".bar-fill").style.width) - (counts[i] / max) * 100) < 0.5); }"""
 
 
+# A poll's bars: each fills its share of the track, the percentage written beside it (2 of 3 votes fill
+# two thirds, not the whole track because it leads), measured on screen.
+POLL_BARS_ARE_SHARES = """() => { const rows = [...document.querySelectorAll(".bar-row")];
+  return rows.length > 0 && rows.every((r) => {
+    const pct = parseFloat(r.querySelector(".bar-value").textContent.split("·")[1].replace(",", "."));
+    const fill = r.querySelector(".bar-fill").getBoundingClientRect().width;
+    const track = r.querySelector(".bar-track").getBoundingClientRect().width;
+    return Math.abs((fill / track) * 100 - pct) < 1; }); }"""
+
+
 # Counts every change of the live region from now on (window.__announced).
 COUNT_ANNOUNCEMENTS = """() => { window.__announced = 0;
   new MutationObserver(() => { window.__announced += 1; }).observe(document.getElementById("announcer"),
@@ -285,9 +295,9 @@ def test_whole_event(
     expect(ana.locator('.bar-row[data-option-id="tacos"] .bar-value')).to_have_text("2 · 66.7%")
     shots.take("poll", screen=screen, phone=ana)
     axe("poll", screen=screen, phone=ana)
-    # The bars say what their numbers say, on both pages.
-    assert screen.evaluate(BARS_MATCH_TEXT)
-    assert ana.evaluate(BARS_MATCH_TEXT)
+    # The bars say what their numbers say, on both pages (once their .4 s transition is over).
+    screen.wait_for_function(POLL_BARS_ARE_SHARES)
+    ana.wait_for_function(POLL_BARS_ARE_SHARES)
     # Results are announced politely (aria-live="polite"), when they change and at most every 15 s, not on
     # every poll: over six polls the live region changes at most once (an announcement is two mutations:
     # cleared, then set).

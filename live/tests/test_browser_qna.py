@@ -1,5 +1,5 @@
 """Audience Q&A in real browsers: three phones ask and upvote while a poll is live, the organizer moderates
-from the big screen, then the Q&A takes the stage.
+on a moderation page of their own (never on the big screen), then the Q&A takes the stage.
 
 Debian's Chromium through Playwright against pytest-django's ``live_server``, like test_browser_event.py.
 """
@@ -98,7 +98,7 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     expect(screen.locator("#question")).to_have_text("Where should we go for lunch?")
     side = screen.locator("#qna-side")
     expect(side).to_contain_text("Questions (0)")
-    expect(screen.locator("#btn-questions")).to_have_text("Questions")
+    expect(screen.locator("#btn-moderate")).to_have_text("Moderate questions")
 
     # --- three phones join; each sees "Activity | Questions (0)" beside the poll -----------------
     phones: dict[str, Any] = {}
@@ -159,26 +159,36 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     expect(side).to_contain_text("Questions (0)")
     axe("phone-questions-pending", phone=ana)
 
-    # --- the organizer approves from the big screen ----------------------------------------------
-    expect(screen.locator("#btn-questions")).to_have_text("Questions · 3 waiting")
-    screen.locator("#btn-questions").click()
-    dialog = screen.get_by_role("dialog", name="Moderate questions")
-    expect(dialog).to_be_visible()
-    pending = screen.locator("#qna-pending .mod-row")
-    expect(pending).to_have_count(3)
-    expect(screen.locator("#qna-pending")).to_contain_text(XSS_QUESTION)
-    expect(screen.locator("#qna-pending .mod-row", has_text=PIZZA)).to_contain_text("Anonymous")
-    axe("presenter-moderation", screen=screen)
-    # Keys in the dialog are for the dialog: the right arrow does not move to the next activity.
-    screen.keyboard.press("ArrowRight")
+    # --- the organizer approves on the moderation page (its own tab): the big screen shows the number
+    # waiting, never the questions ------------------------------------------------------------------
+    link = screen.locator("#btn-moderate")
+    expect(link).to_have_text("Questions · 3 waiting")
     for text in (OFFSITE, PIZZA, XSS_QUESTION):
-        screen.locator("#qna-pending .mod-row", has_text=text).get_by_role("button", name="Approve").click()
-        expect(screen.locator("#qna-shown .mod-row", has_text=text)).to_be_visible()
+        expect(screen.get_by_text(text)).to_have_count(0)
+    with screen_context.expect_page() as opened:
+        link.click()
+    mod = opened.value
+    mod.set_default_timeout(TIMEOUT)
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    mod.on("dialog", on_dialog)
+    assert mod.url == f"{live_server.url}/present/{session.pk}/moderate"
+    mod.goto(f"{mod.url}?poll=0.5")
+    expect(mod.get_by_role("heading", name="Moderate questions")).to_be_visible()
+    pending = mod.locator("#qna-pending .mod-row")
+    expect(pending).to_have_count(3)
+    expect(mod.locator("#qna-pending")).to_contain_text(XSS_QUESTION)
+    expect(mod.locator("#qna-pending .mod-row", has_text=PIZZA)).to_contain_text("Anonymous")
+    axe("moderation-page", mod=mod)
+    for text in (OFFSITE, PIZZA, XSS_QUESTION):
+        mod.locator("#qna-pending .mod-row", has_text=text).get_by_role("button", name="Approve").click()
+        expect(mod.locator("#qna-shown .mod-row", has_text=text)).to_be_visible()
     expect(pending).to_have_count(0)
-    expect(screen.locator("#qna-mod-message")).to_contain_text("Approved")
-    screen.keyboard.press("Escape")
-    expect(dialog).to_be_hidden()
-    expect(screen.locator("#btn-questions")).to_be_focused()
+    expect(mod.locator("#qna-mod-message")).to_contain_text("Approved")
+    expect(link).to_have_text("Moderate questions")
     expect(screen.locator("#question")).to_have_text("Where should we go for lunch?")
 
     # The side column beside the poll: three questions, oldest first while nobody has upvoted.
@@ -231,13 +241,11 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     expect(cy.locator("#qna-hint")).to_contain_text("The organizer approves questions")
 
     # Pinning moves a question to the big slot; marking it answered shows on the phones.
-    screen.locator("#btn-questions").click()
-    screen.locator("#qna-shown .mod-row", has_text=PIZZA).get_by_role("button", name="Pin").click()
-    expect(screen.locator("#qna-shown .mod-row", has_text=PIZZA)).to_contain_text("Pinned")
-    offsite_row = screen.locator("#qna-shown .mod-row", has_text=OFFSITE)
+    mod.locator("#qna-shown .mod-row", has_text=PIZZA).get_by_role("button", name="Pin").click()
+    expect(mod.locator("#qna-shown .mod-row", has_text=PIZZA)).to_contain_text("Pinned")
+    offsite_row = mod.locator("#qna-shown .mod-row", has_text=OFFSITE)
     offsite_row.get_by_role("button", name="Mark answered").click()
-    expect(screen.locator("#qna-shown .mod-row", has_text=OFFSITE)).to_contain_text("Answered")
-    screen.get_by_role("button", name="Close").click()
+    expect(mod.locator("#qna-shown .mod-row", has_text=OFFSITE)).to_contain_text("Answered")
     expect(screen.locator("#qna-pinned .qna-pinned-text")).to_have_text(PIZZA)
     expect(board.locator(".qna-row")).to_have_count(2)
     expect(board.locator(".qna-row.answered .qna-row-text")).to_have_text(OFFSITE)
@@ -246,11 +254,20 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     expect(ana.locator("#announcer")).to_have_text("Your question was marked answered.")
     axe("qna-on-stage", screen=screen, phone=ana)
 
+    # Marking the pinned question answered takes it out of the spotlight ("Now answering"), and the big
+    # screen shows it as answered.
+    mod.locator("#qna-shown .mod-row", has_text=PIZZA).get_by_role("button", name="Mark answered").click()
+    expect(screen.locator("#qna-pinned")).to_have_count(0)
+    expect(screen.locator("#stage").get_by_text("Now answering")).to_have_count(0)
+    pizza_row = board.locator(".qna-row", has_text=PIZZA)
+    expect(pizza_row).to_have_class(re.compile(r"\banswered\b"))
+    expect(pizza_row.locator(".qna-answered")).to_be_visible()
+    expect(pizza_row.locator(".qna-answered")).to_have_text("✓ Answered")
+    expect(mod.locator("#qna-shown .mod-row", has_text=PIZZA)).not_to_contain_text("Pinned")
+
     # Hiding one takes it off every screen.
-    screen.locator("#btn-questions").click()
-    screen.locator("#qna-shown .mod-row", has_text=XSS_QUESTION).get_by_role("button", name="Hide").click()
-    expect(screen.locator("#qna-hidden .mod-row", has_text=XSS_QUESTION)).to_be_visible()
-    screen.keyboard.press("Escape")
+    mod.locator("#qna-shown .mod-row", has_text=XSS_QUESTION).get_by_role("button", name="Hide").click()
+    expect(mod.locator("#qna-hidden .mod-row", has_text=XSS_QUESTION)).to_be_visible()
     expect(board.locator("#response-count")).to_have_text("2 questions")
     expect(cy.locator(".qna-item", has_text=XSS_QUESTION)).to_have_count(0)
 
@@ -260,10 +277,8 @@ def test_questions_beside_a_poll_moderated_upvoted_then_on_stage(
     cy.get_by_role("button", name="Send question").click()
     parking = cy.locator(".qna-item", has_text=PARKING)
     expect(parking.locator(".badge-pending")).to_have_text("Waiting for approval")
-    screen.locator("#btn-questions").click()
-    screen.locator("#qna-pending .mod-row", has_text=PARKING).get_by_role("button", name="Hide").click()
-    expect(screen.locator("#qna-hidden .mod-row", has_text=PARKING)).to_be_visible()
-    screen.keyboard.press("Escape")
+    mod.locator("#qna-pending .mod-row", has_text=PARKING).get_by_role("button", name="Hide").click()
+    expect(mod.locator("#qna-hidden .mod-row", has_text=PARKING)).to_be_visible()
     expect(parking).to_have_count(0)
     expect(cy.locator("#qna-feedback")).to_have_text("The organizer did not publish your question.")
     expect(board.locator("#response-count")).to_have_text("2 questions")

@@ -12,6 +12,8 @@ from ..forms import ConfigForm, _textarea, config_key
 from . import DECKS, DEFAULT_DECK, PokerType
 
 CUSTOM_DECK = "custom"
+# Translators: a choice of deck (set of cards): the deck typed in the "Custom cards" field below.
+CUSTOM_LABEL = _("custom (the cards below)")
 
 
 class PokerConfigForm(ConfigForm):
@@ -23,6 +25,9 @@ class PokerConfigForm(ConfigForm):
         # Translators: a planning poker card; starts an error message about one card: "Card 2: …".
         "custom_cards": _("Card"),
     }
+    title_or = "story"
+    # Translators: the admin refuses a planning poker round with neither a story nor a title.
+    title_or_message = _("Enter a story or a title: the phones and the big screen show it.")
 
     story = config_key(
         forms.CharField(
@@ -44,8 +49,7 @@ class PokerConfigForm(ConfigForm):
     deck = config_key(
         forms.ChoiceField(
             choices=[(name, f"{name} ({', '.join(cards)})") for name, cards in DECKS.items()]
-            # Translators: a choice of deck (set of cards): the deck typed in the "Custom cards" field below.
-            + [(CUSTOM_DECK, _("custom (the cards below)"))],
+            + [(CUSTOM_DECK, CUSTOM_LABEL)],
             initial=DEFAULT_DECK,
             # Translators: planning poker: the set of cards the participants vote with.
             label=_("Deck"),
@@ -79,6 +83,16 @@ class PokerConfigForm(ConfigForm):
             if not raw:
                 self.add_error("custom_cards", gettext("Enter the cards of the custom deck."))
             config["deck"] = [card.strip() for card in raw.split(",")] if raw else []
+        elif (self.cleaned_data.get("custom_cards") or "").strip():
+            # Typed cards are never dropped without a word: use them (choose "custom") or clear them.
+            self.add_error(
+                "custom_cards",
+                gettext(
+                    "These cards are used only with the custom deck: choose “%(custom)s” as the deck, "
+                    "or clear this field."
+                )
+                % {"custom": CUSTOM_LABEL},
+            )
         return config
 
 

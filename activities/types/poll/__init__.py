@@ -61,6 +61,12 @@ class PollType(ActivityType):
     }
     replace_on_reanswer = True
 
+    def label_for(self, config: dict[str, Any]) -> str:
+        if isinstance(config, dict) and config.get("multiple"):
+            # Translators: the admin's type column for a poll that allows several choices.
+            return gettext("Poll (several choices)")
+        return self.label
+
     def default_config(self) -> dict[str, Any]:
         # No sensible default question: an empty config reports every required field at once.
         return {}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import ConfigForm, _textarea, config_key, options_field
@@ -22,6 +25,18 @@ class PollConfigForm(ConfigForm):
             help_text=_("Only with several choices; blank: no limit."),
         )
     )
+
+    def to_config(self) -> dict[str, Any]:
+        config = super().to_config()
+        if config["max_choices"] is not None and not config["multiple"]:
+            # The type's own message names the API's field ("multiple"); the form's is a checkbox.
+            self.add_error(
+                "max_choices",
+                # Translators: %(field)s is the checkbox label "Allow several choices".
+                gettext("Only with “%(field)s” ticked; leave it blank otherwise.")
+                % {"field": self.fields["multiple"].label},
+            )
+        return config
 
 
 PollType.config_form = PollConfigForm  # type: ignore[attr-defined]

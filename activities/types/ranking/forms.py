@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import ConfigForm, _textarea, config_key, options_field
+from ..forms import ITEMS_HELP, ConfigForm, _textarea, config_key, options_field
 from . import RankingType
 
 
@@ -13,7 +13,7 @@ class RankingConfigForm(ConfigForm):
     type_key = RankingType.key
 
     question = config_key(forms.CharField(widget=_textarea(2), label=_("Question")))
-    items = options_field(6, _("Items"))
+    items = options_field(6, _("Items"), help_text=ITEMS_HELP)
 
 
 RankingType.config_form = RankingConfigForm  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import ConfigForm, _textarea, config_key, options_field
+from ..forms import STATEMENTS_HELP, ConfigForm, _textarea, config_key, options_field
 from . import RatingType
 
 
@@ -13,7 +13,7 @@ class RatingConfigForm(ConfigForm):
     type_key = RatingType.key
 
     question = config_key(forms.CharField(widget=_textarea(2), label=_("Question")))
-    statements = options_field(6, _("Statements"))
+    statements = options_field(6, _("Statements"), help_text=STATEMENTS_HELP)
     scale_min = config_key(
         forms.TypedChoiceField(
             choices=[(0, "0"), (1, "1")],

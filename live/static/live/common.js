@@ -171,9 +171,30 @@ export function manyClass(n) {
   return n > 6 ? " many" : "";
 }
 
+// Numbers in the page's language (<html lang>): "66.7%" in English, "66,7 %" in German.
+const numberFormats = new Map();
+function numberFormat(options) {
+  const key = JSON.stringify(options);
+  if (!numberFormats.has(key)) {
+    let f;
+    try {
+      f = new Intl.NumberFormat(document.documentElement.lang || undefined, options);
+    } catch {
+      f = new Intl.NumberFormat(undefined, options);
+    }
+    numberFormats.set(key, f);
+  }
+  return numberFormats.get(key);
+}
+
+/** A number with at most `digits` decimals, in the page's language. */
+export function fmtNum(value, digits = 2) {
+  return numberFormat({ maximumFractionDigits: digits }).format(Number(value) || 0);
+}
+
+/** A percentage (0–100, as the API sends it) with at most one decimal, in the page's language. */
 export function fmtPct(p) {
-  const n = Number(p) || 0;
-  return `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
+  return numberFormat({ style: "percent", maximumFractionDigits: 1 }).format((Number(p) || 0) / 100);
 }
 
 // --- views shared by both pages (numbers always as text too) ---------------------------------
@@ -183,11 +204,16 @@ export function podium(items, { highlight = null, limit = 10 } = {}) {
   if (!top.length) return h("p", { class: "muted", text: gettext("No scores yet.") });
   const list = h("ol", { class: "podium", attrs: { "aria-label": gettext("Leaderboard") } });
   top.forEach((p, i) => {
+    // Equal scores share a place (the API's rank: 1, 1, 3) and its medal.
+    const place = p.rank || i + 1;
     list.appendChild(
       h(
         "li",
-        { class: `podium-row place-${i + 1}${highlight === p.participant_id ? " mine" : ""}` },
-        h("span", { class: "place", text: `${i + 1}.` }),
+        {
+          class: `podium-row place-${place}${highlight === p.participant_id ? " mine" : ""}`,
+          dataset: { rank: place },
+        },
+        h("span", { class: "place", text: `${place}.` }),
         h("span", { class: "nick", text: p.nickname }),
         h("span", { class: "score", text: fmt(ngettext("%(n)s pt", "%(n)s pts", p.score), { n: p.score }) }),
         h("span", {
@@ -255,7 +281,8 @@ export function announce(text) {
 //                    whole stage), side(ctx, info) (the state key's column beside the activity),
 //                    summary(ctx, item, results) → {content, note}, sentence(ctx, results),
 //                    revealLabel (the Reveal button's text), controls(ctx) → {update()} | null
-//                    (owner controls of its own, e.g. a moderation dialog: present_controls.js).
+//                    (owner controls of its own, e.g. the link to moderation: present_controls.js).
+// Moderation page:   moderation(ctx) → {update() → bool} (its panel, ctx.mount: moderate.js).
 
 /** The helpers every renderer gets in ctx. */
 export const ui = {
@@ -270,6 +297,7 @@ export const ui = {
   podium,
   manyClass,
   fmtPct,
+  fmtNum,
   activityHeading,
 };
 

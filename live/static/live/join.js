@@ -24,6 +24,9 @@ const typeOf = (a) => types[a.type] || { ...NO_TYPE, label: a.type };
 // The page's label is in the page's language (the API sends English).
 const labelOf = (a) => typeOf(a).label || a.type_label;
 const app = document.getElementById("app");
+// ?theme=light|dark forces the phone's theme, as on the presenter; otherwise prefers-color-scheme.
+const theme = new URLSearchParams(location.search).get("theme");
+if (theme === "light" || theme === "dark") document.body.classList.add(`theme-${theme}`);
 const storeKey = `caja.participant.${cfg.session_id}`;
 let me = null; // {token, participant_id, nickname}
 let poller = null;

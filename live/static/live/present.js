@@ -16,6 +16,7 @@ import {
 import { StatePoller } from "./poller.js";
 import { presenterControls } from "./present_controls.js";
 import { reactionLane } from "./reactions.js";
+import { stageFitter } from "./stage_fit.js";
 
 const cfg = readConfig();
 // The activity types' presenter renderers (common.js loadTypes), keyed by type: this page names none.
@@ -37,29 +38,9 @@ const announcer = new Announcer();
 const theme = new URLSearchParams(location.search).get("theme");
 if (theme === "light" || theme === "dark") body.classList.add(`theme-${theme}`);
 
-// --- fitting the stage to the screen -------------------------------------------------------------
-// Everything on the big screen is sized in em of a viewport-relative font (caja.css), so the layout is
-// the same at 720p and 4K. Content that is still too much for the stage (a 20-option poll, a long
-// question, a big leaderboard) is shrunk: the largest --fit in [FIT_MIN, 1] with which the stage does
-// not overflow, found by bisection (a few synchronous layouts, done before the next paint, so no flicker).
+// --- fitting the stage to the screen (stage_fit.js: shrink down to a readable floor, then page) ----
 const main = document.getElementById("main");
-const FIT_MIN = 0.3;
-function overflows() {
-  return main.scrollHeight > main.clientHeight + 1 || main.scrollWidth > main.clientWidth + 1;
-}
-function fit() {
-  stage.style.setProperty("--fit", "1");
-  if (!overflows()) return;
-  let lo = FIT_MIN;
-  let hi = 1;
-  for (let i = 0; i < 8; i++) {
-    const mid = (lo + hi) / 2;
-    stage.style.setProperty("--fit", String(mid));
-    if (overflows()) hi = mid;
-    else lo = mid;
-  }
-  stage.style.setProperty("--fit", String(lo));
-}
+const { fit } = stageFitter(main, stage);
 // A resize of the window (or the QR code arriving and taking its column) re-fits. Border box: the
 // stage's own scrollbar must not trigger another round.
 new ResizeObserver(() => fit()).observe(main, { box: "border-box" });
@@ -93,9 +74,11 @@ function draw() {
     s.participant_count,
   );
   document.getElementById("session-status").textContent =
-    { draft: gettext("Not started"), active: gettext("Live"), completed: gettext("Ended") }[
-      s.session.status
-    ] || s.session.status;
+    s.session.rehearsal && s.session.status === "completed"
+      ? gettext("Rehearsal over")
+      : { draft: gettext("Not started"), active: gettext("Live"), completed: gettext("Ended") }[
+          s.session.status
+        ] || s.session.status;
   rehearsalShow(s);
   reactionsShow(s);
   const a = s.current_activity;
@@ -154,10 +137,11 @@ const stageCtx = {
     return state;
   },
   // The owning organizer's page: owner controls a renderer adds (open text's Hide) call ownerApi (the
-  // session cookie + CSRF) and report through message (the control bar's status line).
+  // session cookie + CSRF) and report through message (the control bar's status line; an optional
+  // action {label, run, focus} adds a button beside it, e.g. "Show again").
   canControl: !!cfg.can_control,
   ownerApi: (path, options = {}) => api(path, { ...options, csrf: cfg.csrf_token }),
-  message: (text) => controlBar.message(text),
+  message: (text, action) => controlBar.message(text, action),
   now: () => poller.now(),
   poke: () => poller.poke(),
   pollOverride: () => poller.override,
@@ -168,7 +152,7 @@ const stageCtx = {
   },
   stopEvery: () => stopTicker(),
   // The end summary's cut (see summaryItem).
-  SUMMARY_ROWS: 6,
+  SUMMARY_ROWS: 4,
   SUMMARY_WORDS: 20,
   topRows,
 };
@@ -270,23 +254,46 @@ async function renderSummary() {
     const lb = await api(`/api/v1/sessions/${sid}/leaderboard`);
     leaderboard = lb.data?.items || [];
   }
+  // The activities (paged by stage_fit.js when they do not all fit at a readable size) beside the podium.
   replace(
     details,
-    parts.length
-      ? h(
-          "div",
-          { class: "summary-activities", style: { "--columns": String(Math.min(parts.length, 4)) } },
-          parts,
-        )
-      : null,
-    h("h3", { class: "podium-title", text: gettext("Final podium") }),
-    podium(leaderboard, { limit: 10 }),
+    h(
+      "div",
+      { class: `summary-body${parts.length ? "" : " podium-only"}` },
+      parts.length
+        ? h(
+            "div",
+            { class: "stack" },
+            h(
+              "div",
+              {
+                class: "summary-activities",
+                style: { "--columns": String(Math.min(parts.length, 2)) },
+                dataset: { pageable: "" },
+              },
+              parts,
+            ),
+          )
+        : null,
+      h(
+        "div",
+        { class: "summary-podium stack" },
+        h("h3", { class: "podium-title", text: gettext("Final podium") }),
+        pageable(podium(leaderboard, { limit: 10 })),
+      ),
+    ),
   );
   fit();
 }
 
+/** Mark a list for paging together with the activities (stage_fit.js). */
+function pageable(el) {
+  if (el.tagName === "OL") el.dataset.pageable = "";
+  return el;
+}
+
 // The end screen recaps every activity side by side on one screen, so each shows its most chosen rows
-// only, and says so ("Top 6 of 20 options": the renderer's summary(), with stageCtx's SUMMARY_ROWS, builds
+// only, and says so ("Top 4 of 20 options": the renderer's summary(), with stageCtx's SUMMARY_ROWS, builds
 // the whole sentence); the full results stay in the admin and the exports.
 function topRows(rows, n) {
   return [...rows].sort((x, y) => y[1] - x[1]).slice(0, n);

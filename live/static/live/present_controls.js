@@ -9,9 +9,26 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
 
   const controls = document.getElementById("controls");
   const btn = (id) => document.getElementById(id);
-  const message = (text) => {
+  let action = null; // the button a message may offer ("Show again"), after the message
+  /** The status line; action {label, run(), focus}: a button beside it until the next message. */
+  const message = (text, offer = null) => {
     const el = btn("control-message");
-    if (el) el.textContent = text || "";
+    if (!el) return;
+    el.textContent = text || "";
+    action?.remove();
+    action = null;
+    if (!offer) return;
+    action = document.createElement("button");
+    action.type = "button";
+    action.className = "btn";
+    action.id = "btn-message-action";
+    action.textContent = offer.label;
+    action.addEventListener("click", () => {
+      btn("main").focus(); // the button goes with the message: the focus starts over at the stage
+      offer.run();
+    });
+    el.after(action);
+    if (offer.focus) action.focus();
   };
 
   function updateControls() {
@@ -30,7 +47,8 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
     btn("btn-reveal").hidden = !revealable;
     btn("btn-reveal").textContent = t?.renderer.revealLabel || gettext("Reveal");
     btn("btn-reset").hidden = !(running && t.supports_reset && (a.results?.revealed || a.response_count));
-    btn("btn-complete").hidden = completed;
+    // A rehearsal ends with "End rehearsal" (back to a draft): one red button, never an "Ended" rehearsal.
+    btn("btn-complete").hidden = completed || !!s.session.rehearsal;
     controls.hidden = completed && !s.session.rehearsal; // an ended rehearsal can still be wiped
     for (const tool of tools) tool.update();
   }
@@ -191,7 +209,7 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
   }
 
   // --- what types add to the controls (owning organizer only) -------------------------------------------
-  // A type's presenter renderer may wire controls of its own (a moderation dialog): controls(stageCtx)
+  // A type's presenter renderer may wire controls of its own (the link to moderation): controls(stageCtx)
   // is called once on the organizer's page and returns {update()} (or null), called on every state.
   const tools = controls
     ? Object.values(types)

@@ -5,6 +5,9 @@ export default {
   form(ctx) {
     const { h } = ctx;
     const mine = ctx.mine?.value;
+    // After the reveal the round takes no votes (the server refuses them) until a new round: the cards
+    // are locked and the line says why.
+    const revealed = !!ctx.activity?.results?.revealed;
     // Translators: the planning-poker cards to vote with.
     const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": gettext("Cards") } });
     for (const card of cardsOf(ctx.config)) {
@@ -19,6 +22,7 @@ export default {
           "aria-label": ctx.fmt(gettext("Vote %(card)s"), { card: cardName(card) }),
         },
       });
+      b.disabled = revealed;
       b.addEventListener("click", async () => {
         for (const x of grid.querySelectorAll("button")) x.disabled = true;
         const ok = await ctx.submit({ value: card });
@@ -26,15 +30,16 @@ export default {
       });
       grid.appendChild(b);
     }
+    const hint = revealed
+      ? // Translators: planning poker on a phone, after the organizer revealed the votes.
+        gettext("The cards are revealed: voting is closed until a new round.")
+      : mine
+        ? gettext("You can change your vote until the cards are revealed.")
+        : gettext("Pick a card.");
     return h(
       "div",
       { class: "stack" },
-      h("p", {
-        class: "hint",
-        text: mine
-          ? gettext("You can change your vote until the cards are revealed.")
-          : gettext("Pick a card."),
-      }),
+      h("p", { class: `hint${revealed ? " poker-locked" : ""}`, text: hint }),
       grid,
     );
   },
@@ -53,7 +58,7 @@ export default {
       ctx.mine = null;
       ctx.feedback(gettext("New round: vote again."));
       ctx.renderForm();
-    }
+    } else if (r?.revealed && !wasRevealed) ctx.renderForm(); // lock the cards
     if (r?.revealed)
       ctx.replace(
         ctx.els.results,

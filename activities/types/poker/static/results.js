@@ -56,13 +56,13 @@ export function distribution(ui, results, cards) {
       "div",
       {},
       h("dt", { text: gettext("Average") }),
-      h("dd", { class: "stat-average", text: results.average ?? "–" }),
+      h("dd", { class: "stat-average", text: results.average == null ? "–" : ui.fmtNum(results.average) }),
     ),
     h(
       "div",
       {},
       h("dt", { text: gettext("Median") }),
-      h("dd", { class: "stat-median", text: results.median ?? "–" }),
+      h("dd", { class: "stat-median", text: results.median == null ? "–" : ui.fmtNum(results.median) }),
     ),
     h(
       "div",

@@ -1,6 +1,11 @@
 // Poll results, shared by the phone (poll/phone.js) and the big screen (poll/presenter.js).
 // `ui` is the pages' helper set (common.js `ui`); user text reaches the DOM through ui.h only.
 
+// A bar's length is its share of the responses (not of the leader's count): 2 of 3 fills two thirds.
+function share(count, total) {
+  return total ? Math.min(100, (count / total) * 100) : 0;
+}
+
 export function bars(ui, results, { mine = [] } = {}) {
   const { h } = ui;
   const total = results.total_responses || 0;
@@ -8,7 +13,6 @@ export function bars(ui, results, { mine = [] } = {}) {
     class: `bars${ui.manyClass(results.options.length)}`,
     attrs: { "aria-label": gettext("Results") },
   });
-  const max = Math.max(1, ...results.options.map((o) => o.count));
   for (const o of results.options) {
     const row = h(
       "li",
@@ -22,7 +26,7 @@ export function bars(ui, results, { mine = [] } = {}) {
       h(
         "div",
         { class: "bar-track", attrs: { "aria-hidden": "true" } },
-        h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } }),
+        h("div", { class: "bar-fill", style: { width: `${share(o.count, total)}%` } }),
       ),
     );
     list.appendChild(row);

@@ -1,10 +1,10 @@
-// Q&A moderation on the big screen (the owning organizer only), the presenter renderer's controls()
-// hook (presenter.js): present.js calls it once on the organizer's page and tells it of every state.
-// A "Questions" button in the control bar opens a modal dialog (focus stays inside, Escape closes it):
-// approve or hide what waits, pin one (the big slot), mark answered, hide, show again. Pending questions
-// are not in the state snapshot, so while a Q&A is open this screen asks for their number now and then
-// (one small request every few seconds, from the organizer's screen only).
-const PENDING_EVERY_S = 5;
+// Q&A moderation, on the moderation page (/present/<session>/moderate: live/static/live/moderate.js), never
+// on the shared screen: the moderator's laptop, a second tab or a phone. The page loads every type's
+// moderation.js and calls its moderation(ctx) hook once; update() is told of every state and says
+// whether there is anything to moderate. Approve or hide what waits, pin one (the big slot), mark
+// answered (it leaves the spotlight), hide, show again. Pending questions are not in the state snapshot,
+// so while a Q&A is open the lists are fetched again every few seconds too.
+const REFRESH_EVERY_S = 5;
 
 // The moderation actions: [key (data-action, stable), button text, what done says, the change].
 const MOD_ACTIONS = {
@@ -13,7 +13,12 @@ const MOD_ACTIONS = {
   Show: [gettext("Show"), gettext("Shown again"), { status: "visible" }],
   Pin: [gettext("Pin"), gettext("Pinned: now answering"), { pinned: true }],
   Unpin: [gettext("Unpin"), gettext("Unpinned"), { pinned: false }],
-  "Mark answered": [gettext("Mark answered"), gettext("Marked answered"), { status: "answered" }],
+  // Answered: out of the spotlight too (the next question can take it).
+  "Mark answered": [
+    gettext("Mark answered"),
+    gettext("Marked answered"),
+    { status: "answered", pinned: false },
+  ],
   Reopen: [gettext("Reopen"), gettext("Open again"), { status: "visible" }],
 };
 
@@ -23,93 +28,117 @@ function modActions(q) {
       ? ["Approve", "Hide"]
       : q.status === "hidden"
         ? ["Show"]
-        : [q.pinned ? "Unpin" : "Pin", q.status === "answered" ? "Reopen" : "Mark answered", "Hide"];
+        : q.status === "answered"
+          ? ["Reopen", "Hide"]
+          : [q.pinned ? "Unpin" : "Pin", "Mark answered", "Hide"];
   return keys.map((key) => [key, MOD_ACTIONS[key][0], MOD_ACTIONS[key][2]]);
 }
 
-/** The moderation dialog's wiring, or null on a page without it (a viewer's). Returns {update()}. */
-export function moderation(ctx) {
+/** The Q&A's moderation panel on the moderation page. Returns {update() → whether a Q&A is open}. */
+function moderation(ctx) {
   const { h, replace, fmt, bidi, errorText } = ctx;
-  const byId = (id) => document.getElementById(id);
-  const dialog = byId("qna-dialog");
-  const button = byId("btn-questions");
-  if (!dialog || !button) return null;
-  const mod = { items: null, timer: null, busy: false };
+  const mod = { items: null, timer: null, busy: false, activity: null };
+  const list = (key, title) => {
+    const count = h("span", { class: "mod-count", id: `qna-${key}-count` });
+    return {
+      count,
+      title: h("h3", { class: "mod-title", id: `qna-${key}-title` }, title, " ", count),
+      list: h("ol", {
+        class: "mod-list",
+        id: `qna-${key}`,
+        attrs: { "aria-labelledby": `qna-${key}-title` },
+      }),
+    };
+  };
+  const groups = {
+    pending: list("pending", gettext("Waiting for approval")),
+    shown: list("shown", gettext("Shown")),
+    hidden: list("hidden", gettext("Hidden")),
+  };
+  const prompt = h("p", { class: "mod-prompt", id: "qna-mod-prompt" });
+  const message = h("p", { class: "control-message", id: "qna-mod-message", attrs: { role: "status" } });
+  const section = h(
+    "section",
+    {
+      class: "stack mod-panel",
+      id: "qna-moderation",
+      hidden: true,
+      attrs: { "aria-labelledby": "qna-mod-title" },
+    },
+    h("h2", { id: "qna-mod-title", text: gettext("Moderate questions") }),
+    prompt,
+    message,
+    Object.values(groups).map((g) => [g.title, g.list]),
+  );
+  ctx.mount(section);
 
   const modUrl = (path = "") =>
-    `/api/v1/sessions/${ctx.sessionId}/activities/${ctx.state.qna.activity_id}/questions${path}`;
-  function modMessage(text) {
-    const el = byId("qna-mod-message");
-    if (el) el.textContent = text || "";
-  }
+    `/api/v1/sessions/${ctx.sessionId}/activities/${mod.activity}/questions${path}`;
+  const modMessage = (text) => {
+    message.textContent = text || "";
+  };
 
   function update() {
     const state = ctx.state;
-    const open = !!(state?.qna && state.session.status === "active");
-    button.hidden = !open;
-    if (!open) {
+    const info = state?.qna && state.session.status === "active" ? state.qna : null;
+    section.hidden = !info;
+    if (!info) {
       clearInterval(mod.timer);
       mod.timer = null;
-      if (dialog.open) dialog.close();
-      return;
+      mod.activity = null;
+      return false;
+    }
+    prompt.textContent = info.prompt || "";
+    prompt.dir = "auto";
+    if (mod.activity !== info.activity_id) {
+      mod.activity = info.activity_id;
+      mod.items = null;
     }
     if (!mod.timer) {
-      refreshModeration();
       const override = ctx.pollOverride();
-      mod.timer = setInterval(refreshModeration, (override ? override * 2 : PENDING_EVERY_S) * 1000);
-    } else if (dialog.open) {
-      refreshModeration(); // the state changed: the lists may have too
+      mod.timer = setInterval(load, (override ? override * 2 : REFRESH_EVERY_S) * 1000);
     }
+    load(); // the state changed: the lists may have too
+    return true;
   }
 
-  async function refreshModeration() {
-    if (!ctx.state?.qna) return;
-    if (dialog.open) {
-      await loadModeration();
-      return;
-    }
-    const res = await ctx.ownerApi(modUrl("?status=pending&limit=1"));
-    if (res.ok && res.data) paintPending(res.data.total);
-  }
-
-  function paintPending(n) {
-    button.textContent = n
-      ? fmt(ngettext("Questions · %(n)s waiting", "Questions · %(n)s waiting", n), { n })
-      : gettext("Questions");
-    byId("qna-pending-count").textContent = `(${n})`;
-  }
-
-  async function loadModeration() {
+  async function load() {
+    if (!mod.activity) return;
     const res = await ctx.ownerApi(modUrl("?sort=top&limit=100"));
     if (!res.ok || !res.data) {
-      if (res.status === 401 || res.status === 403) failedMod(res);
+      if (res.status === 401 || res.status === 403) failed(res);
       return;
     }
     const items = res.data.items || [];
-    if (mod.items && JSON.stringify(items) === JSON.stringify(mod.items)) return; // nothing new: keep the focus where it is
+    if (mod.items && JSON.stringify(items) === JSON.stringify(mod.items)) return; // keep the focus where it is
     mod.items = items;
-    renderModeration();
+    render();
   }
 
-  function failedMod(res) {
+  function failed(res) {
     if (res.status === 401 || res.status === 403)
       modMessage(gettext("Your login has expired: reload the page and log in again."));
     else modMessage(errorText(res, { INVALID_TRANSITION: res.error?.message }));
   }
 
-  function modRow(q) {
+  function row(q) {
     const textId = `mod-text-${q.id}`;
+    // The nickname is user text: isolated (<bdi>), so an Arabic name does not reorder the line around it.
     const notes = [
-      q.nickname ?? gettext("Anonymous"),
       fmt(ngettext("%(n)s upvote", "%(n)s upvotes", q.upvotes), { n: q.upvotes }),
-    ];
-    if (q.pinned) notes.push(gettext("Pinned"));
-    if (q.status === "answered") notes.push(gettext("Answered"));
+      q.pinned ? gettext("Pinned") : null,
+      q.status === "answered" ? gettext("Answered") : null,
+    ].filter(Boolean);
     return h(
       "li",
       { class: "mod-row", dataset: { questionId: q.id, status: q.status } },
       h("p", { class: "mod-text", id: textId, text: q.text }),
-      h("p", { class: "mod-meta", text: notes.join(" · ") }),
+      h(
+        "p",
+        { class: "mod-meta" },
+        h("bdi", { class: "mod-who", text: q.nickname ?? gettext("Anonymous") }),
+        notes.map((n) => ` · ${n}`).join(""),
+      ),
       h(
         "div",
         { class: "mod-actions" },
@@ -129,59 +158,52 @@ export function moderation(ctx) {
     );
   }
 
-  function renderModeration() {
+  function render() {
     const active = document.activeElement;
-    const row = active && dialog.contains(active) ? active.closest("[data-question-id]") : null;
-    const keep = row ? { id: row.dataset.questionId, action: active.dataset.action } : null;
-    const items = mod.items || [];
-    const groups = { pending: [], shown: [], hidden: [] };
-    for (const q of items)
-      groups[q.status === "pending" ? "pending" : q.status === "hidden" ? "hidden" : "shown"].push(q);
-    for (const [key, list] of Object.entries(groups)) {
+    const inRow = active && section.contains(active) ? active.closest("[data-question-id]") : null;
+    const keep = inRow ? { id: inRow.dataset.questionId, action: active.dataset.action } : null;
+    const by = { pending: [], shown: [], hidden: [] };
+    for (const q of mod.items || [])
+      by[q.status === "pending" ? "pending" : q.status === "hidden" ? "hidden" : "shown"].push(q);
+    for (const [key, items] of Object.entries(by)) {
       replace(
-        byId(`qna-${key}`),
-        list.length ? list.map(modRow) : h("li", { class: "muted mod-empty", text: gettext("None.") }),
+        groups[key].list,
+        items.length ? items.map(row) : h("li", { class: "muted mod-empty", text: gettext("None.") }),
       );
+      groups[key].count.textContent = `(${items.length})`;
     }
-    paintPending(groups.pending.length);
     if (keep) refocus(keep);
   }
 
   // After an action the question may have moved (approved: from "waiting" to "shown"): the focus follows it.
   function refocus({ id, action }) {
-    const row = [...dialog.querySelectorAll("[data-question-id]")].find((el) => el.dataset.questionId === id);
-    const buttons = row ? [...row.querySelectorAll("button")] : [];
-    const target = buttons.find((b) => b.dataset.action === action) || buttons[0] || byId("qna-close");
-    target.focus();
+    const el = [...section.querySelectorAll("[data-question-id]")].find((r) => r.dataset.questionId === id);
+    const buttons = el ? [...el.querySelectorAll("button")] : [];
+    const target = buttons.find((b) => b.dataset.action === action) || buttons[0];
+    if (target) target.focus();
   }
 
-  async function moderate(q, label, change) {
+  async function moderate(q, key, change) {
     if (mod.busy) return;
     mod.busy = true;
     modMessage("");
     const res = await ctx.ownerApi(modUrl(`/${q.id}`), { method: "PATCH", body: change });
     mod.busy = false;
     if (!res.ok) {
-      failedMod(res);
-      await loadModeration();
+      failed(res);
+      await load();
       return;
     }
-    const done = (MOD_ACTIONS[label] || [])[1] || gettext("Done");
+    const done = MOD_ACTIONS[key][1];
     const quoted = q.text.length > 60 ? `${q.text.slice(0, 60)}…` : q.text;
     modMessage(fmt(gettext("%(done)s: “%(question)s”"), { done, question: bidi(quoted) }));
     mod.items = null; // re-render even if the list happens to look the same
-    const row = { id: q.id, action: label };
-    await loadModeration();
-    refocus(row);
+    await load();
+    refocus({ id: q.id, action: key });
     ctx.poke();
   }
 
-  button.addEventListener("click", async () => {
-    mod.items = null;
-    modMessage("");
-    dialog.showModal();
-    await loadModeration();
-  });
-  byId("qna-close").addEventListener("click", () => dialog.close());
   return { update };
 }
+
+export default { moderation };

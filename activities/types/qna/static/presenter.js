@@ -2,9 +2,12 @@
 // others follow by upvotes (the server's order). Question text is user text: textContent only (ctx.h).
 // While a Q&A is open (the state's `qna`, this type's state key) present.js asks side() for a column
 // beside whatever else is on screen; when the Q&A is the current activity, stage() fills the stage.
-// On the organizer's screen, controls() wires the moderation dialog (moderation.js).
-import { moderation } from "./moderation.js";
+// Moderation never shows on the shared screen: it has a page of its own (moderation.js, on
+// /present/<session>/moderate). On the organizer's screen, controls() shows the control bar's link to it
+// while a Q&A is open, with the number of questions waiting (never the questions).
 import { sentence } from "./results.js";
+
+const PENDING_EVERY_S = 5;
 
 // The number large, the words around it small: the translated phrase is split at its number.
 function votes(ctx, n) {
@@ -25,7 +28,7 @@ function votes(ctx, n) {
 
 function who(ctx, q) {
   // Translators: in place of the nickname of who asked a question anonymously.
-  return ctx.h("span", { class: "qna-who", text: q.nickname ?? gettext("Anonymous") });
+  return ctx.h("bdi", { class: "qna-who", text: q.nickname ?? gettext("Anonymous") });
 }
 
 function qnaRow(ctx, q) {
@@ -44,12 +47,15 @@ function qnaRow(ctx, q) {
         who(ctx, q),
         q.status === "answered"
           ? // Translators: a question the organizer marked answered.
-            h("span", { class: "qna-answered", text: ` · ${gettext("Answered")}` })
+            [" · ", h("span", { class: "qna-answered", text: `✓ ${gettext("Answered")}` })]
           : null,
       ),
     ),
   );
 }
+
+// The question being answered: pinned and not yet answered (one marked answered leaves the spotlight).
+const spotlit = (q) => q.pinned && q.status !== "answered";
 
 function pinnedBlock(ctx, q) {
   const { h } = ctx;
@@ -70,7 +76,7 @@ function stage(ctx, a) {
   const r = a.results || {};
   const questions = (r.questions || info?.top || []).slice(0, 10);
   const count = r.question_count ?? (info ? info.question_count : questions.length);
-  const pinned = questions.find((q) => q.pinned);
+  const pinned = questions.find(spotlit);
   const rest = questions.filter((q) => q !== pinned);
   return h(
     "section",
@@ -108,7 +114,7 @@ function stage(ctx, a) {
 function side(ctx, info) {
   const { h } = ctx;
   const top = info.top || [];
-  const pinned = top.find((q) => q.pinned);
+  const pinned = top.find(spotlit);
   const rest = top.filter((q) => q !== pinned).slice(0, 3);
   return h(
     "aside",
@@ -133,10 +139,45 @@ function side(ctx, info) {
   );
 }
 
+/** The control bar's link to the moderation page (#btn-moderate): shown while a Q&A is open, with the
+ * number waiting (one small request every few seconds, from the organizer's screen only). */
+function controls(ctx) {
+  const link = document.getElementById("btn-moderate");
+  if (!link) return null;
+  let timer = null;
+  async function pending() {
+    const info = ctx.state?.qna;
+    if (!info) return;
+    const url = `/api/v1/sessions/${ctx.sessionId}/activities/${info.activity_id}/questions?status=pending&limit=1`;
+    const res = await ctx.ownerApi(url);
+    if (!res.ok || !res.data) return;
+    const n = res.data.total;
+    link.textContent = n
+      ? ctx.fmt(ngettext("Questions · %(n)s waiting", "Questions · %(n)s waiting", n), { n })
+      : gettext("Moderate questions");
+  }
+  function update() {
+    const state = ctx.state;
+    const open = !!(state?.qna && state.session.status === "active");
+    link.hidden = !open;
+    if (!open) {
+      clearInterval(timer);
+      timer = null;
+      return;
+    }
+    if (!timer) {
+      const override = ctx.pollOverride();
+      timer = setInterval(pending, (override ? override * 2 : PENDING_EVERY_S) * 1000);
+      pending();
+    }
+  }
+  return { update };
+}
+
 export default {
   ownStage: true,
   stage,
   side,
   sentence: (ctx, r) => sentence(ctx, r),
-  controls: moderation,
+  controls,
 };

@@ -2,7 +2,7 @@
 
 export function sentence(ui, r) {
   if (!r || !(r.questions || []).length) return null;
-  const pinned = r.questions.find((q) => q.pinned);
+  const pinned = r.questions.find((q) => q.pinned && q.status !== "answered");
   // Spoken only (the live region is visually hidden): user text needs no bidi isolates here.
   if (pinned) return ui.fmt(gettext("Now answering: %(text)s"), { text: pinned.text });
   const top = r.questions[0];

@@ -6,7 +6,8 @@ export function options(ui, results, { mine = null } = {}) {
     class: `bars quiz-bars${ui.manyClass((results.options || []).length)}`,
     attrs: { "aria-label": gettext("Answers") },
   });
-  const max = Math.max(1, ...(results.options || []).map((o) => o.count));
+  // A bar's length is its share of the answers, not of the most chosen option's count.
+  const total = results.total_responses || 0;
   for (const o of results.options || []) {
     const marks = [];
     if (o.correct) marks.push("correct");
@@ -34,7 +35,10 @@ export function options(ui, results, { mine = null } = {}) {
         h(
           "div",
           { class: "bar-track", attrs: { "aria-hidden": "true" } },
-          h("div", { class: "bar-fill", style: { width: `${(o.count / max) * 100}%` } }),
+          h("div", {
+            class: "bar-fill",
+            style: { width: `${total ? Math.min(100, (o.count / total) * 100) : 0}%` },
+          }),
         ),
       ),
     );

@@ -306,6 +306,8 @@ def test_leaderboard_order_ties_and_eligibility() -> None:
     ]
     assert rows[0]["participant_id"] == str(amy.pk)
     assert [r["nickname"] for r in leaderboard(session, 2)] == ["Amy", "zoe"]
+    # Equal scores share a place (contract v1.2): the order still breaks the tie by time.
+    assert [r["rank"] for r in rows] == [1, 1, 3, 3]
 
     participant_kick(participant=cat)  # kicked participants keep their answers on the board
     assert "cat" in [r["nickname"] for r in leaderboard(session, None)]
@@ -314,7 +316,13 @@ def test_leaderboard_order_ties_and_eligibility() -> None:
     hidden.save()
     assert leaderboard(session, 1)[0]["nickname"] == "Amy"
     dan_row = next(r for r in leaderboard(session, None) if r["nickname"] == "dan")
-    assert dan_row == {"participant_id": str(dan.pk), "nickname": "dan", "score": 1000, "correct_count": 1}
+    assert dan_row == {
+        "participant_id": str(dan.pk),
+        "nickname": "dan",
+        "score": 1000,
+        "correct_count": 1,
+        "rank": 3,
+    }
 
 
 def test_leaderboard_top_ten_in_public_results() -> None:
@@ -328,6 +336,21 @@ def test_leaderboard_top_ten_in_public_results() -> None:
     assert public is not None
     assert [r["nickname"] for r in public["leaderboard"]] == [f"p{i:02d}" for i in range(11, 1, -1)]
     assert len(leaderboard(session, None)) == 12
+
+
+def test_leaderboard_ties_share_a_rank_in_the_api(api: Any) -> None:
+    """Nine players on 1,000 points and one on 500: all nine are first, the tenth is tenth."""
+    session = SessionFactory(status="active")
+    activity = ActivityFactory(
+        session=session, type="quiz", config=quiz.validate_config(cfg()), status="expired", activated_at=T0
+    )
+    for i in range(9):
+        answer(activity, ParticipantFactory(session=session, nickname=f"p{i}"), 1000, 1000 + i)
+    answer(activity, ParticipantFactory(session=session, nickname="last"), 500, 1)
+    items = api.get(f"/api/v1/sessions/{session.pk}/leaderboard").json()["items"]
+    assert [(i["nickname"], i["rank"]) for i in items] == [(f"p{i}", 1) for i in range(9)] + [("last", 10)]
+    public = activity_public_results(activity, timezone.now())
+    assert public is not None and [r["rank"] for r in public["leaderboard"]] == [1] * 9 + [10]
 
 
 def test_leaderboard_counts_wrong_only_participants_with_zero() -> None:

@@ -9,8 +9,8 @@ export function scaleOf(config) {
   return { low, high, values };
 }
 
-function fmtAvg(avg) {
-  return avg === null || avg === undefined ? "–" : String(Number(avg).toFixed(2)).replace(/\.?0+$/, "");
+function fmtAvg(ui, avg) {
+  return avg === null || avg === undefined ? "–" : ui.fmtNum(avg, 2);
 }
 
 export function ratings(ui, results, config, { mine = {} } = {}) {
@@ -37,8 +37,11 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
           h("span", { class: "bar-text", text: s.label }),
           h("span", {
             class: "rating-average",
-            // Translators: a statement's average rating, e.g. "3.5 avg" ("–" when nobody rated it).
-            text: `${fmt(gettext("%(average)s avg"), { average: fmtAvg(s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}`,
+            text: count
+              ? // Translators: a statement's average rating, e.g. "3.5 avg".
+                `${fmt(gettext("%(average)s avg"), { average: fmtAvg(ui, s.average) })} · ${fmt(ngettext("%(n)s rating", "%(n)s ratings", count), { n: count })}`
+              : // Translators: a rating statement nobody has rated yet (instead of "– avg · 0 ratings").
+                gettext("No ratings yet"),
           }),
         ),
         h(
@@ -109,6 +112,6 @@ export function sentence(ui, r) {
       "Ratings from %(n)s people. Highest: %(label)s, average %(average)s.",
       r.total_responses,
     ),
-    { n: r.total_responses, label: top.label, average: fmtAvg(top.average) },
+    { n: r.total_responses, label: top.label, average: fmtAvg(ui, top.average) },
   );
 }
