@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from core import health, metrics, sso
+from core import health, metrics, sso_views
 
 
 class SwaggerView(SpectacularSwaggerView):
@@ -39,14 +39,16 @@ urlpatterns = [
     path("api/v1/", include("sessions_app.urls")),
     path("api/v1/", include("participants.urls")),
     path("api/v1/", include("activities.urls")),
-    # The admin's login page gains "Sign in with <provider>" when single sign-on is on (core/sso.py).
-    path("admin/login/", sso.admin_login),
+    # The admin's login page gains "Sign in with <provider>" when single sign-on is on (core/sso_views.py).
+    path("admin/login/", sso_views.admin_login),
     path("admin/", admin.site.urls),
     # Single sign-on over OpenID Connect: 404 unless OIDC_ISSUER is set. No request transaction:
     # they wait on the identity provider and write only at the end (docs/sso.md).
-    path("oidc/login", transaction.non_atomic_requests(sso.SsoLoginView.as_view()), name="oidc-login"),
+    path("oidc/login", transaction.non_atomic_requests(sso_views.SsoLoginView.as_view()), name="oidc-login"),
     path(
-        "oidc/callback", transaction.non_atomic_requests(sso.SsoCallbackView.as_view()), name="oidc-callback"
+        "oidc/callback",
+        transaction.non_atomic_requests(sso_views.SsoCallbackView.as_view()),
+        name="oidc-callback",
     ),
     # Prometheus scrape endpoint: 404 unless METRICS_ENABLED, bearer METRICS_TOKEN (caja/metrics.py).
     path("metrics", metrics.metrics_view, name="metrics"),
