@@ -12,11 +12,10 @@ import hashlib
 import logging
 from typing import Any
 
-from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from core.cache_ops import incr_seeded
+from core.cache_ops import get_many, incr_seeded
 
 logger = logging.getLogger("caja.throttle")
 
@@ -110,7 +109,8 @@ class AcceptedOnlyTokenThrottle(ParticipantTokenThrottle):
             return True
         now = self.timer()
         try:
-            count = int(cache.get(self.window_key(_sha256(token), now)) or 0)
+            key = self.window_key(_sha256(token), now)
+            count = int(get_many([key]).get(key) or 0)
         except Exception:
             logger.warning("throttle cache unavailable; allowing request", exc_info=True)
             return True
