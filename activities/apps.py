@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 
+from participants.signals import participants_purging
 from sessions_app.signals import session_completed
 
 
@@ -14,8 +15,14 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         # Here, not at import time: services import models, which need the app registry.
         from .services import activities_expire_live
+        from .types.qna.services import upvotes_withdraw
 
         def expire_live(sender: Any, *, session: Any, now: Any, **kwargs: Any) -> None:
             activities_expire_live(session=session, now=now)
 
         session_completed.connect(expire_live, dispatch_uid="activities_expire_live", weak=False)
+
+        def withdraw_upvotes(sender: Any, *, participant_ids: list[Any], **kwargs: Any) -> None:
+            upvotes_withdraw(participant_ids=participant_ids)
+
+        participants_purging.connect(withdraw_upvotes, dispatch_uid="activities_withdraw_upvotes", weak=False)

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from core.serializers import StrictSerializer
+from core.serializers import StrictBooleanField, StrictSerializer
 
 from .models import HIDDEN_WORD_MAX, TITLE_MAX, Activity, ActivityStatus, Response
 from .types import type_keys
@@ -72,8 +72,17 @@ class ResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OrganizerResponseSerializer(ResponseSerializer):
+    """An answer as its organizer sees it: with ``hidden`` (an open-text answer taken off the wall),
+    so a hidden answer can be found and shown again."""
+
+    class Meta(ResponseSerializer.Meta):
+        fields = [*ResponseSerializer.Meta.fields, "hidden"]
+        read_only_fields = fields
+
+
 class ResponseHiddenSerializer(StrictSerializer):
-    hidden = serializers.BooleanField()
+    hidden = StrictBooleanField()
 
 
 class ResponseHiddenResultSerializer(serializers.Serializer):
@@ -86,7 +95,7 @@ class ResponseSubmitSerializer(StrictSerializer):
 
 
 class ResponsesSinceSerializer(serializers.Serializer):
-    items = ResponseSerializer(many=True)
+    items = OrganizerResponseSerializer(many=True)
     since = serializers.DateTimeField()
     count = serializers.IntegerField()
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -58,11 +59,13 @@ def parse_timestamp(raw: str, *, field: str) -> datetime:
     except (ValueError, OverflowError):
         value = None
     if value is None:
-        raise ValidationFailed({field: ["Expected an ISO 8601 timestamp, e.g. 2026-11-22T10:00:00Z."]})
+        raise ValidationFailed(
+            {field: [gettext("Expected an ISO 8601 timestamp, e.g. 2026-11-22T10:00:00Z.")]}
+        )
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
     try:
         # 0001-01-01T00:00+14:00 is before year 1 in UTC: the database adapter would overflow (500).
         return value.astimezone(UTC)
     except OverflowError:
-        raise ValidationFailed({field: ["The timestamp is out of range."]}) from None
+        raise ValidationFailed({field: [gettext("The timestamp is out of range.")]}) from None

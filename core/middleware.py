@@ -143,7 +143,10 @@ class ApiErrorPageMiddleware:
             code, message = {
                 404: ("NOT_FOUND", "Not found."),
                 # As DRF words it (core.errors.exception_handler): the same answer from every view.
-                405: ("METHOD_NOT_ALLOWED", f'Method "{request.method}" not allowed.'),
+                405: (
+                    "METHOD_NOT_ALLOWED",
+                    gettext('Method "%(method)s" not allowed.') % {"method": request.method},
+                ),
                 413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
             }.get(response.status_code, ("INTERNAL_ERROR", "An unexpected error occurred."))
             if response.status_code == 400:

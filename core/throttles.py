@@ -15,7 +15,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from core.cache_ops import incr_seeded
+from core.cache_ops import get_many, incr_seeded
 
 logger = logging.getLogger("caja.throttle")
 
@@ -95,6 +95,38 @@ class ParticipantTokenThrottle(FailOpenMixin, SimpleRateThrottle):
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
+
+
+class AcceptedOnlyTokenThrottle(ParticipantTokenThrottle):
+    """A per-token limit that counts accepted writes only (issue 22: a few refused questions, a typo
+    or a blocked word, must not lock a phone out). ``allow_request`` only reads the window's count;
+    the view calls ``count_accepted`` once the write succeeded. As with the other token throttles, a
+    burst of concurrent requests may pass one or two over the limit."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        token = request.headers.get("X-Participant-Token")
+        if self.rate is None or not token:
+            return True
+        now = self.timer()
+        try:
+            key = self.window_key(_sha256(token), now)
+            count = int(get_many([key]).get(key) or 0)
+        except Exception:
+            logger.warning("throttle cache unavailable; allowing request", exc_info=True)
+            return True
+        if count >= self.num_requests:
+            self._wait = self.window_wait(now)
+            return False
+        return True
+
+    def count_accepted(self, request: Request) -> None:
+        token = request.headers.get("X-Participant-Token")
+        if self.rate is None or not token:
+            return
+        try:
+            incr_seeded([(self.window_key(_sha256(token), self.timer()), 0, int(self.duration) + 1)])
+        except Exception:
+            logger.warning("throttle cache unavailable; question not counted", exc_info=True)
 
 
 def join_throttles() -> list[SimpleRateThrottle]:

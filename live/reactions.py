@@ -1,9 +1,10 @@
 """Live reactions: phones send a like, a laugh, ... and the big screen shows them float up.
 
 A burst from a thousand phones must not become a thousand database writes or a thousand ETag
-changes a second. So a reaction is two counters in the shared cache, in one pipelined round trip:
-the session's count of that kind in the current second, and the phone's own count in that second
-(at most ``RATE_PER_SECOND``). Nothing is written to the database. The state version moves at
+changes a second. So a reaction is two counters in the shared cache: the phone's own count in the
+current second (at most ``RATE_PER_SECOND``), then, only when the phone is within its rate, the
+session's count of that kind in that second (a refused reaction is never counted on the big
+screen). Nothing is written to the database. The state version moves at
 most once a second per session (the first reaction of each second), and the snapshot, rebuilt at
 its own pace, sums the last ``WINDOW_SECONDS`` seconds (``counts``); while there are any, it is
 rebuilt once a second so the window slides (``live.snapshot``)."""
@@ -52,9 +53,12 @@ def reaction_add(*, session_id: UUID | str, participant_id: str, kind: str, now:
     """Count one reaction; False (nothing counted) when the phone is past its rate this second."""
     second = int(now if now is not None else time.time())
     mine = "rxp:" + hashlib.sha256(participant_id.encode()).hexdigest()[:24] + f":{second}"
-    own, _ = cache_ops.incr_seeded([(mine, 0, 3), (_bucket(session_id, second, kind), 0, _TTL)])
+    (own,) = cache_ops.incr_seeded([(mine, 0, 3)])
     if own > RATE_PER_SECOND:
         return False
+    # Only an accepted reaction reaches the session's counter (a second round trip, for accepted
+    # reactions only: a phone hammering the endpoint costs one counter and moves nothing).
+    cache_ops.incr_seeded([(_bucket(session_id, second, kind), 0, _TTL)])
     # The first reaction of this second in this session moves the state version; the others ride
     # along (the snapshot reads the counters when it is rebuilt).
     if cache.add(f"rxv:{session_id}:{second}", 1, timeout=3):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
@@ -29,7 +28,7 @@ from participants import tokens
 from participants.presence import presence_mark
 from sessions_app import selectors as session_selectors
 
-from . import polling, reactions
+from . import bodies, polling, reactions
 from .serializers import StateSerializer
 from .snapshot import Snapshot, get_snapshot, state_now
 
@@ -176,6 +175,9 @@ def heartbeat_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     ref = _participant_of_session(request, session_id)
     if isinstance(ref, HttpResponse):
         return ref
+    refused = bodies.no_body(request)
+    if refused is not None:
+        return refused
     presence_mark(ref[0])
     return HttpResponse(status=204)
 
@@ -185,7 +187,7 @@ def _participant_of_session(request: HttpRequest, session_id: UUID) -> tuple[str
     answer: no token, a revoked or unknown one, another session's."""
     token = request.headers.get(tokens.HEADER)
     if not token:
-        return json_error(401, "NOT_AUTHENTICATED", gettext("A participant token is required."))
+        return json_error(401, "NOT_AUTHENTICATED", tokens.missing_token_message(request.headers))
     ref = tokens.participant_ref(token)
     if ref is None:
         return json_error(401, "NOT_AUTHENTICATED", gettext("Invalid or revoked participant token."))
@@ -209,21 +211,9 @@ def reactions_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     ref = _participant_of_session(request, session_id)
     if isinstance(ref, HttpResponse):
         return ref
-    media = request.META.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-    if media != "application/json":
-        return json_error(415, "UNSUPPORTED_MEDIA_TYPE", gettext("Send the reaction as application/json."))
-    try:
-        body = json.loads(request.body.decode("utf-8") or "null")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return json_error(400, "MALFORMED_JSON", gettext("The body is not valid JSON."))
-    kind = body.get("kind") if isinstance(body, dict) else None
-    if not isinstance(body, dict) or set(body) - {"kind"} or kind not in reactions.KINDS:
-        return json_error(
-            400,
-            "VALIDATION_ERROR",
-            "Invalid reaction.",
-            {"kind": [gettext("Must be one of %(choices)s.") % {"choices": ", ".join(reactions.KINDS)}]},
-        )
+    kind = bodies.reaction_kind(request)
+    if isinstance(kind, HttpResponse):
+        return kind
     snap = get_snapshot(session_id)
     if snap is None:
         return json_error(404, "NOT_FOUND", gettext("Session not found."))

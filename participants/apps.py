@@ -10,9 +10,12 @@ class ParticipantsConfig(AppConfig):
     def ready(self) -> None:
         # Here, not at import time: both modules import what needs the app registry (models, DRF).
         from core import metrics, views
+        from sessions_app.signals import session_deleting
 
         from .authentication import ParticipantTokenAuthentication
         from .metrics import DatabaseCollector
+        from .services import revoke_session_tokens
 
         metrics.register_scrape_collector(DatabaseCollector())
         views.participant_token_authentication = ParticipantTokenAuthentication
+        session_deleting.connect(revoke_session_tokens, dispatch_uid="participants_revoke_tokens", weak=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -24,7 +25,7 @@ class ParticipantTokenAuthentication(authentication.BaseAuthentication):
             return None
         participant = participant_for_token(token)
         if participant is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked participant token.")
+            raise exceptions.AuthenticationFailed(gettext("Invalid or revoked participant token."))
         return AnonymousUser(), participant
 
     def authenticate_header(self, request: Request) -> str:

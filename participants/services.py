@@ -12,19 +12,39 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import state_version
-from core.errors import NicknameTaken, SessionNotActive, ValidationFailed
+from core.errors import DomainError, NicknameTaken, NotFound, SessionNotActive, ValidationFailed
+from core.text import is_blank
 from sessions_app.audit import audit_record
 from sessions_app.models import Session, SessionStatus
 
 from .models import Participant
 from .presence import presence_mark
 from .selectors import REVOKED, TOKEN_TTL, token_cache_entry, token_cache_key
+from .signals import participants_purging
 
 logger = logging.getLogger("caja.participants")
 
 NICKNAME_MAX = 30
+
+
+class TokenRevoked(DomainError):
+    """A participant token whose participant is gone (kicked, purged, a rehearsal wiped, a session
+    deleted) found out in the middle of a request: 401, as the same token gets on every endpoint."""
+
+    status_code = 401
+    code = "NOT_AUTHENTICATED"
+    default_message = _("Invalid or revoked participant token.")
+
+
+def missing_answer_row(participant_id: Any) -> DomainError:
+    """The error for an answer refused by a foreign key (a row deleted meanwhile): 401 when the
+    participant went (a rehearsal wipe, a purge), else 404 for the activity."""
+    if not Participant.objects.filter(pk=participant_id, kicked_at__isnull=True).exists():
+        return TokenRevoked()
+    return NotFound(gettext("Activity not found."))
 
 
 def hash_token(token: str) -> str:
@@ -42,7 +62,7 @@ def normalize_nickname(raw: object) -> tuple[str, str]:
     if not isinstance(raw, str):
         raise ValidationFailed({"nickname": [gettext("Must be a string.")]})
     nickname = unicodedata.normalize("NFC", " ".join(raw.split()))
-    if not nickname:
+    if not nickname or is_blank(nickname):
         raise ValidationFailed({"nickname": [gettext("A nickname is required.")]})
     if len(nickname) > NICKNAME_MAX:
         raise ValidationFailed({"nickname": [gettext("At most %(n)s characters.") % {"n": NICKNAME_MAX}]})
@@ -100,16 +120,49 @@ def participant_kick(*, participant: Participant, purge: bool = False, actor: An
         details={"nickname": participant.nickname, "purge": purge},
     )
     if purge:
+        # The layers above take back what the participant's rows counted (Q&A upvotes).
+        participants_purging.send(sender=Participant, participant_ids=[participant.pk])
         participant.delete()
     else:
         now = timezone.now()
         Participant.objects.filter(pk=participant.pk).update(kicked_at=now, token_hash=None)
-    if token_hash:
-        # The vote fast path resolves tokens through the cache: revoke the cached entry (a set,
-        # which a racing lookup's add cannot undo; see participants.selectors).
-        key = token_cache_key(token_hash)
-        transaction.on_commit(lambda: cache.set(key, REVOKED, timeout=TOKEN_TTL))
+    tokens_revoke([token_hash])
     state_version.bump(participant.session_id)
+
+
+def tokens_revoke(token_hashes: list[str | None]) -> None:
+    """Once the transaction commits, every token of ``token_hashes`` answers 401 on every endpoint
+    and every worker: the hot paths resolve tokens through the shared cache, so the cached entries
+    are overwritten with REVOKED (a set, which a racing lookup's add cannot undo; see
+    participants.selectors)."""
+    keys = [token_cache_key(h) for h in token_hashes if h]
+    if not keys:
+        return
+
+    def revoke() -> None:
+        try:
+            cache.set_many(dict.fromkeys(keys, REVOKED), timeout=TOKEN_TTL)
+        except Exception:  # no cache: the lookups go to the database, which no longer has them
+            logger.warning("token cache unavailable; could not revoke %s tokens", len(keys), exc_info=True)
+
+    transaction.on_commit(revoke)
+
+
+def participants_delete_all(*, session_id: Any) -> int:
+    """Delete every participant of a session (a rehearsal wipe, a session deletion) with their
+    answers, revoking their tokens at once, as a kick does. Returns how many went."""
+    hashes = list(Participant.objects.filter(session_id=session_id).values_list("token_hash", flat=True))
+    Participant.objects.filter(session_id=session_id).delete()
+    tokens_revoke(hashes)
+    return len(hashes)
+
+
+def revoke_session_tokens(sender: Any, *, session_id: Any, **kwargs: Any) -> None:
+    """sessions_app's ``session_deleting``: the tokens of a session about to be deleted stop
+    working (the rows go with the session's cascade)."""
+    tokens_revoke(
+        list(Participant.objects.filter(session_id=session_id).values_list("token_hash", flat=True))
+    )
 
 
 def participant_touch(*, participant: Participant) -> None:

@@ -60,6 +60,17 @@ def of_session(session_id: Any, token_session_id: Any) -> bool:
     return str(token_session_id) == str(session_id)
 
 
+def missing_token_message(request_headers: Any) -> str:
+    """The 401 message when no participant token was sent: it names the header, and says so plainly
+    when other credentials (an organizer's bearer token or API key) came instead."""
+    if request_headers.get("Authorization"):
+        return gettext(
+            "This endpoint needs a participant token (the X-Participant-Token header you get when "
+            "joining); organizer credentials cannot act as a participant."
+        )
+    return gettext("A participant token is required.")
+
+
 def another_session_error() -> Forbidden:
     return Forbidden(gettext("This participant token belongs to another session."))
 

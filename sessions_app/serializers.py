@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import StrictSerializer
+from core.serializers import StrictCharField, StrictSerializer
 
 from . import roles
 from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionRole, SessionStatus
@@ -76,8 +76,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionCreateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=NAME_MAX)
-    description = serializers.CharField(
+    name = StrictCharField(max_length=NAME_MAX)
+    description = StrictCharField(
         max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True, default=""
     )
     language = serializers.ChoiceField(
@@ -86,8 +86,8 @@ class SessionCreateSerializer(StrictSerializer):
 
 
 class SessionUpdateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=NAME_MAX, required=False)
-    description = serializers.CharField(
+    name = StrictCharField(max_length=NAME_MAX, required=False)
+    description = StrictCharField(
         max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True
     )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)

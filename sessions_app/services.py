@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from core import state_version
+from core import state_version, text
 from core.errors import InvalidTransition, ValidationFailed
 from core.lifecycle import transition_apply, transition_check
 
@@ -24,7 +25,7 @@ from .models import (
     Session,
     SessionStatus,
 )
-from .signals import session_completed
+from .signals import session_completed, session_deleting
 
 # draft → active → completed, nothing else.
 SESSION_TRANSITIONS: dict[str, set[str]] = {
@@ -52,16 +53,23 @@ def _validate_text(
             errors["language"] = [f"One of: {', '.join(LANGUAGE_CODES)}."]
         values["language"] = language
     if name is not None:
-        name = name.strip()
-        if not name:
-            errors["name"] = ["This field may not be blank."]
+        name = text.clean_text(name)
+        problem = text.text_problem(name)
+        if problem == text.BLANK:
+            errors["name"] = [gettext("This field may not be blank.")]
+        elif problem == text.CONTROL:
+            errors["name"] = [gettext("Must not contain control characters.")]
         elif len(name) > NAME_MAX:
             errors["name"] = [f"At most {NAME_MAX} characters."]
         values["name"] = name
     if description is not UNSET:
         if description is not None:
-            description = description.strip()
-            if len(description) > DESCRIPTION_MAX:
+            description = text.clean_text(description)
+            if text.is_blank(description):
+                description = ""
+            if text.has_control(description, multiline=True):
+                errors["description"] = [gettext("Must not contain control characters.")]
+            elif len(description) > DESCRIPTION_MAX:
                 errors["description"] = [f"At most {DESCRIPTION_MAX} characters."]
         values["description"] = description
     if errors:
@@ -162,6 +170,40 @@ def session_rehearse(*, session: Session, actor: Any = None) -> Session:
     )
 
 
+def session_back_to_draft(*, session_id: Any, now: datetime) -> None:
+    """A wiped rehearsal (active, or completed by its organizer or ``close_stale_sessions``) back to
+    a draft. It keeps its join code unless another open session took it while this one was
+    completed (join codes are unique among sessions that are not completed): then it gets a fresh
+    one, never a 503."""
+    values: dict[str, Any] = {
+        "status": SessionStatus.DRAFT,
+        "rehearsal": False,
+        "started_at": None,
+        "completed_at": None,
+        "updated_at": now,
+    }
+    code = Session.objects.filter(pk=session_id).values_list("join_code", flat=True).first()
+    for attempt in range(10):
+        taken = (
+            Session.objects.filter(join_code=code)
+            .exclude(pk=session_id)
+            .exclude(status=SessionStatus.COMPLETED)
+            .exists()
+        )
+        if taken:
+            code = generate_join_code()
+            continue
+        try:
+            with transaction.atomic():  # a racing session taking the code meanwhile: try another
+                Session.objects.filter(pk=session_id).update(join_code=code, **values)
+            return
+        except IntegrityError:
+            if attempt == 9:
+                raise
+            code = generate_join_code()
+    raise RuntimeError("could not allocate a unique join code")
+
+
 @transaction.atomic
 def session_complete(*, session: Session, actor: Any = None) -> Session:
     now = timezone.now()
@@ -185,6 +227,7 @@ def session_set_status(*, session: Session, status: str, actor: Any = None) -> S
 @transaction.atomic
 def session_delete(*, session: Session) -> None:
     session_id = session.pk
+    session_deleting.send(sender=Session, session_id=session_id)
     # current_activity points at an activity that the cascade deletes; clear it first.
     Session.objects.filter(pk=session_id).update(current_activity=None)
     session.delete()

@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # Sent by session_complete inside its transaction, with ``session`` and ``now``: the activities
 # app expires the session's live activity (activities.services.activities_expire_live).
 session_completed = Signal()
+
+# Sent by session_delete inside its transaction, before the rows go, with ``session_id``: the
+# participants app revokes the session's participant tokens (cached on every worker's shared cache).
+session_deleting = Signal()

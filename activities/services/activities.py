@@ -8,8 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import state_version
+from core import text as text_rule
 from core.errors import InvalidTransition, SessionNotActive, ValidationFailed
 from core.lifecycle import transition_apply, transition_check
 from sessions_app.audit import audit_record
@@ -17,6 +19,7 @@ from sessions_app.models import Session, SessionStatus
 
 from ..models import TITLE_MAX, Activity, ActivityStatus, Response
 from ..types import get_type
+from ..types.qna import services as qna_services
 
 ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.DRAFT: {ActivityStatus.PUBLISHED, ActivityStatus.ACTIVE},
@@ -25,12 +28,19 @@ ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.EXPIRED: set(),
 }
 EDITABLE_STATUSES = {ActivityStatus.DRAFT, ActivityStatus.PUBLISHED}
+# A Q&A may run beside the live activity while published; the organizer closes it from there.
+QNA_TRANSITIONS: dict[str, set[str]] = {
+    **ACTIVITY_TRANSITIONS,
+    ActivityStatus.PUBLISHED: {ActivityStatus.ACTIVE, ActivityStatus.EXPIRED},
+}
 
 
 def _clean_title(title: Any) -> str:
     if not isinstance(title, str):
         raise ValidationFailed({"title": ["Must be a string."]})
-    title = title.strip()
+    title = "" if text_rule.is_blank(title) else text_rule.clean_text(title)
+    if text_rule.has_control(title):
+        raise ValidationFailed({"title": [gettext("Must not contain control characters.")]})
     if len(title) > TITLE_MAX:
         raise ValidationFailed({"title": [f"At most {TITLE_MAX} characters."]})
     return title
@@ -149,7 +159,9 @@ def activities_expire_live(*, session: Session, now: datetime) -> None:
 def activity_set_status(*, activity: Activity, status: str, actor: Any = None) -> Activity:
     """Move an activity along draft → published → active → expired (or draft → active)."""
     old = activity.status
-    transition_check(ACTIVITY_TRANSITIONS, current=activity.status, to=status)
+    transitions = QNA_TRANSITIONS if activity.type == "qna" else ACTIVITY_TRANSITIONS
+    transition_check(transitions, current=activity.status, to=status)
+    qna_services.ensure_one_open(activity=activity, to=status)
     now = timezone.now()
     extra: dict[str, Any] = {}
     if status == ActivityStatus.ACTIVE:

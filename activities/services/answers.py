@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import state_version
-from core.errors import ActivityNotActive, AlreadyAnswered, NotFound, SessionNotActive, ValidationFailed
+from core.errors import ActivityNotActive, AlreadyAnswered, SessionNotActive, ValidationFailed
 from participants.models import Participant
 from participants.presence import presence_mark
+from participants.services import missing_answer_row
 from sessions_app.models import SessionStatus
 
 from .. import selectors
@@ -153,8 +154,8 @@ def response_store(
     try:
         row = _execute_upsert(sql, values)
     except IntegrityError:
-        # The participant or the activity was deleted meanwhile (foreign keys).
-        raise NotFound("Activity not found.") from None
+        # The participant or the activity was deleted meanwhile (foreign keys): say which.
+        raise missing_answer_row(participant_id) from None
     if row is None:  # a one-answer type, answered before
         raise AlreadyAnswered()
     returned = row[0] if isinstance(row[0], UUID) else UUID(str(row[0]))

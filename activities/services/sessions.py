@@ -10,27 +10,30 @@ from django.utils import timezone
 
 from core import state_version
 from core.errors import InvalidTransition
-from participants.models import Participant
+from participants.services import participants_delete_all
 from sessions_app.audit import audit_record
-from sessions_app.models import NAME_MAX, Session, SessionStatus
-from sessions_app.services import session_create
+from sessions_app.models import NAME_MAX, Session
+from sessions_app.services import session_back_to_draft, session_create
 
-from ..models import Activity, ActivityStatus
+from ..models import Activity, ActivityStatus, HiddenWord
 from .activities import activity_create
 
 
 @transaction.atomic
 def session_rehearsal_end(*, session: Session, actor: Any = None) -> Session:
     """End a rehearsal: its participants go (and with them their answers, questions and upvotes),
-    its activities return to draft (rounds, reveals and history cleared), and the session returns
-    to draft with the same join code, ready for the real event. Here, not in sessions_app, because
+    its activities return to draft (rounds, reveals, history and hidden words cleared), and the
+    session returns to draft with the same join code (a fresh one if another open session took it),
+    ready for the real event. Allowed while the rehearsal is active or completed (by its organizer
+    or close_stale_sessions): the one way out of ``completed``, because nothing of a rehearsal is
+    kept. Here, not in sessions_app, because
     it deletes participants and resets activities (imports flow one way)."""
     locked = Session.objects.select_for_update().get(pk=session.pk)
     if not locked.rehearsal:
         raise InvalidTransition(from_=locked.status, to="draft", message="This session is not a rehearsal.")
     now = timezone.now()
     Session.objects.filter(pk=locked.pk).update(current_activity=None)
-    Participant.objects.filter(session_id=locked.pk).delete()
+    participants_delete_all(session_id=locked.pk)  # their tokens are revoked at once, as a kick's
     Activity.objects.filter(session_id=locked.pk).update(
         status=ActivityStatus.DRAFT,
         activated_at=None,
@@ -40,9 +43,10 @@ def session_rehearsal_end(*, session: Session, actor: Any = None) -> Session:
         history=[],
         updated_at=now,
     )
-    Session.objects.filter(pk=locked.pk).update(
-        status=SessionStatus.DRAFT, rehearsal=False, started_at=None, completed_at=None, updated_at=now
-    )
+    # What the organizer did during the rehearsal goes too (the questions, their pins and
+    # moderation, and the open-text answers went with the participants).
+    HiddenWord.objects.filter(activity__session_id=locked.pk).delete()
+    session_back_to_draft(session_id=locked.pk, now=now)  # a fresh join code if it was taken
     locked.refresh_from_db()
     state_version.forget(locked.pk)
     audit_record(

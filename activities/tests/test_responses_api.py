@@ -21,6 +21,8 @@ from sessions_app.tests.factories import SessionFactory
 pytestmark = pytest.mark.django_db
 
 RESPONSE_KEYS = {"id", "activity_id", "participant_id", "response_data", "created_at", "updated_at"}
+# The organizer also sees whether an answer is hidden (issue 22).
+ORGANIZER_RESPONSE_KEYS = RESPONSE_KEYS | {"hidden"}
 
 
 @pytest.fixture
@@ -231,7 +233,7 @@ def test_organizer_lists_responses_oldest_first(org_api, activity, session):
     body = resp.json()
     assert set(body) == PAGE_KEYS
     assert [r["id"] for r in body["items"]] == [str(early.pk), str(late.pk)]
-    assert all(set(r) == RESPONSE_KEYS for r in body["items"])
+    assert all(set(r) == ORGANIZER_RESPONSE_KEYS for r in body["items"])
     assert (body["total"], body["limit"], body["offset"], body["has_next"], body["has_prev"]) == (
         2,
         20,
@@ -278,7 +280,7 @@ def test_since_is_strictly_after(org_api, activity, session):
     assert set(body) == {"items", "since", "count"}
     assert [r["id"] for r in body["items"]] == [str(new.pk), str(newer.pk)]
     assert body["count"] == 2
-    assert all(set(r) == RESPONSE_KEYS for r in body["items"])
+    assert all(set(r) == ORGANIZER_RESPONSE_KEYS for r in body["items"])
     assert datetime.fromisoformat(body["since"].replace("Z", "+00:00")) == t0
     assert str(old.pk) not in {r["id"] for r in body["items"]}
     assert str(exact.pk) not in {r["id"] for r in body["items"]}

@@ -12,7 +12,6 @@ request's language when the error is rendered), the others when they are made.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -21,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import text as text_rule
 from core.errors import ValidationFailed
 
 # An error message: a string, or a lazy translation (rendered in the language of the response).
@@ -100,7 +100,7 @@ def is_int(value: Any) -> bool:
 # Bidi embeddings, overrides and isolates (not the marks LRM/RLM, which right-to-left writers use):
 # an override can show a question's words in another order than they were typed. Refused even
 # where other format characters (emoji joiners, the Persian ZWNJ) are welcome.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = text_rule.BIDI_CONTROLS
 
 
 def has_control_chars(text: str, *, allow_whitespace: bool = False, formats: bool = True) -> bool:
@@ -108,15 +108,7 @@ def has_control_chars(text: str, *, allow_whitespace: bool = False, formats: boo
     other format (Cf) character.
 
     ``allow_whitespace`` lets tab/newline/carriage-return through (multi-line questions)."""
-    for ch in text:
-        if ch in BIDI_CONTROLS:
-            return True
-        cat = unicodedata.category(ch)
-        if cat == "Cc" and not (allow_whitespace and ch in "\t\n\r"):
-            return True
-        if formats and cat == "Cf":
-            return True
-    return False
+    return text_rule.has_control(text, multiline=allow_whitespace, formats=formats)
 
 
 def collapse_whitespace(text: str) -> str:
@@ -142,7 +134,8 @@ def clean_text(
     max_length: int = TEXT_MAX,
     default: str = "",
 ) -> str:
-    """A trimmed string field of ``data``; multi-line text allowed, other control chars refused."""
+    """A trimmed string field of ``data`` under the one text rule (core.text): multi-line text
+    allowed, other control characters refused, invisible-only text counts as blank."""
     path = f"{prefix}.{key}"
     if key not in data or data[key] is None:
         if required:
@@ -152,7 +145,9 @@ def clean_text(
     if not isinstance(value, str):
         errors.add(path, NOT_STRING)
         return default
-    value = value.strip()
+    value = text_rule.clean_text(value)
+    if text_rule.is_blank(value):  # only invisible characters (zero-width spaces ...): blank
+        value = ""
     if len(value) < min_length:
         errors.add(
             path,

@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.http import parse_timestamp
 from core.parsers import PredecodedJSONParser
 from core.throttles import answer_throttles
@@ -23,6 +23,7 @@ from participants.tokens import ensure_participant_session
 from .. import selectors, services
 from ..models import Response as ResponseModel
 from ..serializers import (
+    OrganizerResponseSerializer,
     ResponseHiddenResultSerializer,
     ResponseHiddenSerializer,
     ResponseSerializer,
@@ -44,13 +45,22 @@ class ResponsesView(ParticipantRoleView):
         return answer_throttles() if self._role() == "participant" else []
 
     @extend_schema(
-        operation_id="responses_list", responses={200: ResponseSerializer(many=True), 401: E, 404: E}
+        operation_id="responses_list",
+        parameters=[
+            OpenApiParameter("hidden", OpenApiTypes.BOOL, required=False, description="true: hidden only")
+        ],
+        responses={200: OrganizerResponseSerializer(many=True), 400: E, 401: E, 404: E},
     )
     def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
         qs = ResponseModel.objects.filter(activity=activity).order_by("created_at", "id")
+        hidden = request.query_params.get("hidden")
+        if hidden is not None:
+            if hidden not in ("true", "false"):
+                raise ValidationFailed({"hidden": [gettext("Must be true or false.")]})
+            qs = qs.filter(hidden=hidden == "true")
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ResponseSerializer(page, many=True).data)
+        return self.get_paginated_response(OrganizerResponseSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="responses_submit",
@@ -139,7 +149,7 @@ class ResponsesSinceView(ParticipantRoleView):
         )
         return Response(
             {
-                "items": ResponseSerializer(items, many=True).data,
+                "items": OrganizerResponseSerializer(items, many=True).data,
                 "since": since.isoformat(),
                 "count": len(items),
             }

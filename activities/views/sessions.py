@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.serializers import NoBodySerializer
 from participants.base_views import ParticipantRoleView
 from sessions_app import roles as session_roles
 from sessions_app import selectors as session_selectors
@@ -38,6 +39,7 @@ class SessionRehearseView(ParticipantRoleView):
     )
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
         session = session_services.session_rehearse(session=session, actor=request.user)
         return Response(SessionSerializer(session, context={"request": request}).data)
 
@@ -52,6 +54,7 @@ class SessionRehearsalEndView(ParticipantRoleView):
     )
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
         session = services.session_rehearsal_end(session=session, actor=request.user)
         return Response(SessionSerializer(session, context={"request": request}).data)
 

@@ -699,7 +699,11 @@ def test_sql_looking_question_is_stored_verbatim_and_moderated(world: dict[str, 
     assert asked.status_code == 201, asked.content
     question = Question.objects.get(pk=asked.json()["id"])
     assert (question.text, question.anonymous) == (SQL, True)
-    upvoted = call(world, "put", QS + "/" + str(question.pk) + "/upvote", auth="part")
+    # Another phone upvotes it (the asker cannot: 409 OWN_QUESTION).
+    other = participant_services.participant_join(
+        session=Session.objects.get(pk=world["sid"]), nickname="Zed"
+    )[1]
+    upvoted = call(world, "put", QS + "/" + str(question.pk) + "/upvote", HTTP_X_PARTICIPANT_TOKEN=other)
     assert upvoted.json() == {"upvotes": 1, "upvoted": True}
     pinned = call(world, "patch", QS + "/" + str(question.pk), {"pinned": True}, auth="org")
     assert pinned.status_code == 200 and pinned.json()["pinned"] is True

@@ -98,3 +98,17 @@ def test_refusals(live: dict[str, Any]) -> None:
     assert_error(react(live, "like"), 409, "SESSION_NOT_ACTIVE")
     resp = APIClient().get(live["url"])
     assert resp.status_code == 405 and "POST" in resp["Allow"]
+
+
+def test_only_accepted_reactions_are_counted(live: dict[str, Any]) -> None:
+    """Issue 22 item 1: a phone past its rate gets 429, and its refused reactions are not counted."""
+    sid = live["session"].pk
+    codes = [react(live, "wow").status_code for _ in range(10)]
+    assert set(codes) <= {202, 429} and codes.count(429) >= 1, codes
+    accepted = codes.count(202)
+    # The cached counters (what the snapshot sums) hold the accepted reactions only ...
+    assert reactions.reaction_counts(sid)["counts"]["wow"] == accepted
+    # ... and so does the big screen's state.
+    state_version.bump(sid)
+    state = APIClient().get(f"/api/v1/sessions/{sid}/state").json()
+    assert state["reactions"]["counts"]["wow"] == accepted

@@ -106,7 +106,8 @@ class QnaType(ActivityType):
     def demo_fill(self, activity: Activity, participants: list[Any]) -> int:
         """The demo participants ask in turn (the last question stays pending for the organizer to
         moderate); the approved ones get upvotes, the first the most (participant j upvotes
-        questions 0..j mod n), so "top" sorting shows in the demo."""
+        questions 0..j mod n, never their own: askers cannot upvote themselves), so "top" sorting
+        shows in the demo."""
         approved = []
         for i, (text, anonymous, approve) in enumerate(DEMO_QUESTIONS):
             asker = participants[i % len(participants)]
@@ -115,6 +116,8 @@ class QnaType(ActivityType):
                 approved.append(question_moderate(question=question, status=QuestionStatus.VISIBLE))
         for j, participant in enumerate(participants):
             for question in approved[: j % len(approved) + 1]:
+                if question.participant_id == participant.pk:
+                    continue
                 question_upvote(participant=participant, activity=activity, question_id=question.pk)
         return len(DEMO_QUESTIONS)
 

@@ -8,17 +8,18 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from activities.models import QuestionStatus
+from core.serializers import StrictBooleanField, StrictCharField, StrictSerializer
 
 
-class QuestionCreateSerializer(serializers.Serializer):
+class QuestionCreateSerializer(StrictSerializer):
     # Not trimmed here: the service trims and measures (one rule, shared with the admin).
-    text = serializers.CharField(trim_whitespace=False, allow_blank=True)
-    anonymous = serializers.BooleanField(required=False, default=False)
+    text = StrictCharField(trim_whitespace=False, allow_blank=True)
+    anonymous = StrictBooleanField(required=False, default=False)
 
 
-class QuestionModerateSerializer(serializers.Serializer):
+class QuestionModerateSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=QuestionStatus.choices, required=False)
-    pinned = serializers.BooleanField(required=False)
+    pinned = StrictBooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:

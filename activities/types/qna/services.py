@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, Question, QuestionStatus, QuestionUpvote
 from activities.types.fields import NOT_BOOL, Errors, clean_text
 from core import state_version
-from core.errors import ActivityNotActive, InvalidTransition, NotFound, ValidationFailed
+from core.errors import ActivityNotActive, DomainError, InvalidTransition, NotFound, ValidationFailed
 from participants.models import Participant
 from sessions_app.audit import audit_record
 
@@ -26,9 +26,39 @@ NOT_OPEN = _("This Q&A is not taking questions now.")
 NO_SUCH_QUESTION = _("No such question.")
 
 
+class OwnQuestion(DomainError):
+    """An asker upvoting their own question (issue 22): refused, as peers do, so the count is what
+    the others think of it."""
+
+    status_code = 409
+    code = "OWN_QUESTION"
+    default_message = _("You cannot upvote your own question.")
+
+
 def must_be_status() -> str:
     """The error for an unknown question status: "Must be one of pending, visible, …"."""
     return gettext("Must be one of %(statuses)s.") % {"statuses": ", ".join(QuestionStatus.values)}
+
+
+def ensure_one_open(*, activity: Activity, to: str) -> None:
+    """At most one Q&A of a session is open (published or active) at a time, so every open Q&A is
+    the one the screens show: opening a second is 409 INVALID_TRANSITION naming the open one."""
+    if activity.type != "qna" or to not in selectors.OPEN_STATUSES:
+        return
+    other = (
+        Activity.objects.filter(
+            session_id=activity.session_id, type="qna", status__in=selectors.OPEN_STATUSES
+        )
+        .exclude(pk=activity.pk)
+        .first()
+    )
+    if other is not None:
+        raise InvalidTransition(
+            from_=activity.status,
+            to=to,
+            message=gettext("Another Q&A is already open in this session (%(title)s): close it first.")
+            % {"title": other.title or other.config.get("prompt", "")},
+        )
 
 
 def _require_open(activity: Activity) -> None:
@@ -87,6 +117,30 @@ def _public_question(activity: Activity, question_id: Any) -> Question:
         raise NotFound(str(NO_SUCH_QUESTION)) from None
 
 
+def _own_activity_question(activity: Activity, question_id: Any) -> Question:
+    try:
+        return Question.objects.get(pk=question_id, activity=activity)
+    except (Question.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(str(NO_SUCH_QUESTION)) from None
+
+
+def upvotes_withdraw(*, participant_ids: list[Any]) -> None:
+    """Take the upvotes of participants about to be deleted (a purge) off their questions'
+    counts, so ``upvote_count`` keeps following the rows (the rows go with the participants'
+    cascade). Called inside the purge's transaction, before the delete."""
+    per_question = (
+        QuestionUpvote.objects.filter(participant_id__in=participant_ids)
+        .values("question_id", "question__activity__session_id")
+        .annotate(n=Count("id"))
+    )
+    sessions = set()
+    for row in per_question:
+        Question.objects.filter(pk=row["question_id"]).update(upvote_count=F("upvote_count") - row["n"])
+        sessions.add(row["question__activity__session_id"])
+    for session_id in sessions:
+        state_version.bump_data(session_id)
+
+
 @transaction.atomic
 def question_upvote(
     *, participant: Participant, activity: Activity, question_id: Any
@@ -96,6 +150,8 @@ def question_upvote(
     _same_session(participant, activity)
     _require_open(activity)
     question = _public_question(activity, question_id)
+    if question.participant_id == participant.pk:
+        raise OwnQuestion()
     try:
         with transaction.atomic():
             QuestionUpvote.objects.create(question=question, participant=participant)
@@ -115,7 +171,9 @@ def question_unvote(
     """Idempotent: withdrawing an upvote that is not there changes nothing."""
     _same_session(participant, activity)
     _require_open(activity)
-    question = _public_question(activity, question_id)
+    # Any question of the Q&A, not only public ones: an upvote given before the question was
+    # hidden (or sent back to moderation) can still be withdrawn, and the count follows.
+    question = _own_activity_question(activity, question_id)
     deleted, _ = QuestionUpvote.objects.filter(question=question, participant=participant).delete()
     if deleted:
         Question.objects.filter(pk=question.pk).update(upvote_count=F("upvote_count") - 1)

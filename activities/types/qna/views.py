@@ -16,7 +16,7 @@ from activities import selectors as activity_selectors
 from activities.models import Activity, Question, QuestionStatus
 from core.errors import NotFound, ValidationFailed
 from core.serializers import ErrorEnvelopeSerializer
-from core.throttles import ParticipantTokenThrottle
+from core.throttles import AcceptedOnlyTokenThrottle, ParticipantTokenThrottle
 from participants.authentication import ParticipantTokenAuthentication
 from participants.base_views import ParticipantRoleView
 from participants.models import Participant
@@ -37,7 +37,9 @@ ERRORS = {400: E, 401: E, 403: E, 404: E, 409: E, 429: E}
 SORTS = ("top", "new")
 
 
-class QuestionThrottle(ParticipantTokenThrottle):
+class QuestionThrottle(AcceptedOnlyTokenThrottle):
+    """Questions a minute per phone: accepted ones only (a refused attempt costs nothing)."""
+
     scope = "question"
 
 
@@ -87,6 +89,7 @@ class QuestionsView(ParticipantRoleView):
             text=data.validated_data["text"],
             anonymous=data.validated_data["anonymous"],
         )
+        QuestionThrottle().count_accepted(request)
         participant_touch(participant=participant)
         return Response(_shape(question, participant=participant), status=status.HTTP_201_CREATED)
 

@@ -22,6 +22,8 @@ from django.db.models.fields.json import KT
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import is_blank
+
 from ..base import ActivityType
 from ..fields import (
     CONTROL,
@@ -133,7 +135,7 @@ class WordCloudType(ActivityType):
                     continue
                 word = collapse_whitespace(item)
                 key = normalize(word)
-                if not word:
+                if not word or is_blank(word):
                     errors.add(path, gettext("A word may not be blank."))
                 elif has_control_chars(word):
                     errors.add(path, CONTROL)

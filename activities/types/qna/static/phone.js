@@ -282,6 +282,12 @@ function upvoteButton(q) {
     h("span", { class: "upvote-count" }),
   );
   paintUpvote(b, q);
+  if (q.mine) {
+    // The asker's own question shows its count but takes no upvote from them (the API: 409).
+    b.disabled = true;
+    b.title = gettext("You cannot upvote your own question.");
+    return b;
+  }
   b.addEventListener("click", () => toggleUpvote(q.id));
   return b;
 }
