@@ -290,7 +290,7 @@ def test_repeated_labels_are_refused_over_the_api_as_in_the_admin(org_api: Any, 
     from sessions_app.tests.factories import SessionFactory
 
     session = SessionFactory(owner=organizer)
-    body: dict[str, Any] = {
+    body = {
         "type": "poll",
         "title": "Lunch",
         "config": {
