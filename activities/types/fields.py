@@ -242,30 +242,7 @@ def clean_options(
         label = clean_text(item, "label", item_path, errors, max_length=LABEL_MAX)
         if isinstance(option_id, str):
             options.append({"id": option_id, "label": label})
-    for index, first in repeated_labels(options):
-        errors.add(
-            f"{path}.{index}.label",
-            gettext("Repeats the label of option %(first)s: each option needs its own label.")
-            % {"first": first + 1},
-        )
     return options
-
-
-def repeated_labels(options: list[dict[str, str]]) -> list[tuple[int, int]]:
-    """``(index, index of its first use)`` for each option whose label repeats an earlier one
-    (trimmed, whitespace collapsed, case-insensitive): two options no one can tell apart on a phone
-    or in the results. The one rule for the API, the admin and imports."""
-    first: dict[str, int] = {}
-    repeats = []
-    for index, option in enumerate(options):
-        key = " ".join(str(option.get("label") or "").split()).casefold()
-        if not key:
-            continue
-        if key in first:
-            repeats.append((index, first[key]))
-        else:
-            first[key] = index
-    return repeats
 
 
 def _checked_object(

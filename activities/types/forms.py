@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ValidationFailed
 
 from .base import ActivityType
-from .fields import OPTION_ID_RE, repeated_labels
+from .fields import OPTION_ID_RE
 from .registry import get_type
 
 if TYPE_CHECKING:  # the stubs' type of a lazy translation (django-stubs, a dev requirement)
@@ -229,13 +229,23 @@ def parse_options(text: str) -> list[dict[str, str]]:
 
 
 def duplicate_labels(options: list[dict[str, str]]) -> list[str]:
-    """The admin's wording of the types' one rule (fields.repeated_labels), by textarea line."""
-    return [
-        # Translators: an admin error about a textarea of options, one per line.
-        gettext("Line %(line)s repeats “%(label)s” (line %(first)s): each line needs its own label.")
-        % {"line": index + 1, "label": options[index].get("label", ""), "first": first + 1}
-        for index, first in repeated_labels(options)
-    ]
+    """Error messages for options whose label repeats an earlier one (trimmed, case-insensitive):
+    two options no one can tell apart on a phone or in the results."""
+    first: dict[str, int] = {}
+    problems = []
+    for line, option in enumerate(options, start=1):
+        key = " ".join(str(option.get("label", "")).split()).casefold()
+        if not key:
+            continue
+        if key in first:
+            problems.append(
+                # Translators: an admin error about a textarea of options, one per line.
+                gettext("Line %(line)s repeats “%(label)s” (line %(first)s): each line needs its own label.")
+                % {"line": line, "label": option.get("label", ""), "first": first[key]}
+            )
+        else:
+            first[key] = line
+    return problems
 
 
 def format_options(options: Any) -> str:

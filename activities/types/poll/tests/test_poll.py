@@ -282,31 +282,3 @@ def test_reanswer_replaces() -> None:
 def test_public_config_is_the_config() -> None:
     activity = ActivityFactory.build(type="poll")
     assert poll.public_config(activity, timezone.now()) == activity.config
-
-
-def test_repeated_labels_are_refused_over_the_api_as_in_the_admin(org_api: Any, organizer: Any) -> None:
-    from activities.models import Activity
-    from core.testing import assert_error
-    from sessions_app.tests.factories import SessionFactory
-
-    session = SessionFactory(owner=organizer)
-    body = {
-        "type": "poll",
-        "title": "Lunch",
-        "config": {
-            "question": "Lunch?",
-            "options": [
-                {"id": "a", "label": "Pizza"},
-                {"id": "b", "label": "Salad"},
-                {"id": "c", "label": " pizza "},
-            ],
-        },
-    }
-    response = org_api.post(f"/api/v1/sessions/{session.pk}/activities", body, format="json")
-    assert_error(response, 400, "VALIDATION_ERROR")
-    assert response.json()["error"]["details"]["config.options.2.label"] == [
-        "Repeats the label of option 1: each option needs its own label."
-    ]
-    assert not Activity.objects.exists()
-    body["config"]["options"][2]["label"] = "Soup"
-    assert org_api.post(f"/api/v1/sessions/{session.pk}/activities", body, format="json").status_code == 201
