@@ -501,10 +501,9 @@ def test_permission_matrix(
         assert response.json()["my_role"] == my_role.get(who), response.json()
     if template == "/api/v1/auth/keys" and method == "get" and expected == 200:
         # Each caller lists their own keys alone: the key's user's.
-        names = [item["name"] for item in response.json()["items"]]
-        assert names == {"owner": ["owner's script"], "presenter": ["presenter's clicker"]}.get(who, []), (
-            names
-        )
+        listed = [item["name"] for item in response.json()["items"]]
+        own = {"owner": ["owner's script"], "presenter": ["presenter's clicker"]}
+        assert listed == own.get(who, []), listed
     if template == S and method == "get" and role == "other":
         assert "Session X" not in text  # the 404 does not reveal another organizer's session
 
