@@ -367,8 +367,17 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
         {**MEMBERS, "co": 403, "owner": 400, "super": 400},
         False,
     ),
+    # Bad input from those who may manage the team: 400, nothing changed (the others: their 401/403/404).
+    ("post", S + "/members", {"username": "dave", "role": "owner"}, 400, MEMBERS, False),
+    ("post", S + "/members", {"username": "dave", "role": "admin"}, 400, MEMBERS, False),
+    ("post", S + "/members", {"email": "not-an-email", "role": "presenter"}, 400, MEMBERS, False),
+    ("post", S + "/members", {"username": "nobody", "role": "presenter"}, 400, MEMBERS, False),
+    # Self-promotion to owner, and promoting anyone else to owner: refused (transfer instead).
+    ("patch", S + "/members/{moderator_id}", {"role": "owner"}, 400, MEMBERS, False),
     ("delete", S + "/invitations/guest@example.com", None, 204, MEMBERS, False),
     ("post", S + "/transfer", {"username": "carol"}, 200, OWNERSHIP, False),
+    # Only to a member: dave is an organizer but not on the team.
+    ("post", S + "/transfer", {"username": "dave"}, 400, OWNERSHIP, False),
     ("get", S + "/audit", None, 200, MEMBERS, False),
 ]
 
