@@ -600,6 +600,9 @@ def test_an_api_key_of_a_deactivated_user_is_401_and_changes_nothing(world: Worl
         ("post", "/api/v1/auth/keys", {"name": "another"}),
         ("get", "/api/v1/auth/keys", None),
         ("post", "/api/v1/sessions", {"name": "New"}),
+        # The public reads that recognize organizer credentials refuse a dead key too.
+        ("get", s + "/leaderboard", None),
+        ("get", s + f"/activities/{world.qna}/questions", None),
     ]
     for method, path, body in attempts:
         response = (
@@ -608,6 +611,8 @@ def test_an_api_key_of_a_deactivated_user_is_401_and_changes_nothing(world: Worl
         assert response.status_code == 401, (method, path, response.content)
         assert response.json()["error"]["code"] == "NOT_AUTHENTICATED"
         assert response["WWW-Authenticate"]
+    # The polls ignore organizer credentials: the big screen of a deactivated organizer still shows.
+    assert client.get(s + "/state").status_code == 200
     after = Session.objects.get(pk=world.sid)
     assert (after.name, after.status, after.current_activity_id) == (
         session.name,
