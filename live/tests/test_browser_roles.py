@@ -15,10 +15,13 @@ from django.test import Client
 
 from activities import services as activity_services
 from activities.types.qna.services import question_post
+from core.testing import assert_axe_clean
 from participants.services import participant_join
 from sessions_app import members
 from sessions_app import services as session_services
 from sessions_app.models import AuditEntry, Session
+
+from .test_browser_event import SMALL_TARGETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -125,6 +128,11 @@ def test_a_moderator_moderates_while_the_owner_presents(
     for control in ("#btn-next", "#btn-reveal", "#btn-reset", "#btn-rehearse", "#btn-complete"):
         expect(mod_screen.locator(control)).to_have_count(0)
     assert mod_screen.evaluate(ADMIN_LINKS) == []
+    # What the moderator sees: the link on screen, big enough to hit, and the page accessible.
+    box = link.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] + box["height"] <= 800, box
+    assert mod_screen.evaluate(SMALL_TARGETS) == []
+    assert_axe_clean(mod_screen, "moderator-big-screen")
     # The keyboard shortcuts drive nothing either, and the server refuses the lifecycle outright.
     mod_screen.keyboard.press("ArrowRight")
     assert mod_screen.evaluate(FETCH, ["POST", f"/api/v1/sessions/{session.pk}/next", None]) == [
