@@ -17,6 +17,7 @@ export default {
       rows: 4,
       maxLength: max,
       value: previous,
+      dir: "auto",
       attrs: { "aria-describedby": "text-count", spellcheck: "true" },
     });
     const paint = () => {

@@ -18,8 +18,9 @@ export default {
       const ends = h(
         "p",
         { class: "hint rating-ends", attrs: { "aria-hidden": "true" } },
-        h("span", { text: c.min_label ? `${low}: ${c.min_label}` : `${low}` }),
-        h("span", { text: c.max_label ? `${high}: ${c.max_label}` : `${high}` }),
+        // The end labels are the organizer's text: isolated from the number before them.
+        h("span", {}, `${low}`, c.min_label ? [": ", h("bdi", { text: c.min_label })] : null),
+        h("span", {}, `${high}`, c.max_label ? [": ", h("bdi", { text: c.max_label })] : null),
       );
       const group = h("div", { class: "rating-scale", attrs: { role: "group", "aria-labelledby": labelId } });
       for (const v of values) {
@@ -80,9 +81,10 @@ export default {
     return [
       // Translators: followed by the participant's ratings, in bold; keep the space at the end.
       gettext("Your ratings: "),
-      Object.entries(m.ratings || {})
-        .map(([id, v]) => `${labels[id] || id} ${v}`)
-        .join(", "),
+      // A list: each statement isolated from its number.
+      Object.entries(m.ratings || {}).map(([id, v]) =>
+        ctx.h("span", {}, ctx.h("bdi", { text: labels[id] || id }), ` ${v}`),
+      ),
     ];
   },
 

@@ -34,6 +34,7 @@ export default {
         maxLength,
         value: previous[i] || "",
         autocomplete: "off",
+        dir: "auto",
         attrs: { spellcheck: "true" },
       });
       inputs.push(input);
@@ -64,7 +65,8 @@ export default {
   },
 
   // Translators: followed by the participant's words, in bold; keep the space at the end.
-  mine: (_ctx, m) => [gettext("Your words: "), (m.words || []).join(", ")],
+  // A list: each word isolated on screen, so Arabic and English words keep their order.
+  mine: (_ctx, m) => [gettext("Your words: "), m.words || []],
 
   update(ctx) {
     const r = ctx.activity.results;
