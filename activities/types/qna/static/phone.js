@@ -174,11 +174,12 @@ async function loadQuestions() {
   for (const q of mine) {
     const was = qna.statuses.get(q.id);
     if (was === "pending" && q.status !== "pending") {
-      // "Sent — waiting for approval" is no longer true: the line says so (a status: it is announced).
+      announce(gettext("Your question was approved."));
+      // "Sent — waiting for approval" is no longer true: the line goes (emptied, so it is not said twice).
       if (qna.waiting === q.id) {
         qna.waiting = null;
-        qnaFeedback(gettext("Your question was approved."));
-      } else announce(gettext("Your question was approved."));
+        qnaFeedback("");
+      }
     }
     if (was && was !== "answered" && q.status === "answered")
       announce(gettext("Your question was marked answered."));

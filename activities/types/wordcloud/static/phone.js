@@ -64,8 +64,9 @@ export default {
     return form;
   },
 
+  // The words are a list: each isolated on screen, so Arabic and English words keep their order.
+
   // Translators: followed by the participant's words, in bold; keep the space at the end.
-  // A list: each word isolated on screen, so Arabic and English words keep their order.
   mine: (_ctx, m) => [gettext("Your words: "), m.words || []],
 
   update(ctx) {
