@@ -432,7 +432,8 @@ async function showSummary(state) {
   if (view === "summary") return;
   view = "summary";
   screen.close();
-  poller.stop();
+  // A completed rehearsal may still be ended (wiped back to a draft): keep following it (render).
+  if (!state.session.rehearsal) poller.stop();
   const body = h("div", { class: "stack" }, h("p", { class: "muted", text: gettext("Loading results…") }));
   // The nickname is an element of its own (bold): the sentence around it, translated whole.
   const thanks = gettext("Thanks for taking part, %(name)s!").split("%(name)s");

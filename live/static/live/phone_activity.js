@@ -71,6 +71,11 @@ export function activityScreen(page) {
     cur.els.form.addEventListener("focusin", (ev) => {
       thisOne.focusKey = focusKey(ev.target, thisOne);
     });
+    // Moved on elsewhere (Tab, a click on another control): nothing to keep. A control disabled or removed
+    // under the focus loses it to nobody (relatedTarget null): that is the case keepFocus is for.
+    cur.els.form.addEventListener("focusout", (ev) => {
+      if (ev.relatedTarget && !thisOne.els.form.contains(ev.relatedTarget)) thisOne.focusKey = null;
+    });
     await loadMine();
     if (cur !== thisOne) return;
     cur.loaded = true;
@@ -196,7 +201,7 @@ export function activityScreen(page) {
       controls[key.index];
     // A control that takes no more input (a quiz answered, cards revealed): the answer line, else the question.
     const target = same && !same.disabled ? same : one.els.mine.textContent ? one.els.mine : one.els.question;
-    if (target) target.focus();
+    if (target) target.focus({ preventScroll: true }); // where the person was: no jump of the page
   }
 
   function renderMine() {

@@ -8,6 +8,7 @@ export default {
     const c = ctx.config;
     const { low, high, values } = scaleOf(c);
     const chosen = { ...(ctx.mine?.ratings || {}) };
+    let warned = false; // "Rate at least one statement first." is on screen: it goes with the first rating
     const button = h("button", {
       type: "submit",
       class: "btn btn-primary",
@@ -42,6 +43,10 @@ export default {
           chosen[s.id] = v;
           for (const x of group.querySelectorAll("button"))
             x.setAttribute("aria-pressed", x === b ? "true" : "false");
+          if (warned) {
+            warned = false;
+            ctx.feedback("");
+          }
         });
         group.appendChild(b);
       }
@@ -66,6 +71,7 @@ export default {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       if (!Object.keys(chosen).length) {
+        warned = true;
         ctx.feedback(gettext("Rate at least one statement first."), true);
         return;
       }
