@@ -17,7 +17,7 @@ from activities.models import Question, Response
 from activities.types.qna.services import question_moderate
 from core.testing import assert_axe_clean
 from participants.models import Participant
-from participants.services import participant_join
+from participants.services import participant_join, participant_kick
 from sessions_app import services as session_services
 from sessions_app.models import Session
 
@@ -81,6 +81,7 @@ def join(page: Any, url: str, nickname: str) -> None:
     page.goto(url)
     page.fill("#nickname", nickname)
     page.get_by_role("button", name="Join").click()
+    expect(page.locator("#who")).to_be_visible()
     expect(page.locator("#who-name")).to_have_text(nickname)
 
 
@@ -141,7 +142,7 @@ def test_after_a_rehearsal_the_phone_offers_the_real_session_with_its_nickname(
 
     # Ana joins the real session with the nickname offered and votes.
     ana.get_by_role("button", name="Join").click()
-    expect(ana.locator("#who-name")).to_have_text("Ana")
+    expect(ana.locator("#who")).to_be_visible()
     ana.get_by_label("Pizza").check()
     ana.get_by_role("button", name="Send answer").click()
     expect(ana.locator("#feedback")).to_have_text("Answer sent. Thank you!")
@@ -153,6 +154,42 @@ def test_after_a_rehearsal_the_phone_offers_the_real_session_with_its_nickname(
     ]
     for page in (ana, ben, cy):
         page.context.close()
+
+
+def test_a_completed_rehearsal_wiped_brings_the_join_form_back(
+    _serial_live_server: None, live_server: Any, browser: Any, organizer: Any
+) -> None:
+    """Issue 22 item 2: a rehearsal completed (the phone shows its summary), then ended and the event
+    started: the phone leaves the rehearsal's summary for the join form, nickname filled in; a kick
+    outside a rehearsal is still a removal."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session = session_services.session_create(owner=organizer, name="All-hands")
+    activity_services.activity_create(session=session, type="poll", config=LUNCH)
+    session_services.session_rehearse(session=session)
+    activity_services.activity_activate_next(session=session)
+    page = token_phone(browser, session, "Ana")  # joined before: the phone learns it is a rehearsal
+    page.goto(f"{live_server.url}/join/{session.join_code}?poll=0.5")
+    expect(page.locator("#question")).to_have_text("Lunch?")
+    session_services.session_complete(session=session)
+    expect(page.locator("#summary")).to_be_visible()
+    activity_services.session_rehearsal_end(session=session)
+    session.refresh_from_db()
+    session_services.session_start(session=session)
+    expect(page.locator("#join-note")).to_have_text(
+        "The rehearsal is over and the session has started. Join it with your nickname."
+    )
+    expect(page.locator("#nickname")).to_have_value("Ana")
+
+    # The real event: a participant removed by the organizer is told so (no join form).
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("#lobby")).to_be_visible()
+    participant_kick(participant=Participant.objects.get(session=session, nickname="Ana"))
+    page.reload()
+    expect(page.get_by_role("heading", name="You were removed from this session")).to_be_visible()
+    expect(page.locator("#nickname")).to_have_count(0)
+    page.context.close()
 
 
 def test_keyboard_focus_stays_and_the_count_includes_the_answer_at_once(
