@@ -916,7 +916,7 @@ def test_rehearsal(_serial_live_server: None, live_server: Any, browser: Any, ev
     expect(screen.locator("#participant-count")).to_have_text("0")
     expect(screen.locator("#join-code")).to_have_text(session.join_code)
     expect(phone_banner).to_be_hidden()
-    expect(phone.locator("#join-error")).to_contain_text("The rehearsal is over")
+    expect(phone.locator("#join-note")).to_contain_text("The rehearsal is over")
     expect(phone.locator("#nickname")).to_be_visible()
     session.refresh_from_db()
     assert session.status == "draft" and not session.rehearsal
