@@ -263,7 +263,15 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("post", "/api/v1/auth/token/refresh", {"refresh": "{refresh}"}, 200, PUBLIC, False),
     # API keys (contract v1.2): every organizer manages their own; someone else's key is unknown (404).
     ("get", "/api/v1/auth/keys", None, 200, ORG_ANY, False),
-    ("post", "/api/v1/auth/keys", {"name": "CI"}, 201, ORG_ANY, False),
+    # ... but a key makes no keys (a leaked key must not mint replacements): 403.
+    (
+        "post",
+        "/api/v1/auth/keys",
+        {"name": "CI"},
+        201,
+        {**ORG_ANY, "key_owner": 403, "key_presenter": 403},
+        False,
+    ),
     (
         "delete",
         "/api/v1/auth/keys/{owner_key_id}",
