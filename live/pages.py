@@ -192,6 +192,10 @@ def moderate(request: HttpRequest, session_id: UUID) -> HttpResponse:
         raise Http404("Session not found.")
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    # As in the API: an organizer who is not on the team (or a signed-in user who is no organizer)
+    # does not learn that the session exists; a member without the right is refused.
+    if not roles.is_member(request.user, session):
+        raise Http404("Session not found.")
     if not _controls(request, session, "moderation"):
         raise PermissionDenied
     config: dict[str, Any] = {

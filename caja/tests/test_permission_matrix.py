@@ -553,9 +553,9 @@ PAGES: dict[str, tuple[set[str], int]] = {
     "co": (LIFECYCLE_BUTTONS | {"btn-moderate"}, 200),
     "presenter": (LIFECYCLE_BUTTONS | {"btn-moderate"}, 200),
     "moderator": ({"btn-moderate"}, 200),
-    "other": (set(), 403),
+    "other": (set(), 404),  # not on the team: the session does not exist for them, as in the API
     "super": (LIFECYCLE_BUTTONS | {"btn-moderate"}, 200),
-    "nonstaff": (set(), 403),
+    "nonstaff": (set(), 404),
 }
 
 
