@@ -492,6 +492,35 @@ CASES = [
         INVALID,
         fields=("extra",),
     ),
+    Case(
+        "join lookup: unknown code",
+        send("GET", lambda w: "/api/v1/join/ZZZZZZ", token=None),
+        404,
+        "NOT_FOUND",
+        "No open session has this join code.",
+    ),
+    Case(
+        "join lookup: POST",
+        send("POST", lambda w: f"/api/v1/join/{w.session.join_code}", token=None),
+        405,
+        "METHOD_NOT_ALLOWED",
+        METHOD,
+        {"method": "POST"},
+    ),
+    Case(
+        "leaderboard: unknown session",
+        send("GET", lambda w: NONE + "/leaderboard"),
+        404,
+        "NOT_FOUND",
+        None,
+    ),
+    Case(
+        "my answer: unknown activity",
+        send("GET", S(f"/activities/{UNKNOWN}/responses/mine")),
+        404,
+        "NOT_FOUND",
+        "Activity not found.",
+    ),
     # /me.
     Case(
         "me: no token",
