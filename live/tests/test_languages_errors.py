@@ -1243,10 +1243,11 @@ CASES = [
     ),
     Case(
         "upvote: a body",
-        send("PUT", A("qna", f"/questions/{UNKNOWN}/upvote"), {"x": 1}),
-        404,
-        "NOT_FOUND",
-        "No such question.",
+        send("PUT", lambda w: w.url("qna", f"/questions/{w.own_question}/upvote"), {"x": 1}),
+        400,
+        V,
+        INVALID,
+        fields=("x",),
     ),
     Case(
         "upvote: POST",
