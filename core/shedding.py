@@ -55,6 +55,9 @@ def queued_seconds(environ: dict[str, Any], now: float | None = None) -> float |
     return waited
 
 
+# deploy/nginx.conf's own 503 (every server busy or unreachable), worded there in each language
+# from the catalogs' translations of this text (live/tests/test_languages_errors.py checks them).
+PROXY_BUSY_MESSAGE = gettext_noop("The server is busy. Please try again in a moment.")
 SHED_MESSAGE = gettext_noop("The server is busy: your answer was not stored. Please send it again shortly.")
 
 

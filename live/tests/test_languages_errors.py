@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +37,7 @@ from activities.types.qna.views import QuestionThrottle, UpvoteThrottle
 from caja import wsgi
 from core.api_keys import api_key_create
 from core.parsers import MAX_DEPTH
+from core.shedding import PROXY_BUSY_MESSAGE
 from core.testing import translated
 from core.throttles import JoinIPThrottle, ParticipantTokenThrottle
 from live import polling, reactions
@@ -1359,3 +1364,56 @@ def test_every_refusal_a_phone_can_get_is_in_its_language(
             assert len(other) == len(messages)
             for mine, theirs in zip(messages, other, strict=True):
                 assert mine != theirs, (language, name, translated_error)
+
+
+# --- nginx's own 503 --------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="needs nginx")
+def test_the_proxys_busy_answer_is_in_the_phones_language(tmp_path: Path) -> None:
+    """deploy/nginx.conf answers for the app when every server is busy or unreachable (@busy): that
+    503 is in the phone's language too (cookie, else Accept-Language), worded as the catalogs do.
+    Here nginx runs with deploy/nginx.conf in front of a port nobody listens on."""
+    from live.tests.test_stack import free_port, nginx_conf, request
+
+    port, nobody = free_port(), free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx_conf(tmp_path, port, [nobody], tmp_path))
+    log = (tmp_path / "nginx.out").open("wb")
+    nginx = [shutil.which("nginx") or "nginx", "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"]
+    proc = subprocess.Popen(nginx, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 (fixed argv)
+    try:
+        state = f"/api/v1/sessions/{UNKNOWN}/state"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                request(port, "GET", state)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.05)
+        vote = f"/api/v1/sessions/{UNKNOWN}/activities/{UNKNOWN}/responses"
+        for headers, language in (
+            ({}, "en"),
+            ({"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}, "es"),
+            ({"Accept-Language": "de"}, "de"),
+            ({"Accept-Language": "fr-CA,fr;q=0.8"}, "fr"),
+            ({"Accept-Language": "en-US,es;q=0.5"}, "en"),
+            ({"Accept-Language": "ja"}, "en"),
+            ({"Accept-Language": "de", "Cookie": "caja_language=fr"}, "fr"),
+            ({"Accept-Language": "es", "Cookie": "caja_language=en"}, "en"),
+            ({"Accept-Language": "es", "Cookie": "caja_language=xx"}, "es"),
+        ):
+            for method, path, body in (("GET", state, None), ("POST", vote, OPTION)):
+                status, got, raw = request(port, method, path, body, headers)
+                assert status == 503 and got["retry-after"] in "1234", (status, raw)
+                error = json.loads(raw)["error"]
+                assert error == {
+                    "code": "SERVICE_UNAVAILABLE",
+                    "message": translated(language, PROXY_BUSY_MESSAGE),
+                    "details": {"reason": "overloaded"},
+                }, headers
+    finally:
+        proc.send_signal(signal.SIGQUIT)
+        proc.wait(timeout=10)
+        log.close()
