@@ -126,6 +126,7 @@ class World:
     other_token: str
     bearer: str
     api_key: str
+    not_staff: str  # a bearer token of a user who is not an organizer
     draft_token: str
     draft: Session
     ended: Session
@@ -167,7 +168,7 @@ LIVE = {
 
 
 @pytest.fixture
-def world(organizer: Any) -> World:
+def world(organizer: Any, django_user_model: Any) -> World:
     """One live session per type (one current activity each), the first also holding an ended poll,
     an open Q&A beside its poll and a closed Q&A; a participant in each."""
     now = timezone.now()
@@ -198,6 +199,7 @@ def world(organizer: Any) -> World:
     _, draft_token = participant_services.participant_join(session=draft, nickname="Cy")
     activities["in_draft"] = _activity(draft, "poll")
     ended = SessionFactory(owner=organizer, status="completed")
+    not_staff = django_user_model.objects.create_user(username="guest", password="pw-guest-123")
     return World(
         session=main,
         activities=activities,
@@ -205,6 +207,7 @@ def world(organizer: Any) -> World:
         other_token=other_token,
         bearer=str(RefreshToken.for_user(organizer).access_token),
         api_key=api_key_create(user=organizer, name="CI")[1],
+        not_staff=str(RefreshToken.for_user(not_staff).access_token),
         draft_token=draft_token,
         draft=draft,
         ended=ended,
@@ -1309,6 +1312,13 @@ CASES = [
         403,
         "PERMISSION_DENIED",
         "This action needs organizer credentials; a participant token cannot do it.",
+    ),
+    Case(
+        "organizer endpoint: not an organizer",
+        lambda w, h: call("GET", "/api/v1/sessions", headers={**h, "Authorization": f"Bearer {w.not_staff}"}),
+        403,
+        "PERMISSION_DENIED",
+        "Organizers are active staff users; this account is not one.",
     ),
     Case(
         "organizer endpoint: another organizer's session",
