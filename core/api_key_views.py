@@ -13,14 +13,14 @@ from rest_framework.response import Response
 from core import api_keys
 from core.errors import Forbidden
 from core.models import OrganizerApiKey
-from core.serializers import ErrorEnvelopeSerializer, StrictSerializer
+from core.serializers import ErrorEnvelopeSerializer, StrictCharField, StrictSerializer
 from core.views import RoleView
 
 E = ErrorEnvelopeSerializer
 
 
 class ApiKeyCreateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=50, trim_whitespace=True)
+    name = StrictCharField(max_length=50, trim_whitespace=True)
 
 
 class ApiKeySerializer(serializers.ModelSerializer[OrganizerApiKey]):
