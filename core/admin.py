@@ -177,9 +177,11 @@ class ObjectActionsMixin:
         change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         if request.method != "POST":
             return HttpResponseRedirect(change_url)
-        actions = self.get_actions(request)  # type: ignore[attr-defined]
-        if action not in actions or action not in dict(self.object_actions):
+        if action not in dict(self.object_actions):
             raise Http404("Unknown action.")
+        actions = self.get_actions(request)  # type: ignore[attr-defined]
+        if action not in actions:  # the caller holds its permission on no object at all
+            raise PermissionDenied
         func = actions[action][0]
         if not has_object_permissions(self, request, obj, getattr(func, "allowed_permissions", ())):
             raise PermissionDenied

@@ -303,6 +303,13 @@ class ActivityAdmin(
             )
         return HttpResponseRedirect(reverse("admin:sessions_app_session_change", args=[obj.session_id]))
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Deleting an activity deletes its answers and questions (records, read-only here): the
+        # edit right on its session decides, not Django's delete permission on each record.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        allowed = all(self.has_delete_permission(request, obj) for obj in objs)
+        return deleted, counts, (set() if allowed else {self.opts.verbose_name}), protected
+
     def delete_model(self, request: HttpRequest, obj: Activity) -> None:
         services.activity_delete(activity=obj, actor=request.user)
         close_gaps(obj.session_id)
