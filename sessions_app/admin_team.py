@@ -43,7 +43,7 @@ def team_html(session: Session, *, manage: bool = False) -> Any:
     rows = []
     for entry in members.team_of(session):
         who = entry.user.get_username() if entry.user is not None else f"{entry.email} (invited, pending)"
-        rows.append((who, entry.role, entry.at.strftime("%Y-%m-%d %H:%M")))
+        rows.append((who, _label(entry.role), entry.at.strftime("%Y-%m-%d %H:%M")))
     body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
     table = format_html(
         '<table class="caja-team"><thead><tr><th>who</th><th>role</th><th>since</th></tr></thead>'

@@ -2,10 +2,12 @@
 moderator signs in to the admin with her password, finds the session with her role, sees it
 read-only, and moderates the Q&A from the admin's moderation page: the question she approves
 appears on the big screen, the one she hides does not. The owner's "Manage the team" page passes
-axe-core's WCAG 2.1 AA rules. Debian's Chromium through Playwright against ``live_server``."""
+axe-core's WCAG 2.1 AA rules. Debian's Chromium through Playwright against ``live_server``; the
+screenshots land in ``test-artifacts/screenshots/admin_moderator_*.png`` and ``admin_team.png``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from sessions_app import services as session_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TIMEOUT = 10_000
 APPROVE = "When is the next offsite?"
 HIDE = "Why is the coffee so bad?"
@@ -81,6 +84,8 @@ def test_a_moderator_moderates_in_the_admin_while_the_owner_presents(
     expect(admin.locator(".caja-toolbar button")).to_have_count(0)
     expect(admin.locator(".caja-team")).to_contain_text("mona")
     expect(admin.locator(".caja-manage-team")).to_have_count(0)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    admin.screenshot(path=str(SHOTS / "admin_moderator_session.png"), full_page=True)
     admin.get_by_role("link", name="Questions").click()
     expect(admin.locator("#questions caption")).to_have_text("All questions (2)")
 
@@ -89,6 +94,7 @@ def test_a_moderator_moderates_in_the_admin_while_the_owner_presents(
     admin.get_by_role("button", name=f"Hide: {HIDE}").click()
     expect(admin.locator("ul.messagelist")).to_have_text("The question is hidden from the audience.")
     expect(admin.locator("tr.caja-question", has_text=HIDE)).to_have_attribute("data-status", "hidden")
+    admin.screenshot(path=str(SHOTS / "admin_moderator_questions.png"), full_page=True)
 
     # --- the big screen shows the approved question, in view, and never the hidden one -----------
     shown = board.locator(".qna-row", has_text=APPROVE)
@@ -115,5 +121,7 @@ def test_a_moderator_moderates_in_the_admin_while_the_owner_presents(
         team.emulate_media(color_scheme=scheme)
         violations.extend(axe_violations(team, f"team/{scheme}"))
     assert violations == []
+    team.emulate_media(color_scheme="light")
+    team.screenshot(path=str(SHOTS / "admin_team.png"), full_page=True)
     owner_context.close()
     mod_context.close()
