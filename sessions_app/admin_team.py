@@ -196,7 +196,8 @@ def team_view(modeladmin: admin.ModelAdmin, request: HttpRequest, object_id: str
         "members": [e for e in entries[1:] if e.user is not None],
         "role_choices": ROLE_CHOICES,
         "invitations": [e for e in entries if e.user is None],
-        "add_form": MemberAddForm(),
+        # The least right by default: a role is raised on purpose.
+        "add_form": MemberAddForm(initial={"role": roles.MODERATOR}),
         "transfer_form": (
             TransferForm(usernames=[e.user.get_username() for e in entries[1:] if e.user is not None])
             if can_transfer and len(entries) > 1 and any(e.user is not None for e in entries[1:])
@@ -229,9 +230,13 @@ def _post(modeladmin: admin.ModelAdmin, request: HttpRequest, session: Session, 
         modeladmin.message_user(request, error_text(exc), messages.ERROR)
         return HttpResponseRedirect(here)
     modeladmin.message_user(request, done, messages.SUCCESS)
-    if not roles.is_member(request.user, Session.objects.get(pk=session.pk)):
+    fresh = Session.objects.get(pk=session.pk)
+    if not roles.is_member(request.user, fresh):
         # They removed themselves: the session is no longer theirs to see.
         return HttpResponseRedirect(reverse("admin:sessions_app_session_changelist"))
+    if not roles.can(request.user, fresh, "members"):
+        # They gave themselves a role without the members right: back to the session's page.
+        return HttpResponseRedirect(reverse("admin:sessions_app_session_change", args=[session.pk]))
     return HttpResponseRedirect(here)
 
 

@@ -92,6 +92,8 @@ def test_the_change_page_links_the_management_page(team: dict[str, Any]) -> None
     for name in ("alice", "mona", "pete", "cora"):
         assert f'<th scope="row">{name}</th>' in html
     assert 'name="who"' in html and 'id="caja-transfer"' in html
+    add_form = html.split('id="caja-add-member"')[1].split("</form>")[0]
+    assert '<option value="moderator" selected>' in add_form  # the least right by default
 
 
 def test_add_by_username(team: dict[str, Any]) -> None:
@@ -147,6 +149,14 @@ def test_a_co_organizer_who_removes_themselves_goes_back_to_the_list(team: dict[
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:sessions_app_session_changelist")
     assert not SessionMember.objects.filter(user=cora).exists()
+
+
+def test_a_co_organizer_who_steps_down_goes_back_to_the_session(team: dict[str, Any]) -> None:
+    cora = team["users"].get(username="cora")
+    response = post(team, user="cora", op="role", user_id=str(cora.pk), role="presenter")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:sessions_app_session_change", args=[team["session"].pk])
+    assert SessionMember.objects.get(user=cora).role == "presenter"
 
 
 def test_cancel_an_invitation(team: dict[str, Any]) -> None:
