@@ -60,7 +60,7 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
         "join_url_link",
         "qr_code",
         "screens",
-        "owner",
+        "owner_name",
         "current_activity",
         "started_at",
         "completed_at",
@@ -131,7 +131,7 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": ("name", "description", "language")})]
         return [
-            (None, {"fields": ("name", "description", "language", "status", "owner")}),
+            (None, {"fields": ("name", "description", "language", "status", "owner_name")}),
             ("Joining", {"fields": ("join_code", "join_url_link", "qr_code", "screens")}),
             (
                 "Timeline",
@@ -156,6 +156,11 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
         # whether to link the management page.
         obj._caja_manage_team = roles.can(request.user, obj, "members")
         return obj
+
+    # The username, not Django's link to the user's admin page: organizers cannot open it (403).
+    @admin.display(description=_("Owner"))
+    def owner_name(self, obj: Session) -> str:
+        return obj.owner.get_username() if obj and obj.pk else "-"
 
     @admin.display(description="Members and pending invitations")
     def team(self, obj: Session) -> Any:

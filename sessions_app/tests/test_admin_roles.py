@@ -162,6 +162,9 @@ def test_session_change_page_shows_what_the_role_may_do(event: dict[str, Any], r
     assert ("caja-manage-team" in html) == (role in TEAM)
     assert ("Audit log" in html) == (role in TEAM)
     assert "Results &amp; participants" in html
+    # The owner's name, not a link to a user page organizers cannot open.
+    assert '<div class="readonly">alice</div>' in html
+    assert ("/admin/auth/user/" in html) == (role == "superuser")
 
 
 @pytest.mark.parametrize("role", ROLES)
