@@ -18,16 +18,23 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import CHANGE_FORM_TEMPLATE, ObjectActionsMixin, adopt_created, is_organizer, service_action
+from core.admin import (
+    CHANGE_FORM_TEMPLATE,
+    ObjectActionsMixin,
+    adopt_created,
+    is_organizer,
+    run_service,
+    service_action,
+)
 
-from . import admin_team, roles, services
+from . import admin_team, members, roles, services
 from .admin_roles import TeamScopedAdminMixin, with_my_role
-from .models import Session, SessionRole
+from .models import MEMBER_ROLE_VALUES, Session, SessionMember, SessionRole
 
 admin.site.site_header = "Caja administration"
 admin.site.site_title = "Caja admin"
@@ -52,8 +59,12 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "join_code")
     ordering = ("-created_at",)
     change_form_template = CHANGE_FORM_TEMPLATE
-    actions = ["start_sessions", "complete_sessions"]
-    object_actions = [("start_sessions", "Start"), ("complete_sessions", "Complete")]
+    actions = ["start_sessions", "complete_sessions", "leave_teams"]
+    object_actions = [
+        ("start_sessions", "Start"),
+        ("complete_sessions", "Complete"),
+        ("leave_teams", str(_("Leave the team"))),
+    ]
     readonly_fields = (
         "status",
         "join_code",
@@ -255,3 +266,25 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
         done="Completed {count} session(s).",
         permissions=["lifecycle"],
     )
+
+    # --- leaving a team: any member but the owner, as in the API (not a right of the table) -----
+    def has_leave_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not is_organizer(request):
+            return False
+        user: Any = request.user  # an organizer: a saved user
+        if obj is None:
+            return SessionMember.objects.filter(user_id=user.pk).exists()
+        return roles.role_of(user, obj) in MEMBER_ROLE_VALUES
+
+    @admin.action(description=_("Leave the team of selected sessions"), permissions=["leave"])
+    def leave_teams(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse:
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda s: members.member_remove(session=s, user_id=request.user.pk, actor=request.user),
+            done=str(_("You left the team of {count} session(s).")),
+            permissions=["leave"],
+        )
+        # Not back to the session's page: it is no longer theirs to see.
+        return HttpResponseRedirect(reverse("admin:sessions_app_session_changelist"))

@@ -154,6 +154,7 @@ def test_session_change_page_shows_what_the_role_may_do(event: dict[str, Any], r
     assert ("caja-action-activate_next_activity" in html) == (role in LIFECYCLE)
     assert ("caja-action-export_results_csv" in html) == (role in EXPORTS)
     assert ("caja-action-duplicate_sessions" in html) == (role in EDIT)
+    assert ("caja-action-leave_teams" in html) == (role in {"co_organizer", "presenter", "moderator"})
     # Every member sees the team, the presenter screen and the live moderation page; the team's
     # management and the audit log need the members right.
     assert "Members and pending invitations" in html and "mona" in html
@@ -252,20 +253,21 @@ def test_changelist_offers_only_the_actions_of_the_role(event: dict[str, Any], r
         "export_results_csv": EXPORTS,
         "duplicate_sessions": EDIT,
         "delete_selected": OWNERSHIP,
+        "leave_teams": {"co_organizer", "presenter", "moderator"},
     }
     for action, allowed in offered.items():
         assert (f'value="{action}"' in html) == (role in allowed), action
 
 
 def test_a_refused_changelist_action_changes_nothing(event: dict[str, Any]) -> None:
-    """A moderator posting an action the list does not offer (it offers none): the list again,
-    nothing run."""
+    """A moderator posting an action the list does not offer her: nothing runs."""
     before = snapshot(event)
     response = client_for(event, "moderator").post(
         reverse("admin:sessions_app_session_changelist"),
         {"action": "complete_sessions", "_selected_action": [str(event["session"].pk)], "index": 0},
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert messages_of(response) == ["No action selected."]
     assert snapshot(event) == before
 
 

@@ -159,6 +159,30 @@ def test_a_co_organizer_who_steps_down_goes_back_to_the_session(team: dict[str, 
     assert SessionMember.objects.get(user=cora).role == "presenter"
 
 
+@pytest.mark.parametrize("user", ["mona", "pete", "cora"])
+def test_a_member_leaves_the_team_from_the_session_page(team: dict[str, Any], user: str) -> None:
+    client = Client()
+    client.force_login(team["users"].get(username=user))
+    url = reverse("admin:sessions_app_session_object_action", args=[team["session"].pk, "leave_teams"])
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:sessions_app_session_changelist")
+    assert messages_of(response) == ["You left the team of 1 session(s)."]
+    assert not SessionMember.objects.filter(session=team["session"], user__username=user).exists()
+    assert last_action(team) == ("member.remove", user)
+    page = client.get(reverse("admin:sessions_app_session_change", args=[team["session"].pk]))
+    assert page.status_code == 404
+
+
+def test_the_owner_cannot_leave(team: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(team["owner"])
+    before = state(team)
+    url = reverse("admin:sessions_app_session_object_action", args=[team["session"].pk, "leave_teams"])
+    assert client.post(url).status_code == 403  # the owner transfers ownership first
+    assert state(team) == before
+
+
 def test_cancel_an_invitation(team: dict[str, Any]) -> None:
     members.member_add(
         session=team["session"], email="guest@example.com", role="presenter", actor=team["owner"]
