@@ -42,12 +42,19 @@ def team_url(session: Session) -> str:
 def team_html(session: Session, *, manage: bool = False) -> Any:
     rows = []
     for entry in members.team_of(session):
-        who = entry.user.get_username() if entry.user is not None else f"{entry.email} (invited, pending)"
+        who = (
+            entry.user.get_username()
+            if entry.user is not None
+            else gettext("%(email)s (invited, pending)") % {"email": entry.email}
+        )
         rows.append((who, _label(entry.role), entry.at.strftime("%Y-%m-%d %H:%M")))
     body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
     table = format_html(
-        '<table class="caja-team"><thead><tr><th>who</th><th>role</th><th>since</th></tr></thead>'
-        "<tbody>{}</tbody></table>",
+        '<table class="caja-team"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+        '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+        gettext("Who"),
+        gettext("Role"),
+        gettext("Since"),
         body,
     )
     if not manage:
@@ -62,7 +69,7 @@ def audit_html(session: Session) -> Any:
     rows = [
         (
             entry.at.strftime("%Y-%m-%d %H:%M:%S"),
-            entry.actor_username or "system",
+            entry.actor_username or gettext("system"),
             entry.action,
             f"{entry.target_type} {entry.target_id}".strip(),
             entry.details,
@@ -70,10 +77,19 @@ def audit_html(session: Session) -> Any:
         for entry in audit_entries_for(session)[:AUDIT_SHOWN]
     ]
     body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+    head = format_html_join(
+        "",
+        '<th scope="col">{}</th>',
+        [
+            (gettext("At"),),
+            (gettext("Actor"),),
+            (gettext("Action"),),
+            (gettext("Target"),),
+            (gettext("Details"),),
+        ],
+    )
     return format_html(
-        '<table class="caja-audit"><thead><tr><th>at</th><th>actor</th><th>action</th><th>target</th>'
-        "<th>details</th></tr></thead><tbody>{}</tbody></table>",
-        body,
+        '<table class="caja-audit"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body
     )
 
 
