@@ -108,7 +108,12 @@ def test_a_moderator_hides_an_answer_and_a_word_and_removes_a_participant(
 
     # The moderator's moderation page: the answers, newest first, each with Hide; the participants.
     mod = _signed_in(browser, live_server, team["mona"], {"width": 1280, "height": 800})
-    mod.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    mod.on("dialog", on_dialog)
     mod.goto(f"{live_server.url}/present/{session.pk}/moderate?poll=0.5")
     panel = mod.locator("#open-text-moderation")
     rows = panel.locator(".mod-row")
