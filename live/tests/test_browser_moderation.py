@@ -170,7 +170,10 @@ def test_a_moderator_hides_an_answer_and_a_word_and_removes_a_participant(
     expect(words).to_have_text(["Trust", "Fun"])
     # The open-text panel still lists the ended activity, its hidden answer marked.
     expect(panel.locator(".mod-row[data-hidden='true']")).to_have_count(1)
-    assert_axe_clean(mod, "moderation-page-wordcloud")
+    for scheme in ("light", "dark"):
+        mod.emulate_media(color_scheme=scheme)
+        assert_axe_clean(mod, f"moderation-page-wordcloud/{scheme}")
+    mod.emulate_media(color_scheme="light")
 
     # Remove Cy: a confirm step first (Cancel has the focus, Escape backs out), then the phone says so.
     cy = mod.locator("#participants-list .mod-row", has_text="Cy")

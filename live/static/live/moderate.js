@@ -31,9 +31,11 @@ function sessionActivities() {
   const key = `${state?.session?.status}:${current?.id}:${current?.status}`;
   if (activities.key !== key || !activities.promise) {
     activities.key = key;
-    activities.promise = ownerApi(`${base}/activities?limit=100`).then((res) =>
-      res.ok && res.data ? res.data.items || [] : [],
-    );
+    activities.promise = ownerApi(`${base}/activities?limit=100`).then((res) => {
+      if (res.ok && res.data) return res.data.items || [];
+      activities.promise = null; // a failed fetch is tried again at the next state, not kept
+      return [];
+    });
   }
   return activities.promise;
 }
