@@ -172,6 +172,7 @@ def test_a_moderator_hides_an_answer_and_a_word_and_removes_a_participant(
     expect(words).to_have_text(["Trust", "Fun"])
     # The open-text panel still lists the ended activity, its hidden answer marked.
     expect(panel.locator(".mod-row[data-hidden='true']")).to_have_count(1)
+    expect(panel.locator(".mod-meta").first).to_have_text("Ended")
     # axe in the dark scheme here (the light one ran above, on the open-text panel).
     mod.emulate_media(color_scheme="dark")
     assert_axe_clean(mod, "moderation-page-wordcloud/dark")

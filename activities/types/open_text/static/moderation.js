@@ -37,7 +37,9 @@ function moderation(ctx) {
     for (const a of list)
       if (!mod.answers.has(a.id) || (a.id === current && version !== mod.version)) await loadAnswers(a);
     mod.version = version;
-    const changed = list.map((a) => a.id).join() !== mod.activities.map((a) => a.id).join();
+    // Which activities, and whether each is live or ended (the heading says so).
+    const shape = (items) => items.map((a) => `${a.id}:${a.status}`).join();
+    const changed = shape(list) !== shape(mod.activities);
     mod.activities = list;
     if (changed) render();
     section.hidden = !list.length;
