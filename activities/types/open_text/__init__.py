@@ -6,7 +6,9 @@ response_data ``{"text": str}`` — trimmed, 1..max_length, no control character
 results       ``{"type": "open_text", "total_responses": N, "answers": [{"id", "text",
               "created_at"}]}`` — the newest 100, without hidden ones. Public while ``show_live``
               (or once the activity has ended), else ``null``.
-hiding        ``PATCH .../responses/{rid}`` ``{"hidden": bool}`` (organizer; ``views.py`` here).
+hiding        ``PATCH .../responses/{rid}`` ``{"hidden": bool}`` (the moderation right).
+moderation    ``static/moderation.js``: the moderation page's panel (``type_renderers("moderation")``
+              finds it): the answers, hidden ones marked, with Hide / Show again.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ results       ``{"type": "wordcloud", "total_responses": N, "words": [{"text", "
               grouped by their normalized form (NFKC, whitespace collapsed, case-folded), shown in
               their most common spelling (ties: alphabetical), top 100 by count (ties: alphabetical
               by normalized form), without the words an organizer hid or the profanity filter blocks.
+moderation    ``static/moderation.js``: the moderation page's panel (``type_renderers("moderation")``
+              finds it): the words and the hidden words, with Hide / Show again (``.../hidden-words``).
 profanity     ``types/profanity.py`` (shared with the Q&A); a blocked word is refused
               with 400 VALIDATION_ERROR at ``response_data.words.N`` (never silently dropped).
 """
