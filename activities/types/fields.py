@@ -12,6 +12,7 @@ request's language when the error is rendered), the others when they are made.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -316,3 +317,33 @@ def clean_id_list(raw: list[Any], known: Iterable[str], key: str, noun: str, err
         else:
             ids.append(value)
     return ids
+
+
+IMAGE_ALT_MAX = 300
+# What marks an image reference in a config, wherever it sits (activities.images walks configs
+# for it: the media in use, the public form in /state).
+IMAGE_KEY = "media_id"
+
+
+def clean_image(data: Mapping[str, Any], key: str, prefix: str, errors: Errors) -> dict[str, str] | None:
+    """An optional image reference ``{"media_id", "alt"}`` (contract v1.2): its shape only. That
+    the media belongs to the activity's session is checked where the session is known
+    (activities.images.check_session_media, from the activity services)."""
+    path = f"{prefix}.{key}"
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        errors.add(path, NOT_OBJECT)
+        return None
+    check_unknown_keys(value, (IMAGE_KEY, "alt"), path, errors)
+    media_id = value.get(IMAGE_KEY)
+    try:
+        media_id = str(uuid.UUID(str(media_id))) if media_id is not None else None
+    except ValueError:
+        media_id = None
+        errors.add(f"{path}.{IMAGE_KEY}", gettext("Must be the id of a media of this session."))
+    if media_id is None and IMAGE_KEY not in value:
+        errors.add(f"{path}.{IMAGE_KEY}", REQUIRED)
+    alt = clean_text(value, "alt", path, errors, max_length=IMAGE_ALT_MAX)
+    return {IMAGE_KEY: media_id or "", "alt": alt}
