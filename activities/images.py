@@ -115,3 +115,32 @@ def files_delete_unreferenced(names: Iterable[str]) -> list[str]:
         except OSError:  # already gone, or the storage is away: the cleanup command retries
             logger.warning("media file %s could not be deleted", name, exc_info=True)
     return gone
+
+
+def remap_media(value: Any, mapping: dict[str, str]) -> Any:
+    """``value`` with each reference's ``media_id`` replaced through ``mapping`` (a duplicate's
+    copies of the media)."""
+    if isinstance(value, dict):
+        if IMAGE_KEY in value and "alt" in value:
+            return {**value, IMAGE_KEY: mapping.get(str(value[IMAGE_KEY]), value[IMAGE_KEY])}
+        return {key: remap_media(item, mapping) for key, item in value.items()}
+    if isinstance(value, list):
+        return [remap_media(item, mapping) for item in value]
+    return value
+
+
+def media_copy(*, source_session_id: Any, target_session_id: Any) -> dict[str, str]:
+    """Copy the media rows of one session to another (the files are shared: content-addressed).
+    Returns old id -> new id."""
+    mapping: dict[str, str] = {}
+    for m in Media.objects.filter(session_id=source_session_id).order_by("created_at", "id"):
+        new = Media.objects.create(
+            session_id=target_session_id,
+            name=m.name,
+            content_type=m.content_type,
+            width=m.width,
+            height=m.height,
+            bytes=m.bytes,
+        )
+        mapping[str(m.pk)] = str(new.pk)
+    return mapping

@@ -163,7 +163,9 @@ function fieldLabel(field) {
 
 export function activityHeading(activity) {
   const c = activity.config || {};
-  return c.question || c.story || c.prompt || activity.title || activity.type_label || activity.type;
+  return (
+    c.question || c.story || c.prompt || c.title || activity.title || activity.type_label || activity.type
+  );
 }
 
 // More rows than a big screen shows in one column at a readable size: the presenter lays them out in two.
