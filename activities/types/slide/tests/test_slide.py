@@ -179,3 +179,55 @@ def test_a_duplicate_carries_the_images_and_refers_to_its_own_copies(org_api, or
         "alt": "Logo",
     }
     assert len([p for p in media_root.rglob("*") if p.is_file()]) == 1  # the file is shared
+
+
+# --- the admin's form ---------------------------------------------------------------------------
+
+
+def test_the_admin_form_reproduces_a_stored_config_with_its_image(org_api, session):
+    from activities.types import get_type
+    from activities.types.forms import config_form_for
+
+    media = upload(org_api, session)
+    clean = get_type("slide").validate_config(
+        {
+            "title": "T",
+            "body": "B\n\n- x",
+            "image": {"media_id": media["id"], "alt": "A"},
+            "show_on_phones": False,
+        }
+    )
+    form_class = config_form_for(get_type("slide"))
+    form = form_class(data=form_class.initial_from_config(clean))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["config"] == clean
+
+
+def test_the_admin_adds_a_slide_and_refuses_a_media_of_another_session(organizer, org_api, session):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(organizer)
+    url = reverse("admin:activities_activity_add") + f"?session={session.pk}&type=slide"
+    other = upload(org_api, SessionFactory(owner=organizer))
+    data = {
+        "session": str(session.pk),
+        "title": "",
+        "body": "Welcome",
+        "image": f'{{"media_id": "{other["id"]}", "alt": "Logo"}}',
+        "show_on_phones": "on",
+        "notes": "Smile",
+    }
+    response = client.post(url, data, follow=True)
+    # Back to the form with the service's message (activities.admin: a DomainError is a message).
+    assert "Must be the id of a media of this session." in response.content.decode()
+    assert not Activity.objects.filter(session=session).exists()
+    response = client.post(url, {**data, "image": ""})
+    assert response.status_code == 302, response.content[:2000]
+    assert Activity.objects.get(session=session).config == {
+        "title": "",
+        "body": "Welcome",
+        "show_on_phones": True,
+        "notes": "Smile",
+    }
