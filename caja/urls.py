@@ -78,15 +78,18 @@ urlpatterns = [
 def media_serve(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded images when Django serves them (MEDIA_SERVE: make run): names are content-addressed
     (activities.images), so a year of immutable caching, as nginx says in the shipped stack."""
+    from django.http import Http404
     from django.views.static import serve
 
+    if not settings.MEDIA_SERVE:  # read per request: a test (or a deployment) may switch it
+        raise Http404("Media are served by the web server.")
     response: HttpResponseBase = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-if settings.MEDIA_SERVE and not settings.MEDIA_URL.startswith(("http://", "https://")):
+if not settings.MEDIA_URL.startswith(("http://", "https://")):
     urlpatterns.insert(
         0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media-file")
     )

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import RequestFactory
 from PIL import Image
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -333,12 +332,15 @@ def test_cleanup_command_removes_only_unreferenced_files(org_api, organizer, med
     assert len(stored_files(media_root)) == 1
 
 
-def test_django_serves_media_with_a_year_of_immutable_caching(org_api, organizer, media_root):
-    from caja.urls import media_serve
-
+def test_django_serves_media_with_a_year_of_immutable_caching(client, org_api, organizer, settings):
     session = SessionFactory(owner=organizer)
-    name = Media.objects.get(pk=upload(org_api, session, image_bytes()).json()["id"]).name
-    response = media_serve(RequestFactory().get("/media/" + name), name)
+    url = upload(org_api, session, image_bytes()).json()["url"]
+    path = url.removeprefix(settings.PUBLIC_BASE_URL)
+    settings.MEDIA_SERVE = False  # behind nginx: nginx serves the folder
+    assert client.get(path).status_code == 404
+    settings.MEDIA_SERVE = True  # make run
+    response = client.get(path)
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -9,12 +9,19 @@ const CSS = `
 .slide .slide-body ul { padding-inline-start: 1.3em; }
 .slide .slide-figure { margin: 0; min-height: 0; display: flex; justify-content: center; }
 .slide .slide-figure img { display: block; max-width: 100%; height: auto; }
-.presenter .slide.slide-stage { height: 100%; box-sizing: border-box; justify-content: center; }
-.presenter .slide.slide-stage .slide-title { font-size: 2.4em; line-height: 1.15; }
-.presenter .slide.slide-stage .slide-body { font-size: 1.6em; line-height: 1.35; }
-.presenter .slide.slide-stage .slide-figure { flex: 1 1 0; }
-.presenter .slide.slide-stage .slide-figure img { max-height: 100%; width: auto; object-fit: contain; }
-.presenter .slide.slide-stage.image-only .slide-figure img { width: 100%; height: 100%; }
+.presenter .slide.slide-stage { justify-content: center; }
+.presenter .slide.slide-stage .slide-title { font-size: 2.2em; line-height: 1.15; }
+.presenter .slide.slide-stage .slide-body { font-size: 1.5em; line-height: 1.35; }
+/* Text and picture side by side (a wide screen has the room beside, not below), the title across. */
+.presenter .slide.slide-stage.has-image:not(.image-only) {
+  display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.3fr); align-items: center; column-gap: 1.5em;
+}
+.presenter .slide.slide-stage.has-image .slide-title { grid-column: 1 / -1; }
+.presenter .slide.slide-stage.has-image .slide-figure { grid-column: 2; grid-row: 2; }
+.presenter .slide.slide-stage.has-image .slide-body { grid-column: 1; grid-row: 2; }
+/* Letterboxed: whole and undistorted, in the room the title leaves (a share of the window's height). */
+.presenter .slide.slide-stage .slide-figure img { width: auto; max-height: 55vh; object-fit: contain; }
+.presenter .slide.slide-stage.image-only .slide-figure img { max-height: 68vh; }
 .slide-elsewhere { font-size: 1.3em; text-align: center; padding: 1.5em .5em; }
 `;
 
@@ -78,7 +85,7 @@ export function slideContent(ctx, config, extraClass) {
   const onlyImage = !c.title && !c.body;
   return h(
     "div",
-    { class: `slide ${extraClass}${onlyImage ? " image-only" : ""}` },
+    { class: `slide ${extraClass}${onlyImage ? " image-only" : ""}${c.image?.url ? " has-image" : ""}` },
     c.title ? h("h3", { class: "slide-title", text: c.title }) : null,
     picture(h, c.image, extraClass !== "slide-stage"),
     c.body ? h("div", { class: "slide-body" }, bodyBlocks(h, c.body)) : null,
