@@ -206,9 +206,9 @@ def clean_bool(data: Mapping[str, Any], key: str, prefix: str, errors: Errors, *
 
 def clean_options(
     data: Mapping[str, Any], prefix: str, errors: Errors, *, minimum: int, maximum: int, key: str = "options"
-) -> list[dict[str, str]]:
-    """``options`` (or ``key``: statements, items): a list of ``{"id", "label"}`` with unique safe ids
-    and trimmed labels."""
+) -> list[dict[str, Any]]:
+    """``options`` (or ``key``: statements, items): a list of ``{"id", "label", "image"?}`` with
+    unique safe ids, trimmed labels and an optional image reference."""
     path = f"{prefix}.{key}"
     if key not in data or data[key] is None:
         errors.add(path, REQUIRED)
@@ -221,14 +221,14 @@ def clean_options(
         errors.add(path, _COUNT_MESSAGES[key][0] % {"n": minimum} if minimum != 1 else REQUIRED)
     elif len(raw) > maximum:
         errors.add(path, _COUNT_MESSAGES[key][1] % {"n": maximum})
-    options: list[dict[str, str]] = []
+    options: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
         item_path = f"{path}.{index}"
         if not isinstance(item, dict):
             errors.add(item_path, NOT_OBJECT)
             continue
-        check_unknown_keys(item, ("id", "label"), item_path, errors)
+        check_unknown_keys(item, ("id", "label", "image"), item_path, errors)
         option_id = item.get("id")
         if option_id is None:
             errors.add(f"{item_path}.id", REQUIRED)
@@ -241,8 +241,10 @@ def clean_options(
         else:
             seen.add(option_id)
         label = clean_text(item, "label", item_path, errors, max_length=LABEL_MAX)
+        # An option's picture (contract v1.2: poll, quiz and ranking options, rating statements).
+        image = clean_image(item, "image", item_path, errors)
         if isinstance(option_id, str):
-            options.append({"id": option_id, "label": label})
+            options.append({"id": option_id, "label": label, **({"image": image} if image else {})})
     return options
 
 

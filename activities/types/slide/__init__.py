@@ -44,6 +44,8 @@ class SlideType(ActivityType):
     key = "slide"
     label = gettext_noop("Slide")
     replace_on_reanswer = True
+    # Its image is part of its own rule (a title, a body or an image): validated below.
+    config_image = False
 
     def default_config(self) -> dict[str, Any]:
         # No sensible default content: an empty config says what is missing.
