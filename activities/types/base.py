@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ValidationFailed
 
+from .fields import INVALID_CONFIG, Errors, clean_image
+
 if TYPE_CHECKING:
     from activities.models import Activity
 
@@ -43,9 +45,6 @@ def _with_config_image(validate: Validate) -> Validate:
     def validate_config(self: ActivityType, config: Any) -> dict[str, Any]:
         if not self.config_image or not isinstance(config, dict) or "image" not in config:
             return validate(self, config)
-        # Imported here, at the first call: the type modules import base and fields in either order.
-        from .fields import INVALID_CONFIG, Errors, clean_image
-
         errors = Errors()
         image = clean_image(config, "image", "config", errors)
         try:
