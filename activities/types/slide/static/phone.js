@@ -3,6 +3,9 @@
 import { ensureStyle, slideContent } from "./slide.js";
 
 export default {
+  // The slide places its own picture (the page would put it under the heading otherwise).
+  ownImage: true,
+
   form(ctx) {
     const c = ctx.config;
     if (c.show_on_phones === false) {
