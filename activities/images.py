@@ -144,3 +144,26 @@ def media_copy(*, source_session_id: Any, target_session_id: Any) -> dict[str, s
         )
         mapping[str(m.pk)] = str(new.pk)
     return mapping
+
+
+def images_carried_over(old: dict[str, Any], new: dict[str, Any], *, config_image: bool) -> dict[str, Any]:
+    """``new`` (a config from a form that edits no pictures) with the pictures of ``old`` kept: the
+    config's ``image`` when ``config_image`` (the form has no field for it), and each option's (or
+    statement's, item's) by its id. The admin's type forms edit text; they must not drop pictures
+    set through the API."""
+    out = dict(new)
+    if config_image and "image" in old and "image" not in out:
+        out["image"] = old["image"]
+    for key, items in new.items():
+        previous = old.get(key)
+        if not (isinstance(items, list) and isinstance(previous, list)):
+            continue
+        by_id = {p.get("id"): p["image"] for p in previous if isinstance(p, dict) and p.get("image")}
+        if by_id:
+            out[key] = [
+                {**item, "image": by_id[item.get("id")]}
+                if isinstance(item, dict) and "image" not in item and item.get("id") in by_id
+                else item
+                for item in items
+            ]
+    return out

@@ -146,3 +146,35 @@ def test_type_errors_and_image_errors_come_together(org_api, session):
         "VALIDATION_ERROR",
     )
     assert {"config.options", "config.image.media_id", "config.image.alt"} <= set(err["details"])
+
+
+def test_editing_in_the_admin_keeps_the_pictures_set_through_the_api(org_api, organizer, session):
+    from django.test import Client
+    from django.urls import reverse
+
+    Session.objects.filter(pk=session.pk).update(status="draft")
+    logo = upload(org_api, session)
+    config = {
+        **POLL,
+        "image": {"media_id": logo["id"], "alt": "Both"},
+        "options": [
+            {"id": "a", "label": "Round", "image": {"media_id": logo["id"], "alt": "Round one"}},
+            {"id": "b", "label": "Square"},
+        ],
+    }
+    activity_id = create(org_api, session, "poll", config).json()["id"]
+    client = Client()
+    client.force_login(organizer)
+    url = reverse("admin:activities_activity_change", args=[activity_id])
+    resp = client.post(
+        url, {"title": "", "question": "Which logo now?", "options": "a | Round\nb | Square\nc | Star"}
+    )
+    assert resp.status_code == 302, resp.content[:3000]
+    stored = Activity.objects.get(pk=activity_id).config
+    assert stored["question"] == "Which logo now?"
+    assert stored["image"] == {"media_id": logo["id"], "alt": "Both"}
+    assert [o.get("image") for o in stored["options"]] == [
+        {"media_id": logo["id"], "alt": "Round one"},
+        None,
+        None,
+    ]
