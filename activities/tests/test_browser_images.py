@@ -1,7 +1,7 @@
-"""Pictures in a poll as people see them (issue 24), in Debian's Chromium through Playwright: the
-question's picture and the options' pictures on a phone (never wider than the screen, lazy, with their
-alt texts; tapping a picture chooses its option) and on the big screen (the question's picture, each
-option's in its bar), fitting 1280x720 to 4K."""
+"""Pictures in questions and options as people see them (issue 24), in Debian's Chromium through
+Playwright: the question's picture and the options' pictures (poll, quiz) on a phone (never wider than
+the screen, lazy, with their alt texts; tapping a picture chooses its option) and on the big screen
+(the question's picture, each poll option's in its bar), fitting 1280x720 to 4K."""
 
 from __future__ import annotations
 
@@ -66,6 +66,27 @@ def test_poll_pictures_on_the_phone_and_the_big_screen(
             ],
         },
     )
+    quiz = activity_services.activity_create(
+        session=session,
+        type="quiz",
+        config={
+            "question": "Which one is our current logo?",
+            "options": [
+                {
+                    "id": "a",
+                    "label": "This one",
+                    "image": {"media_id": str(pics[1].pk), "alt": "A square mark"},
+                },
+                {
+                    "id": "b",
+                    "label": "That one",
+                    "image": {"media_id": str(pics[2].pk), "alt": "A star mark"},
+                },
+            ],
+            "correct_option_id": "a",
+            "time_limit_seconds": None,
+        },
+    )
     session_services.session_start(session=session)
     activity_services.activity_activate_next(session=session)
 
@@ -113,5 +134,15 @@ def test_poll_pictures_on_the_phone_and_the_big_screen(
     screen.set_viewport_size({"width": 1280, "height": 720})
     screen.wait_for_function("() => [...document.querySelectorAll('#stage img')].every((i) => i.complete)")
     assert_axe_clean(screen, "poll-pictures-screen")
+
+    # A quiz: each option's picture in its button, with its alt text; tapping answers.
+    activity_services.activity_activate_next(session=session)
+    button = phone.get_by_role("button", name="That one")
+    expect(button.get_by_role("img", name="A star mark")).to_be_visible()
+    expect(phone.locator(".quiz-option .option-picture img")).to_have_count(2)
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert Response.objects.get(activity=quiz).response_data == {"option_id": "b"}
     context.close()
     phone.context.close()
