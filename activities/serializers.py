@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from core.serializers import StrictBooleanField, StrictSerializer
+from core.serializers import StrictBooleanField, StrictCharField, StrictSerializer
 
 from .images import media_url
 from .models import HIDDEN_WORD_MAX, TITLE_MAX, Activity, ActivityStatus, Media, Response
@@ -35,7 +35,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class ActivityCreateSerializer(StrictSerializer):
     type = serializers.ChoiceField(choices=[])
-    title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
     config = serializers.JSONField(required=False)
     order = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
@@ -47,7 +47,7 @@ class ActivityCreateSerializer(StrictSerializer):
 
 class ActivityUpdateSerializer(StrictSerializer):
     type = serializers.ChoiceField(choices=[], required=False)
-    title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True)
+    title = StrictCharField(max_length=TITLE_MAX, required=False, allow_blank=True)
     config = serializers.JSONField(required=False)
     order = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
@@ -102,7 +102,7 @@ class ResponsesSinceSerializer(serializers.Serializer):
 
 
 class HiddenWordSerializer(StrictSerializer):
-    text = serializers.CharField(max_length=HIDDEN_WORD_MAX)
+    text = StrictCharField(max_length=HIDDEN_WORD_MAX)
 
 
 class LeaderboardEntrySerializer(serializers.Serializer):

@@ -2,12 +2,18 @@
 
 Permission model (a deliberate choice, documented in docs/architecture.md): any *active staff* user (an
 organizer: core.permissions.user_is_organizer) may use the Caja admin pages, with no per-model
-Django permissions to grant, but an organizer only ever sees and changes their own sessions and what
-hangs off them (activities, participants, responses); a superuser sees everything. Objects outside
-the caller's queryset answer 404 (not Django's usual "doesn't exist" redirect).
+Django permissions to grant. What hangs off a session (the session, its activities, participants,
+responses) is scoped by the session's team: sessions_app/admin_roles.py asks sessions_app.roles per
+object (core may not import it). :class:`OwnedAdminMixin` scopes what is simply a user's own (their
+API keys). Objects outside the caller's queryset answer 404 (not Django's usual "doesn't exist"
+redirect).
 
 Every write goes through the services, like the API; a refused one (a ``DomainError``) becomes an
-admin error message, never a 500 (:func:`run_service`, :func:`service_action`).
+admin error message, never a 500 (:func:`run_service`, :func:`service_action`). Actions name the
+permissions they need (Django's ``@admin.action(permissions=[...])``: ``has_<name>_permission``);
+besides Django's check on the whole list (``has_<name>_permission(request)``), each object is
+checked again (``has_<name>_permission(request, obj)``) before its service runs: a selection may mix
+sessions where the caller's role differs.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import api_keys
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
 from core.models import OrganizerApiKey
 from core.permissions import user_is_organizer
 
@@ -35,10 +42,10 @@ def is_organizer(request: HttpRequest) -> bool:
 
 
 class OwnedAdminMixin:
-    """Scope a ModelAdmin to the organizer's own sessions.
+    """Scope a ModelAdmin to what is the organizer's own (their API keys; what hangs off a session
+    is scoped by its team instead: sessions_app/admin_roles.py).
 
-    ``owner_field`` is the lookup from the model to the owning user (``owner``,
-    ``session__owner``, ``activity__session__owner``)."""
+    ``owner_field`` is the lookup from the model to the owning user (``user``)."""
 
     owner_field: str = "owner"
 
@@ -99,6 +106,23 @@ class ReadOnlyAdminMixin:
         return False
 
 
+def has_object_permissions(
+    modeladmin: Any, request: HttpRequest, obj: Any, permissions: Iterable[str]
+) -> bool:
+    """Whether ``modeladmin.has_<p>_permission(request, obj)`` holds for every ``p``."""
+    return all(getattr(modeladmin, f"has_{p}_permission")(request, obj) for p in permissions)
+
+
+def require_object_permissions(
+    modeladmin: Any, request: HttpRequest, obj: Any, permissions: Iterable[str]
+) -> None:
+    """Raise Forbidden (a DomainError: an error message in :func:`run_service`) unless the caller
+    holds every permission on ``obj``; the ModelAdmin's ``permission_denied_message`` says why."""
+    if not has_object_permissions(modeladmin, request, obj, permissions):
+        message = getattr(modeladmin, "permission_denied_message", "") or Forbidden.default_message
+        raise Forbidden(str(message))
+
+
 def run_service(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
@@ -106,12 +130,15 @@ def run_service(
     call: Callable[[Any], Any],
     *,
     done: str,
+    permissions: Sequence[str] = (),
 ) -> int:
-    """Call ``call(obj)`` for each object; a DomainError becomes an error message naming the
-    object. ``done`` (with ``{count}``) is the success message. Returns the success count."""
+    """Call ``call(obj)`` for each object the caller holds ``permissions`` on; a DomainError (or a
+    missing permission) becomes an error message naming the object. ``done`` (with ``{count}``) is
+    the success message. Returns the success count."""
     count = 0
     for obj in objects:
         try:
+            require_object_permissions(modeladmin, request, obj, permissions)
             call(obj)
         except DomainError as exc:
             modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
@@ -126,7 +153,9 @@ class ObjectActionsMixin:
     """Run a changelist action on one object from a button on its change page.
 
     ``POST <object_id>/do/<action>/`` calls the same action function as the changelist (with a
-    one-object queryset) and returns its response, or redirects back to the change page."""
+    one-object queryset) and returns its response, or redirects back to the change page. A button
+    shows only when the caller holds the action's permissions on that object; posting one anyway
+    is a 403 (PermissionDenied), nothing done."""
 
     # Action names offered as buttons on the change page: [(action name, button label)].
     object_actions: list[tuple[str, str]] = []
@@ -148,10 +177,14 @@ class ObjectActionsMixin:
         change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         if request.method != "POST":
             return HttpResponseRedirect(change_url)
-        actions = self.get_actions(request)  # type: ignore[attr-defined]
-        if action not in actions or action not in dict(self.object_actions):
+        if action not in dict(self.object_actions):
             raise Http404("Unknown action.")
+        actions = self.get_actions(request)  # type: ignore[attr-defined]
+        if action not in actions:  # the caller holds its permission on no object at all
+            raise PermissionDenied
         func = actions[action][0]
+        if not has_object_permissions(self, request, obj, getattr(func, "allowed_permissions", ())):
+            raise PermissionDenied
         queryset = self.get_queryset(request).filter(pk=obj.pk)  # type: ignore[attr-defined]
         response = func(self, request, queryset)
         return response or HttpResponseRedirect(change_url)
@@ -171,6 +204,9 @@ class ObjectActionsMixin:
             }
             for name, label in self.object_actions
             if name in available
+            and has_object_permissions(
+                self, request, obj, getattr(available[name][0], "allowed_permissions", ())
+            )
         ]
 
     def change_view(
@@ -202,12 +238,20 @@ def service_action(
     select: Callable[[QuerySet[Any]], Iterable[Any]] = lambda queryset: queryset,
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Any]], None]:
     """A changelist action calling ``service(obj, actor)`` (``actor``: the signed-in user, for the
-    audit log) for each object ``select`` picks from the selection (through :func:`run_service`);
-    assign it to a ModelAdmin attribute and name it in ``actions``."""
+    audit log) for each object ``select`` picks from the selection that the caller holds
+    ``permissions`` on (through :func:`run_service`); assign it to a ModelAdmin attribute and name
+    it in ``actions``."""
 
     @admin.action(description=description, permissions=list(permissions))
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        run_service(modeladmin, request, select(queryset), lambda obj: service(obj, request.user), done=done)
+        run_service(
+            modeladmin,
+            request,
+            select(queryset),
+            lambda obj: service(obj, request.user),
+            done=done,
+            permissions=permissions,
+        )
 
     return action
 

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import api_keys
+from core.errors import Forbidden
 from core.models import OrganizerApiKey
-from core.serializers import ErrorEnvelopeSerializer, StrictSerializer
+from core.serializers import ErrorEnvelopeSerializer, StrictCharField, StrictSerializer
 from core.views import RoleView
 
 E = ErrorEnvelopeSerializer
 
 
 class ApiKeyCreateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=50, trim_whitespace=True)
+    name = StrictCharField(max_length=50, trim_whitespace=True)
 
 
 class ApiKeySerializer(serializers.ModelSerializer[OrganizerApiKey]):
@@ -60,6 +62,10 @@ class ApiKeyListView(RoleView):
         responses={201: ApiKeyCreatedSerializer, 400: E, 401: E, 403: E},
     )
     def post(self, request: Request) -> Response:
+        # A key makes no keys: a leaked key must not be able to mint replacements that outlive its
+        # revocation. Creating one takes an interactive sign-in (password, SSO, or its bearer token).
+        if isinstance(request.auth, OrganizerApiKey):
+            raise Forbidden(gettext("An API key cannot create API keys: sign in to create one."))
         data = ApiKeyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key_obj, key = api_keys.api_key_create(user=request.user, name=data.validated_data["name"])

@@ -154,16 +154,16 @@ class ApiErrorPageMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             code, message = {
-                404: ("NOT_FOUND", "Not found."),
+                404: ("NOT_FOUND", gettext("Not found.")),
                 # As DRF words it (core.errors.exception_handler): the same answer from every view.
                 405: (
                     "METHOD_NOT_ALLOWED",
                     gettext('Method "%(method)s" not allowed.') % {"method": request.method},
                 ),
-                413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
-            }.get(response.status_code, ("INTERNAL_ERROR", "An unexpected error occurred."))
+                413: ("PAYLOAD_TOO_LARGE", gettext("The request body is too large.")),
+            }.get(response.status_code, ("INTERNAL_ERROR", gettext("An unexpected error occurred.")))
             if response.status_code == 400:
-                code, message = "VALIDATION_ERROR", "Bad request."
+                code, message = "VALIDATION_ERROR", gettext("Bad request.")
             replacement = json_error(response.status_code, code, message)
             for header in ("Allow", "Retry-After", "WWW-Authenticate"):  # the answer's meaning
                 if header in response:

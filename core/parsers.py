@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from rest_framework import exceptions, parsers
 
 MAX_DEPTH = 32
@@ -48,7 +49,7 @@ def checked_depth(data: Any) -> Any:
     """``data``, or 400 VALIDATION_ERROR when it nests deeper than MAX_DEPTH."""
     if json_depth_exceeds(data):
         raise exceptions.ValidationError(
-            {"non_field_errors": [f"JSON nested deeper than {MAX_DEPTH} levels."]}
+            {"non_field_errors": [gettext("JSON nested deeper than %(n)s levels.") % {"n": MAX_DEPTH}]}
         )
     return data
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -15,7 +16,7 @@ class IsOrganizer(BasePermission):
     """An organizer (see user_is_organizer), by JWT or session login. Another authenticated user
     gets 403 PERMISSION_DENIED, an anonymous one 401."""
 
-    message = "Organizers are active staff users; this account is not one."
+    message = _("Organizers are active staff users; this account is not one.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return user_is_organizer(request.user)

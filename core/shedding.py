@@ -23,7 +23,12 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterable
+from types import SimpleNamespace
 from typing import Any
+
+from django.http.cookie import parse_cookie
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from core.errors import envelope
 
@@ -50,15 +55,24 @@ def queued_seconds(environ: dict[str, Any], now: float | None = None) -> float |
     return waited
 
 
+# deploy/nginx.conf's own 503 (every server busy or unreachable), worded there in each language
+# from the catalogs' translations of this text (live/tests/test_languages_errors.py checks them).
+PROXY_BUSY_MESSAGE = gettext_noop("The server is busy. Please try again in a moment.")
+SHED_MESSAGE = gettext_noop("The server is busy: your answer was not stored. Please send it again shortly.")
+
+
+def _message(environ: dict[str, Any]) -> str:
+    """SHED_MESSAGE in the phone's language (the switcher's cookie, else Accept-Language), as every
+    other error a phone gets. Django's own choice, handed the two things it reads (COOKIES, META),
+    not a request it would take longer to build (about 20 us a call)."""
+    asked = SimpleNamespace(COOKIES=parse_cookie(environ.get("HTTP_COOKIE", "")), META=environ)
+    with translation.override(translation.get_language_from_request(asked)):  # type: ignore[arg-type]
+        return gettext(SHED_MESSAGE)
+
+
 def shed_response(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """The 503 envelope, built without Django (the point is to spend nothing on it)."""
-    body = json.dumps(
-        envelope(
-            "SERVICE_UNAVAILABLE",
-            "The server is busy: your answer was not stored. Please send it again shortly.",
-            {"reason": "overloaded"},
-        )
-    ).encode()
+    """The 503 envelope, built without a Django request (the point is to spend nothing on it)."""
+    body = json.dumps(envelope("SERVICE_UNAVAILABLE", _message(environ), {"reason": "overloaded"})).encode()
     # 1 to 4 s, spread so the phones refused together do not come back together.
     retry_after = str(random.randint(1, 4))  # noqa: S311 (jitter, not a secret)
     headers = [

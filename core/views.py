@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, NoReturn
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.generics import GenericAPIView
@@ -87,7 +88,9 @@ class RoleView(GenericAPIView):
             and not (request.user and request.user.is_authenticated)
             and _valid_participant_token(request, self.participant_authentication)
         ):
-            raise Forbidden("This action needs organizer credentials; a participant token cannot do it.")
+            raise Forbidden(
+                gettext("This action needs organizer credentials; a participant token cannot do it.")
+            )
         super().permission_denied(request, message=message, code=code)
 
     def get_permissions(self) -> list[permissions.BasePermission]:

@@ -17,15 +17,14 @@ from core.serializers import UNKNOWN_FIELD
 from . import reactions
 
 
-def _json(request: HttpRequest, *, what: str) -> Any | JsonResponse:
-    """The parsed body (None when empty), or the 415/400 answer."""
+def _json(request: HttpRequest, *, wrong_media: str) -> Any | JsonResponse:
+    """The parsed body (None when empty), or the 415/400 answer (``wrong_media``: the 415's message,
+    a whole sentence so each language can word it)."""
     if not request.body:
         return None
     media = request.META.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     if media != "application/json":
-        return json_error(
-            415, "UNSUPPORTED_MEDIA_TYPE", gettext("Send the %(what)s as application/json.") % {"what": what}
-        )
+        return json_error(415, "UNSUPPORTED_MEDIA_TYPE", wrong_media)
     try:
         return json.loads(request.body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -38,7 +37,7 @@ def _unknown(body: dict[str, Any], known: set[str]) -> dict[str, list[str]]:
 
 def reaction_kind(request: HttpRequest) -> str | JsonResponse:
     """The ``kind`` of a reaction's body, or the error answer naming the field at fault."""
-    body = _json(request, what=gettext("reaction"))
+    body = _json(request, wrong_media=gettext("Send the reaction as application/json."))
     if isinstance(body, JsonResponse):
         return body
     if not isinstance(body, dict):
@@ -59,7 +58,7 @@ def reaction_kind(request: HttpRequest) -> str | JsonResponse:
 
 def no_body(request: HttpRequest) -> JsonResponse | None:
     """None when the request carries no body (or ``{}``/``null``), else the error answer."""
-    body = _json(request, what=gettext("body"))
+    body = _json(request, wrong_media=gettext("Send the body as application/json."))
     if isinstance(body, JsonResponse):
         return body
     if body is None or body == {}:

@@ -134,7 +134,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 def present(request: HttpRequest, session_id: UUID) -> HttpResponse:
     """``/present/<uuid>``: the big screen, in the session's language whatever the screen's browser
-    says; controls only for a member whose role has the lifecycle right (sessions_app.roles)."""
+    says; its control bar by role (sessions_app.roles): the lifecycle buttons for the lifecycle
+    right, the link to the moderation page for the moderation right (a moderator's whole bar)."""
     session = Session.objects.select_related("owner").filter(pk=session_id).first()
     if session is None:
         raise Http404("Session not found.")
@@ -152,6 +153,8 @@ def _controls(request: HttpRequest, session: Session, right: str) -> bool:
 
 def _present(request: HttpRequest, session: Session) -> HttpResponse:
     can_control = _controls(request, session, "lifecycle")
+    # A moderator drives nothing on the big screen, yet gets the control bar's way to moderation.
+    can_moderate = _controls(request, session, "moderation")
     config: dict[str, Any] = {
         "session_id": str(session.pk),
         "session_name": session.name,
@@ -160,7 +163,8 @@ def _present(request: HttpRequest, session: Session) -> HttpResponse:
         "join_url": session.join_url,
         "qr_url": f"/api/v1/sessions/{session.pk}/qr.svg",
         "can_control": can_control,
-        "csrf_token": get_token(request) if can_control else None,
+        "can_moderate": can_moderate,
+        "csrf_token": get_token(request) if can_control or can_moderate else None,
     }
     context = {
         "page_title": session.name,
@@ -169,6 +173,7 @@ def _present(request: HttpRequest, session: Session) -> HttpResponse:
         "types": type_renderers("presenter"),
         "reactions": reactions.for_page(),
         "can_control": can_control,
+        "can_moderate": can_moderate,
         "participant_count": session.participants.filter(kicked_at__isnull=True).count(),
         # Where the join URL may break on the big screen: after a slash ("…/join/" + "CODE"), never mid-word.
         "join_url_parts": [part for part in re.findall(r"[^/]*/*", session.join_url) if part],
@@ -187,6 +192,10 @@ def moderate(request: HttpRequest, session_id: UUID) -> HttpResponse:
         raise Http404("Session not found.")
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    # As in the API: an organizer who is not on the team (or a signed-in user who is no organizer)
+    # does not learn that the session exists; a member without the right is refused.
+    if not roles.is_member(request.user, session):
+        raise Http404("Session not found.")
     if not _controls(request, session, "moderation"):
         raise PermissionDenied
     config: dict[str, Any] = {

@@ -104,7 +104,7 @@ def _poll(request: HttpRequest, session_id: UUID) -> Snapshot | HttpResponse:
         return json_error(
             429,
             "THROTTLED",
-            "Polling too fast; respect X-Poll-Interval.",
+            gettext("Polling too fast; respect X-Poll-Interval."),
             {"retry_after": math.ceil(wait)},
             headers={
                 "Retry-After": str(math.ceil(wait)),

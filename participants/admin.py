@@ -1,8 +1,9 @@
-"""Participants in the admin: read-only records, scoped to the organizer's sessions.
+"""Participants in the admin: read-only records, for any member of the session's team
+(sessions_app/admin_roles.py).
 
 Nothing is added or edited here; the only write is kicking (``participant_kick``, the same
-service as ``DELETE /api/v1/sessions/{id}/participants/{pid}``), as a changelist action and as a
-button on the session overview page (activities/admin/kicks.py).
+service as ``DELETE /api/v1/sessions/{id}/participants/{pid}``), for the ``moderation`` right, as
+a changelist action and as a button on the session overview page (activities/admin/kicks.py).
 """
 
 from __future__ import annotations
@@ -13,18 +14,19 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin import OwnedAdminMixin, ReadOnlyAdminMixin, service_action
+from core.admin import ReadOnlyAdminMixin, service_action
+from sessions_app.admin_roles import TeamScopedAdminMixin
 
 from . import services
 from .models import Participant
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ReadOnlyAdminMixin, OwnedAdminMixin, admin.ModelAdmin):
-    owner_field = "session__owner"
+class ParticipantAdmin(ReadOnlyAdminMixin, TeamScopedAdminMixin, admin.ModelAdmin):
+    session_field = "session"
     list_display = ("nickname", "session", "joined_at", "last_activity", "kicked")
     # RelatedOnlyFieldListFilter: the filter lists only sessions in the (scoped) queryset, so an
-    # organizer never sees the names of other organizers' sessions.
+    # organizer never sees the names of other teams' sessions.
     list_filter = (("session", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("nickname", "session__name", "session__join_code")
     fields = ("nickname", "session", "joined_at", "last_activity", "kicked_at")
@@ -47,14 +49,14 @@ class ParticipantAdmin(ReadOnlyAdminMixin, OwnedAdminMixin, admin.ModelAdmin):
 
     kick_participants = service_action(
         description="Kick selected participants (their answers stay counted)",
-        permissions=["view"],
+        permissions=["moderation"],
         select=lambda queryset: queryset.filter(kicked_at__isnull=True),
         service=lambda p, actor: services.participant_kick(participant=p, actor=actor),
         done="Kicked {count} participant(s).",
     )
     kick_and_purge_participants = service_action(
         description="Kick selected participants and delete their answers",
-        permissions=["view"],
+        permissions=["moderation"],
         # A list: purging deletes rows of the queryset while it is iterated.
         select=list,
         service=lambda p, actor: services.participant_kick(participant=p, purge=True, actor=actor),

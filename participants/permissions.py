@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -11,7 +12,7 @@ from .models import Participant
 class IsParticipant(BasePermission):
     """A request authenticated by X-Participant-Token (request.auth is the Participant)."""
 
-    message = "A participant token is required."
+    message = _("A participant token is required.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return isinstance(request.auth, Participant)

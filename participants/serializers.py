@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.serializers import StrictSerializer
+from core.serializers import StrictCharField, StrictSerializer
 
 from .models import Participant
 
@@ -26,8 +26,9 @@ class ParticipantWithTokenSerializer(ParticipantSerializer):
 
 class JoinSerializer(StrictSerializer):
     # Length and character rules live in the join service (one path for API, admin, commands).
-    nickname = serializers.CharField(max_length=200, trim_whitespace=False)
+    # A JSON string only: 5 or true is refused, not joined as "5" (issue 22: text is a string).
+    nickname = StrictCharField(max_length=200, trim_whitespace=False)
 
 
 class JoinByCodeSerializer(JoinSerializer):
-    join_code = serializers.CharField(max_length=32)
+    join_code = StrictCharField(max_length=32)

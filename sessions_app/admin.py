@@ -1,8 +1,11 @@
 """The Session admin, the session configuration interface (sessions layer).
 
-Scoping and permissions are caja/admin.py's (any active staff user; only their own sessions).
-Every write goes through the services, like the API: ``session_create`` / ``session_update`` on
-save, ``session_start`` / ``session_complete`` in the actions, ``session_delete`` on delete.
+Scoping and permissions are admin_roles.py's: any active staff user may create sessions; they see
+the sessions they own or are a member of, each with their role ("Your role"), and each surface asks
+sessions_app.roles (``edit`` for the change form, ``lifecycle`` for start/complete, ``ownership``
+for delete). Every write goes through the services, like the API: ``session_create`` /
+``session_update`` on save, ``session_start`` / ``session_complete`` in the actions,
+``session_delete`` on delete; the team's through sessions_app.members (admin_team.py's page).
 
 Registered once, by activities/admin/session.py: this module may not import the activities app
 (imports flow one way), so the full Session admin (the activity inline, next activity, duplicate,
@@ -15,30 +18,36 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
     CHANGE_FORM_TEMPLATE,
     ObjectActionsMixin,
-    OwnedAdminMixin,
     adopt_created,
+    is_organizer,
+    run_service,
     service_action,
 )
 
-from . import admin_team, roles, services
-from .models import Session
+from . import admin_team, members, roles, services
+from .admin_roles import TeamScopedAdminMixin, with_my_role
+from .models import MEMBER_ROLE_VALUES, Session, SessionMember, SessionRole
 
 admin.site.site_header = "Caja administration"
 admin.site.site_title = "Caja admin"
 admin.site.index_title = "Sessions, activities and participants"
 
 
-class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
+class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
+    session_field = ""  # the model is the Session
+    delete_right = "ownership"
     list_display = (
         "name",
         "status",
+        "my_role_label",
         "join_code",
         "activity_count",
         "participant_count",
@@ -50,15 +59,19 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "join_code")
     ordering = ("-created_at",)
     change_form_template = CHANGE_FORM_TEMPLATE
-    actions = ["start_sessions", "complete_sessions"]
-    object_actions = [("start_sessions", "Start"), ("complete_sessions", "Complete")]
+    actions = ["start_sessions", "complete_sessions", "leave_teams"]
+    object_actions = [
+        ("start_sessions", "Start"),
+        ("complete_sessions", "Complete"),
+        ("leave_teams", str(_("Leave the team"))),
+    ]
     readonly_fields = (
         "status",
         "join_code",
         "join_url_link",
         "qr_code",
         "screens",
-        "owner",
+        "owner_name",
         "current_activity",
         "started_at",
         "completed_at",
@@ -71,7 +84,7 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
     # --- list -------------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
         # Annotated once for the whole page (no N+1). distinct: two joins in one query.
-        return (
+        qs = (
             super()
             .get_queryset(request)
             .select_related("owner")
@@ -82,6 +95,16 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
                 ),
             )
         )
+        return with_my_role(qs, request.user) if is_organizer(request) else qs
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        # Any organizer creates sessions of their own (and owns them).
+        return is_organizer(request)
+
+    @admin.display(description=_("Your role"), ordering="my_role")
+    def my_role_label(self, obj: Session) -> str:
+        role = getattr(obj, "my_role", None)
+        return str(SessionRole(role).label) if role else "—"
 
     @admin.display(description="Activities", ordering="_activity_count")
     def activity_count(self, obj: Session) -> int:
@@ -97,6 +120,14 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
             display.remove("owner")
         return display
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Deleting a session deletes what hangs off it (activities, and participants and responses,
+        # which are read-only records here): the session's own ``ownership`` right decides, not
+        # Django's delete permission on each related record.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        allowed = all(self.has_delete_permission(request, obj) for obj in objs)
+        return deleted, counts, (set() if allowed else {self.opts.verbose_name}), protected
+
     # --- change page ------------------------------------------------------------------------
     def get_form(
         self, request: HttpRequest, obj: Session | None = None, change: bool = False, **kwargs: Any
@@ -111,7 +142,7 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": ("name", "description", "language")})]
         return [
-            (None, {"fields": ("name", "description", "language", "status", "owner")}),
+            (None, {"fields": ("name", "description", "language", "status", "owner_name")}),
             ("Joining", {"fields": ("join_code", "join_url_link", "qr_code", "screens")}),
             (
                 "Timeline",
@@ -120,19 +151,33 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
                     "fields": ("current_activity", "started_at", "completed_at", "created_at", "updated_at"),
                 },
             ),
+            # Every member sees the team (the contract's read right covers the members); those
+            # with the members right also get its "Manage the team" page and the audit log.
+            ("Team", {"fields": ("team",)}),
             *(
-                [
-                    ("Team", {"fields": ("team",)}),
-                    ("Audit log", {"classes": ("collapse",), "fields": ("audit_log",)}),
-                ]
+                [("Audit log", {"classes": ("collapse",), "fields": ("audit_log",)})]
                 if roles.can(request.user, obj, "members")
                 else []
             ),
         ]
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        # The read-only "team" field is given the object only: it tells from the viewer's right
+        # whether to link the management page.
+        obj._caja_manage_team = roles.can(request.user, obj, "members")
+        return obj
+
+    # The username, not Django's link to the user's admin page: organizers cannot open it (403).
+    @admin.display(description=_("Owner"))
+    def owner_name(self, obj: Session) -> str:
+        return obj.owner.get_username() if obj and obj.pk else "-"
+
     @admin.display(description="Members and pending invitations")
     def team(self, obj: Session) -> Any:
-        return admin_team.team_html(obj) if obj and obj.pk else "-"
+        if not obj or not obj.pk:
+            return "-"
+        return admin_team.team_html(obj, manage=getattr(obj, "_caja_manage_team", False))
 
     @admin.display(description=f"Newest {admin_team.AUDIT_SHOWN} entries")
     def audit_log(self, obj: Session) -> Any:
@@ -168,10 +213,17 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
         )
 
     def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
-        return [
-            {"label": "Presenter screen", "url": f"/present/{obj.pk}"},
-            {"label": "API state", "url": reverse("session-state", args=[obj.pk])},
-        ]
+        # The big screen is public; its control bar appears there for the lifecycle right.
+        links = [{"label": "Presenter screen", "url": f"/present/{obj.pk}"}]
+        if roles.can(request.user, obj, "moderation"):
+            links.append({"label": str(_("Live moderation")), "url": f"/present/{obj.pk}/moderate"})
+        if roles.can(request.user, obj, "members"):
+            links.append({"label": str(_("Manage the team")), "url": admin_team.team_url(obj)})
+        links.append({"label": "API state", "url": reverse("session-state", args=[obj.pk])})
+        return links
+
+    def get_urls(self) -> list[Any]:
+        return admin_team.team_urls(self) + super().get_urls()
 
     # --- writes through the services --------------------------------------------------------
     def save_model(self, request: HttpRequest, obj: Session, form: Any, change: bool) -> None:
@@ -206,9 +258,33 @@ class SessionAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
         description="Start selected sessions",
         service=lambda s, actor: services.session_start(session=s, actor=actor),
         done="Started {count} session(s).",
+        permissions=["lifecycle"],
     )
     complete_sessions = service_action(
         description="Complete selected sessions",
         service=lambda s, actor: services.session_complete(session=s, actor=actor),
         done="Completed {count} session(s).",
+        permissions=["lifecycle"],
     )
+
+    # --- leaving a team: any member but the owner, as in the API (not a right of the table) -----
+    def has_leave_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not is_organizer(request):
+            return False
+        user: Any = request.user  # an organizer: a saved user
+        if obj is None:
+            return SessionMember.objects.filter(user_id=user.pk).exists()
+        return roles.role_of(user, obj) in MEMBER_ROLE_VALUES
+
+    @admin.action(description=_("Leave the team of selected sessions"), permissions=["leave"])
+    def leave_teams(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse:
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda s: members.member_remove(session=s, user_id=request.user.pk, actor=request.user),
+            done=str(_("You left the team of {count} session(s).")),
+            permissions=["leave"],
+        )
+        # Not back to the session's page: it is no longer theirs to see.
+        return HttpResponseRedirect(reverse("admin:sessions_app_session_changelist"))

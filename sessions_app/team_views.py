@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.serializers import ErrorEnvelopeSerializer, StrictSerializer
+from core.serializers import ErrorEnvelopeSerializer, NoBodySerializer, StrictCharField, StrictSerializer
 from core.views import RoleView
 
 from . import members, roles, selectors
@@ -41,17 +41,17 @@ class InvitationSerializer(serializers.Serializer):
 
 
 class MemberAddSerializer(StrictSerializer):
-    username = serializers.CharField(required=False, max_length=150)
-    email = serializers.CharField(required=False, max_length=254)
-    role = serializers.CharField(max_length=32)
+    username = StrictCharField(required=False, max_length=150)
+    email = StrictCharField(required=False, max_length=254)
+    role = StrictCharField(max_length=32)
 
 
 class MemberRoleSerializer(StrictSerializer):
-    role = serializers.CharField(max_length=32)
+    role = StrictCharField(max_length=32)
 
 
 class TransferSerializer(StrictSerializer):
-    username = serializers.CharField(max_length=150)
+    username = StrictCharField(max_length=150)
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -152,6 +152,7 @@ class MemberDetailView(RoleView):
         if request.user.pk != user_id or user_id == session.owner_id:
             # A member may always leave; anyone else's membership needs the "members" right.
             roles.require(request.user, session, "members")
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
         members.member_remove(session=session, user_id=user_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -162,6 +163,7 @@ class InvitationDetailView(RoleView):
     @extend_schema(operation_id="invitations_remove", responses={204: None, **ERRORS})
     def delete(self, request: Request, session_id: Any, email: str) -> Response:
         session = selectors.session_get_for(request.user, session_id, right="members")
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
         members.invitation_delete(session=session, email=email, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

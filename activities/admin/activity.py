@@ -4,15 +4,21 @@ no switch on the type name); the add page first asks for the session and the typ
 API's path); validation errors of the type module appear next to the field they concern. The
 lifecycle actions are lifecycle.py's; a results page renders ``activity_results`` generically,
 with hide/unhide buttons for types that support hidden words; types with questions get a
-moderation page (questions.py)."""
+moderation page (questions.py).
+
+Scoped by the session's team (sessions_app/admin_roles.py): every member reads the activities (a
+read-only page without the ``edit`` right), the config forms, add and delete need ``edit``, the
+lifecycle buttons ``lifecycle``, hidden words and Q&A moderation ``moderation``."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from uuid import UUID
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -28,8 +34,10 @@ from activities.results import activity_results
 from activities.services import EDITABLE_STATUSES
 from activities.types import all_types, get_type, type_keys
 from activities.types.forms import config_form_for
-from core.admin import CHANGE_FORM_TEMPLATE, ObjectActionsMixin, OwnedAdminMixin, adopt_created
+from core.admin import CHANGE_FORM_TEMPLATE, ObjectActionsMixin, adopt_created
 from core.errors import DomainError
+from sessions_app import admin_roles
+from sessions_app.admin_roles import TeamScopedAdminMixin
 
 from . import lifecycle
 from .forms import ChooseTypeForm, activity_admin_form, sessions_for
@@ -63,9 +71,13 @@ TIMELINE_FIELDS = ("activated_at", "revealed_at", "expired_at", "round", "create
 
 @admin.register(Activity)
 class ActivityAdmin(
-    ActivityLifecycleActions, QuestionModerationMixin, ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin
+    ActivityLifecycleActions,
+    QuestionModerationMixin,
+    ObjectActionsMixin,
+    TeamScopedAdminMixin,
+    admin.ModelAdmin,
 ):
-    owner_field = "session__owner"
+    session_field = "session"
     change_form_template = CHANGE_FORM_TEMPLATE
     list_display = ("__str__", "session", "type_label", "order", "status", "response_count", "updated_at")
     list_filter = (("session", admin.RelatedOnlyFieldListFilter), "type", "status")
@@ -94,6 +106,7 @@ class ActivityAdmin(
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
+        self._check_session_param(request)
         if request.GET.get("type") not in type_keys():
             return self.choose_type_view(request)
         label = gettext(get_type(request.GET["type"]).label)
@@ -104,9 +117,24 @@ class ActivityAdmin(
         }
         return super().add_view(request, form_url, extra_context)
 
+    def _check_session_param(self, request: HttpRequest) -> None:
+        """``?session=<id>``: 404 unless it is a session of the caller's team, 403 for a member
+        without the edit right (a presenter or moderator adds nothing)."""
+        raw = request.GET.get("session")
+        if not raw:
+            return
+        try:
+            session_id = UUID(raw)
+        except ValueError:
+            raise Http404("Session not found.") from None
+        if not admin_roles.sessions_for(request, "read").filter(pk=session_id).exists():
+            raise Http404("Session not found.")
+        if not sessions_for(request).filter(pk=session_id).exists():
+            raise PermissionDenied
+
     def choose_type_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
-            raise Http404
+            raise PermissionDenied
         bound = "type" in request.GET or "_choose" in request.GET
         form = ChooseTypeForm(
             request.GET if bound else None,
@@ -275,6 +303,13 @@ class ActivityAdmin(
             )
         return HttpResponseRedirect(reverse("admin:sessions_app_session_change", args=[obj.session_id]))
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Deleting an activity deletes its answers and questions (records, read-only here): the
+        # edit right on its session decides, not Django's delete permission on each record.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        allowed = all(self.has_delete_permission(request, obj) for obj in objs)
+        return deleted, counts, (set() if allowed else {self.opts.verbose_name}), protected
+
     def delete_model(self, request: HttpRequest, obj: Activity) -> None:
         services.activity_delete(activity=obj, actor=request.user)
         close_gaps(obj.session_id)
@@ -300,9 +335,10 @@ class ActivityAdmin(
     def results_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         activity = self.get_object(request, object_id)
         results_url = reverse("admin:activities_activity_results", args=[activity.pk])
+        can_moderate = self.has_moderation_permission(request, activity)
         if request.method == "POST":
-            if not self.has_change_permission(request, activity):
-                raise Http404
+            if not can_moderate:
+                raise PermissionDenied
             op, text = request.POST.get("op"), request.POST.get("text", "")
             try:
                 if op == "hide":
@@ -324,7 +360,9 @@ class ActivityAdmin(
             "opts": self.opts,
             "original": activity,
             "session": activity.session,
-            "panel": activity_panel(activity),
+            "panel": activity_panel(
+                activity, can_moderate=can_moderate, can_edit=self.has_change_permission(request, activity)
+            ),
             "next_url": results_url,
         }
         return TemplateResponse(request, "admin/activities/activity/results.html", context)

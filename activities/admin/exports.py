@@ -1,5 +1,6 @@
 """Exporting a session's results from the admin: the same stream as ``manage.py export_results``
-(activities/export.py), as a download."""
+(activities/export.py), as a download, for those with the ``exports`` right (sessions_app.roles,
+through the Session admin's ``has_exports_permission``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ class ExportActions(admin.ModelAdmin):
             self.message_user(request, "Select exactly one session to export.", messages.ERROR)
             return None
         session = sessions[0]
+        if not self.has_exports_permission(request, session):  # type: ignore[attr-defined]
+            self.message_user(
+                request,
+                f"{session}: {getattr(self, 'permission_denied_message', '')}",
+                messages.ERROR,
+            )
+            return None
         try:
             chunks = export.iter_session_export(session, fmt, actor=request.user)
         except DomainError as exc:
@@ -31,13 +39,13 @@ class ExportActions(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{export.export_filename(session, fmt)}"'
         return response
 
-    @admin.action(description="Export results as CSV (one session)", permissions=["view"])
+    @admin.action(description="Export results as CSV (one session)", permissions=["exports"])
     def export_results_csv(
         self, request: HttpRequest, queryset: QuerySet[Session]
     ) -> HttpResponseBase | None:
         return self._export(request, queryset, "csv")
 
-    @admin.action(description="Export results as JSON (one session)", permissions=["view"])
+    @admin.action(description="Export results as JSON (one session)", permissions=["exports"])
     def export_results_json(
         self, request: HttpRequest, queryset: QuerySet[Session]
     ) -> HttpResponseBase | None:

@@ -16,6 +16,7 @@ from activities.models import Activity
 from activities.services import EDITABLE_STATUSES
 from activities.types import all_types
 from activities.types.forms import ConfigForm
+from sessions_app import admin_roles
 from sessions_app.models import Session
 
 from .ordering import position_taken_message, taken_by
@@ -129,7 +130,5 @@ class ChooseTypeForm(forms.Form):
 
 
 def sessions_for(request: HttpRequest) -> QuerySet[Session]:
-    qs = Session.objects.order_by("-created_at")
-    if request.user.is_superuser:
-        return qs
-    return qs.filter(owner_id=request.user.pk)
+    """The sessions an activity may be added to: those the caller may edit (sessions_app.roles)."""
+    return admin_roles.sessions_for(request, "edit")

@@ -73,5 +73,10 @@ for _action in LIFECYCLE_ACTIONS:
     setattr(
         ActivityLifecycleActions,
         _action.name,
-        service_action(description=_action.description, service=_action.service, done=_action.done),
+        service_action(
+            description=_action.description,
+            service=_action.service,
+            done=_action.done,
+            permissions=["lifecycle"],  # sessions_app.roles: owner, co_organizer, presenter
+        ),
     )

@@ -1,7 +1,9 @@
 """The Q&A's moderation page in the admin: an activity's questions (who asked, even anonymously,
 for the organizer only), filtered by status, each with approve / hide / mark answered / pin /
 unpin buttons. Every button is a POST calling ``question_moderate`` (the API's path); the page is
-offered for types with ``has_questions``, not by type name."""
+offered for types with ``has_questions``, not by type name. Any member of the session's team sees
+it; the buttons need the ``moderation`` right (sessions_app.roles, through the admin's
+``has_moderation_permission``): a POST without it is a 403, nothing changed."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -66,7 +69,7 @@ class QuestionModerationMixin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def questions_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        # get_object is scoped to the organizer's own sessions (another's activity: 404).
+        # get_object is scoped to the caller's team's sessions (another's activity: 404).
         activity = self.get_object(request, object_id)
         if activity is None or not has_questions(activity) or not self.has_view_permission(request, activity):
             raise Http404("This activity has no questions.")
@@ -113,13 +116,16 @@ class QuestionModerationMixin(admin.ModelAdmin):
             ],
             "status_label": dict(QuestionStatus.choices).get(status, "All"),
             "here": here,
-            "can_change": self.has_change_permission(request, activity),
+            "can_change": self._can_moderate(request, activity),
         }
         return TemplateResponse(request, "admin/activities/activity/questions.html", context)
 
+    def _can_moderate(self, request: HttpRequest, activity: Activity) -> bool:
+        return bool(self.has_moderation_permission(request, activity))  # type: ignore[attr-defined]
+
     def _moderate(self, request: HttpRequest, activity: Activity, here: str) -> HttpResponse:
-        if not self.has_change_permission(request, activity):
-            raise Http404
+        if not self._can_moderate(request, activity):
+            raise PermissionDenied
         op = request.POST.get("op", "")
         question_id = _uuid_or_none(request.POST.get("question"))
         question = Question.objects.filter(activity=activity, pk=question_id).first() if question_id else None

@@ -80,13 +80,16 @@ def hidden_word_controls(activity: Activity, results: dict[str, Any]) -> dict[st
     }
 
 
-def activity_panel(activity: Activity) -> dict[str, Any]:
+def activity_panel(activity: Activity, *, can_moderate: bool, can_edit: bool) -> dict[str, Any]:
+    """One activity's results panel; the hide/unhide buttons need the caller's moderation right,
+    and the activity's page is "Edit" or "View" by their edit right (sessions_app.roles)."""
     results = activity_results(activity)
     return {
         "activity": activity,
         "type_label": get_type(activity.type).label,
         "results_html": render_results(results),
-        "words": hidden_word_controls(activity, results),
+        "words": hidden_word_controls(activity, results) if can_moderate else None,
+        "can_edit": can_edit,
         "results_url": reverse("admin:activities_activity_results", args=[activity.pk]),
         "change_url": reverse("admin:activities_activity_change", args=[activity.pk]),
     }

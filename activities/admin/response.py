@@ -1,4 +1,5 @@
-"""Responses in the admin: read-only records, scoped to the organizer's sessions."""
+"""Responses in the admin: read-only records, for any member of the session's team
+(sessions_app/admin_roles.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from activities.models import Response
-from core.admin import OwnedAdminMixin, ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
+from sessions_app.admin_roles import TeamScopedAdminMixin
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdminMixin, OwnedAdminMixin, admin.ModelAdmin):
-    owner_field = "activity__session__owner"
+class ResponseAdmin(ReadOnlyAdminMixin, TeamScopedAdminMixin, admin.ModelAdmin):
+    session_field = "activity__session"
     list_display = (
         "activity",
         "participant",

@@ -1,7 +1,11 @@
 """The Session admin, registered here once: sessions_app's SessionAdmin plus what needs the
 activities app (imports flow one way): the activity inline (ordered by ``order``; config edited on
 the activity's own page), activate next, duplicate, the exports (exports.py) and an overview page
-(every activity's results, the leaderboard, participants with kick: kicks.py)."""
+(every activity's results, the leaderboard, participants with kick: kicks.py).
+
+Each piece asks the caller's rights on the session (sessions_app/admin_roles.py): the inline is
+editable with ``edit`` (read-only otherwise), next and rehearsals need ``lifecycle``, the exports
+``exports``, duplicate ``edit`` (a copy of the configuration), a kick ``moderation``."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,9 +26,10 @@ from activities import services
 from activities.models import Activity
 from activities.types import all_types, get_type
 from activities.types.leaderboard import leaderboard
-from core.admin import CHANGE_FORM_TEMPLATE, is_organizer, service_action
+from core.admin import CHANGE_FORM_TEMPLATE, has_object_permissions, is_organizer, service_action
 from core.errors import DomainError
 from participants.models import Participant
+from sessions_app import roles
 from sessions_app import services as session_services
 from sessions_app.admin import SessionAdmin
 from sessions_app.models import Session, SessionStatus
@@ -101,12 +107,14 @@ class ActivityInline(admin.TabularInline):
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         add_url = reverse("admin:activities_activity_add")
+        # Django makes the inline instances per request: the edit_link column reads this.
+        self.can_edit = self.has_change_permission(request, obj)
         formset.caja_add_links = (  # type: ignore[attr-defined]
             [
                 {"label": t.label, "url": f"{add_url}?session={obj.pk}&type={key}", "key": key}
                 for key, t in sorted(all_types().items())
             ]
-            if obj is not None
+            if obj is not None and self.can_edit
             else []
         )
         return formset
@@ -123,27 +131,32 @@ class ActivityInline(admin.TabularInline):
     def edit_link(self, obj: Activity) -> str:
         if not obj.pk:
             return "-"
+        # A member without the edit right opens the same page read-only: say so.
+        editable = getattr(self, "can_edit", True)
         links = format_html(
-            '<a class="caja-edit-config" href="{}">Edit config</a> · <a href="{}">Results</a>',
+            '<a class="{}" href="{}">{}</a> · <a href="{}">Results</a>',
+            "caja-edit-config" if editable else "caja-view-config",
             reverse("admin:activities_activity_change", args=[obj.pk]),
+            "Edit config" if editable else gettext("View config"),
             reverse("admin:activities_activity_results", args=[obj.pk]),
         )
         if has_questions(obj):
             links = format_html('{} · <a href="{}">Questions</a>', links, questions_url(obj))
         return links
 
-    # The parent session's ownership gates the page; any organizer may edit its activities.
+    # ``obj`` is the parent session (the page is already scoped to its team): any member reads
+    # its activities, those with the edit right reorder, rename and delete them here.
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_organizer(request)
+        return is_organizer(request) and (obj is None or roles.can(request.user, obj, "read"))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_organizer(request)
+        return is_organizer(request) and (obj is None or roles.can(request.user, obj, "edit"))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_organizer(request)
+        return is_organizer(request) and (obj is None or roles.can(request.user, obj, "edit"))
 
 
 class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
@@ -206,16 +219,27 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         description="Rehearse selected sessions (live, marked as a rehearsal, wiped when it ends)",
         service=lambda s, actor: session_services.session_rehearse(session=s, actor=actor),
         done="{count} session(s) live as a rehearsal.",
+        permissions=["lifecycle"],
     )
     end_rehearsals = service_action(
         description="End the rehearsal of selected sessions (delete its participants and answers)",
         service=lambda s, actor: services.session_rehearsal_end(session=s, actor=actor),
         done="{count} rehearsal(s) ended: back to draft, same join code.",
+        permissions=["lifecycle"],
     )
 
-    @admin.action(description="Activate the next activity of selected sessions", permissions=["change"])
+    def _refused(self, request: HttpRequest, session: Session, permission: str) -> bool:
+        """An error message naming the session when the caller lacks ``permission`` on it."""
+        if has_object_permissions(self, request, session, [permission]):
+            return False
+        self.message_user(request, f"{session}: {self.permission_denied_message}", messages.ERROR)
+        return True
+
+    @admin.action(description="Activate the next activity of selected sessions", permissions=["lifecycle"])
     def activate_next_activity(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
         for session in queryset:
+            if self._refused(request, session, "lifecycle"):
+                continue
             try:
                 activity = services.activity_activate_next(session=session, actor=request.user)
             except DomainError as exc:
@@ -223,12 +247,15 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
             else:
                 self.message_user(request, f"{session}: “{activity}” is now live.", messages.SUCCESS)
 
+    # A copy of the configuration: for those who may edit it (the copy is the caller's own).
     @admin.action(
-        description="Duplicate selected sessions (activities only, as a new draft)", permissions=["view"]
+        description="Duplicate selected sessions (activities only, as a new draft)", permissions=["edit"]
     )
     def duplicate_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse | None:
         copies = []
         for session in queryset:
+            if self._refused(request, session, "edit"):
+                continue
             try:
                 copy = services.session_duplicate(session=session, owner=request.user)
             except DomainError as exc:
@@ -258,7 +285,11 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
     def overview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         session = self.get_object(request, object_id)
         overview_url = reverse("admin:sessions_app_session_overview", args=[session.pk])
+        can_moderate = self.has_moderation_permission(request, session)
+        can_edit = self.has_change_permission(request, session)
         if request.method == "POST":
+            if not can_moderate:
+                raise PermissionDenied
             kick_from_overview(self, request, session)
             return HttpResponseRedirect(overview_url)
         activities = Activity.objects.filter(session=session).order_by("order", "created_at")
@@ -273,9 +304,10 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
             "opts": self.opts,
             "original": session,
             "session": session,
-            "panels": [activity_panel(a) for a in activities],
+            "panels": [activity_panel(a, can_moderate=can_moderate, can_edit=can_edit) for a in activities],
             "leaderboard_html": render_results(leaderboard(session, None)),
             "participants": participants,
+            "can_moderate": can_moderate,
             "next_url": overview_url,
         }
         return TemplateResponse(request, "admin/sessions_app/session/overview.html", context)

@@ -173,7 +173,7 @@ def activity_set_status(*, activity: Activity, status: str, actor: Any = None) -
         # (session) WHERE status='active' backs it up at the database level.
         session = Session.objects.select_for_update().get(pk=activity.session_id)
         if session.status != SessionStatus.ACTIVE:
-            raise SessionNotActive("Start the session before activating an activity.")
+            raise SessionNotActive(gettext("Start the session before activating an activity."))
         _expire_others(activity.session_id, activity.pk, now)
         extra = {"activated_at": now, "revealed_at": None}
     elif status == ActivityStatus.EXPIRED:
@@ -198,7 +198,7 @@ def activity_activate_next(*, session: Session, actor: Any = None) -> Activity:
     """Activate the next activity by order (expiring the current one)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.ACTIVE:
-        raise SessionNotActive("Start the session before moving to the next activity.")
+        raise SessionNotActive(gettext("Start the session before moving to the next activity."))
     activities = Activity.objects.filter(session=session)
     current = (
         activities.filter(pk=session.current_activity_id).first() if session.current_activity_id else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.request import Request
@@ -188,5 +189,5 @@ class HiddenWordDetailView(ParticipantRoleView):
     def delete(self, request: Request, session_id: Any, activity_id: Any, text: str) -> Response:
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id, right="moderation")
         if not services.hidden_word_remove(activity=activity, text=text, actor=request.user):
-            raise NotFound("This word is not hidden.")
+            raise NotFound(gettext("This word is not hidden."))
         return Response(status=status.HTTP_204_NO_CONTENT)

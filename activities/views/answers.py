@@ -98,7 +98,7 @@ class ResponseDetailView(ParticipantRoleView):
         _, activity = selectors.activity_get_for(request.user, session_id, activity_id, right="moderation")
         answer = ResponseModel.objects.filter(activity=activity, pk=response_id).first()
         if answer is None:
-            raise NotFound("No such answer.")
+            raise NotFound(gettext("No such answer."))
         answer.activity = activity
         data = ResponseHiddenSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ counts; run with ``pytest -s`` to see them.
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections import Counter
@@ -22,6 +23,7 @@ import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -41,6 +43,7 @@ from activities.tests.factories import CONFIGS
 from caja.wsgi import application
 from participants import services as participant_services
 from sessions_app import services as session_services
+from sessions_app.models import Session
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -211,3 +214,330 @@ def test_fuzz_every_operation(monkeypatch: pytest.MonkeyPatch, settings: Any, ca
             print(f"[fuzz] FAIL {op_id}: {text}")
     assert stats["operations"] >= 38
     assert not failures, f"{len(failures)} distinct fuzz failures (see output above)"
+
+
+# --- the endpoints added since v1.1: unknown fields and wrong types --------------------------------
+# Issue 22 item 4: the contract's rule for every body is "unknown fields → 400 VALIDATION_ERROR,
+# booleans are booleans, text is a string". Each endpoint below gets its valid body broken one way
+# at a time (an unknown field, one field of the wrong type, a body that is not an object), first in
+# a fixed list of the values clients really send by mistake, then in Hypothesis-generated ones. Each
+# must be 400 VALIDATION_ERROR (or MALFORMED_JSON) naming the field at fault, never a 5xx, and the
+# database (and the reaction counters) must be as before. The requests go through the WSGI entry
+# point, so reactions and the heartbeat are answered by the lean handler, as in production.
+
+BOOL, TEXT, CHOICE, TEXT_OR_NULL = "bool", "text", "choice", "text or null"
+# What each kind of field must refuse: the mistakes clients make, then anything not of the kind.
+WRONG: dict[str, list[Any]] = {
+    BOOL: ["yes", "true", "", 1, 0, 1.5, None, [], [True], {}, {"a": True}],
+    TEXT: [123, 0, 1.5, True, False, None, [], ["x"], {}, {"a": "b"}],
+    CHOICE: [1, 0, True, None, [], ["es"], {}, {"x": 1}],
+    TEXT_OR_NULL: [123, 0, 1.5, True, False, [], ["x"], {}, {"a": "b"}],
+}
+NOT_AN_OBJECT: list[Any] = [[], [{}], "x", "", 1, 2.5, True, False]
+JSON_LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+)
+JSON_VALUE = st.recursive(
+    JSON_LEAF,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+OF_KIND = {
+    BOOL: JSON_VALUE.filter(lambda v: not isinstance(v, bool)),
+    TEXT: JSON_VALUE.filter(lambda v: not isinstance(v, str)),
+    CHOICE: JSON_VALUE.filter(lambda v: not isinstance(v, str)),
+    TEXT_OR_NULL: JSON_VALUE.filter(lambda v: v is not None and not isinstance(v, str)),
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    body: dict[str, Any]  # a valid body ({} for an endpoint that takes none)
+    fields: dict[str, str]  # every field the endpoint knows, with its kind
+    as_participant: bool = False
+
+
+def _team_world(user: Any, other: Any) -> tuple[dict[str, Any], list[Endpoint]]:
+    """Sessions in the states each endpoint needs, and the endpoints with valid bodies."""
+    from activities.models import Activity
+    from activities.types import get_type
+    from activities.types.qna import services as qna_services
+    from sessions_app import members
+
+    now = timezone.now()
+    session = session_services.session_create(owner=user, name="Fuzz team")
+    session_services.session_set_status(session=session, status="active")
+
+    def activity(kind: str, config: dict[str, Any], status: str) -> Activity:
+        clean = get_type(kind).validate_config(config)
+        return Activity.objects.create(
+            session=session, type=kind, config=clean, status=status, order=Activity.objects.count() + 1
+        )
+
+    open_text = activity("open_text", {"prompt": "A wish?"}, "active")
+    Activity.objects.filter(pk=open_text.pk).update(activated_at=now)
+    Session.objects.filter(pk=session.pk).update(current_activity=open_text)
+    qna = activity("qna", dict(CONFIGS["qna"]), "published")
+    cloud = activity("wordcloud", dict(CONFIGS["wordcloud"]), "expired")
+    ana, ana_token = participant_services.participant_join(session=session, nickname="Ana")
+    ben, _ = participant_services.participant_join(session=session, nickname="Ben")
+    answer, _ = activity_services.response_submit(
+        participant=ana, activity=Activity.objects.get(pk=open_text.pk), response_data={"text": "More coffee"}
+    )
+    question = qna_services.question_post(participant=ben, activity=qna, text="Lunch?")
+    members.member_add(session=session, role="presenter", username=other.username, actor=user)
+    members.member_add(session=session, role="moderator", email="later@example.com", actor=user)
+    draft = session_services.session_create(owner=user, name="Fuzz draft")
+    rehearsal = session_services.session_create(owner=user, name="Fuzz rehearsal")
+    session_services.session_rehearse(session=rehearsal, actor=user)
+
+    s = f"/api/v1/sessions/{session.pk}"
+    a = f"{s}/activities"
+    world = {"session": session, "token": ana_token, "access": str(RefreshToken.for_user(user).access_token)}
+    endpoints = [
+        Endpoint(
+            "questions_create",
+            "POST",
+            f"{a}/{qna.pk}/questions",
+            {"text": "Hi?", "anonymous": False},
+            {"text": TEXT, "anonymous": BOOL},
+            as_participant=True,
+        ),
+        Endpoint(
+            "questions_moderate",
+            "PATCH",
+            f"{a}/{qna.pk}/questions/{question.pk}",
+            {"status": "answered", "pinned": True},
+            {"status": CHOICE, "pinned": BOOL},
+        ),
+        Endpoint(
+            "questions_upvote",
+            "PUT",
+            f"{a}/{qna.pk}/questions/{question.pk}/upvote",
+            {},
+            {},
+            as_participant=True,
+        ),
+        Endpoint(
+            "questions_unvote",
+            "DELETE",
+            f"{a}/{qna.pk}/questions/{question.pk}/upvote",
+            {},
+            {},
+            as_participant=True,
+        ),
+        Endpoint(
+            "sessions_react", "POST", f"{s}/reactions", {"kind": "wow"}, {"kind": CHOICE}, as_participant=True
+        ),
+        Endpoint("sessions_heartbeat", "POST", f"{s}/heartbeat", {}, {}, as_participant=True),
+        Endpoint("sessions_rehearse", "POST", f"/api/v1/sessions/{draft.pk}/rehearse", {}, {}),
+        Endpoint("sessions_end_rehearsal", "POST", f"/api/v1/sessions/{rehearsal.pk}/end-rehearsal", {}, {}),
+        Endpoint(
+            "responses_hide",
+            "PATCH",
+            f"{a}/{open_text.pk}/responses/{answer.pk}",
+            {"hidden": True},
+            {"hidden": BOOL},
+        ),
+        Endpoint(
+            "hidden_words_add", "POST", f"{a}/{cloud.pk}/hidden-words", {"text": "hello"}, {"text": TEXT}
+        ),
+        Endpoint(
+            "sessions_language",
+            "PATCH",
+            s,
+            {"language": "es"},
+            {"language": CHOICE, "name": TEXT, "description": TEXT_OR_NULL, "status": CHOICE},
+        ),
+        Endpoint(
+            "members_add",
+            "POST",
+            f"{s}/members",
+            {"email": "new@example.com", "role": "moderator"},
+            {"username": TEXT, "email": TEXT, "role": CHOICE},
+        ),
+        Endpoint(
+            "members_set_role", "PATCH", f"{s}/members/{other.pk}", {"role": "moderator"}, {"role": CHOICE}
+        ),
+        Endpoint("members_remove", "DELETE", f"{s}/members/{other.pk}", {}, {}),
+        Endpoint("invitations_remove", "DELETE", f"{s}/invitations/later@example.com", {}, {}),
+        Endpoint(
+            "sessions_transfer", "POST", f"{s}/transfer", {"username": other.username}, {"username": TEXT}
+        ),
+        Endpoint("auth_keys_create", "POST", "/api/v1/auth/keys", {"name": "CI"}, {"name": TEXT}),
+    ]
+    return world, endpoints
+
+
+def _stored() -> dict[str, Any]:
+    """Everything a refused request must leave as it was."""
+    from activities.models import Activity, HiddenWord, Question, QuestionUpvote
+    from activities.models import Response as Answer
+    from core.models import OrganizerApiKey
+    from live.reactions import reaction_counts
+    from participants.models import Participant
+    from sessions_app.models import AuditEntry, SessionInvitation, SessionMember
+
+    def rows(qs: Any, *fields: str) -> list[tuple[Any, ...]]:
+        return sorted(map(tuple, qs.values_list(*fields)), key=str)
+
+    return {
+        "sessions": rows(
+            Session.objects.all(),
+            *("id", "name", "description", "status", "language", "rehearsal", "owner_id", "join_code"),
+        ),
+        "activities": rows(Activity.objects.all(), "id", "status", "revealed_at", "round"),
+        "questions": rows(
+            Question.objects.all(), "id", "text", "anonymous", "status", "pinned", "upvote_count"
+        ),
+        "upvotes": rows(QuestionUpvote.objects.all(), "question_id", "participant_id"),
+        "answers": rows(Answer.objects.all(), "id", "hidden", "response_data"),
+        "hidden_words": rows(HiddenWord.objects.all(), "activity_id", "text"),
+        "participants": rows(Participant.objects.all(), "id", "kicked_at", "last_activity"),
+        "members": rows(SessionMember.objects.all(), "session_id", "user_id", "role"),
+        "invitations": rows(SessionInvitation.objects.all(), "session_id", "email", "role"),
+        "api_keys": rows(OrganizerApiKey.objects.all(), "id", "name", "revoked"),
+        "audit": AuditEntry.objects.count(),
+        "reactions": [reaction_counts(s.pk)["counts"] for s in Session.objects.order_by("pk")],
+    }
+
+
+def _wsgi(method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "REMOTE_ADDR": "203.0.113.7",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
+    }
+    seen: dict[str, int] = {}
+
+    def start_response(status: str, response_headers: Any, exc_info: Any = None) -> None:
+        seen["status"] = int(status.split()[0])
+
+    result: Any = application(environ, start_response)
+    try:
+        content = b"".join(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return seen["status"], content
+
+
+def _fixed_mistakes(endpoint: Endpoint) -> list[tuple[str, Any, str | None]]:
+    """(what, body, the field the answer must name) for the mistakes clients really make."""
+    cases: list[tuple[str, Any, str | None]] = [
+        ("an unknown field", {**endpoint.body, "bogus": 1}, "bogus"),
+        ("an unknown field, null", {**endpoint.body, "extra": None}, "extra"),
+        ("an unknown nested object", {**endpoint.body, "meta": {"a": [1]}}, "meta"),
+    ]
+    for name, kind in endpoint.fields.items():
+        cases.extend((f"{name}={value!r}", {**endpoint.body, name: value}, name) for value in WRONG[kind])
+    cases.extend((f"a body of {value!r}", value, None) for value in NOT_AN_OBJECT)
+    return cases
+
+
+def _mistakes(endpoint: Endpoint) -> Any:
+    """Hypothesis: one mistake at a time in the endpoint's valid body."""
+    known = set(endpoint.fields)
+    unknown = st.builds(
+        lambda key, value: (f"unknown {key!r}", {**endpoint.body, key: value}, key),
+        st.text(min_size=1, max_size=12).filter(lambda k: k not in known),
+        JSON_VALUE,
+    )
+    options = [
+        unknown,
+        st.builds(
+            lambda v: (f"a body of {v!r}", v, None),
+            JSON_VALUE.filter(lambda v: not isinstance(v, dict) and v is not None),
+        ),
+    ]
+    for name, kind in endpoint.fields.items():
+        options.append(
+            st.builds(lambda v, name=name: (f"{name}={v!r}", {**endpoint.body, name: v}, name), OF_KIND[kind])
+        )
+    return st.one_of(options)
+
+
+def test_fuzz_new_endpoints_refuse_unknown_fields_and_wrong_types(
+    monkeypatch: pytest.MonkeyPatch, django_user_model: Any, capsys: Any
+) -> None:
+    from core.throttles import AcceptedOnlyTokenThrottle, JoinIPThrottle, ParticipantTokenThrottle
+
+    for throttle in (JoinIPThrottle, ParticipantTokenThrottle, AcceptedOnlyTokenThrottle):
+        monkeypatch.setattr(throttle, "allow_request", lambda self, request, view: True)
+    user = django_user_model.objects.create_user(username="fuzz-owner", password="pw-12345-x", is_staff=True)
+    other = django_user_model.objects.create_user(
+        username="fuzz-member", password="pw-12345-y", is_staff=True, email="member@example.com"
+    )
+    world, endpoints = _team_world(user, other)
+    failures: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+
+    def check(endpoint: Endpoint, what: str, body: Any, field_name: str | None) -> None:
+        headers = {"Accept": "application/json"}
+        if endpoint.as_participant:
+            headers["X-Participant-Token"] = world["token"]
+        else:
+            headers["Authorization"] = f"Bearer {world['access']}"
+        before = _stored()
+        status, content = _wsgi(endpoint.method, endpoint.path, json.dumps(body).encode(), headers)
+        after = _stored()
+        counts[endpoint.name] += 1
+        problems = []
+        try:
+            error = json.loads(content)["error"]
+        except (ValueError, KeyError, TypeError):
+            error = {}
+        if status != 400 or error.get("code") not in ("VALIDATION_ERROR", "MALFORMED_JSON"):
+            problems.append(f"status {status} {content[:200]!r}")
+        elif field_name is not None and field_name not in error.get("details", {}):
+            problems.append(f"the details do not name {field_name!r}: {error.get('details')}")
+        changed = [key for key in before if before[key] != after[key]]
+        if changed:
+            problems.append(f"stored: {', '.join(changed)}")
+        if problems:
+            failures.setdefault(f"{endpoint.name}: {what}", "; ".join(problems))
+
+    def fuzz(endpoint: Endpoint) -> None:
+        @hyp_settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=_mistakes(endpoint))
+        def run(case: tuple[str, Any, str | None]) -> None:
+            check(endpoint, *case)
+
+        run()
+
+    for endpoint in endpoints:
+        for what, body, field_name in _fixed_mistakes(endpoint):
+            check(endpoint, what, body, field_name)
+        fuzz(endpoint)
+
+    with capsys.disabled():
+        print(
+            f"\n[fuzz-new] requests={sum(counts.values())} endpoints={len(counts)} failures={len(failures)}"
+        )
+        for key, text in sorted(failures.items()):
+            print(f"[fuzz-new] FAIL {key}: {text}")
+    assert len(counts) == len(endpoints) >= 17
+    assert not failures, f"{len(failures)} refusals went wrong (see output above)"

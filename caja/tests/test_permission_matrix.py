@@ -4,12 +4,15 @@ Roles: anonymous, organizer A (owns session X), organizer B (owns session Y), a 
 participant of X, a participant of Y, and a kicked participant of X; and A's team on X (contract v1.2):
 a co_organizer, a presenter and a moderator, each allowed what the role table of the contract says
 (sessions_app.roles.RIGHTS) and 403 PERMISSION_DENIED for the rest. Organizers send real JWTs,
-participants their X-Participant-Token. Each cell is one request against a fresh world; the
-expected status comes from the contract (401 without credentials, 403 for a participant token on
-an organizer action or on another session, 404 for another organizer's session).
+participants their X-Participant-Token. Two more columns send an API key (``Authorization: Api-Key``):
+the owner's, and the presenter's (a member with a lesser role); a key acts as its user, so each of
+those columns expects exactly its user's cell (KEY_OF). Each cell is one request against a fresh
+world; the expected status comes from the contract (401 without credentials, 403 for a participant
+token on an organizer action or on another session, 404 for another organizer's session).
 
-Below the matrix: public reads never show tokens, a quiz's correct option before it is revealed,
-poker votes before the reveal, or another organizer's sessions.
+Below the matrix: the presenter and moderation pages by role, an API key of a deactivated user (401,
+nothing changed), and public reads that never show tokens, a quiz's correct option before it is
+revealed, poker votes before the reveal, or another organizer's sessions.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Max
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -27,11 +32,14 @@ from activities import services as activity_services
 from activities.models import Activity, Response
 from activities.tests.factories import CONFIGS
 from activities.types.qna import services as qna_services
+from core import api_keys
+from core.models import OrganizerApiKey
 from live.snapshot import forget_local
 from participants import services as participant_services
 from participants.models import Participant
 from sessions_app import members
 from sessions_app import services as session_services
+from sessions_app.models import AuditEntry, Session, SessionMember
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +55,11 @@ ROLES = (
     "part_x",
     "part_y",
     "kicked",
+    "key_owner",
+    "key_presenter",
 )
+# An API key acts as its user: its column is its user's (a row may still name a key column of its own).
+KEY_OF = {"key_owner": "owner", "key_presenter": "presenter"}
 TEAM = ("co", "presenter", "moderator")
 OK = "ok"  # the row's success status
 # An organizer action on session X.
@@ -114,8 +126,11 @@ class World:
     owner_id: int = 0
     presenter_id: int = 0
     moderator_id: int = 0
+    owner_key_id: str = ""  # the owner's API key's public id (its prefix)
+    refresh: str = ""  # a refresh token of the owner
     tokens: dict[str, str] = field(default_factory=dict)  # role -> participant token
     jwts: dict[str, str] = field(default_factory=dict)  # role -> access token
+    keys: dict[str, str] = field(default_factory=dict)  # role -> API key
     all_tokens: list[str] = field(default_factory=list)
 
 
@@ -183,6 +198,8 @@ def world(settings: Any) -> World:
         for key, user in team.items():
             members.member_add(session=session, username=user.username, role=role_names[key], actor=owner)
     members.member_add(session=x, email="guest@example.com", role="presenter", actor=owner)
+    owner_key, owner_raw = api_keys.api_key_create(user=owner, name="owner's script")
+    _, presenter_raw = api_keys.api_key_create(user=team["presenter"], name="presenter's clicker")
     return World(
         sid=str(x.pk),
         sid_y=str(y.pk),
@@ -212,6 +229,9 @@ def world(settings: Any) -> World:
                 *team.items(),
             )
         },
+        owner_key_id=owner_key.prefix,
+        refresh=str(RefreshToken.for_user(owner)),
+        keys={"key_owner": owner_raw, "key_presenter": presenter_raw},
         all_tokens=[token_x, token_y, token_kicked, token_victim],
     )
 
@@ -222,6 +242,8 @@ def _client(world: World, role: str) -> APIClient:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {world.jwts[role]}")
     elif role in world.tokens:
         client.credentials(HTTP_X_PARTICIPANT_TOKEN=world.tokens[role])
+    elif role in world.keys:
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.keys[role]}")
     return client
 
 
@@ -234,13 +256,37 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("get", "/health/ready", None, 200, PUBLIC, True),
     ("get", "/api/schema", None, 200, PUBLIC, False),
     ("get", "/api/docs", None, 200, PUBLIC, False),
+    ("get", "/api/redoc", None, 200, PUBLIC, False),
+    # Off unless METRICS_ENABLED (then its own bearer token: core/tests): the same 404 for everyone.
+    ("get", "/metrics", None, 404, dict.fromkeys(ROLES, 404), False),
     ("post", "/api/v1/auth/token", {"username": "alice", "password": "pw-alice-123"}, 200, PUBLIC, False),
+    ("post", "/api/v1/auth/token/refresh", {"refresh": "{refresh}"}, 200, PUBLIC, False),
+    # API keys (contract v1.2): every organizer manages their own; someone else's key is unknown (404).
+    ("get", "/api/v1/auth/keys", None, 200, ORG_ANY, False),
+    # ... but a key makes no keys (a leaked key must not mint replacements): 403.
+    (
+        "post",
+        "/api/v1/auth/keys",
+        {"name": "CI"},
+        201,
+        {**ORG_ANY, "key_owner": 403, "key_presenter": 403},
+        False,
+    ),
+    (
+        "delete",
+        "/api/v1/auth/keys/{owner_key_id}",
+        None,
+        204,
+        {**ORG_ANY, **dict.fromkeys(("co", "presenter", "moderator", "other", "super"), 404)},
+        False,
+    ),
     # sessions
     ("post", "/api/v1/sessions", {"name": "New"}, 201, ORG_ANY, False),
     ("get", "/api/v1/sessions", None, 200, ORG_ANY, False),
     ("get", S, None, 200, ORG, False),
     ("patch", S, {"name": "Renamed"}, 200, EDIT, False),
     ("put", S, {"name": "Renamed", "description": "d"}, 200, EDIT, False),
+    ("patch", S, {"language": "de"}, 200, EDIT, False),
     ("patch", S, {"status": "completed"}, 200, LIFECYCLE, False),
     ("delete", S, None, 204, OWNERSHIP, False),
     ("post", S + "/next", None, 200, LIFECYCLE, False),
@@ -264,6 +310,20 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     # Q&A (contract v1.1)
     ("post", Q, {"text": "Is lunch included?"}, 201, PART, False),
     ("get", Q, None, 200, QNA_READ, True),
+    # Filtering by status (the pending questions) is for the session's team: a member's "read".
+    (
+        "get",
+        Q + "?status=pending",
+        None,
+        200,
+        {
+            **dict.fromkeys(ORG, 400),
+            **{r: OK for r in ("owner", *TEAM, "super")},
+            "part_y": 403,
+            "kicked": 401,
+        },
+        False,
+    ),
     ("put", Q + "/{question}/upvote", None, 200, PART, False),
     ("delete", Q + "/{question}/upvote", None, 200, PART, False),
     ("patch", Q + "/{question}", {"pinned": True}, 200, MODERATION, False),
@@ -315,10 +375,62 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
         {**MEMBERS, "co": 403, "owner": 400, "super": 400},
         False,
     ),
+    # Bad input from those who may manage the team: 400, nothing changed (the others: their 401/403/404).
+    ("post", S + "/members", {"username": "dave", "role": "owner"}, 400, MEMBERS, False),
+    ("post", S + "/members", {"username": "dave", "role": "admin"}, 400, MEMBERS, False),
+    ("post", S + "/members", {"email": "not-an-email", "role": "presenter"}, 400, MEMBERS, False),
+    ("post", S + "/members", {"username": "nobody", "role": "presenter"}, 400, MEMBERS, False),
+    # Self-promotion to owner, and promoting anyone else to owner: refused (transfer instead).
+    ("patch", S + "/members/{moderator_id}", {"role": "owner"}, 400, MEMBERS, False),
     ("delete", S + "/invitations/guest@example.com", None, 204, MEMBERS, False),
     ("post", S + "/transfer", {"username": "carol"}, 200, OWNERSHIP, False),
+    # Only to a member: dave is an organizer but not on the team.
+    ("post", S + "/transfer", {"username": "dave"}, 400, OWNERSHIP, False),
     ("get", S + "/audit", None, 200, MEMBERS, False),
 ]
+
+# What a successful write leaves in the audit log (contract v1.2: "The audit log records at least"),
+# by (method, path template, the body's first key): the actions in order, each by the caller (a key's
+# user for a key). Not here: writes that are not an organizer's action on a session (a participant's
+# answer, question, upvote, presence or reaction; a sign-in; the caller's own API keys), and the
+# session's deletion (its log goes with it). A refused request leaves nothing.
+AUDITED: dict[tuple[str, str, str | None], list[str]] = {
+    ("post", "/api/v1/sessions", "name"): ["session.create"],
+    ("patch", S, "name"): ["session.update"],
+    ("put", S, "name"): ["session.update"],
+    ("patch", S, "language"): ["session.update"],
+    ("patch", S, "status"): ["session.status"],
+    ("post", S + "/next", None): ["session.next", "activity.status"],
+    ("post", A, "type"): ["activity.create"],
+    ("patch", A + "/{poll}", "title"): ["activity.update"],
+    ("put", A + "/{poll}", "title"): ["activity.update"],
+    ("delete", A + "/{poll}", None): ["activity.delete"],
+    ("patch", "/api/v1/activities/{poll}/status", "status"): ["activity.status"],
+    ("post", A + "/{quiz}/reveal", None): ["activity.reveal"],
+    ("post", A + "/{poker}/reset", None): ["activity.reset"],
+    ("post", A + "/{cloud}/hidden-words", "text"): ["hidden_word.add"],
+    ("delete", A + "/{cloud}/hidden-words/secret", None): ["hidden_word.remove"],
+    ("patch", Q + "/{question}", "pinned"): ["question.moderate"],
+    ("delete", S + "/participants/{victim}", None): ["participant.kick"],
+    ("patch", A + "/{wall}/responses/{wall_answer}", "hidden"): ["response.hide"],
+    ("post", "/api/v1/sessions/{draft}/rehearse", None): ["session.rehearse"],
+    ("post", "/api/v1/sessions/{rehearsing}/end-rehearsal", None): ["session.rehearsal_end"],
+    ("post", S + "/members", "username"): ["member.add"],
+    ("post", S + "/members", "email"): ["invitation.add"],
+    ("patch", S + "/members/{moderator_id}", "role"): ["member.role"],
+    ("delete", S + "/members/{presenter_id}", None): ["member.remove"],
+    ("delete", S + "/invitations/guest@example.com", None): ["invitation.remove"],
+    ("post", S + "/transfer", "username"): ["session.transfer"],
+}
+USERNAMES = {
+    "owner": "alice",
+    "co": "carol",
+    "presenter": "pete",
+    "moderator": "mona",
+    "other": "bob",
+    "super": "root",
+    "nonstaff": "eve",
+}
 
 CASES = [pytest.param(row, role, id=f"{row[0].upper()} {row[1]} as {role}") for row in ROWS for role in ROLES]
 ERROR_CODES = {400: "VALIDATION_ERROR", 401: "NOT_AUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
@@ -345,6 +457,8 @@ def _fill(template: Any, world: World) -> Any:
             "owner_id",
             "presenter_id",
             "moderator_id",
+            "owner_key_id",
+            "refresh",
         )
     }
     if isinstance(template, str):
@@ -359,10 +473,11 @@ def test_permission_matrix(
     world: World, row: tuple[str, str, Any, int, dict[str, Any], bool], role: str
 ) -> None:
     method, template, body, success, expected_by_role, public_read = row
-    expected = expected_by_role[role]
+    expected = expected_by_role[role] if role in expected_by_role else expected_by_role[KEY_OF[role]]
     expected = success if expected == OK else expected
     path = _fill(template, world)
     client = _client(world, role)
+    logged_before = AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
     kwargs: dict[str, Any] = {"format": "json"} if body is not None else {}
     response = (
         getattr(client, method)(path, _fill(body, world), **kwargs)
@@ -378,6 +493,15 @@ def test_permission_matrix(
         assert error["code"] == ERROR_CODES[expected], error
     if public_read:
         _assert_no_secrets(text, world)
+    # The caller as whom a key acts.
+    who = KEY_OF.get(role, role)
+    logged = list(AuditEntry.objects.filter(id__gt=logged_before).order_by("id"))
+    if expected >= 400 or method == "get":
+        assert logged == [], [entry.action for entry in logged]  # refused (or a read): nothing written
+    else:
+        key = (method, template, next(iter(body)) if isinstance(body, dict) else None)
+        assert [entry.action for entry in logged] == AUDITED.get(key, []), key
+        assert {entry.actor_username for entry in logged} <= {USERNAMES.get(who)}, logged
     if method == "get" and template == "/api/v1/sessions" and expected == 200:
         names = {item["name"] for item in response.json()["items"]}
         assert (
@@ -387,13 +511,127 @@ def test_permission_matrix(
                 **dict.fromkeys(TEAM, {"Session X", "Draft Z", "Rehearsal R"}),
                 "other": {"Session Y of Bob"},
                 "super": {"Session X", "Draft Z", "Rehearsal R", "Session Y of Bob"},
-            }[role]
+            }[who]
         )
     if template == S and method == "get" and expected == 200:
         my_role = {"owner": "owner", "co": "co_organizer", "presenter": "presenter", "moderator": "moderator"}
-        assert response.json()["my_role"] == my_role.get(role), response.json()
+        assert response.json()["my_role"] == my_role.get(who), response.json()
+    if template == "/api/v1/auth/keys" and method == "get" and expected == 200:
+        # Each caller lists their own keys alone: the key's user's.
+        listed = [item["name"] for item in response.json()["items"]]
+        own = {"owner": ["owner's script"], "presenter": ["presenter's clicker"]}
+        assert listed == own.get(who, []), listed
     if template == S and method == "get" and role == "other":
         assert "Session X" not in text  # the 404 does not reveal another organizer's session
+
+
+# --- the presenter and moderation pages by role ------------------------------------------------
+# The pages sign in with the admin's session cookie (an API key or a JWT is for the API alone).
+
+LIFECYCLE_BUTTONS = {
+    "btn-start",
+    "btn-rehearse",
+    "btn-end-rehearsal",
+    "btn-next",
+    "btn-reveal",
+    "btn-reset",
+    "btn-complete",
+}
+PAGE_USERS = {
+    "owner": "alice",
+    "co": "carol",
+    "presenter": "pete",
+    "moderator": "mona",
+    "other": "bob",
+    "super": "root",
+    "nonstaff": "eve",
+}
+# role -> (the control bar's buttons and links on /present/<id>, /present/<id>/moderate's status)
+PAGES: dict[str, tuple[set[str], int]] = {
+    "anon": (set(), 302),  # the moderation page sends to the admin's login
+    "owner": (LIFECYCLE_BUTTONS | {"btn-moderate"}, 200),
+    "co": (LIFECYCLE_BUTTONS | {"btn-moderate"}, 200),
+    "presenter": (LIFECYCLE_BUTTONS | {"btn-moderate"}, 200),
+    "moderator": ({"btn-moderate"}, 200),
+    "other": (set(), 404),  # not on the team: the session does not exist for them, as in the API
+    "super": (LIFECYCLE_BUTTONS | {"btn-moderate"}, 200),
+    "nonstaff": (set(), 404),
+}
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_presenter_page_controls_by_role(world: World, role: str) -> None:
+    """The big screen is public; its control bar is the role's: a presenter drives (next, reveal, new
+    round, rehearse) and gets no configuration (no admin link on the page), a moderator gets the
+    moderation link alone; the moderation page is the moderation right's. The API refuses the rest
+    (the matrix above)."""
+    client = Client()
+    if role in PAGE_USERS:
+        client.force_login(get_user_model().objects.get(username=PAGE_USERS[role]))
+    buttons, moderation_status = PAGES[role]
+    response = client.get(f"/present/{world.sid}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    shown = {b for b in (*LIFECYCLE_BUTTONS, "btn-moderate") if f'id="{b}"' in html}
+    assert shown == buttons, role
+    assert ('id="controls"' in html) == bool(buttons)
+    assert "/admin/" not in html  # no configuration on the big screen, whoever looks
+    config = json.loads(html.split('id="caja-config" type="application/json">')[1].split("</script>")[0])
+    assert config["can_control"] == bool(buttons & LIFECYCLE_BUTTONS)
+    assert config["can_moderate"] == bool(buttons)
+    assert bool(config["csrf_token"]) == bool(buttons)
+    assert client.get(f"/present/{world.sid}/moderate").status_code == moderation_status
+
+
+def test_an_api_key_of_a_deactivated_user_is_401_and_changes_nothing(world: World) -> None:
+    """A co-organizer who leaves (deactivated, e.g. by single sign-on): their key stops working
+    everywhere organizer credentials count, with 401 NOT_AUTHENTICATED, and nothing changes."""
+    carol = get_user_model().objects.get(username="carol")
+    _, raw = api_keys.api_key_create(user=carol, name="carol's script")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    s = f"/api/v1/sessions/{world.sid}"
+    assert client.get(s).status_code == 200  # it works while carol is active
+    get_user_model().objects.filter(pk=carol.pk).update(is_active=False)
+    session = Session.objects.get(pk=world.sid)
+    logged = AuditEntry.objects.count()
+    member_count = SessionMember.objects.count()
+    key_count = OrganizerApiKey.objects.count()
+    session_count = Session.objects.count()
+    attempts: list[tuple[str, str, Any]] = [
+        ("get", s, None),
+        ("patch", s, {"name": "Hijacked"}),
+        ("patch", s, {"status": "completed"}),
+        ("post", s + "/next", None),
+        ("post", s + "/members", {"username": "dave", "role": "co_organizer"}),
+        ("delete", s + f"/participants/{world.victim}", None),
+        ("post", "/api/v1/auth/keys", {"name": "another"}),
+        ("get", "/api/v1/auth/keys", None),
+        ("post", "/api/v1/sessions", {"name": "New"}),
+        # The public reads that recognize organizer credentials refuse a dead key too.
+        ("get", s + "/leaderboard", None),
+        ("get", s + f"/activities/{world.qna}/questions", None),
+    ]
+    for method, path, body in attempts:
+        response = (
+            getattr(client, method)(path, body, format="json") if body else getattr(client, method)(path)
+        )
+        assert response.status_code == 401, (method, path, response.content)
+        assert response.json()["error"]["code"] == "NOT_AUTHENTICATED"
+        assert response["WWW-Authenticate"]
+    # The polls ignore organizer credentials: the big screen of a deactivated organizer still shows.
+    assert client.get(s + "/state").status_code == 200
+    after = Session.objects.get(pk=world.sid)
+    assert (after.name, after.status, after.current_activity_id) == (
+        session.name,
+        session.status,
+        session.current_activity_id,
+    )
+    assert AuditEntry.objects.count() == logged
+    assert SessionMember.objects.count() == member_count
+    assert OrganizerApiKey.objects.count() == key_count
+    assert Participant.objects.get(pk=world.victim).kicked_at is None
+    assert Session.objects.count() == session_count
 
 
 def _assert_no_secrets(text: str, world: World) -> None:

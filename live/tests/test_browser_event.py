@@ -56,9 +56,13 @@ def event(django_user_model: Any) -> dict[str, Any]:
                 {"id": "pizza", "label": "Pizza"},
             ],
         },
+        actor=organizer,
     )
     poker = activity_services.activity_create(
-        session=session, type="poker", config={"story": "Login page redesign", "deck": "fibonacci"}
+        session=session,
+        type="poker",
+        config={"story": "Login page redesign", "deck": "fibonacci"},
+        actor=organizer,
     )
     quiz = activity_services.activity_create(
         session=session,
@@ -74,11 +78,13 @@ def event(django_user_model: Any) -> dict[str, Any]:
             "time_limit_seconds": 5,
             "points": 1000,
         },
+        actor=organizer,
     )
     cloud = activity_services.activity_create(
         session=session,
         type="wordcloud",
         config={"prompt": "One word for this quarter", "max_words": 3, "max_length": 40},
+        actor=organizer,
     )
     return {
         "organizer": organizer,
@@ -481,7 +487,7 @@ def test_whole_event(
 
     # An anonymous viewer of the big screen sees the summary too, without controls, in the session's
     # language (the organizer chose French) whatever the viewer's browser asks for.
-    session_services.session_update(session=session, language="fr")
+    session_services.session_update(session=session, language="fr", actor=event["organizer"])
     viewer = new_page({"width": 1280, "height": 800}, "de-DE")
     viewer.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
     expect(viewer.locator("html")).to_have_attribute("lang", "fr")
@@ -513,6 +519,34 @@ def test_whole_event(
         screen.goto(url)
         expect(screen.locator("#content-main")).to_be_visible()
         axe(f"admin-{name}", screen=screen)
+
+    # The audit log (the API, as the organizer) lists every action this test took, oldest first, each
+    # with its actor: the fixture's setup, the big screen's keys and buttons, the language change.
+    # The phones' joins, answers and language switch are the audience's, not an organizer's actions.
+    audit = screen.request.get(f"{live_server.url}/api/v1/sessions/{session.pk}/audit?limit=100")
+    assert audit.status == 200
+    logged = [(e["action"], e["actor"], e["target_id"]) for e in reversed(audit.json()["items"])]
+    sid = str(session.pk)
+    ids = {key: str(event[key].pk) for key in ("poll", "poker", "quiz", "cloud")}
+
+    def next_to(key: str) -> list[tuple[str, str, str]]:
+        return [("session.next", "olga", ids[key]), ("activity.status", "olga", ids[key])]
+
+    assert logged == [
+        ("session.create", "olga", sid),
+        *[("activity.create", "olga", ids[key]) for key in ("poll", "poker", "quiz", "cloud")],
+        ("session.status", "olga", sid),  # the first ArrowRight starts the draft session...
+        *next_to("poll"),  # ... and activates the first activity
+        *next_to("poker"),
+        ("activity.reveal", "olga", ids["poker"]),  # "r"
+        *next_to("quiz"),
+        ("activity.reveal", "olga", ids["quiz"]),
+        *next_to("cloud"),
+        ("session.status", "olga", sid),  # "End session", pressed twice
+        ("session.update", "olga", sid),  # the screen's language: French
+    ], logged
+    details = [e["details"] for e in reversed(audit.json()["items"]) if e["action"] == "session.status"]
+    assert details == [{"from": "draft", "to": "active"}, {"from": "active", "to": "completed"}]
 
     # Nothing user-provided ever ran as markup.
     assert dialogs == []
@@ -882,7 +916,7 @@ def test_rehearsal(_serial_live_server: None, live_server: Any, browser: Any, ev
     expect(screen.locator("#participant-count")).to_have_text("0")
     expect(screen.locator("#join-code")).to_have_text(session.join_code)
     expect(phone_banner).to_be_hidden()
-    expect(phone.locator("#join-error")).to_contain_text("The rehearsal is over")
+    expect(phone.locator("#join-note")).to_contain_text("The rehearsal is over")
     expect(phone.locator("#nickname")).to_be_visible()
     session.refresh_from_db()
     assert session.status == "draft" and not session.rehearsal

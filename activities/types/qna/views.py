@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from activities import selectors as activity_selectors
 from activities.models import Activity, Question, QuestionStatus
 from core.errors import NotFound, ValidationFailed
-from core.serializers import ErrorEnvelopeSerializer
+from core.serializers import ErrorEnvelopeSerializer, NoBodySerializer
 from core.throttles import AcceptedOnlyTokenThrottle, ParticipantTokenThrottle
 from participants.authentication import ParticipantTokenAuthentication
 from participants.base_views import ParticipantRoleView
@@ -162,6 +162,8 @@ class UpvoteView(ParticipantRoleView):
     def _vote(self, service: Any, session_id: Any, activity_id: Any, question_id: Any) -> Response:
         participant = self.participant
         ensure_participant_session(participant, session_id)
+        # No body: a field sent is unknown (400), not ignored.
+        NoBodySerializer(data=self.request.data).is_valid(raise_exception=True)
         question, upvoted = service(
             participant=participant, activity=_qna(session_id, activity_id), question_id=question_id
         )

@@ -275,7 +275,7 @@ export function announce(text) {
 // default export; every hook is optional and receives `ctx`, which holds `ui` (below) and what the
 // page offers (see phone_activity.js `activityCtx` and present.js `stageCtx`).
 //
-// Phone (join.js):   form(ctx) → Node, mine(ctx, data) → [prefix, text], update(ctx, previous),
+// Phone (join.js):   form(ctx) → Node, mine(ctx, data) → [prefix, text | list of text or Node], update(ctx, previous),
 //                    sentence(ctx, results) → string | null, timer (a countdown line),
 //                    ownPanel (not shown as an activity), panel(ctx, info, state) and
 //                    closePanel(ctx) (its own panel, driven by its state key: the Q&A).

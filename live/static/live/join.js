@@ -41,12 +41,12 @@ const screen = activityScreen({
   poller: () => poller,
   setView: (name, ...children) => setView(name, ...children),
   announcer,
-  removed: () => showRemoved(),
+  removed: () => gone(),
 });
 const reactions = reactionBar(document.getElementById("reaction-bar"), {
   sessionId: cfg.session_id,
   me: () => me,
-  removed: () => showRemoved(),
+  removed: () => gone(),
   poke: () => {
     if (poller) poller.poke();
   },
@@ -102,29 +102,46 @@ async function init() {
       save(me);
       return startLive();
     }
-    if (res.status === 401 || res.status === 403) return showRemoved();
-    me = stored; // offline or a hiccup: keep going with what we have
+    me = stored; // a refusal (gone() says which screen), or offline: keep going with what we have
+    if (res.status === 401 || res.status === 403) return gone();
     return startLive();
+  }
+  if (stored?.rejoin) {
+    const res = await api(`/api/v1/sessions/${cfg.session_id}/state`);
+    if (res.status === 200 && res.data?.session) return rehearsalOver(res.data, stored.nickname);
   }
   if (cfg.session_status === "completed") return showEnded();
   showJoinForm();
 }
 
-function showJoinForm(message) {
+/**
+ * The join form. `note`: a line above it that is news, not an error (the rehearsal is over); `nickname`:
+ * the nickname to offer again (the one this phone had in the rehearsal).
+ */
+function showJoinForm({ note = "", nickname = "" } = {}) {
   const error = h("p", { class: "error", id: "join-error", attrs: { role: "alert" } });
+  const noteLine = h("p", {
+    class: "join-note",
+    id: "join-note",
+    attrs: { role: "status" },
+    text: note || null,
+  });
   const input = h("input", {
     id: "nickname",
     name: "nickname",
     type: "text",
     required: true,
     maxLength: 30,
+    value: nickname,
     autocomplete: "nickname",
-    attrs: { "aria-describedby": "nickname-hint join-error", spellcheck: "false" },
+    dir: "auto",
+    attrs: { "aria-describedby": "join-note nickname-hint join-error", spellcheck: "false" },
   });
   const button = h("button", { type: "submit", class: "btn btn-primary", text: gettext("Join") });
   const form = h(
     "form",
     { class: "card stack join-form", id: "join-form", attrs: { novalidate: "" } },
+    noteLine,
     h("label", { for: "nickname", text: gettext("Your nickname") }),
     input,
     h("p", {
@@ -135,7 +152,6 @@ function showJoinForm(message) {
     button,
     error,
   );
-  if (message) error.textContent = message;
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const nickname = input.value.trim();
@@ -146,10 +162,16 @@ function showJoinForm(message) {
     }
     button.disabled = true;
     error.textContent = "";
-    const res = await api("/api/v1/join", { method: "POST", body: { join_code: cfg.join_code, nickname } });
+    const res = await api("/api/v1/join", { method: "POST", body: { join_code: joinCode, nickname } });
     button.disabled = false;
     if (res.status === 201) {
-      me = { token: res.data.token, participant_id: res.data.id, nickname: res.data.nickname };
+      // A participant who joins during a rehearsal is deleted when it ends (see rehearsalOver).
+      me = {
+        token: res.data.token,
+        participant_id: res.data.id,
+        nickname: res.data.nickname,
+        rehearsal: rehearsing(),
+      };
       save(me);
       return startLive();
     }
@@ -167,15 +189,21 @@ function showJoinForm(message) {
   input.focus();
 }
 
-function showRemoved() {
+/** Stop following the session as a participant: the token is gone (removed, a rehearsal over). */
+function stopLive() {
   forget();
   me = null;
   showWho();
   reactions.show(false);
   if (poller) poller.stop();
+  poller = null;
   if (heartbeat) clearTimeout(heartbeat);
-  screen.stopTimers();
+  screen.close();
   for (const t of panels()) if (t.renderer.closePanel) t.renderer.closePanel(panelCtx);
+}
+
+function showRemoved() {
+  stopLive();
   setView(
     "removed",
     h(
@@ -200,6 +228,7 @@ function showEnded() {
 }
 
 function startLive() {
+  if (poller) poller.stop(); // the join form's poller (after a rehearsal), without a token
   showWho();
   setView("lobby", lobby(null));
   poller = new StatePoller(cfg.session_id, {
@@ -231,7 +260,11 @@ function startHeartbeat() {
   if (heartbeat) clearTimeout(heartbeat);
   const beat = async () => {
     if (!me) return;
-    await api(`/api/v1/sessions/${cfg.session_id}/heartbeat`, { method: "POST", token: me.token });
+    const res = await api(`/api/v1/sessions/${cfg.session_id}/heartbeat`, {
+      method: "POST",
+      token: me.token,
+    });
+    if (res.status === 401) return gone();
     heartbeat = setTimeout(beat, HEARTBEAT_MS * (0.8 + 0.4 * Math.random()));
   };
   heartbeat = setTimeout(beat, HEARTBEAT_MS * Math.random());
@@ -249,7 +282,7 @@ const panelCtx = {
     if (poller) poller.poke();
   },
   pollSeconds: () => (poller ? poller.override || poller.interval : 2),
-  removed: () => showRemoved(),
+  removed: () => gone(),
 };
 
 // --- state → screen ---------------------------------------------------------------------------
@@ -284,28 +317,86 @@ function showLive(state) {
   reactions.show(!!me && state.session.status === "active");
 }
 
-// A rehearsal that ends deletes its participants: this phone's token is gone, so it starts again at the
-// join form (same code), without a "you were removed" scare.
-let wasRehearsal = false;
-function rehearsalEnded(state) {
-  const ended = wasRehearsal && !state.session.rehearsal && state.session.status === "draft";
-  wasRehearsal = !!state.session.rehearsal;
-  if (!ended) return false;
-  forget();
-  me = null;
-  showWho();
-  if (poller) poller.stop();
-  if (heartbeat) clearTimeout(heartbeat);
-  screen.close();
-  for (const t of panels()) if (t.renderer.closePanel) t.renderer.closePanel(panelCtx);
+// --- a token that is gone: removed, or a rehearsal over ------------------------------------------------
+// Ending a rehearsal deletes its participants: their tokens answer 401 everywhere. The organizer may
+// end it and start the real event within one poll, so this phone may never see the draft in between:
+// what tells a rehearsal over from a removal is that this participant was in a rehearsal (me.rehearsal,
+// kept with the token, so a reload knows it too) and the session is no longer one. Then the join form
+// comes back with the nickname filled in, and follows the session (no token) to say when it starts.
+
+let joinCode = cfg.join_code; // a rehearsal's end may give the session a fresh code
+const rehearsing = () => {
+  const banner = document.getElementById("rehearsal-banner");
+  return !!banner && !banner.hidden;
+};
+let checking = null;
+
+/** Any 401 of this phone's token (a vote, the list of questions, a reaction, the heartbeat, /me). */
+function gone() {
+  if (!me) return Promise.resolve(); // already at the join form or removed: late answers change nothing
+  if (!checking)
+    checking = (async () => {
+      const was = me;
+      let state = null;
+      if (was.rehearsal) {
+        const res = await api(`/api/v1/sessions/${cfg.session_id}/state`);
+        if (res.status === 200 && res.data?.session) state = res.data;
+      }
+      checking = null;
+      if (me !== was) return;
+      if (state && !state.session.rehearsal) rehearsalOver(state);
+      else showRemoved();
+    })();
+  return checking;
+}
+
+function rehearsalNote(state) {
+  return state.session.status === "active"
+    ? gettext("The rehearsal is over and the session has started. Join it with your nickname.")
+    : gettext("The rehearsal is over and its answers were deleted. Join again for the session.");
+}
+
+function rehearsalOver(state, nickname = me?.nickname) {
+  stopLive();
+  // No token, but the nickname to offer again, after a reload too (init).
+  save({ nickname, rejoin: true });
   showLive(state);
-  showJoinForm(gettext("The rehearsal is over and its answers were deleted. Join again for the session."));
-  return true;
+  followWithoutToken(state);
+  showJoinForm({ note: rehearsalNote(state), nickname });
+}
+
+/** The join form after a rehearsal follows the session (no token): its code, when it starts or ends. */
+function followWithoutToken(state) {
+  let last = state;
+  poller = new StatePoller(cfg.session_id, {
+    onState: (s) => {
+      if (me) return;
+      showLive(s);
+      const code = s.session.join_code;
+      if (code && code !== joinCode) {
+        joinCode = code;
+        const shown = document.getElementById("join-code");
+        if (shown) shown.textContent = code;
+      }
+      if (s.session.status === "completed") {
+        if (poller) poller.stop();
+        return showEnded();
+      }
+      const note = document.getElementById("join-note");
+      if (note && rehearsalNote(s) !== rehearsalNote(last)) note.textContent = rehearsalNote(s);
+      last = s;
+    },
+  });
+  poller.start();
 }
 
 function render(state) {
   if (!me) return;
-  if (rehearsalEnded(state)) return;
+  if (me.rehearsal && !state.session.rehearsal) return rehearsalOver(state);
+  if (state.session.rehearsal && !me.rehearsal) {
+    me.rehearsal = true; // joined before the rehearsal started: it goes with the rehearsal too
+    save(me);
+  }
   showLive(state);
   for (const t of panels()) t.renderer.panel(panelCtx, state[t.state_key], state);
   const session = state.session;
@@ -341,7 +432,8 @@ async function showSummary(state) {
   if (view === "summary") return;
   view = "summary";
   screen.close();
-  poller.stop();
+  // A completed rehearsal may still be ended (wiped back to a draft): keep following it (render).
+  if (!state.session.rehearsal) poller.stop();
   const body = h("div", { class: "stack" }, h("p", { class: "muted", text: gettext("Loading results…") }));
   // The nickname is an element of its own (bold): the sentence around it, translated whole.
   const thanks = gettext("Thanks for taking part, %(name)s!").split("%(name)s");

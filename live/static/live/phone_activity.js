@@ -8,6 +8,9 @@ import { answerQueue } from "./retry_queue.js";
  * poller() (the StatePoller), setView(name, ...children), announcer, removed().
  * Returns {build(activity), update(activity), stopTimers(), close(), current()}.
  */
+// What a keyboard reaches in an answer form.
+const FOCUSABLE = "button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
 export function activityScreen(page) {
   let cur = null; // the activity on screen
 
@@ -38,19 +41,24 @@ export function activityScreen(page) {
     announce(fmt(gettext("New activity (%(label)s): %(heading)s"), { label, heading: bidi(heading) }));
     cur.els = {
       form: h("div", { class: "answer-area" }),
-      mine: h("p", { class: "my-answer", id: "my-answer" }),
+      // Focusable by script only: where the focus goes when the control pressed is gone (keepFocus).
+      question: h("h2", { class: "question", id: "question", text: heading, tabIndex: -1 }),
+      mine: h("p", { class: "my-answer", id: "my-answer", tabIndex: -1 }),
       feedback: h("p", { class: "feedback", id: "feedback", attrs: { role: "status" } }),
       timer: h("p", { class: "countdown", id: "countdown", attrs: { role: "timer", "aria-live": "off" } }),
       results: h("div", { class: "results-area", id: "results" }),
-      count: h("p", { class: "muted response-count" }),
+      count: h("p", { class: "muted response-count", id: "response-count" }),
     };
     page.setView(
       "activity",
       h(
         "section",
         { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
-        h("p", { class: "kicker", text: a.title && a.title !== heading ? `${label} · ${a.title}` : label }),
-        h("h2", { class: "question", id: "question", text: heading }),
+        // The title is the organizer's text: isolated, so a right-to-left title keeps the line's order.
+        a.title && a.title !== heading
+          ? h("p", { class: "kicker" }, `${label} · `, h("bdi", { text: a.title }))
+          : h("p", { class: "kicker", text: label }),
+        cur.els.question,
         // The question's picture (contract v1.2), unless the type shows it itself (a slide).
         renderer.ownImage ? null : picture(a.config?.image, { lazy: true, maxHeight: "40vh" }),
         renderer.timer ? cur.els.timer : null,
@@ -62,6 +70,14 @@ export function activityScreen(page) {
       ),
     );
     const thisOne = cur;
+    cur.els.form.addEventListener("focusin", (ev) => {
+      thisOne.focusKey = focusKey(ev.target, thisOne);
+    });
+    // Moved on elsewhere (Tab, a click on another control): nothing to keep. A control disabled or removed
+    // under the focus loses it to nobody (relatedTarget null): that is the case keepFocus is for.
+    cur.els.form.addEventListener("focusout", (ev) => {
+      if (ev.relatedTarget && !thisOne.els.form.contains(ev.relatedTarget)) thisOne.focusKey = null;
+    });
     await loadMine();
     if (cur !== thisOne) return;
     cur.loaded = true;
@@ -151,10 +167,43 @@ export function activityScreen(page) {
 
   function renderForm() {
     const area = cur.els.form;
+    // The form is drawn again (an answer sent, a card pressed, a reveal): a keyboard user stays where
+    // they were, not on the page's body, so the next Tab goes on from there. Only when the focus was in
+    // the form (or fell to the body as its control was disabled or removed): never taken from elsewhere.
+    const active = document.activeElement;
+    const keep = cur.focusKey && (!active || active === document.body || area.contains(active));
     clear(area);
     const form = cur.renderer.form ? cur.renderer.form(cur.ctx) : null;
     if (form) area.appendChild(form);
     renderMine();
+    if (keep) keepFocus(cur);
+  }
+
+  /** What identifies a focused control across a redraw of the form: its id, its data-* (a card, a
+   * value), being the submit button, or its place among the form's controls. */
+  function focusKey(el, one) {
+    const controls = [...one.els.form.querySelectorAll(FOCUSABLE)];
+    return {
+      id: el.id || null,
+      tag: el.tagName,
+      data: JSON.stringify({ ...el.dataset }),
+      submit: el.type === "submit",
+      index: controls.indexOf(el),
+    };
+  }
+
+  function keepFocus(one) {
+    const key = one.focusKey;
+    const controls = [...one.els.form.querySelectorAll(FOCUSABLE)];
+    const same =
+      (key.id && controls.find((el) => el.id === key.id)) ||
+      (key.submit && controls.find((el) => el.type === "submit")) ||
+      (key.data !== "{}" &&
+        controls.find((el) => el.tagName === key.tag && JSON.stringify({ ...el.dataset }) === key.data)) ||
+      controls[key.index];
+    // A control that takes no more input (a quiz answered, cards revealed): the answer line, else the question.
+    const target = same && !same.disabled ? same : one.els.mine.textContent ? one.els.mine : one.els.question;
+    if (target) target.focus({ preventScroll: true }); // where the person was: no jump of the page
   }
 
   function renderMine() {
@@ -165,11 +214,21 @@ export function activityScreen(page) {
       el.textContent = "";
       return;
     }
-    const [prefix, text] = cur.renderer.mine ? cur.renderer.mine(cur.ctx, m) : [gettext("Your answer: "), ""];
+    const [prefix, value] = cur.renderer.mine
+      ? cur.renderer.mine(cur.ctx, m)
+      : [gettext("Your answer: "), ""];
     replace(
       el,
       prefix,
-      h("strong", { class: "my-answer-value", text }),
+      Array.isArray(value)
+        ? // A list of the person's words, labels...: each isolated (<bdi>), so Arabic and English words
+          // keep their order in the line; the list follows the page's direction.
+          h(
+            "strong",
+            { class: "my-answer-value" },
+            value.map((part, i) => [i ? ", " : null, part instanceof Node ? part : h("bdi", { text: part })]),
+          )
+        : h("strong", { class: "my-answer-value", text: value }),
       waiting ? h("span", { class: "muted sending", text: gettext(" (sending…)") }) : null,
     );
   }
@@ -181,9 +240,13 @@ export function activityScreen(page) {
     cur.activity = a;
     cur.config = a.config || cur.config;
     if (!cur.loaded) return;
-    const n = a.response_count || 0;
-    cur.els.count.textContent = fmt(ngettext("%(n)s answer so far", "%(n)s answers so far", n), { n });
     if (cur.renderer.update) cur.renderer.update(cur.ctx, prev);
+    // Right after "Answer sent" the state on hand is from before the answer: the count includes it
+    // (ownCount, set by the retry queue) until a state counts it too (or the answer is gone: a new round).
+    let n = a.response_count || 0;
+    if (cur.ownCount && cur.mine && n < cur.ownCount) n = cur.ownCount;
+    else cur.ownCount = 0;
+    cur.els.count.textContent = fmt(ngettext("%(n)s answer so far", "%(n)s answers so far", n), { n });
     announceResults(a);
   }
 

@@ -1,5 +1,7 @@
-// The presenter's control bar (present.js), for the owning organizer only: start, rehearse, next,
-// reveal, new round, end; the keyboard shortcuts; and what types add to it (their controls() hook).
+// The presenter's control bar (present.js), by role (live/pages.py renders only what the role may use):
+// the lifecycle right (owner, co-organizer, presenter) gets start, rehearse, next, reveal, new round, end
+// and the keyboard shortcuts; the moderation right gets the link to the moderation page (a moderator's
+// whole bar, shown all the time); and what types add to it (their controls() hook).
 import { api, errorText } from "./common.js";
 
 /** page: cfg, types, typeOf(activity), poller, stageCtx (what the types' hooks get), state() (the
@@ -38,6 +40,13 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
     const active = s.session.status === "active";
     const running = active && a && a.status === "active";
     const completed = s.session.status === "completed";
+    controls.hidden = completed && !s.session.rehearsal; // an ended rehearsal can still be wiped
+    for (const tool of tools) tool.update();
+    if (!cfg.can_control) {
+      // A moderator: the way to the moderation page is the whole bar, there whatever is live.
+      btn("btn-moderate").hidden = false;
+      return;
+    }
     btn("btn-start").hidden = s.session.status !== "draft";
     btn("btn-rehearse").hidden = s.session.status !== "draft";
     btn("btn-end-rehearsal").hidden = !s.session.rehearsal;
@@ -50,8 +59,6 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
     btn("btn-reset").hidden = !(running && t.supports_reset && (a.results?.revealed || a.response_count));
     // A rehearsal ends with "End rehearsal" (back to a draft): one red button, never an "Ended" rehearsal.
     btn("btn-complete").hidden = completed || !!s.session.rehearsal;
-    controls.hidden = completed && !s.session.rehearsal; // an ended rehearsal can still be wiped
-    for (const tool of tools) tool.update();
   }
 
   let busy = false;
@@ -193,7 +200,7 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
     });
   }
 
-  if (controls) {
+  if (controls && cfg.can_control) {
     btn("btn-start").addEventListener("click", () => act(start));
     btn("btn-rehearse").addEventListener("click", rehearse);
     btn("btn-end-rehearsal").addEventListener("click", endRehearsal);

@@ -101,6 +101,8 @@ export function answerQueue(sessionId, page) {
     thisOne.pending = null;
     clearPending();
     if (res.status === 200 || res.status === 201) {
+      // A new answer counts at once (phone_activity.js updateActivity), not at the next state.
+      if (res.status === 201) thisOne.ownCount = (thisOne.activity.response_count || 0) + 1;
       thisOne.mine = res.data.response_data;
       page.feedback(res.status === 201 ? gettext("Answer sent. Thank you!") : gettext("Answer updated."));
       page.renderForm();

@@ -17,6 +17,7 @@ export default {
       rows: 4,
       maxLength: max,
       value: previous,
+      dir: "auto",
       attrs: { "aria-describedby": "text-count", spellcheck: "true" },
     });
     const paint = () => {
@@ -28,7 +29,14 @@ export default {
       });
       count.classList.toggle("near-limit", n >= max * 0.9);
     };
-    input.addEventListener("input", paint);
+    let warned = false; // "Write an answer first." is on screen: it goes once there is one
+    input.addEventListener("input", () => {
+      paint();
+      if (warned && input.value.trim()) {
+        warned = false;
+        ctx.feedback("");
+      }
+    });
     paint();
     const button = h("button", {
       type: "submit",
@@ -47,6 +55,7 @@ export default {
       ev.preventDefault();
       const text = input.value.trim();
       if (!text) {
+        warned = true;
         ctx.feedback(gettext("Write an answer first."), true);
         input.focus();
         return;

@@ -1,6 +1,9 @@
 // Planning poker on the phone: pick a card (change it until the reveal), see the votes once revealed.
 import { cardName, cardsOf, distribution, sentence } from "./results.js";
 
+// More characters than fit a grid column at the card's size: the card spans the row.
+const WIDE_CARD = 3;
+
 export default {
   form(ctx) {
     const { h } = ctx;
@@ -12,9 +15,10 @@ export default {
     const grid = h("div", { class: "cards", attrs: { role: "group", "aria-label": gettext("Cards") } });
     for (const card of cardsOf(ctx.config)) {
       const label = card === "coffee" ? `☕ ${cardName(card)}` : card;
+      // Cards share a grid of equal columns; a word ("☕ coffee", a custom card) takes a row of its own.
       const b = h("button", {
         type: "button",
-        class: "poker-card",
+        class: `poker-card${[...label].length > WIDE_CARD ? " poker-card-wide" : ""}`,
         text: label,
         dataset: { card },
         attrs: {

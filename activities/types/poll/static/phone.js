@@ -56,7 +56,15 @@ export default {
       const n = inputs.filter((x) => x.checked).length;
       for (const x of inputs) x.disabled = !x.checked && n >= max;
     };
-    fieldset.addEventListener("change", limit);
+    let warned = false; // "Choose an option first." is on screen
+    fieldset.addEventListener("change", () => {
+      limit();
+      // An option chosen: the warning is no longer true.
+      if (warned && inputs.some((x) => x.checked)) {
+        warned = false;
+        ctx.feedback("");
+      }
+    });
     limit();
     const button = h("button", {
       type: "submit",
@@ -68,6 +76,7 @@ export default {
       ev.preventDefault();
       const ids = inputs.filter((x) => x.checked).map((x) => x.value);
       if (!ids.length) {
+        warned = true;
         ctx.feedback(gettext("Choose an option first."), true);
         return;
       }
@@ -82,7 +91,8 @@ export default {
     return [
       // Translators: followed by the participant's answer, in bold; keep the space at the end.
       gettext("Your answer: "),
-      (m.option_ids || []).map((id) => labelOf(ctx.config.options, id)).join(", "),
+      // The labels are the organizer's text: a list, each isolated on screen.
+      (m.option_ids || []).map((id) => labelOf(ctx.config.options, id)),
     ];
   },
 

@@ -48,6 +48,7 @@ export function buildPanel(h, { select, ask, maxLength }) {
     name: "text",
     rows: 3,
     maxLength,
+    dir: "auto",
     attrs: { "aria-describedby": "qna-hint qna-feedback", spellcheck: "true" },
   });
   const hint = h("p", { class: "hint", id: "qna-hint" });

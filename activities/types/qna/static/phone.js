@@ -36,6 +36,7 @@ const qna = {
   wasCurrent: false,
   seenActivity: null,
   recheck: null,
+  waiting: null, // the question the feedback line says is waiting for approval
 };
 // A question waiting for approval is in nobody's state, so hiding it changes nothing the poll sees:
 // while the person has one, their list is fetched again every few polls (~15 s at the usual 2 s).
@@ -110,6 +111,7 @@ function renderQna(state, info) {
     qna.sig = null;
     qna.statuses.clear();
     els.feedback.textContent = "";
+    qna.waiting = null;
     renderQnaList();
   }
   // The config is known only while the Q&A is current; otherwise the type's defaults, and the server's
@@ -171,7 +173,14 @@ async function loadQuestions() {
   const mine = qna.items.filter((x) => x.mine);
   for (const q of mine) {
     const was = qna.statuses.get(q.id);
-    if (was === "pending" && q.status === "visible") announce(gettext("Your question was approved."));
+    if (was === "pending" && q.status !== "pending") {
+      announce(gettext("Your question was approved."));
+      // "Sent — waiting for approval" is no longer true: the line goes (emptied, so it is not said twice).
+      if (qna.waiting === q.id) {
+        qna.waiting = null;
+        qnaFeedback("");
+      }
+    }
     if (was && was !== "answered" && q.status === "answered")
       announce(gettext("Your question was marked answered."));
     qna.statuses.set(q.id, q.status);
@@ -181,6 +190,7 @@ async function loadQuestions() {
     for (const [qid, was] of qna.statuses) {
       if (was !== "pending" || mine.some((q) => q.id === qid)) continue;
       qna.statuses.delete(qid);
+      if (qna.waiting === qid) qna.waiting = null;
       qnaFeedback(gettext("The organizer did not publish your question."));
     }
   }
@@ -206,6 +216,7 @@ async function qnaAsk() {
   if (res.status === 201 && res.data) {
     els.text.value = "";
     qna.statuses.set(res.data.id, res.data.status);
+    qna.waiting = res.data.status === "pending" ? res.data.id : null; // the feedback line says so
     qnaFeedback(
       res.data.status === "pending"
         ? gettext("Sent — waiting for approval.")

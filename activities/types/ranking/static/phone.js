@@ -164,7 +164,10 @@ export default {
     return [
       // Translators: followed by the participant's ranking, in bold; keep the space at the end.
       gettext("Your ranking: "),
-      (m.order || []).map((id, i) => `${i + 1}. ${labels[id] || id}`).join(", "),
+      // A list: each item isolated from its place.
+      (m.order || []).map((id, i) =>
+        ctx.h("span", {}, `${i + 1}. `, ctx.h("bdi", { text: labels[id] || id })),
+      ),
     ];
   },
 

@@ -8,6 +8,7 @@ export default {
     const c = ctx.config;
     const { low, high, values } = scaleOf(c);
     const chosen = { ...(ctx.mine?.ratings || {}) };
+    let warned = false; // "Rate at least one statement first." is on screen: it goes with the first rating
     const button = h("button", {
       type: "submit",
       class: "btn btn-primary",
@@ -18,8 +19,9 @@ export default {
       const ends = h(
         "p",
         { class: "hint rating-ends", attrs: { "aria-hidden": "true" } },
-        h("span", { text: c.min_label ? `${low}: ${c.min_label}` : `${low}` }),
-        h("span", { text: c.max_label ? `${high}: ${c.max_label}` : `${high}` }),
+        // The end labels are the organizer's text: isolated from the number before them.
+        h("span", {}, `${low}`, c.min_label ? [": ", h("bdi", { text: c.min_label })] : null),
+        h("span", {}, `${high}`, c.max_label ? [": ", h("bdi", { text: c.max_label })] : null),
       );
       const group = h("div", { class: "rating-scale", attrs: { role: "group", "aria-labelledby": labelId } });
       for (const v of values) {
@@ -41,6 +43,10 @@ export default {
           chosen[s.id] = v;
           for (const x of group.querySelectorAll("button"))
             x.setAttribute("aria-pressed", x === b ? "true" : "false");
+          if (warned) {
+            warned = false;
+            ctx.feedback("");
+          }
         });
         group.appendChild(b);
       }
@@ -65,6 +71,7 @@ export default {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       if (!Object.keys(chosen).length) {
+        warned = true;
         ctx.feedback(gettext("Rate at least one statement first."), true);
         return;
       }
@@ -80,9 +87,10 @@ export default {
     return [
       // Translators: followed by the participant's ratings, in bold; keep the space at the end.
       gettext("Your ratings: "),
-      Object.entries(m.ratings || {})
-        .map(([id, v]) => `${labels[id] || id} ${v}`)
-        .join(", "),
+      // A list: each statement isolated from its number.
+      Object.entries(m.ratings || {}).map(([id, v]) =>
+        ctx.h("span", {}, ctx.h("bdi", { text: labels[id] || id }), ` ${v}`),
+      ),
     ];
   },
 

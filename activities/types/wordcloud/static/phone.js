@@ -19,6 +19,7 @@ export default {
     const maxLength = c.max_length || 25;
     const previous = ctx.mine?.words || [];
     const inputs = [];
+    let warned = false; // "Type at least one word." is on screen: it goes with the first word
     const fieldset = h(
       "fieldset",
       { class: "stack words" },
@@ -34,6 +35,7 @@ export default {
         maxLength,
         value: previous[i] || "",
         autocomplete: "off",
+        dir: "auto",
         attrs: { spellcheck: "true" },
       });
       inputs.push(input);
@@ -47,11 +49,18 @@ export default {
       class: "btn btn-primary",
       text: previous.length ? gettext("Update words") : gettext("Send words"),
     });
+    fieldset.addEventListener("input", () => {
+      if (warned && inputs.some((x) => x.value.trim())) {
+        warned = false;
+        ctx.feedback("");
+      }
+    });
     const form = h("form", { class: "stack answer-form", id: "answer-form" }, fieldset, button);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const words = inputs.map((x) => x.value.trim()).filter(Boolean);
       if (!words.length) {
+        warned = true;
         ctx.feedback(gettext("Type at least one word."), true);
         inputs[0].focus();
         return;
@@ -63,8 +72,10 @@ export default {
     return form;
   },
 
+  // The words are a list: each isolated on screen, so Arabic and English words keep their order.
+
   // Translators: followed by the participant's words, in bold; keep the space at the end.
-  mine: (_ctx, m) => [gettext("Your words: "), (m.words || []).join(", ")],
+  mine: (_ctx, m) => [gettext("Your words: "), m.words || []],
 
   update(ctx) {
     const r = ctx.activity.results;
