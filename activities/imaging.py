@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
-from PIL import Image, ImageOps
+from PIL import Image
 
 # Pillow's own guard against decompression bombs: an image declaring more pixels than this raises
 # a DecompressionBombWarning (made an error below), twice as many a DecompressionBombError. Set for
@@ -43,6 +43,19 @@ _OUTPUT: dict[str, tuple[str, str, str, dict[str, object]]] = {
     "GIF": ("PNG", "png", "image/png", {"optimize": True}),
     "JPEG": ("JPEG", "jpg", "image/jpeg", {"quality": 85, "optimize": True, "progressive": True}),
     "WEBP": ("WEBP", "webp", "image/webp", {"quality": 85, "method": 4}),
+}
+
+
+# EXIF orientation -> the transposition that turns the picture upright (as ImageOps.exif_transpose).
+_ORIENTATION = 0x0112
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
 }
 
 
@@ -132,11 +145,20 @@ def reencode(data: bytes, *, max_pixels: int, max_side: int) -> Encoded:
                 if im.width * im.height > max_pixels:
                     raise too_big
                 im.seek(0)  # a GIF's (or animated WebP's) first frame
+                if fmt == "JPEG":
+                    # Decode at the smallest DCT scale still at least max_side: a 50-megapixel
+                    # photo then costs a quarter (or less) of the memory and time.
+                    im.draft("RGB", (max_side, max_side))
                 im.load()
-                upright = ImageOps.exif_transpose(im) or im
-                alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+                orientation = im.getexif().get(_ORIENTATION)
+                alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
                 mode = "RGB" if fmt == "JPEG" or not alpha else "RGBA"
-                pixels = upright.convert(mode)
+                # Scaled down first, then turned upright: every later copy is of the small image
+                # (a 50-megapixel PNG decodes to 150-200 MB; a copy of it per step would be several).
+                pixels = im if im.mode == mode else im.convert(mode)
+                pixels.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+                if orientation in _TRANSPOSE:
+                    pixels = pixels.transpose(_TRANSPOSE[orientation])
     except ImageRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -146,7 +168,6 @@ def reencode(data: bytes, *, max_pixels: int, max_side: int) -> Encoded:
         raise damaged from exc
     # A fresh image from the pixels alone: none of the upload's metadata can come along.
     clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
-    clean.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     out_format, extension, content_type, options = _OUTPUT[fmt]
     buffer = io.BytesIO()
     clean.save(buffer, format=out_format, **options)
