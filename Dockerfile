@@ -30,7 +30,8 @@ COPY --chown=caja:caja . .
 RUN SECRET_KEY=build-only-not-a-secret DATABASE_URL=sqlite:////tmp/build.sqlite3 \
         python manage.py collectstatic --no-input \
     && rm -f /tmp/build.sqlite3 \
-    && chown -R caja:caja /app/staticfiles
+    && mkdir -p /app/media \
+    && chown -R caja:caja /app/staticfiles /app/media
 
 USER caja
 EXPOSE 8000

@@ -26,3 +26,18 @@ class ActivitiesConfig(AppConfig):
             upvotes_withdraw(participant_ids=participant_ids)
 
         participants_purging.connect(withdraw_upvotes, dispatch_uid="activities_withdraw_upvotes", weak=False)
+
+        # A media row goes by itself (media_delete) or with its session (delete, purge: the
+        # cascade sends post_delete per row): its file goes once the deletion is committed, unless
+        # another row shares it (names are content-addressed).
+        from django.db import transaction
+        from django.db.models.signals import post_delete
+
+        from .images import files_delete_unreferenced
+        from .models import Media
+
+        def media_file_delete(sender: Any, *, instance: Media, **kwargs: Any) -> None:
+            name = instance.name
+            transaction.on_commit(lambda: files_delete_unreferenced([name]))
+
+        post_delete.connect(media_file_delete, sender=Media, dispatch_uid="activities_media_file", weak=False)

@@ -170,3 +170,32 @@ class QuestionUpvote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} ↑ {self.question_id}"
+
+
+class Media(models.Model):
+    """An image uploaded to a session (contract v1.2 "Media, slides and decks").
+
+    The file is what Pillow re-encoded, never the upload, stored through Django's default storage
+    under a content-addressed name (``media/<sha256>.<ext>``): the same bytes give the same name
+    and URL, so two rows (in two sessions, or a duplicate) may share one file, and the file goes
+    only when no row names it any more (activities.media_files)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey("sessions_app.Session", on_delete=models.CASCADE, related_name="media")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    bytes = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "media"
+        indexes = [
+            models.Index(fields=["session", "created_at"], name="media_session_created"),
+            models.Index(fields=["name"], name="media_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -18,7 +18,7 @@ from sessions_app import roles as session_roles
 from sessions_app import selectors as session_selectors
 from sessions_app.models import Session
 
-from .models import Activity
+from .models import Activity, Media
 
 ANSWER_RULES_TTL = 3600
 
@@ -170,3 +170,20 @@ def local_answer_rules(activity_id: Any, structure_version: int | None) -> Answe
     if rules is not None and structure_version is not None and rules.structure_version == structure_version:
         return rules
     return None
+
+
+def media_list(session: Session) -> Any:
+    """The session's media, oldest first (one query per page: no relation is read)."""
+    return Media.objects.filter(session=session).order_by("created_at", "id")
+
+
+def media_get_for(
+    user: AbstractBaseUser | AnonymousUser, session_id: Any, media_id: Any, right: str = "read"
+) -> Media:
+    """A media of a session the caller may see and holds ``right`` on (404 / 403 as
+    ``session_get_for``)."""
+    session = session_selectors.session_get_for(user, session_id, right=right)
+    media = Media.objects.filter(session=session, pk=media_id).first()
+    if media is None:
+        raise NotFound(gettext("Media not found."))
+    return media

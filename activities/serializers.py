@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from core.serializers import StrictBooleanField, StrictCharField, StrictSerializer
 
-from .models import HIDDEN_WORD_MAX, TITLE_MAX, Activity, ActivityStatus, Response
+from .images import media_url
+from .models import HIDDEN_WORD_MAX, TITLE_MAX, Activity, ActivityStatus, Media, Response
 from .types import type_keys
 
 
@@ -138,3 +139,21 @@ class SessionResultsSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     activities = SessionResultsActivitySerializer(many=True)
     leaderboard = LeaderboardEntrySerializer(many=True)
+
+
+class MediaSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Media
+        fields = ["id", "url", "content_type", "width", "height", "bytes", "created_at"]
+        read_only_fields = fields
+
+    def get_url(self, obj: Media) -> str:
+        return media_url(obj.name)
+
+
+class MediaUploadSerializer(serializers.Serializer):
+    """The schema of the upload (multipart/form-data); the view reads the file itself."""
+
+    file = serializers.FileField()

@@ -9,6 +9,7 @@ from core.hot_routes import WRITES, HotRoute
 
 from . import views
 from .types import TYPE_PACKAGES
+from .views import media as media_views
 
 # Endpoints a type package brings (its urls.py, e.g. the Q&A's questions): found through the one
 # list of types, so adding a type with endpoints still touches nothing here.
@@ -52,6 +53,12 @@ urlpatterns = [
     ),
     path(
         "sessions/<uuid:session_id>/leaderboard", views.LeaderboardView.as_view(), name="session-leaderboard"
+    ),
+    path("sessions/<uuid:session_id>/media", media_views.MediaListCreateView.as_view(), name="media-list"),
+    path(
+        "sessions/<uuid:session_id>/media/<uuid:media_id>",
+        media_views.MediaDetailView.as_view(),
+        name="media-detail",
     ),
     *TYPE_URLS,
 ]

@@ -176,9 +176,28 @@ STORAGES = {
     },
 }
 
+# --- media (uploaded images: docs/operations.md "Media storage") ------------------------------
+# Uploaded images go through the "default" storage above (a folder on one host; a shared volume
+# or S3-compatible storage through django-storages on several). Names are content-addressed
+# (media/<sha256>.<ext>), so a URL never changes meaning and is cached for a year.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+# Django serves MEDIA_URL itself when true (make run); behind nginx, nginx serves the folder.
+MEDIA_SERVE = env.bool("MEDIA_SERVE", default=DEBUG)
+# An upload's file: 413 past MEDIA_MAX_BYTES, 400 past MEDIA_MAX_PIXELS (a decompression bomb
+# included), resized to MEDIA_MAX_SIDE px on its longest side.
+MEDIA_MAX_BYTES = env.int("MEDIA_MAX_BYTES", default=10 * 1024 * 1024)
+MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=50_000_000)
+MEDIA_MAX_SIDE = env.int("MEDIA_MAX_SIDE", default=2560)
+
 # Request body limit: 413 PAYLOAD_TOO_LARGE above it (checked before parsing).
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_REQUEST_BODY_BYTES, 2_621_440)
+# Uploads that may be larger than that: (path regex, method, limit). A media upload's body is its
+# file plus the multipart envelope; the file itself is held to MEDIA_MAX_BYTES by the view.
+UPLOAD_BODY_LIMITS = [
+    (r"^/api/v1/sessions/[0-9a-fA-F-]{32,36}/media/?$", "POST", MEDIA_MAX_BYTES + 64 * 1024),
+]
 
 # --- security (production values come from the environment) ---------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

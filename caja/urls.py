@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -73,6 +73,26 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("live.urls")),
 ]
+
+
+def media_serve(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploaded images when Django serves them (MEDIA_SERVE: make run): names are content-addressed
+    (activities.images), so a year of immutable caching, as nginx says in the shipped stack."""
+    from django.http import Http404
+    from django.views.static import serve
+
+    if not settings.MEDIA_SERVE:  # read per request: a test (or a deployment) may switch it
+        raise Http404("Media are served by the web server.")
+    response: HttpResponseBase = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+if not settings.MEDIA_URL.startswith(("http://", "https://")):
+    urlpatterns.insert(
+        0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media-file")
+    )
 
 if getattr(settings, "CAJA_BENCH_CEILING", False):
     from core import benchviews

@@ -93,16 +93,29 @@ class BodySizeLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.limit = settings.MAX_REQUEST_BODY_BYTES
+        # The upload endpoints' own, larger limits (settings.UPLOAD_BODY_LIMITS), refused by their
+        # declared length here too, before anything reads the body.
+        self.uploads = [
+            (re.compile(pattern), method, limit)
+            for pattern, method, limit in getattr(settings, "UPLOAD_BODY_LIMITS", ())
+        ]
+
+    def limit_for(self, request: HttpRequest) -> int:
+        for pattern, method, limit in self.uploads:
+            if request.method == method and pattern.match(request.path_info):
+                return int(limit)
+        return self.limit
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _is_api(request.path_info):
             length = request.META.get("CONTENT_LENGTH")
-            if body_length_refusal(length, self.limit) is not None:
+            limit = self.limit_for(request) if self.uploads and request.method != "GET" else self.limit
+            if body_length_refusal(length, limit) is not None:
                 # This runs before LocaleMiddleware, and a thread keeps the language of the request it
                 # served last: pick this request's before writing the message (only when refusing:
                 # the check itself must stay cheap on every vote).
                 activate_request_language(request)
-                refusal = body_length_refusal(length, self.limit)
+                refusal = body_length_refusal(length, limit)
                 if refusal is not None:
                     return json_error(*refusal)
         return self.get_response(request)

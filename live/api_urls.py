@@ -22,4 +22,5 @@ hot_routes = [
 urlpatterns = [
     *(route.pattern() for route in hot_routes),
     path(f"{S}/next", views.SessionNextView.as_view(), name="session-next"),
+    path(f"{S}/previous", views.SessionPreviousView.as_view(), name="session-previous"),
 ]

@@ -37,6 +37,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from activities import results as activity_results
+from activities.images import public_images
 from activities.models import Activity
 from activities.types import get_type, session_state_extras
 from core import metrics, state_version
@@ -138,7 +139,8 @@ def build_content(
             "status": current.status,
             "order": current.order,
             "activated_at": _iso(current.activated_at),
-            "config": activity_type.public_config(current, now),
+            # Image references in their public form ({"url", "width", "height", "alt"}).
+            "config": public_images(activity_type.public_config(current, now)),
             "response_count": row.get("response_count", 0),
             "results": activity_results.activity_public_results(current, now),
         }

@@ -253,6 +253,30 @@ class SessionNextView(RoleView):
         return Response(state)
 
 
+class SessionPreviousView(RoleView):
+    """``POST /sessions/{id}/previous``: back one activity, as a presenter's clicker does."""
+
+    roles = {"POST": "organizer"}
+
+    @extend_schema(
+        operation_id="sessions_previous",
+        request=None,
+        responses={
+            200: StateSerializer,
+            401: ErrorEnvelopeSerializer,
+            404: ErrorEnvelopeSerializer,
+            409: ErrorEnvelopeSerializer,
+        },
+    )
+    def post(self, request: Request, session_id: Any) -> Response:
+        session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
+        activity_services.activity_activate_previous(session=session, actor=request.user)
+        state = state_now(session.pk)
+        if state is None:
+            raise NotFound(gettext("Session not found."))
+        return Response(state)
+
+
 # --- OpenAPI description of the plain polling views --------------------------------------------
 # The poll path is a plain Django view (no DRF per-request machinery). drf-spectacular only
 # introspects DRF views, so each plain view carries a schema-only APIView as ``cls``; Django

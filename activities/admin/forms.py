@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from activities.images import images_carried_over
 from activities.models import Activity
 from activities.services import EDITABLE_STATUSES
 from activities.types import all_types
@@ -63,6 +64,13 @@ class ActivityAdminForm(forms.ModelForm):
         config_form = self.config_form_class(data=self.data, prefix=self.prefix)
         if config_form.is_valid():
             cleaned["config"] = config_form.cleaned_data["config"]
+            if not self.instance._state.adding:
+                # Pictures set through the API stay: the type forms edit no pictures (but the
+                # slide's own image field).
+                edits_image = any(k.key == "image" for k in self.config_form_class.keyed_fields())
+                cleaned["config"] = images_carried_over(
+                    self.instance.config, cleaned["config"], config_image=not edits_image
+                )
             self._check_heading(cleaned)
         else:
             for field, errors in config_form.errors.as_data().items():

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,6 +17,7 @@ from core.lifecycle import transition_apply, transition_check
 from sessions_app.audit import audit_record
 from sessions_app.models import Session, SessionStatus
 
+from ..images import check_session_media
 from ..models import TITLE_MAX, Activity, ActivityStatus, Response
 from ..types import get_type
 from ..types.qna import services as qna_services
@@ -58,6 +59,7 @@ def activity_create(
 ) -> Activity:
     activity_type = get_type(type)
     clean_config = activity_type.validate_config(activity_type.default_config() if config is None else config)
+    check_session_media(session.pk, clean_config)
     if order is None:
         # New activities go last. Lock the session row so two concurrent creates do not pick
         # the same order.
@@ -95,6 +97,7 @@ def activity_update(
         values["order"] = order
     if config is not None:
         clean = get_type(activity.type).validate_config(config)
+        check_session_media(activity.session_id, clean)
         values["config"] = clean
         # The config may change only before the activity goes live: conditional on the status.
         values["updated_at"] = timezone.now()
@@ -200,9 +203,14 @@ def activity_activate_next(*, session: Session, actor: Any = None) -> Activity:
     current = (
         activities.filter(pk=session.current_activity_id).first() if session.current_activity_id else None
     )
-    pending = activities.filter(status__in=EDITABLE_STATUSES)
+    # Not yet shown, or shown and left by ``previous`` (the clicker goes forward through it again).
+    pending = activities.filter(
+        Q(status__in=EDITABLE_STATUSES) | Q(status=ActivityStatus.EXPIRED, activated_at__isnull=False)
+    )
     if current is not None:
         pending = pending.filter(order__gte=current.order).exclude(pk=current.pk)
+    else:
+        pending = pending.filter(status__in=EDITABLE_STATUSES)
     nxt = pending.order_by("order", "created_at").first()
     if nxt is None:
         raise InvalidTransition(
@@ -218,7 +226,71 @@ def activity_activate_next(*, session: Session, actor: Any = None) -> Activity:
         target_id=nxt.pk,
         details={"title": nxt.title},
     )
+    if nxt.status == ActivityStatus.EXPIRED:
+        return _reactivate(session=session, activity=nxt, actor=actor)
     return activity_set_status(activity=nxt, status=ActivityStatus.ACTIVE, actor=actor)
+
+
+@transaction.atomic
+def activity_activate_previous(*, session: Session, actor: Any = None) -> Activity:
+    """Go back one activity by order, as a presenter's clicker does (contract v1.2): the current
+    one expires and the previous one is active again, the one exception to "expired is final".
+    It keeps its answers, its start and its reveal (a revealed quiz or poker round takes none)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.ACTIVE:
+        raise SessionNotActive("Start the session before going back.")
+    current = (
+        Activity.objects.filter(pk=session.current_activity_id).first()
+        if session.current_activity_id
+        else None
+    )
+    if current is None:
+        raise InvalidTransition(from_=None, to="previous", message="There is no activity to go back from.")
+    before = (
+        Activity.objects.filter(session=session)
+        .filter(Q(order__lt=current.order) | Q(order=current.order, created_at__lt=current.created_at))
+        .exclude(pk=current.pk)
+        .order_by("-order", "-created_at")
+        .first()
+    )
+    if before is None:
+        raise InvalidTransition(from_=current.status, to="previous", message="There is no previous activity.")
+    audit_record(
+        session=session,
+        actor=actor,
+        action="session.previous",
+        target_type="activity",
+        target_id=before.pk,
+        details={"title": before.title},
+    )
+    if before.status == ActivityStatus.EXPIRED:
+        return _reactivate(session=session, activity=before, actor=actor)
+    return activity_set_status(activity=before, status=ActivityStatus.ACTIVE, actor=actor)
+
+
+def _reactivate(*, session: Session, activity: Activity, actor: Any) -> Activity:
+    """An expired activity active again (``previous``, and ``next`` through one left by it): a
+    conditional UPDATE from expired; the caller holds the session row's lock."""
+    now = timezone.now()
+    _expire_others(session.pk, activity.pk, now)
+    changed = Activity.objects.filter(pk=activity.pk, status=ActivityStatus.EXPIRED).update(
+        status=ActivityStatus.ACTIVE, expired_at=None, updated_at=now
+    )
+    if not changed:
+        current = Activity.objects.filter(pk=activity.pk).values_list("status", flat=True).first()
+        raise InvalidTransition(from_=current, to=ActivityStatus.ACTIVE)
+    activity.status, activity.expired_at, activity.updated_at = ActivityStatus.ACTIVE, None, now
+    Session.objects.filter(pk=session.pk).update(current_activity=activity, updated_at=now)
+    state_version.bump(session.pk)
+    audit_record(
+        session=session,
+        actor=actor,
+        action="activity.status",
+        target_type="activity",
+        target_id=activity.pk,
+        details={"from": ActivityStatus.EXPIRED, "to": ActivityStatus.ACTIVE},
+    )
+    return activity
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from sessions_app.audit import audit_record
 from sessions_app.models import NAME_MAX, Session
 from sessions_app.services import session_back_to_draft, session_create
 
+from ..images import media_copy, remap_media
 from ..models import Activity, ActivityStatus, HiddenWord
 from .activities import activity_create
 
@@ -69,11 +70,13 @@ def session_duplicate(*, session: Session, owner: Any) -> Session:
     copy = session_create(
         owner=owner, name=session.name[: NAME_MAX - len(suffix)] + suffix, description=session.description
     )
+    # The images come along (rows copied, files shared), and the configs name the copies.
+    media_ids = media_copy(source_session_id=session.pk, target_session_id=copy.pk)
     for activity in Activity.objects.filter(session=session).order_by("order", "created_at"):
         activity_create(
             session=copy,
             type=activity.type,
-            config=activity.config,
+            config=remap_media(activity.config, media_ids),
             title=activity.title,
             order=activity.order,
             actor=owner,

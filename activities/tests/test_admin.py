@@ -229,6 +229,7 @@ def test_add_without_type_asks_for_session_and_type(organizer, a_session):
         "quiz",
         "ranking",
         "rating",
+        "slide",
         "wordcloud",
     ]
     response = client.get(add_url(session=a_session, type="poll"))

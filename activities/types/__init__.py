@@ -14,7 +14,7 @@ from importlib.util import find_spec
 from .base import ActivityType, Score
 from .registry import all_types, get_type, register, session_state_extras, type_keys
 
-TYPE_PACKAGES = ("poll", "poker", "quiz", "wordcloud", "qna", "open_text", "rating", "ranking")
+TYPE_PACKAGES = ("poll", "poker", "quiz", "wordcloud", "qna", "open_text", "rating", "ranking", "slide")
 
 for _name in TYPE_PACKAGES:
     import_module(f"{__name__}.{_name}")

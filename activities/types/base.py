@@ -7,7 +7,8 @@ and (quiz) its scoring. Nothing outside the type modules switches on the type na
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ValidationFailed
+
+from .fields import INVALID_CONFIG, Errors, clean_image
 
 if TYPE_CHECKING:
     from activities.models import Activity
@@ -30,9 +33,39 @@ class Score:
     elapsed_ms: int
 
 
+Validate = Callable[[Any, Any], dict[str, Any]]
+
+
+def _with_config_image(validate: Validate) -> Validate:
+    """``validate_config`` that also takes the optional ``image`` of the config (contract v1.2: "a
+    picture with the question" on every type), so that no type repeats it: the reference is checked
+    here, the rest of the config by the type, and their errors are reported together."""
+
+    @functools.wraps(validate)
+    def validate_config(self: ActivityType, config: Any) -> dict[str, Any]:
+        if not self.config_image or not isinstance(config, dict) or "image" not in config:
+            return validate(self, config)
+        errors = Errors()
+        image = clean_image(config, "image", "config", errors)
+        try:
+            clean = validate(self, {k: v for k, v in config.items() if k != "image"})
+        except ValidationFailed as exc:
+            raise ValidationFailed({**exc.details, **errors.details}, exc.message) from None
+        errors.raise_if_any(INVALID_CONFIG)
+        if image is not None:
+            clean["image"] = image
+        return clean
+
+    validate_config._caja_with_image = True  # type: ignore[attr-defined]
+    return validate_config
+
+
 class ActivityType:
     key: ClassVar[str]
     label: ClassVar[str]
+    # The config may carry an optional ``image`` reference ({"media_id", "alt"}), taken care of for
+    # the type (``_with_config_image``). False: the type validates ``image`` itself (the slide).
+    config_image: ClassVar[bool] = True
     # True: a second answer replaces the first (200). False: one answer only (409 ALREADY_ANSWERED).
     replace_on_reanswer: ClassVar[bool] = True
     supports_reveal: ClassVar[bool] = False
@@ -56,6 +89,12 @@ class ActivityType:
         """The label of one activity of this type in the admin's lists (a variant may say more,
         e.g. a poll with several choices)."""
         return self.label
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("validate_config")
+        if own is not None and not getattr(own, "_caja_with_image", False):
+            cls.validate_config = _with_config_image(own)  # type: ignore[method-assign,assignment]
 
     # --- config -------------------------------------------------------------------------------
     def default_config(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ request's language when the error is rendered), the others when they are made.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -205,9 +206,9 @@ def clean_bool(data: Mapping[str, Any], key: str, prefix: str, errors: Errors, *
 
 def clean_options(
     data: Mapping[str, Any], prefix: str, errors: Errors, *, minimum: int, maximum: int, key: str = "options"
-) -> list[dict[str, str]]:
-    """``options`` (or ``key``: statements, items): a list of ``{"id", "label"}`` with unique safe ids
-    and trimmed labels."""
+) -> list[dict[str, Any]]:
+    """``options`` (or ``key``: statements, items): a list of ``{"id", "label", "image"?}`` with
+    unique safe ids, trimmed labels and an optional image reference."""
     path = f"{prefix}.{key}"
     if key not in data or data[key] is None:
         errors.add(path, REQUIRED)
@@ -220,14 +221,14 @@ def clean_options(
         errors.add(path, _COUNT_MESSAGES[key][0] % {"n": minimum} if minimum != 1 else REQUIRED)
     elif len(raw) > maximum:
         errors.add(path, _COUNT_MESSAGES[key][1] % {"n": maximum})
-    options: list[dict[str, str]] = []
+    options: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
         item_path = f"{path}.{index}"
         if not isinstance(item, dict):
             errors.add(item_path, NOT_OBJECT)
             continue
-        check_unknown_keys(item, ("id", "label"), item_path, errors)
+        check_unknown_keys(item, ("id", "label", "image"), item_path, errors)
         option_id = item.get("id")
         if option_id is None:
             errors.add(f"{item_path}.id", REQUIRED)
@@ -240,8 +241,10 @@ def clean_options(
         else:
             seen.add(option_id)
         label = clean_text(item, "label", item_path, errors, max_length=LABEL_MAX)
+        # An option's picture (contract v1.2: poll, quiz and ranking options, rating statements).
+        image = clean_image(item, "image", item_path, errors)
         if isinstance(option_id, str):
-            options.append({"id": option_id, "label": label})
+            options.append({"id": option_id, "label": label, **({"image": image} if image else {})})
     return options
 
 
@@ -316,3 +319,33 @@ def clean_id_list(raw: list[Any], known: Iterable[str], key: str, noun: str, err
         else:
             ids.append(value)
     return ids
+
+
+IMAGE_ALT_MAX = 300
+# What marks an image reference in a config, wherever it sits (activities.images walks configs
+# for it: the media in use, the public form in /state).
+IMAGE_KEY = "media_id"
+
+
+def clean_image(data: Mapping[str, Any], key: str, prefix: str, errors: Errors) -> dict[str, str] | None:
+    """An optional image reference ``{"media_id", "alt"}`` (contract v1.2): its shape only. That
+    the media belongs to the activity's session is checked where the session is known
+    (activities.images.check_session_media, from the activity services)."""
+    path = f"{prefix}.{key}"
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        errors.add(path, NOT_OBJECT)
+        return None
+    check_unknown_keys(value, (IMAGE_KEY, "alt"), path, errors)
+    media_id = value.get(IMAGE_KEY)
+    try:
+        media_id = str(uuid.UUID(str(media_id))) if media_id is not None else None
+    except ValueError:
+        media_id = None
+        errors.add(f"{path}.{IMAGE_KEY}", gettext("Must be the id of a media of this session."))
+    if media_id is None and IMAGE_KEY not in value:
+        errors.add(f"{path}.{IMAGE_KEY}", REQUIRED)
+    alt = clean_text(value, "alt", path, errors, max_length=IMAGE_ALT_MAX)
+    return {IMAGE_KEY: media_id or "", "alt": alt}

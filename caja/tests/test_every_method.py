@@ -79,6 +79,8 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
             "user_id": "987654",  # no such member: 404, never 5xx
             "email": "nobody@example.com",  # no such invitation: 404
             "key_id": "12345678",  # no such API key: 404
+            "media_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",  # no such media: 404
+            "path": "images/none.png",  # a media file (served when MEDIA_SERVE): 404
         },
         "jwt": str(RefreshToken.for_user(organizer).access_token),
         "token": token,

@@ -163,7 +163,9 @@ function fieldLabel(field) {
 
 export function activityHeading(activity) {
   const c = activity.config || {};
-  return c.question || c.story || c.prompt || activity.title || activity.type_label || activity.type;
+  return (
+    c.question || c.story || c.prompt || c.title || activity.title || activity.type_label || activity.type
+  );
 }
 
 // More rows than a big screen shows in one column at a readable size: the presenter lays them out in two.
@@ -285,8 +287,33 @@ export function announce(text) {
 // Moderation page:   moderation(ctx) → {update() → bool} (its panel, ctx.mount: moderate.js).
 
 /** The helpers every renderer gets in ctx. */
+/** An image reference in its public form ({url, width, height, alt}: /state) as a figure, or null
+ * without one: whole and undistorted, never wider than its box nor taller than maxHeight, with its alt
+ * text; lazy-loaded where asked (phones). */
+export function picture(image, { lazy = false, maxHeight = "", cls = "picture" } = {}) {
+  if (!image?.url) return null;
+  return h(
+    "figure",
+    { class: cls, style: { margin: "0" } },
+    h("img", {
+      src: image.url,
+      alt: image.alt || "",
+      attrs: { width: image.width, height: image.height, loading: lazy ? "lazy" : null, decoding: "async" },
+      style: {
+        display: "block",
+        width: "auto",
+        height: "auto",
+        maxWidth: "100%",
+        maxHeight,
+        objectFit: "contain",
+      },
+    }),
+  );
+}
+
 export const ui = {
   h,
+  picture,
   clear,
   replace,
   fmt,

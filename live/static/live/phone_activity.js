@@ -1,6 +1,6 @@
 // The activity on the participant's screen (join.js): its heading, the type's renderer, the answer
 // sent (kept and retried until acknowledged: retry_queue.js), live updates and what is announced.
-import { activityHeading, announce, api, bidi, clear, fmt, h, replace, ui } from "./common.js";
+import { activityHeading, announce, api, bidi, clear, fmt, h, picture, replace, ui } from "./common.js";
 import { answerQueue } from "./retry_queue.js";
 
 /**
@@ -59,6 +59,8 @@ export function activityScreen(page) {
           ? h("p", { class: "kicker" }, `${label} · `, h("bdi", { text: a.title }))
           : h("p", { class: "kicker", text: label }),
         cur.els.question,
+        // The question's picture (contract v1.2), unless the type shows it itself (a slide).
+        renderer.ownImage ? null : picture(a.config?.image, { lazy: true, maxHeight: "40vh" }),
         renderer.timer ? cur.els.timer : null,
         cur.els.form,
         cur.els.mine,

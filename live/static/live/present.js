@@ -8,6 +8,7 @@ import {
   fmt,
   h,
   loadTypes,
+  picture,
   podium,
   readConfig,
   replace,
@@ -193,6 +194,8 @@ function renderActivity(a) {
     { class: "stack activity", dataset: { type: a.type, activityId: a.id } },
     h("p", { class: "kicker", text: a.title && a.title !== heading ? `${label} · ${a.title}` : label }),
     h("h2", { class: `question${heading.length > 120 ? " long" : ""}`, id: "question", text: heading }),
+    // The question's picture (contract v1.2), in em: it shrinks with the text when the stage is fitted.
+    picture(a.config?.image, { maxHeight: "4em", cls: "picture question-picture" }),
     content,
     h("p", {
       class: "response-count",

@@ -51,6 +51,7 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
     btn("btn-rehearse").hidden = s.session.status !== "draft";
     btn("btn-end-rehearsal").hidden = !s.session.rehearsal;
     btn("btn-next").hidden = completed;
+    if (btn("btn-previous")) btn("btn-previous").hidden = !active || !a;
     const t = a ? typeOf(a) : null;
     const revealable = running && t.supports_reveal && !a.results?.revealed;
     btn("btn-reveal").hidden = !revealable;
@@ -101,6 +102,17 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
       else if (res.status === 409 && res.error && res.error.code !== "INVALID_TRANSITION")
         message(gettext("No more activities. End the session when you are ready."));
       else failed(res);
+      poller.poke();
+    });
+  }
+
+  // Back one activity (a clicker's back key): the previous one is live again (contract: previous).
+  function previous() {
+    return act(async () => {
+      if (current()?.session.status !== "active") return;
+      const res = await api(`/api/v1/sessions/${sid}/previous`, { method: "POST", csrf });
+      if (res.ok) poller.accept(res.data);
+      else if (!(res.status === 409 && res.error?.code === "INVALID_TRANSITION")) failed(res);
       poller.poke();
     });
   }
@@ -193,6 +205,7 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
     btn("btn-rehearse").addEventListener("click", rehearse);
     btn("btn-end-rehearsal").addEventListener("click", endRehearsal);
     btn("btn-next").addEventListener("click", next);
+    btn("btn-previous")?.addEventListener("click", previous);
     btn("btn-reveal").addEventListener("click", reveal);
     btn("btn-reset").addEventListener("click", reset);
     btn("btn-complete").addEventListener("click", complete);
@@ -205,6 +218,9 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
       if (ev.key === "ArrowRight" || ev.key === "PageDown") {
         ev.preventDefault();
         next();
+      } else if (ev.key === "ArrowLeft" || ev.key === "PageUp") {
+        ev.preventDefault();
+        previous();
       } else if (ev.key === " " && !["button", "a", "summary"].includes(tag)) {
         ev.preventDefault();
         next();

@@ -38,7 +38,18 @@ export default {
         checked: chosen.has(o.id),
       });
       inputs.push(input);
-      fieldset.appendChild(h("label", { class: "choice", for: id }, input, h("span", { text: o.label })));
+      // An option's picture (contract v1.2) inside its label: tapping the picture chooses it; its alt
+      // text is read with the label.
+      const pic = ctx.picture(o.image, { lazy: true, maxHeight: "30vh", cls: "picture option-picture" });
+      fieldset.appendChild(
+        h(
+          "label",
+          { class: `choice${pic ? " with-picture" : ""}`, for: id },
+          input,
+          h("span", { text: o.label }),
+          pic,
+        ),
+      );
     });
     const limit = () => {
       if (!multiple) return;

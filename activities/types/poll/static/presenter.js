@@ -2,7 +2,9 @@
 import { bars, sentence } from "./results.js";
 
 export default {
-  stage: (ctx, a) => (a.results ? bars(ctx, a.results) : null),
+  // An option's picture (contract v1.2) goes in its bar, beside its label: the stage keeps its room
+  // for the bars at every size.
+  stage: (ctx, a) => (a.results ? bars(ctx, a.results, { options: a.config?.options }) : null),
 
   summary(ctx, _a, r) {
     if (!r.options) return {};

@@ -57,6 +57,8 @@ export default {
         },
         h("span", { class: "letter", attrs: { "aria-hidden": "true" }, text: String.fromCharCode(65 + i) }),
         h("span", { text: o.label }),
+        // The option's picture (contract v1.2), part of the button: its alt text joins the button's name.
+        ctx.picture(o.image, { lazy: true, maxHeight: "20vh", cls: "picture option-picture" }),
       );
       b.addEventListener("click", async () => {
         for (const x of grid.querySelectorAll("button")) x.disabled = true;

@@ -1,0 +1,120 @@
+"""Media of a session: upload (decoded and re-encoded: activities.imaging) and delete."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from rest_framework import status
+
+from core.errors import DomainError, PayloadTooLarge
+from sessions_app.audit import audit_record
+from sessions_app.models import Session
+
+from .. import imaging
+from ..images import files_delete_unreferenced, media_in_use
+from ..models import Media
+
+# The folder of the storage that holds the files (MEDIA_ROOT/images on disk, /media/images/ in URLs).
+MEDIA_DIR = "images"
+
+
+class MediaRefused(DomainError):
+    """The upload is no image we take (``status_code`` and ``code`` from activities.imaging)."""
+
+    def __init__(self, refused: imaging.ImageRefused) -> None:
+        super().__init__(refused.message)
+        self.status_code = refused.status
+        self.code = refused.code
+
+
+class MediaInUse(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "MEDIA_IN_USE"
+
+
+def media_too_large() -> PayloadTooLarge:
+    limit = settings.MEDIA_MAX_BYTES
+    return PayloadTooLarge(
+        gettext("The file is larger than %(n)s MB.") % {"n": limit // (1024 * 1024)}, {"limit_bytes": limit}
+    )
+
+
+def media_upload(*, session: Session, data: bytes, actor: Any = None) -> Media:
+    """Store the re-encoded image of ``data`` for ``session``. Nothing is stored when it is refused.
+
+    The file is written before the row (a file without a row is what ``media_cleanup`` removes;
+    a row without its file would be a broken picture on every phone)."""
+    if len(data) > settings.MEDIA_MAX_BYTES:
+        raise media_too_large()
+    try:
+        encoded = imaging.reencode(
+            data, max_pixels=settings.MEDIA_MAX_PIXELS, max_side=settings.MEDIA_MAX_SIDE
+        )
+    except imaging.ImageRefused as refused:
+        raise MediaRefused(refused) from None
+    name = f"{MEDIA_DIR}/{encoded.sha256}.{encoded.extension}"
+    if not default_storage.exists(name):
+        # Content-addressed: an existing file has these very bytes already.
+        saved = default_storage.save(name, ContentFile(encoded.data))
+        if saved != name:  # a concurrent upload of the same bytes won: keep one copy
+            default_storage.delete(saved)
+    with transaction.atomic():
+        media = Media.objects.create(
+            session=session,
+            name=name,
+            content_type=encoded.content_type,
+            width=encoded.width,
+            height=encoded.height,
+            bytes=len(encoded.data),
+        )
+        audit_record(
+            session=session,
+            actor=actor,
+            action="media.upload",
+            target_type="media",
+            target_id=media.pk,
+            details={"bytes": media.bytes, "width": media.width, "height": media.height},
+        )
+    return media
+
+
+@transaction.atomic
+def media_delete(*, media: Media, actor: Any = None) -> None:
+    """Delete a media nothing refers to (409 MEDIA_IN_USE otherwise); its file goes after the
+    commit unless another row shares it (the post_delete hook: activities.apps)."""
+    # Lock the session row: an activity saved meanwhile cannot start referring to it unseen.
+    Session.objects.select_for_update().filter(pk=media.session_id).first()
+    if media_in_use(media):
+        raise MediaInUse(gettext("An activity shows this image; remove it there first."))
+    audit_record(
+        session=media.session_id,
+        actor=actor,
+        action="media.delete",
+        target_type="media",
+        target_id=media.pk,
+    )
+    media.delete()
+
+
+def media_files_cleanup(*, dry_run: bool = False, min_age: timedelta = timedelta(hours=1)) -> list[str]:
+    """The stored media files no row names (a failed upload, a deleted session whose files could
+    not be removed at the time): deleted unless ``dry_run``. Returns their names. Files younger
+    than ``min_age`` are left alone: an upload writes its file just before its row."""
+    try:
+        _, files = default_storage.listdir(MEDIA_DIR)
+    except FileNotFoundError:
+        return []
+    names = {f"{MEDIA_DIR}/{f}" for f in files}
+    known = set(Media.objects.filter(name__in=names).values_list("name", flat=True))
+    cutoff = timezone.now() - min_age
+    orphans = sorted(n for n in names - known if default_storage.get_modified_time(n) <= cutoff)
+    if dry_run:
+        return orphans
+    return files_delete_unreferenced(orphans)
