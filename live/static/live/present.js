@@ -302,7 +302,12 @@ function topRows(rows, n) {
 function summaryItem(a, r) {
   const answers = r.total_responses ?? r.vote_count ?? 0;
   const renderer = typeOf(a).renderer;
-  const { content = null, note = null } = renderer.summary ? renderer.summary(stageCtx, a, r) : {};
+  // count: a type that counts something else than answers says so in its own words (a Q&A's questions).
+  const {
+    content = null,
+    note = null,
+    count = null,
+  } = renderer.summary ? renderer.summary(stageCtx, a, r) : {};
   return h(
     "article",
     { class: "summary-item stack", dataset: { type: a.type } },
@@ -311,7 +316,7 @@ function summaryItem(a, r) {
     }),
     h("p", {
       class: "summary-answers",
-      text: fmt(ngettext("%(n)s answer", "%(n)s answers", answers), { n: answers }),
+      text: count ?? fmt(ngettext("%(n)s answer", "%(n)s answers", answers), { n: answers }),
     }),
     content,
     note ? h("p", { class: "summary-note muted", text: note }) : null,
