@@ -254,12 +254,14 @@ async function renderSummary() {
     const lb = await api(`/api/v1/sessions/${sid}/leaderboard`);
     leaderboard = lb.data?.items || [];
   }
-  // The activities (paged by stage_fit.js when they do not all fit at a readable size) beside the podium.
+  // The activities (paged by stage_fit.js when they do not all fit at a readable size) beside the podium;
+  // without any score (no quiz) the activities take the whole width, no empty podium beside them.
+  const noPodium = parts.length > 0 && !leaderboard?.length;
   replace(
     details,
     h(
       "div",
-      { class: `summary-body${parts.length ? "" : " podium-only"}` },
+      { class: `summary-body${parts.length ? "" : " podium-only"}${noPodium ? " activities-only" : ""}` },
       parts.length
         ? h(
             "div",
@@ -275,12 +277,14 @@ async function renderSummary() {
             ),
           )
         : null,
-      h(
-        "div",
-        { class: "summary-podium stack" },
-        h("h3", { class: "podium-title", text: gettext("Final podium") }),
-        pageable(podium(leaderboard, { limit: 10 })),
-      ),
+      noPodium
+        ? null
+        : h(
+            "div",
+            { class: "summary-podium stack" },
+            h("h3", { class: "podium-title", text: gettext("Final podium") }),
+            pageable(podium(leaderboard, { limit: 10 })),
+          ),
     ),
   );
   fit();

@@ -6,7 +6,8 @@ export default {
 
   summary(ctx, a, r) {
     const all = r.statements || [];
-    const statements = all.slice(0, ctx.SUMMARY_ROWS);
+    // Three statements at most: each is a label, its average and its stacked bar, at 16 px or more.
+    const statements = all.slice(0, Math.min(ctx.SUMMARY_ROWS, 3));
     const total = all.length;
     const note =
       statements.length < total
