@@ -125,6 +125,7 @@ def event(organizer: Any) -> dict[str, Any]:
                 "options": [{"id": k, "label": f"The {k} service and its database"} for k in "abcdef"],
                 "correct_option_id": "c",
                 "time_limit_seconds": None,
+                "lead_in_seconds": 0,  # answered at once (the countdown: test_browser_screen_quiz_start)
             },
         ),
         "wordcloud": activity_services.activity_create(
