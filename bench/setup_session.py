@@ -4,6 +4,9 @@ setup_session.py N            create an organizer, a session with a live poll, N
                               prints JSON with ids and a tokens file (one token a line)
 setup_session.py verify AID   counts responses of an activity
 setup_session.py size SID PORT  size in bytes of the /state body
+setup_session.py quiz N LEAD  like N, plus a quiz (lead_in_seconds LEAD) next after the live poll
+setup_session.py next SID     the organizer's Next (the same service as POST .../next); prints the
+                              activated quiz's activated_at and opens_at (epoch seconds)
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import os
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,7 +34,7 @@ from participants.services import hash_token  # noqa: E402
 from sessions_app import services as session_services  # noqa: E402
 
 
-def create(n: int) -> None:
+def create(n: int, lead_in: int | None = None) -> None:
     import secrets
 
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
@@ -46,6 +50,20 @@ def create(n: int) -> None:
     )
     session_services.session_start(session=session)
     activity_services.activity_set_status(activity=activity, status="active")
+    quiz = None
+    if lead_in is not None:
+        quiz = activity_services.activity_create(
+            session=session,
+            type="quiz",
+            title="Trivia",
+            config={
+                "question": "In which year was the company founded?",
+                "options": [{"id": "a", "label": "1999"}, {"id": "b", "label": "2005"}],
+                "correct_option_id": "b",
+                "time_limit_seconds": 20,
+                "lead_in_seconds": lead_in,
+            },
+        )
     tokens = [secrets.token_urlsafe(32) for _ in range(n)]
     Participant.objects.bulk_create(
         [
@@ -69,7 +87,29 @@ def create(n: int) -> None:
     fd, path = tempfile.mkstemp(prefix="caja-bench-tokens-", suffix=".txt")
     with os.fdopen(fd, "w") as f:
         f.write("\n".join(tokens) + "\n")
-    print(json.dumps({"session_id": str(session.pk), "activity_id": str(activity.pk), "tokens_file": path}))
+    out = {"session_id": str(session.pk), "activity_id": str(activity.pk), "tokens_file": path}
+    if quiz is not None:
+        out["quiz_id"] = str(quiz.pk)
+    print(json.dumps(out))
+
+
+def next_activity(session_id: str) -> None:
+    from activities.types import get_type
+    from sessions_app.models import Session
+
+    session = Session.objects.get(pk=session_id)
+    activity = activity_services.activity_activate_next(session=session)
+    assert activity.activated_at is not None
+    opens = get_type(activity.type).current_fields(activity)["opens_at"]  # what the phones get
+    print(
+        json.dumps(
+            {
+                "activity_id": str(activity.pk),
+                "activated_at": activity.activated_at.timestamp(),
+                "opens_at": datetime.fromisoformat(opens.replace("Z", "+00:00")).timestamp(),
+            }
+        )
+    )
 
 
 def verify(activity_id: str) -> None:
@@ -92,5 +132,9 @@ if __name__ == "__main__":
         verify(sys.argv[2])
     elif sys.argv[1] == "size":
         size(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "quiz":
+        create(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "next":
+        next_activity(sys.argv[2])
     else:
         create(int(sys.argv[1]))

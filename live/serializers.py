@@ -26,6 +26,8 @@ class StateActivitySerializer(serializers.Serializer):
     config = serializers.DictField()
     response_count = serializers.IntegerField()
     results = serializers.DictField(allow_null=True)
+    # A quiz's: when answers open (activated_at + its lead-in, issue 26).
+    opens_at = serializers.DateTimeField(required=False)
 
 
 class StateQnaSerializer(serializers.Serializer):

@@ -143,6 +143,7 @@ def build_content(
             "config": public_images(activity_type.public_config(current, now)),
             "response_count": row.get("response_count", 0),
             "results": activity_results.activity_public_results(current, now),
+            **activity_type.current_fields(current),
         }
         change_at = activity_type.next_visibility_change(current, now)
         if change_at is not None:

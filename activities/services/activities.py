@@ -29,10 +29,12 @@ ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.EXPIRED: set(),
 }
 EDITABLE_STATUSES = {ActivityStatus.DRAFT, ActivityStatus.PUBLISHED}
-# A Q&A may run beside the live activity while published; the organizer closes it from there.
+# A Q&A may run beside the live activity while published; the organizer closes it from there. A live
+# Q&A may step back to published, so the presenter can move on and keep it open beside what comes next.
 QNA_TRANSITIONS: dict[str, set[str]] = {
     **ACTIVITY_TRANSITIONS,
     ActivityStatus.PUBLISHED: {ActivityStatus.ACTIVE, ActivityStatus.EXPIRED},
+    ActivityStatus.ACTIVE: {ActivityStatus.EXPIRED, ActivityStatus.PUBLISHED},
 }
 
 

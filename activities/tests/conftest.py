@@ -19,6 +19,7 @@ QUIZ_CONFIG = {
     "correct_option_id": "a",
     "time_limit_seconds": 30,
     "points": 1000,
+    "lead_in_seconds": 0,
 }
 
 

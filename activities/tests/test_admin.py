@@ -37,6 +37,7 @@ QUIZ = {
     "question": "Capital of France?",
     "options": [{"id": "a", "label": "Paris"}, {"id": "b", "label": "Rome"}],
     "correct_option_id": "a",
+    "lead_in_seconds": 0,
 }
 
 

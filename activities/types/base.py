@@ -139,6 +139,10 @@ class ActivityType:
     def public_config(self, activity: Activity, now: datetime) -> dict[str, Any]:
         return dict(activity.config)
 
+    def current_fields(self, activity: Activity) -> dict[str, Any]:
+        """Fields of the type's own in ``current_activity`` of the state (a quiz's ``opens_at``)."""
+        return {}
+
     def public_results(self, activity: Activity, now: datetime) -> dict[str, Any] | None:
         return self.full_results(activity)
 

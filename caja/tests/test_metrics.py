@@ -58,6 +58,7 @@ def live_quiz(organizer: Any) -> tuple[Any, Any]:
             "correct_option_id": "a",
             "time_limit_seconds": 60,
             "points": 1000,
+            "lead_in_seconds": 0,
         },
     )
     session_start(session=session)

@@ -142,6 +142,7 @@ def test_quiz_letters_join_url_long_nickname_and_one_red_button(
             "options": [{"id": k, "label": f"Year 20{i}{i}"} for i, k in enumerate("abcd")],
             "correct_option_id": "b",
             "time_limit_seconds": None,
+            "lead_in_seconds": 0,  # answered at once below (the lead-in: test_browser_screen_quiz_start.py)
         },
     )
 

@@ -1,5 +1,7 @@
 """The big screen fits any screen: 1280x720 to 3840x2160, whatever the activity shows, readable from the
-back of the room: no text below 16 px at 1280x720 (stage_fit.js pages what does not fit at that size).
+back of the room: no text below 16 px at 1280x720 (stage_fit.js pages what does not fit at that size),
+asserted for every type's stage (poll, poker, quiz, word cloud, Q&A beside and current, rating, ranking,
+open text) and for the end summary of each group of them (_each_size checks the floor at 1280x720).
 
 Each activity type is filled with the content that used to overflow (a 20-option poll with long labels
 under a long question, a 20-card poker deck revealed with 40 votes, a quiz leaderboard of 12, a word
@@ -123,6 +125,7 @@ def event(organizer: Any) -> dict[str, Any]:
                 "options": [{"id": k, "label": f"The {k} service and its database"} for k in "abcdef"],
                 "correct_option_id": "c",
                 "time_limit_seconds": None,
+                "lead_in_seconds": 0,  # answered at once (the countdown: test_browser_screen_quiz_start)
             },
         ),
         "wordcloud": activity_services.activity_create(
@@ -356,6 +359,11 @@ def test_presenter_fits_with_a_qna(
     assert_axe_clean(page, "qna-current")
     page.emulate_media(color_scheme="light")
     assert_axe_clean(page, "qna-current-light")
+    # The end summary recaps the Q&A (its count and top questions) beside the poll, readable at 720p.
+    page.emulate_media(color_scheme="dark")
+    session_services.session_complete(session=session)
+    expect(page.locator('#summary .summary-item[data-type="qna"] .qna-row').first).to_be_attached()
+    _each_size(page, "qna-summary", tmp_path, "#summary .summary-item")
     context.close()
 
 
@@ -456,6 +464,10 @@ def test_presenter_fits_the_new_types_and_reactions(
     page.emulate_media(reduced_motion="reduce")
     expect(page.locator(".reaction-count").first).to_be_visible()
     _each_size(page, "ranking-reduced-motion", tmp_path, ".reaction-count")
+    # The end summary of these types (the rating's legend, the wall, the ranking): 16 px at 720p too.
+    session_services.session_complete(session=session)
+    expect(page.locator("#summary .summary-item")).to_have_count(3)
+    _each_size(page, "new-types-summary", tmp_path, "#summary .summary-item")
     context.close()
 
 

@@ -227,6 +227,7 @@ def test_quiz_answer_and_choices_hidden_until_reveal(api: APIClient) -> None:
         "options": [{"id": "p", "label": "Paris"}, {"id": "l", "label": "Lyon"}],
         "correct_option_id": "p",
         "time_limit_seconds": 60,
+        "lead_in_seconds": 0,
     }
     session, activity = _live_session(config, type="quiz")
     _vote(session, activity, "Ann", {"option_id": "l"})
@@ -247,6 +248,7 @@ def test_quiz_answer_appears_when_time_runs_out_without_any_write(api: APIClient
         "options": [{"id": "4", "label": "Four"}, {"id": "5", "label": "Five"}],
         "correct_option_id": "4",
         "time_limit_seconds": 5,
+        "lead_in_seconds": 0,
     }
     session, activity = _live_session(config, type="quiz")
     cur = json.loads(_state(api, session).content)["current_activity"]

@@ -1,10 +1,15 @@
 """Quiz: one question with a correct option, an optional time limit, and points on a leaderboard.
 
 config        ``{"question": str, "options": [{"id", "label"}, 2–10], "correct_option_id": id,
-              "time_limit_seconds": int 5–600 | null = 30, "points": int 1–10000 = 1000}``
-response_data ``{"option_id": id}`` — one answer only; after ``activated_at + time_limit`` → TIME_UP
+              "time_limit_seconds": int 5–600 | null = 30, "points": int 1–10000 = 1000,
+              "lead_in_seconds": int 0–10 = 3}``
+lead-in       answers open at ``opens_at = activated_at + lead_in`` (in ``current_activity`` of the
+              state): everyone sees the question first, whatever the phase of their poll, so speed is
+              the player's, not the timer's (issue 26). Before it → 409 NOT_OPEN_YET. A config stored
+              before the lead-in existed has none (0): no migration, the same quiz as before.
+response_data ``{"option_id": id}`` — one answer only; after ``opens_at + time_limit`` → TIME_UP
 score         correct: ``round_half_up(points * (1 - 0.5 * elapsed / time_limit))`` with elapsed in
-              whole milliseconds from ``activated_at`` clamped to ``[0, time_limit]`` (full points
+              whole milliseconds from ``opens_at`` clamped to ``[0, time_limit]`` (full points
               without a limit); wrong: 0. Integer arithmetic, so no float surprises at .5.
 visibility    the correct option and the per-option counts are secret until the activity is
               revealed, expired, or its time limit has passed (server clock).
@@ -18,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from activities.models import ActivityStatus
-from core.errors import TimeUp
+from core.errors import DomainError, TimeUp
 
 from ..base import ActivityType, Score
 from ..fields import (
@@ -52,6 +57,22 @@ TIME_LIMIT_MAX = 600
 DEFAULT_POINTS = 1000
 POINTS_MAX = 10000
 LEADERBOARD_SIZE = 10
+# 3 s: a phone polling every 2 s learns of the question at most ~2.9 s after Next through the shipped
+# nginx (its poll interval plus nginx's 1 s micro-cache, minus what the phone's own jitter saves), so
+# every phone knows it before answers open; the phone's extra poll before opens_at covers the rest
+# (docs/performance.md, "A fair quiz start", measured by bench/fairness.py).
+DEFAULT_LEAD_IN = 3
+LEAD_IN_MAX = 10
+
+
+class NotOpenYet(DomainError):
+    status_code = 409
+    code = "NOT_OPEN_YET"
+    default_message = gettext_lazy("Answers open after the countdown.")
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def compute_score(points: int, time_limit_seconds: int | None, elapsed_ms: int, correct: bool) -> int:
@@ -96,7 +117,8 @@ class QuizType(ActivityType):
 
     def validate_config(self, config: Any) -> dict[str, Any]:
         data, errors = config_object(
-            config, ("question", "options", "correct_option_id", "time_limit_seconds", "points")
+            config,
+            ("question", "options", "correct_option_id", "time_limit_seconds", "points", "lead_in_seconds"),
         )
         question = clean_text(data, "question", "config", errors, max_length=TEXT_MAX)
         options = clean_options(data, "config", errors, minimum=MIN_OPTIONS, maximum=MAX_OPTIONS)
@@ -120,6 +142,9 @@ class QuizType(ActivityType):
         points = clean_int(
             data, "points", "config", errors, minimum=1, maximum=POINTS_MAX, default=DEFAULT_POINTS
         )
+        lead_in = clean_int(
+            data, "lead_in_seconds", "config", errors, minimum=0, maximum=LEAD_IN_MAX, default=DEFAULT_LEAD_IN
+        )
         errors.raise_if_any(INVALID_CONFIG)
         return {
             "question": question,
@@ -127,6 +152,7 @@ class QuizType(ActivityType):
             "correct_option_id": correct,
             "time_limit_seconds": time_limit,
             "points": points,
+            "lead_in_seconds": lead_in,
         }
 
     # --- answers ------------------------------------------------------------------------------
@@ -138,24 +164,39 @@ class QuizType(ActivityType):
         errors.raise_if_any(INVALID_ANSWER)
         return {"option_id": option_id}
 
+    def opens_at(self, activity: Activity) -> datetime | None:
+        """When answers open: the activation plus the lead-in (none in a config stored before it)."""
+        if activity.activated_at is None:
+            return None
+        return activity.activated_at + timedelta(seconds=int(activity.config.get("lead_in_seconds") or 0))
+
     def deadline(self, activity: Activity) -> datetime | None:
         limit = activity.config.get("time_limit_seconds")
-        if not limit or activity.activated_at is None:
+        opens = self.opens_at(activity)
+        if not limit or opens is None:
             return None
-        return activity.activated_at + timedelta(seconds=limit)
+        return opens + timedelta(seconds=limit)
 
     def check_answer_allowed(self, activity: Activity, now: datetime) -> None:
         # Once the correct option is on screen, an answer would be a free point.
         if activity.revealed_at is not None:
             raise TimeUp(gettext("The answer was revealed; this question is closed."))
+        opens = self.opens_at(activity)
+        if opens is not None and now < opens:
+            raise NotOpenYet(gettext("Answers open after the countdown."), {"opens_at": _iso(opens)})
         deadline = self.deadline(activity)
         if deadline is not None and now > deadline:
             raise TimeUp()
 
+    def current_fields(self, activity: Activity) -> dict[str, Any]:
+        opens = self.opens_at(activity)
+        return {"opens_at": _iso(opens)} if opens is not None else {}
+
     def elapsed_ms(self, activity: Activity, now: datetime) -> int:
-        if activity.activated_at is None:
+        opens = self.opens_at(activity)
+        if opens is None:
             return 0
-        elapsed = max(now - activity.activated_at, timedelta(0))
+        elapsed = max(now - opens, timedelta(0))
         limit = activity.config.get("time_limit_seconds")
         if limit:
             elapsed = min(elapsed, timedelta(seconds=limit))

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import ConfigForm, _textarea, config_key, options_field
-from . import DEFAULT_POINTS, DEFAULT_TIME_LIMIT, QuizType
+from . import DEFAULT_LEAD_IN, DEFAULT_POINTS, DEFAULT_TIME_LIMIT, QuizType
 
 
 class QuizConfigForm(ConfigForm):
@@ -39,6 +39,20 @@ class QuizConfigForm(ConfigForm):
             label=_("Points"),
             help_text=_("1–10000 for a correct answer."),
         )
+    )
+
+    lead_in_seconds = config_key(
+        forms.IntegerField(
+            required=False,
+            initial=DEFAULT_LEAD_IN,
+            # Translators: the "get ready" countdown before a quiz question takes answers.
+            label=_("Get-ready countdown (seconds)"),
+            help_text=_(
+                "0–10 seconds: everyone sees the question before answers open, so no phone starts late."
+            ),
+        ),
+        missing=0,  # a quiz stored before the lead-in existed has none
+        dump=lambda v: DEFAULT_LEAD_IN if v is None else v,  # blank: the default (not 0: omit_blank)
     )
 
     @staticmethod

@@ -142,6 +142,9 @@ export function activityScreen(page) {
         return !!one.pending;
       },
       now: () => page.poller().now(),
+      // A quiz's lead-in polls once before its answers open if the next poll would come late.
+      poke: () => page.poller().poke(),
+      nextPollAt: () => page.poller().nextPollAt(),
       submit: (data) => (cur === one ? queue.submit(one, data) : Promise.resolve(false)),
       feedback: (text, isError = false) => {
         if (cur === one) setFeedback(text, isError);

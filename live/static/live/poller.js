@@ -55,6 +55,7 @@ export class StatePoller {
     clearTimeout(this.timer);
     let wait = seconds;
     if (document.hidden) wait = Math.max(wait, Math.min(15, wait * 5));
+    this.due = Date.now() + this.offset + wait * 1000; // the next poll, on the server's clock
     this.timer = setTimeout(() => this.tick(), wait * 1000);
   }
 
@@ -65,10 +66,17 @@ export class StatePoller {
     this.show(state);
   }
 
-  show(state) {
+  /** The next poll's time on the server's clock (ms), or null when none is scheduled. */
+  nextPollAt() {
+    return this.timer ? this.due : null;
+  }
+
+  show(state, served = null) {
     if (!state?.session) return;
     const received = Date.now();
-    const server = parseTime(state.server_time);
+    // The clock at which nginx sent this answer (X-Caja-Now): a micro-cached body's server_time may be
+    // up to a second old, and a quiz's lead-in opens every phone's buttons on this clock.
+    const server = served ?? parseTime(state.server_time);
     if (server !== null) this.offset = server - received;
     this.state = state;
     this.onState(state);
@@ -83,6 +91,8 @@ export class StatePoller {
     if (this.etag) headers["If-None-Match"] = this.etag;
     const res = await api(this.url, { token: this.token, headers });
     this.inFlight = false;
+    const served = Number(res.headers.get("X-Caja-Now")) * 1000 || null;
+    if (served && res.status === 304) this.offset = served - Date.now();
     const suggested = Number(res.headers.get("X-Poll-Interval"));
     if (suggested > 0) this.interval = suggested;
     const base = this.override || this.interval;
@@ -94,7 +104,7 @@ export class StatePoller {
     } else if (res.status === 200 && res.data) {
       this.failures = 0;
       this.etag = res.headers.get("ETag");
-      this.show(res.data);
+      this.show(res.data, served);
       this.schedule(base);
     } else if (res.status === 304) {
       this.failures = 0;

@@ -257,12 +257,14 @@ async function renderSummary() {
     const lb = await api(`/api/v1/sessions/${sid}/leaderboard`);
     leaderboard = lb.data?.items || [];
   }
-  // The activities (paged by stage_fit.js when they do not all fit at a readable size) beside the podium.
+  // The activities (paged by stage_fit.js when they do not all fit at a readable size) beside the podium;
+  // without any score (no quiz) the activities take the whole width, no empty podium beside them.
+  const noPodium = parts.length > 0 && !leaderboard?.length;
   replace(
     details,
     h(
       "div",
-      { class: `summary-body${parts.length ? "" : " podium-only"}` },
+      { class: `summary-body${parts.length ? "" : " podium-only"}${noPodium ? " activities-only" : ""}` },
       parts.length
         ? h(
             "div",
@@ -278,12 +280,14 @@ async function renderSummary() {
             ),
           )
         : null,
-      h(
-        "div",
-        { class: "summary-podium stack" },
-        h("h3", { class: "podium-title", text: gettext("Final podium") }),
-        pageable(podium(leaderboard, { limit: 10 })),
-      ),
+      noPodium
+        ? null
+        : h(
+            "div",
+            { class: "summary-podium stack" },
+            h("h3", { class: "podium-title", text: gettext("Final podium") }),
+            pageable(podium(leaderboard, { limit: 10 })),
+          ),
     ),
   );
   fit();
@@ -305,7 +309,12 @@ function topRows(rows, n) {
 function summaryItem(a, r) {
   const answers = r.total_responses ?? r.vote_count ?? 0;
   const renderer = typeOf(a).renderer;
-  const { content = null, note = null } = renderer.summary ? renderer.summary(stageCtx, a, r) : {};
+  // count: a type that counts something else than answers says so in its own words (a Q&A's questions).
+  const {
+    content = null,
+    note = null,
+    count = null,
+  } = renderer.summary ? renderer.summary(stageCtx, a, r) : {};
   return h(
     "article",
     { class: "summary-item stack", dataset: { type: a.type } },
@@ -314,7 +323,7 @@ function summaryItem(a, r) {
     }),
     h("p", {
       class: "summary-answers",
-      text: fmt(ngettext("%(n)s answer", "%(n)s answers", answers), { n: answers }),
+      text: count ?? fmt(ngettext("%(n)s answer", "%(n)s answers", answers), { n: answers }),
     }),
     content,
     note ? h("p", { class: "summary-note muted", text: note }) : null,

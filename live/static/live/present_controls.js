@@ -97,6 +97,8 @@ export function presenterControls({ cfg, types, typeOf, poller, stageCtx, state:
       const state = current();
       if (state && state.session.status === "completed") return;
       if (state && state.session.status === "draft" && !(await start())) return;
+      // A type's tool may act first (a live Q&A kept open steps aside): false stops the Next.
+      for (const tool of tools) if (tool.beforeNext && !(await tool.beforeNext())) return;
       const res = await api(`/api/v1/sessions/${sid}/next`, { method: "POST", csrf });
       if (res.ok) poller.accept(res.data);
       else if (res.status === 409 && res.error && res.error.code !== "INVALID_TRANSITION")

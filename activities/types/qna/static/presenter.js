@@ -156,10 +156,73 @@ function controls(ctx) {
       ? ctx.fmt(ngettext("Questions · %(n)s waiting", "Questions · %(n)s waiting", n), { n })
       : gettext("Moderate questions");
   }
+  // Keep it open: while the Q&A is the live activity, a toggle keeps it open beside what Next brings
+  // (beforeNext steps it back to published first); while it runs beside, "Close Q&A" (pressed twice,
+  // like End session) ends it.
+  const keep = ctx.h("button", {
+    type: "button",
+    class: "btn",
+    id: "btn-qna-keep",
+    hidden: true,
+    attrs: { "aria-pressed": "false" },
+    text: gettext("Keep Q&A open after Next"),
+  });
+  const close = ctx.h("button", { type: "button", class: "btn", id: "btn-qna-close", hidden: true });
+  link.after(keep, close);
+  const live = () => {
+    const a = ctx.state?.current_activity;
+    return a && a.type === "qna" && a.status === "active" ? a : null;
+  };
+  keep.addEventListener("click", () => {
+    keep.setAttribute("aria-pressed", String(keep.getAttribute("aria-pressed") !== "true"));
+  });
+  const closeLabel = () => {
+    close.textContent = gettext("Close Q&A");
+    close.classList.remove("confirm");
+  };
+  closeLabel();
+  let confirmTimer = null;
+  close.addEventListener("click", async () => {
+    const info = ctx.state?.qna;
+    if (!info) return;
+    if (!confirmTimer) {
+      close.textContent = gettext("Press again to close the Q&A");
+      close.classList.add("confirm");
+      confirmTimer = setTimeout(() => {
+        confirmTimer = null;
+        closeLabel();
+      }, 5000);
+      return;
+    }
+    clearTimeout(confirmTimer);
+    confirmTimer = null;
+    closeLabel();
+    const res = await setStatus(info.activity_id, "expired");
+    ctx.message(res.ok ? gettext("Q&A closed: it takes no more questions.") : ctx.errorText(res));
+    ctx.poke();
+  });
+  const setStatus = (aid, status) =>
+    ctx.ownerApi(`/api/v1/activities/${aid}/status`, { method: "PATCH", body: { status } });
+
+  /** Before Next: a live Q&A to keep steps back to published, so Next leaves it open. False: stop. */
+  async function beforeNext() {
+    const a = live();
+    if (!a || keep.getAttribute("aria-pressed") !== "true") return true;
+    const res = await setStatus(a.id, "published");
+    if (!res.ok) {
+      ctx.message(ctx.errorText(res));
+      return false;
+    }
+    keep.setAttribute("aria-pressed", "false");
+    return true;
+  }
+
   function update() {
     const state = ctx.state;
     const open = !!(state?.qna && state.session.status === "active");
     link.hidden = !open;
+    keep.hidden = !(open && live());
+    close.hidden = !open || !!live();
     if (!open) {
       clearInterval(timer);
       timer = null;
@@ -171,13 +234,41 @@ function controls(ctx) {
       pending();
     }
   }
-  return { update };
+  return { update, beforeNext };
+}
+
+/** The end summary's card: the number of questions (not "answers": a Q&A's results count questions)
+ * and the top questions with their upvotes, the most upvoted first (the server's order). */
+function summary(ctx, _a, r) {
+  const { h, fmt } = ctx;
+  const all = (r.questions || []).filter((q) => q.status !== "hidden");
+  const top = [...all].sort((x, y) => y.upvotes - x.upvotes).slice(0, ctx.SUMMARY_ROWS);
+  const count = r.question_count ?? all.length;
+  return {
+    count: fmt(ngettext("%(n)s question", "%(n)s questions", count), { n: count }),
+    content: top.length
+      ? h(
+          "ol",
+          { class: "qna-board qna-summary", attrs: { "aria-label": gettext("Top questions") } },
+          top.map((q) => qnaRow(ctx, q)),
+        )
+      : null,
+    note:
+      top.length < count
+        ? fmt(
+            // Translators: under the end summary of a Q&A that shows only its most upvoted questions.
+            ngettext("Top %(shown)s of %(total)s question", "Top %(shown)s of %(total)s questions", count),
+            { shown: top.length, total: count },
+          )
+        : null,
+  };
 }
 
 export default {
   ownStage: true,
   stage,
   side,
+  summary,
   sentence: (ctx, r) => sentence(ctx, r),
   controls,
 };

@@ -200,3 +200,30 @@ def test_who_may_do_what(world: dict[str, Any], org_api: APIClient, other_organi
     assert participant_client(world["tokens"]["Ana"]).post(
         responses, {"response_data": {}}, format="json"
     ).status_code in (400, 409)
+
+
+def test_a_live_qna_steps_aside_and_stays_open_past_next(world: dict[str, Any], organizer: Any) -> None:
+    """Issue 28 item 5: the presenter keeps a live Q&A open beside what comes next: the Q&A steps back to
+    published (and only a Q&A may), then Next activates the following activity and leaves it open."""
+    session, qna, poll = world["session"], world["qna"], world["poll"]
+    later = ActivityFactory(session=session, type="poll", config=POLL, status="draft", order=2)
+    poll.status = "expired"
+    poll.save()
+    qna.status = "active"
+    qna.save()
+    Session.objects.filter(pk=session.pk).update(current_activity=qna)
+    client = APIClient()
+    client.force_authenticate(organizer)
+    # A poll may not step back.
+    poll_back = client.patch(f"/api/v1/activities/{poll.pk}/status", {"status": "published"}, format="json")
+    assert_error(poll_back, 409, "INVALID_TRANSITION")
+    aside = client.patch(f"/api/v1/activities/{qna.pk}/status", {"status": "published"}, format="json")
+    assert aside.status_code == 200, aside.content
+    nxt = client.post(f"/api/v1/sessions/{session.pk}/next")
+    assert nxt.status_code == 200, nxt.content
+    state = nxt.json()
+    assert state["current_activity"]["id"] == str(later.pk)
+    assert state["qna"]["activity_id"] == str(qna.pk)
+    qna.refresh_from_db()
+    assert qna.status == "published"
+    assert ask(world, "Ana", "Still open?").status_code == 201

@@ -1,9 +1,40 @@
 // Quiz on the phone: one answer before the deadline (a countdown under the question), then the
 // verdict, the answers and one's score once the organizer reveals.
-import { deadline, options, sentence } from "./results.js";
+import { deadline, getReady, getReadyText, opensAt, options, sentence } from "./results.js";
 
 function disableAll(ctx) {
   for (const b of ctx.els.form.querySelectorAll("button")) b.disabled = true;
+}
+
+// The lead-in: the question and its options show at once, the buttons open at opens_at on the server's
+// clock (ctx.now(): the poller's offset to server_time, so the phone's own clock does not matter).
+// One extra poll shortly before opens_at when the next regular one would come after it (the question
+// may have been skipped meanwhile): at a random moment of the lead-in's second half, so phones that saw
+// the question together do not all ask at once.
+function leadIn(ctx) {
+  const a = ctx.activity;
+  const ready = getReady(ctx, a);
+  if (ready <= 0) {
+    if (ctx.els.form.dataset.waiting === "1") {
+      ctx.els.form.dataset.waiting = "";
+      if (!ctx.mine && !ctx.closed && !ctx.sending)
+        for (const b of ctx.els.form.querySelectorAll("button")) b.disabled = false;
+    }
+    return false;
+  }
+  ctx.els.timer.textContent = getReadyText(ctx, ready);
+  ctx.els.timer.classList.remove("urgent");
+  if (!ctx.extraPoll && ctx.poke) {
+    const opens = opensAt(ctx, a);
+    const now = ctx.now();
+    const nextPoll = ctx.nextPollAt ? ctx.nextPollAt() : now + 2000;
+    const lead = (opens - now) / 1000;
+    if (nextPoll > opens - 250 && lead > 0.5) {
+      const at = (lead / 2) * Math.random() + Math.max(0.25, lead / 2 - 0.25);
+      ctx.extraPoll = setTimeout(() => ctx.poke(), Math.min(at, lead - 0.25) * 1000);
+    } else ctx.extraPoll = true;
+  }
+  return true;
 }
 
 function tick(ctx) {
@@ -12,6 +43,7 @@ function tick(ctx) {
   const el = ctx.els.timer;
   const revealed = r?.revealed;
   if (revealed) ctx.stopEvery();
+  else if (leadIn(ctx)) return;
   if (!revealed && end === null) {
     el.textContent = "";
     return;
@@ -41,6 +73,8 @@ export default {
     const mine = ctx.mine?.option_id;
     const end = deadline(ctx, ctx.activity);
     const timeUp = ctx.closed || (end !== null && ctx.now() >= end);
+    const waiting = getReady(ctx, ctx.activity) > 0; // the lead-in: tick() opens the buttons
+    ctx.els.form.dataset.waiting = waiting ? "1" : "";
     const grid = h("div", {
       class: "quiz-options",
       attrs: { role: "group", "aria-label": gettext("Answers") },
@@ -52,7 +86,7 @@ export default {
           type: "button",
           class: "quiz-option",
           dataset: { optionId: o.id },
-          disabled: !!mine || timeUp,
+          disabled: !!mine || timeUp || waiting,
           attrs: { "aria-pressed": mine === o.id ? "true" : "false" },
         },
         h("span", { class: "letter", attrs: { "aria-hidden": "true" }, text: String.fromCharCode(65 + i) }),
@@ -81,7 +115,7 @@ export default {
     const { h } = ctx;
     const r = ctx.activity.results;
     const revealed = r?.revealed;
-    if (!revealed) ctx.every(() => tick(ctx), 250);
+    if (!revealed) ctx.every(() => tick(ctx), 100); // 100 ms: the buttons open on time
     tick(ctx);
     if (!revealed) return;
     const mine = ctx.mine?.option_id;

@@ -1,10 +1,23 @@
 // Quiz on the big screen: the answers and a countdown, then the correct answer and the leaderboard.
-import { deadline, options, sentence } from "./results.js";
+import { deadline, getReady, getReadyText, options, sentence } from "./results.js";
 
+// The lead-in first ("Get ready… 3, 2, 1", on the server's clock: ctx.now()), then the time left.
 function countdown(ctx, a, el) {
   const end = deadline(ctx, a);
-  if (end === null) return;
   const tick = () => {
+    const ready = getReady(ctx, a);
+    el.classList.toggle("get-ready", ready > 0);
+    if (ready > 0) {
+      el.textContent = getReadyText(ctx, ready);
+      el.removeAttribute("aria-label");
+      return;
+    }
+    if (end === null) {
+      el.textContent = "";
+      el.removeAttribute("aria-label");
+      ctx.stopEvery();
+      return;
+    }
     const left = Math.ceil((end - ctx.now()) / 1000);
     el.textContent = left > 0 ? `${left}` : gettext("Time is up");
     el.setAttribute(

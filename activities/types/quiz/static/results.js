@@ -60,11 +60,29 @@ export function options(ui, results, { mine = null } = {}) {
   );
 }
 
-/** The deadline in ms of the server's clock (activation + time limit), or null without a limit. */
+/** When answers open, in ms of the server's clock: opens_at (activation + lead-in), else the activation. */
+export function opensAt(ui, activity) {
+  return ui.parseTime(activity.opens_at || activity.activated_at);
+}
+
+/** The deadline in ms of the server's clock (opens_at + time limit), or null without a limit. */
 export function deadline(ui, activity) {
   const limit = activity.config?.time_limit_seconds;
-  const start = ui.parseTime(activity.activated_at);
+  const start = opensAt(ui, activity);
   return limit && start !== null ? start + limit * 1000 : null;
+}
+
+/** Seconds left of the lead-in ("Get ready… 3, 2, 1") at the server's now, or 0 once answers are open. */
+export function getReady(ui, activity) {
+  const opens = opensAt(ui, activity);
+  if (opens === null) return 0;
+  return Math.max(0, Math.ceil((opens - ui.now()) / 1000));
+}
+
+/** "Get ready… 3" (the number separate, for the big one on the screen). */
+export function getReadyText(ui, left) {
+  // Translators: the quiz's countdown before answers open, e.g. "Get ready… 3".
+  return ui.fmt(gettext("Get ready… %(n)s"), { n: left });
 }
 
 export function sentence(ui, r) {

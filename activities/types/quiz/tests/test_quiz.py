@@ -26,7 +26,9 @@ T0 = timezone.now().replace(microsecond=0)
 
 
 def cfg(**overrides: Any) -> dict[str, Any]:
+    """A quiz config; without a lead-in unless asked (the lead-in's own tests are at the end)."""
     config = {k: v for k, v in QUIZ_CONFIG.items() if k not in ("time_limit_seconds", "points")}
+    config["lead_in_seconds"] = 0
     config.update(overrides)
     return config
 
@@ -361,3 +363,125 @@ def test_leaderboard_counts_wrong_only_participants_with_zero() -> None:
     answer(activity, ParticipantFactory(session=session, nickname="wrong"), 0, 500)
     assert leaderboard(session, None)[0]["score"] == 0
     assert leaderboard(SessionFactory(), None) == []
+
+
+# --- the lead-in (issue 26): answers open at opens_at = activated_at + lead_in_seconds ------------
+
+
+def test_lead_in_config_default_and_bounds() -> None:
+    without = {k: v for k, v in cfg().items() if k != "lead_in_seconds"}
+    assert quiz.validate_config(without)["lead_in_seconds"] == 3
+    assert quiz.validate_config(cfg(lead_in_seconds=0))["lead_in_seconds"] == 0
+    assert quiz.validate_config(cfg(lead_in_seconds=10))["lead_in_seconds"] == 10
+    for bad in (-1, 11, 2.5, "3", True, None):
+        with pytest.raises(ValidationFailed) as err:
+            quiz.validate_config(cfg(lead_in_seconds=bad))
+        assert "config.lead_in_seconds" in err.value.details, bad
+
+
+def test_lead_in_edges_on_a_controlled_clock() -> None:
+    """Just before opens_at: NOT_OPEN_YET; exactly at it: open, full points; the time limit and the
+    score count from opens_at, not from the activation."""
+    from activities.types.quiz import NotOpenYet
+
+    activity = built(time_limit_seconds=30, lead_in_seconds=3)
+    opens = T0 + timedelta(seconds=3)
+    assert quiz.current_fields(activity) == {"opens_at": opens.isoformat().replace("+00:00", "Z")}
+    with pytest.raises(NotOpenYet) as err:
+        quiz.check_answer_allowed(activity, opens - timedelta(microseconds=1))
+    assert err.value.code == "NOT_OPEN_YET" and err.value.status_code == 409
+    assert err.value.details == {"opens_at": opens.isoformat().replace("+00:00", "Z")}
+    quiz.check_answer_allowed(activity, opens)  # exactly at opens_at: allowed
+    assert quiz.score(activity, {"option_id": "a"}, opens) == Score(1000, True, 0)
+    assert quiz.score(activity, {"option_id": "a"}, opens + timedelta(seconds=15)) == Score(750, True, 15000)
+    # The deadline is opens_at + the limit: 33 s after the activation.
+    quiz.check_answer_allowed(activity, opens + timedelta(seconds=30))
+    with pytest.raises(TimeUp):
+        quiz.check_answer_allowed(activity, opens + timedelta(seconds=30, microseconds=1))
+    assert not quiz.is_revealed(activity, T0 + timedelta(seconds=31))
+    assert quiz.next_visibility_change(activity, T0) == opens + timedelta(seconds=30)
+
+
+def test_a_config_stored_before_the_lead_in_has_none() -> None:
+    legacy = {k: v for k, v in cfg(time_limit_seconds=30).items() if k != "lead_in_seconds"}
+    activity = ActivityFactory.build(type="quiz", config=legacy, status="active", activated_at=T0)
+    assert quiz.current_fields(activity) == {"opens_at": T0.isoformat().replace("+00:00", "Z")}
+    quiz.check_answer_allowed(activity, T0)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The server's clock, set by the test (django.utils.timezone.now everywhere in the process)."""
+    at = {"now": T0}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at["now"])
+    return at
+
+
+def test_lead_in_through_the_api(api: Any, organizer: Any, clock: dict[str, Any], settings: Any) -> None:
+    """The state's current_activity has opens_at (and the state server_time); an answer before it is
+    409 NOT_OPEN_YET with nothing stored; at opens_at it counts, with full points."""
+    from conftest import participant_client
+    from core.testing import assert_error
+    from participants.services import participant_join
+
+    settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
+    session = SessionFactory(owner=organizer, status="active")
+    activity = ActivityFactory(
+        session=session, type="quiz", config=quiz.validate_config(cfg(lead_in_seconds=3)), order=0
+    )
+    token = participant_join(session=session, nickname="Ana")[1]
+    api.force_authenticate(organizer)
+    state = api.post(f"/api/v1/sessions/{session.pk}/next")
+    assert state.status_code == 200, state.content
+    current = state.json()["current_activity"]
+    assert current["id"] == str(activity.pk)
+    assert current["activated_at"] == T0.isoformat().replace("+00:00", "Z")
+    assert current["opens_at"] == (T0 + timedelta(seconds=3)).isoformat().replace("+00:00", "Z")
+    assert "server_time" in state.json()
+    polled = participant_client(token).get(f"/api/v1/sessions/{session.pk}/state")
+    assert polled.status_code == 200
+    assert polled.json()["current_activity"]["opens_at"] == current["opens_at"]
+
+    phone = participant_client(token)
+    url = f"/api/v1/sessions/{session.pk}/activities/{activity.pk}/responses"
+    clock["now"] = T0 + timedelta(seconds=3) - timedelta(milliseconds=1)
+    early = phone.post(url, {"response_data": {"option_id": "a"}}, format="json")
+    assert_error(early, 409, "NOT_OPEN_YET")
+    assert early.json()["error"]["details"]["opens_at"] == current["opens_at"]
+    assert not activity.responses.exists()
+    clock["now"] = T0 + timedelta(seconds=3)
+    on_time = phone.post(url, {"response_data": {"option_id": "a"}}, format="json")
+    assert on_time.status_code == 201, on_time.content
+    stored = activity.responses.get()
+    assert (stored.score, stored.elapsed_ms) == (1000, 0)
+
+
+def test_lead_in_deadline_through_the_api(
+    api: Any, organizer: Any, clock: dict[str, Any], settings: Any
+) -> None:
+    """The time limit counts from opens_at: an answer 31 s after the activation of a 30-second quiz
+    with a 3-second lead-in is in time (half-way score), one just after opens_at + 30 s is TIME_UP."""
+    from conftest import participant_client
+    from core.testing import assert_error
+    from participants.services import participant_join
+
+    settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
+    session = SessionFactory(owner=organizer, status="active")
+    activity = ActivityFactory(
+        session=session,
+        type="quiz",
+        config=quiz.validate_config(cfg(lead_in_seconds=3, time_limit_seconds=30)),
+        order=0,
+    )
+    tokens = [participant_join(session=session, nickname=n)[1] for n in ("Ana", "Ben")]
+    api.force_authenticate(organizer)
+    assert api.post(f"/api/v1/sessions/{session.pk}/next").status_code == 200
+    url = f"/api/v1/sessions/{session.pk}/activities/{activity.pk}/responses"
+    clock["now"] = T0 + timedelta(seconds=18)
+    mid = participant_client(tokens[0]).post(url, {"response_data": {"option_id": "a"}}, format="json")
+    assert mid.status_code == 201, mid.content
+    assert activity.responses.get().score == 750  # 15 s of 30 after opens_at
+    clock["now"] = T0 + timedelta(seconds=33, milliseconds=1)
+    late = participant_client(tokens[1]).post(url, {"response_data": {"option_id": "a"}}, format="json")
+    assert_error(late, 409, "TIME_UP")
+    assert activity.responses.count() == 1

@@ -9,6 +9,39 @@ export function scaleOf(config) {
   return { low, high, values };
 }
 
+// The distribution's colours: viridis, a sequential scale that stays ordered and distinguishable for the
+// common colour-vision deficiencies (it varies in lightness, not only in hue), and a pattern per value on
+// top (solid, stripes, dots, cross stripes), so neighbouring values differ without colour at all.
+const VIRIDIS = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
+const PATTERNS = 4;
+
+/** The colour (rgb()) at t in [0, 1] of the scale, and the ink its pattern is drawn in. */
+export function valueColor(t) {
+  const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
+  const f = x - i;
+  const rgb = VIRIDIS[i].map((c, k) => Math.round(c + (VIRIDIS[i + 1][k] - c) * f));
+  // Light colours get a dark pattern, dark ones a light one (relative luminance, roughly).
+  const light = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2] > 110;
+  return { color: `rgb(${rgb.join(", ")})`, ink: light ? "rgba(0, 0, 0, .55)" : "rgba(255, 255, 255, .6)" };
+}
+
+/** The class and style of a value's segment or legend swatch (the same look in both). */
+function look(value, low, high) {
+  const t = (Number(value) - low) / Math.max(1, high - low);
+  const { color, ink } = valueColor(t);
+  return {
+    class: `pattern-${(Number(value) - low) % PATTERNS}`,
+    style: { "--seg-color": color, "--seg-ink": ink },
+  };
+}
+
 function fmtAvg(ui, avg) {
   return avg === null || avg === undefined ? "–" : ui.fmtNum(avg, 2);
 }
@@ -55,12 +88,9 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
           dist.map(([value, n]) =>
             n
               ? h("span", {
-                  class: "rating-seg",
+                  class: `rating-seg ${look(value, low, high).class}`,
                   dataset: { value, count: n },
-                  style: {
-                    width: `${(n / Math.max(1, count)) * 100}%`,
-                    "--shade": String((Number(value) - low) / Math.max(1, high - low)),
-                  },
+                  style: { width: `${(n / Math.max(1, count)) * 100}%`, ...look(value, low, high).style },
                 })
               : null,
           ),
@@ -91,10 +121,25 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
       fmt(gettext("Scale %(low)s–%(high)s: %(ends)s"), { low, high, ends: ends.join(", ") })
     : // Translators: the rating scale above the results, e.g. "Scale 1–5".
       fmt(gettext("Scale %(low)s–%(high)s"), { low, high });
+  // The legend of the stacked bars: a swatch per value of the scale, in its colour and pattern (the
+  // numbers under each bar say the same for screen readers, so the legend is for the eyes only).
+  const { values } = scaleOf(config);
+  const legend = h(
+    "ul",
+    { class: "rating-legend", attrs: { "aria-hidden": "true" } },
+    values.map((v) =>
+      h(
+        "li",
+        { class: "rating-legend-item", dataset: { value: String(v) } },
+        h("span", { class: `rating-swatch ${look(v, low, high).class}`, style: look(v, low, high).style }),
+        h("span", { class: "rating-legend-value", text: String(v) }),
+      ),
+    ),
+  );
   return h(
     "div",
     { class: "results rating-results-wrap", dataset: { total: results.total_responses || 0 } },
-    h("p", { class: "muted rating-scale-note", text: scale }),
+    h("div", { class: "rating-key" }, h("p", { class: "muted rating-scale-note", text: scale }), legend),
     list,
   );
 }
