@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from .models import Activity
+from .trends import activity_trend
 from .types import get_type
 from .types.leaderboard import leaderboard
 
@@ -20,9 +21,14 @@ if TYPE_CHECKING:
     from sessions_app.models import Session
 
 
-def activity_results(activity: Activity) -> dict[str, Any]:
-    """The organizer's full results of one activity (everything, whatever its visibility)."""
-    return get_type(activity.type).full_results(activity)
+def activity_results(activity: Activity, *, with_trend: bool = False) -> dict[str, Any]:
+    """The organizer's full results of one activity (everything, whatever its visibility); with
+    ``with_trend``, a tracked activity of a session in a series gains ``trend``: the points of up to
+    5 earlier sessions (activities.trends)."""
+    results = get_type(activity.type).full_results(activity)
+    if with_trend and activity.track_key and activity.session.series_id is not None:
+        results["trend"] = activity_trend(activity, activity.session.series_id)
+    return results
 
 
 def activity_public_results(activity: Activity, now: datetime | None = None) -> dict[str, Any] | None:

@@ -53,5 +53,6 @@ urlpatterns = [
     path(
         "sessions/<uuid:session_id>/leaderboard", views.LeaderboardView.as_view(), name="session-leaderboard"
     ),
+    path("series/<uuid:series_id>/trends", views.SeriesTrendsView.as_view(), name="series-trends"),
     *TYPE_URLS,
 ]

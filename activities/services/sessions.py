@@ -13,9 +13,9 @@ from core.errors import InvalidTransition
 from participants.services import participants_delete_all
 from sessions_app.audit import audit_record
 from sessions_app.models import NAME_MAX, Session
-from sessions_app.services import session_back_to_draft, session_create
+from sessions_app.services import session_back_to_draft, session_create, session_set_series
 
-from ..models import Activity, ActivityStatus, HiddenWord
+from ..models import Activity, ActivityStatus, ActivitySummary, HiddenWord
 from .activities import activity_create
 
 
@@ -46,6 +46,8 @@ def session_rehearsal_end(*, session: Session, actor: Any = None) -> Session:
     # What the organizer did during the rehearsal goes too (the questions, their pins and
     # moderation, and the open-text answers went with the participants).
     HiddenWord.objects.filter(activity__session_id=locked.pk).delete()
+    # Nothing of a rehearsal is kept: not in its series' trends either.
+    ActivitySummary.objects.filter(activity__session_id=locked.pk).delete()
     session_back_to_draft(session_id=locked.pk, now=now)  # a fresh join code if it was taken
     locked.refresh_from_db()
     state_version.forget(locked.pk)
@@ -62,7 +64,8 @@ def session_rehearsal_end(*, session: Session, actor: Any = None) -> Session:
 @transaction.atomic
 def session_duplicate(*, session: Session, owner: Any) -> Session:
     """A new draft session (new join code) with copies of ``session``'s activities: same type,
-    title, config and order, status draft. No participants, responses, hidden words or history.
+    title, config, order and track key, status draft, in the same series when ``owner`` owns that
+    series too (contract v1.2). No participants, responses, hidden words or history.
 
     Lives here, not in sessions_app, because it creates activities (imports flow one way)."""
     suffix = " (copy)"
@@ -76,6 +79,9 @@ def session_duplicate(*, session: Session, owner: Any) -> Session:
             config=activity.config,
             title=activity.title,
             order=activity.order,
+            track_key=activity.track_key,
             actor=owner,
         )
+    if session.series_id is not None and session.series is not None and session.series.owner_id == owner.pk:
+        session_set_series(session=copy, series=session.series, actor=owner)
     return copy

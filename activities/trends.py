@@ -1,0 +1,117 @@
+"""Trends of a series (contract v1.2, "Series and trends"): read from the stored summaries of its
+tracked activities (activities.services.summaries), never from their responses, in one query
+whatever the number of sessions, activities and responses.
+
+- Activities with the same ``track_key`` and type in the sessions of a series form a trend, its
+  points oldest first (by the session's start, else its creation).
+- Privacy: a point whose summary counts fewer than settings.SERIES_MIN_RESPONSES answers has
+  ``"summary": null, "too_few": true``.
+- Options, statements and items match by id: an item lists in ``matched`` the ids found in every
+  point and in ``labels`` each id's latest label; a point lists in ``unmatched`` its ids that are
+  not in every point (an option added, removed or re-created with a new id). Nothing is dropped
+  from a summary.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F
+from django.db.models.functions import Coalesce
+
+from .models import Activity, ActivitySummary
+
+# The organizer's results of a tracked activity show this many earlier sessions.
+RESULTS_TREND_POINTS = 5
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def _rows(series_id: Any, **filters: Any) -> list[dict[str, Any]]:
+    return list(
+        ActivitySummary.objects.filter(
+            activity__session__series_id=series_id,
+            activity__session__rehearsal=False,
+            activity__track_key__isnull=False,
+            **filters,
+        )
+        .annotate(
+            date=Coalesce(F("activity__session__started_at"), F("activity__session__created_at")),
+        )
+        .order_by("date", "activity__session_id", "activity__order")
+        .values(
+            "summary",
+            "labels",
+            "count",
+            "date",
+            track_key=F("activity__track_key"),
+            type=F("activity__type"),
+            title=F("activity__title"),
+            session_id=F("activity__session_id"),
+            session_name=F("activity__session__name"),
+        )
+    )
+
+
+def _point(row: dict[str, Any], minimum: int) -> dict[str, Any]:
+    too_few = row["count"] < minimum
+    return {
+        "session_id": str(row["session_id"]),
+        "session_name": row["session_name"],
+        "date": _iso(row["date"]),
+        "summary": None if too_few else row["summary"],
+        "too_few": too_few,
+        "responses": row["count"],
+    }
+
+
+def _items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    minimum = settings.SERIES_MIN_RESPONSES
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["track_key"], row["type"]), []).append(row)
+    items = []
+    for (track_key, type_key), group in groups.items():
+        labels: dict[str, str] = {}
+        for row in group:  # oldest first: the latest label of an id wins
+            labels.update(row["labels"] or {})
+        points = [_point(row, minimum) for row in group]
+        item: dict[str, Any] = {
+            "track_key": track_key,
+            "type": type_key,
+            "title": group[-1]["title"],
+            "points": points,
+        }
+        if labels:  # a summary keyed by ids (poll, rating, ranking): say what matches
+            keys = [set(row["summary"] or {}) for row in group]
+            matched = set.intersection(*keys) if keys else set()
+            item["labels"] = labels
+            item["matched"] = sorted(matched, key=list(labels).index)
+            for point, row_keys in zip(points, keys, strict=True):
+                point["unmatched"] = sorted(row_keys - matched)
+        items.append(item)
+    items.sort(key=lambda i: (i["title"].casefold(), i["track_key"]))
+    return items
+
+
+def series_trends(series_id: Any) -> dict[str, Any]:
+    """``{"items": [...]}`` for GET /api/v1/series/{sid}/trends."""
+    return {"items": _items(_rows(series_id))}
+
+
+def activity_trend(activity: Activity, series_id: Any) -> list[dict[str, Any]]:
+    """The points of up to RESULTS_TREND_POINTS earlier sessions of the series for the same
+    tracked question (same key and type), oldest first; [] when there are none."""
+    session = activity.session
+    date = session.started_at or session.created_at
+    rows = [
+        row
+        for row in _rows(series_id, activity__track_key=activity.track_key, activity__type=activity.type)
+        if row["session_id"] != session.pk and row["date"] < date
+    ]
+    items = _items(rows[-RESULTS_TREND_POINTS:])
+    return items[0]["points"] if items else []
