@@ -202,6 +202,8 @@ class ActivitySummary(models.Model):
 
     class Meta:
         verbose_name_plural = "activity summaries"
+        # The trends' "anything stale?" check reads this tiny partial index, not the series' rows.
+        indexes = [models.Index(fields=["stale"], condition=Q(stale=True), name="activitysummary_stale")]
 
     def __str__(self) -> str:
         return f"summary of {self.activity_id}"

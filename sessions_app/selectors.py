@@ -156,9 +156,11 @@ def series_queryset_for(user: Any) -> QuerySet[Series]:
     return qs.filter(owner_id=user.pk)
 
 
-def series_get_for(user: Any, series_id: Any) -> Series:
-    """The series if it is ``user``'s (404 otherwise: another organizer's series is not revealed)."""
-    series = series_queryset_for(user).filter(pk=series_id).first()
+def series_get_for(user: Any, series_id: Any, *, with_count: bool = True) -> Series:
+    """The series if it is ``user``'s (404 otherwise: another organizer's series is not revealed);
+    ``with_count``: annotated with ``session_count``."""
+    qs = series_queryset_for(user) if with_count else Series.objects.all()
+    series = qs.filter(pk=series_id).first()
     if series is None or not roles.can_manage_series(user, series):
         raise NotFound(gettext("Series not found."))
     return series

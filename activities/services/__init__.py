@@ -19,7 +19,7 @@ from .activities import (
 )
 from .answers import StoredAnswer, response_store, response_submit, response_submit_fast
 from .hidden import hidden_word_add, hidden_word_remove, response_set_hidden
-from .sessions import session_duplicate, session_rehearsal_end
+from .sessions import session_duplicate, session_duplicate_into_series, session_rehearsal_end
 from .summaries import activity_set_track_key, summaries_refresh_stale, summaries_store
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "response_submit",
     "response_submit_fast",
     "session_duplicate",
+    "session_duplicate_into_series",
     "session_rehearsal_end",
     "summaries_refresh_stale",
     "summaries_store",

@@ -96,11 +96,13 @@ def activity_set_track_key(*, activity: Activity, track_key: Any, actor: Any = N
     """Set (or clear, with None) an activity's track key, in any status: an ended activity that
     becomes tracked gets its summary now."""
     key = track_key_clean(track_key)
-    if key == activity.track_key:
+    # The stored value, not the instance's (an admin form has set the instance's already).
+    old = Activity.objects.filter(pk=activity.pk).values_list("track_key", flat=True).first()
+    if key == old:
+        activity.track_key = key
         return activity
     session = Session.objects.get(pk=activity.session_id)
     track_key_check(session=session, track_key=key, type_key=activity.type)
-    old = activity.track_key
     Activity.objects.filter(pk=activity.pk).update(track_key=key, updated_at=timezone.now())
     activity.track_key = key
     if key is None:
@@ -171,7 +173,7 @@ def summaries_mark_stale(*, participant_ids: Iterable[Any]) -> None:
 def summaries_refresh_stale(*, series_id: Any) -> int:
     """Recompute the series' summaries whose responses changed since they were stored."""
     ids = list(
-        ActivitySummary.objects.filter(activity__session__series_id=series_id, stale=True).values_list(
+        ActivitySummary.objects.filter(stale=True, activity__session__series_id=series_id).values_list(
             "activity_id", flat=True
         )
     )

@@ -21,7 +21,7 @@ class SeriesTrendsView(ParticipantRoleView):
 
     @extend_schema(operation_id="series_trends", responses={200: SeriesTrendsSerializer, 401: E, 404: E})
     def get(self, request: Request, series_id: Any) -> Response:
-        series = session_selectors.series_get_for(request.user, series_id)
+        series = session_selectors.series_get_for(request.user, series_id, with_count=False)
         # Summaries whose responses changed after a kick's purge (rare) are recomputed first.
         services.summaries_refresh_stale(series_id=series.pk)
         return Response(trends.series_trends(series.pk))
