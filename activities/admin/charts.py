@@ -60,6 +60,8 @@ def line_chart(item: dict[str, Any]) -> SafeString:
         if all(0 <= v <= 100 for v in values) and top > 10:
             top = 100.0  # percentages: a full scale, so a change is not exaggerated
         plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+        # Translators: on a trend chart, at a session whose answers are too few to be shown.
+        too_few = escape(gettext("too few"))
         step = plot_w / max(1, len(points) - 1)
 
         def x(i: int) -> float:
@@ -89,7 +91,7 @@ def line_chart(item: dict[str, Any]) -> SafeString:
             if point["too_few"]:
                 svg.append(
                     f'<text x="{x(i):.1f}" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" font-size="10" '
-                    f'fill="#555">{escape(gettext("too few"))}</text>'
+                    f'fill="#555">{too_few}</text>'
                 )
         for n, key in enumerate(keys):
             color, dash = COLORS[n % len(COLORS)], DASHES[n % len(DASHES)]
