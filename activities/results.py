@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from .models import Activity
-from .trends import activity_trend
+from .trends import activity_trend, previous_point
 from .types import get_type
 from .types.leaderboard import leaderboard
 
@@ -32,8 +32,15 @@ def activity_results(activity: Activity, *, with_trend: bool = False) -> dict[st
 
 
 def activity_public_results(activity: Activity, now: datetime | None = None) -> dict[str, Any] | None:
-    """What the public (state snapshot, big screen) may see of one activity at ``now``."""
-    return get_type(activity.type).public_results(activity, now or timezone.now())
+    """What the public (state snapshot, big screen) may see of one activity at ``now``. A tracked
+    activity of a session in a series adds ``previous``: the last earlier session's point (an
+    aggregate, "too few" under the minimum group size), shown beside the live result."""
+    results = get_type(activity.type).public_results(activity, now or timezone.now())
+    if results is not None and activity.track_key:
+        previous = previous_point(activity)
+        if previous is not None:
+            results = {**results, "previous": previous}
+    return results
 
 
 def session_results(session: Session) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
+from sessions_app.models import Session
+
 from .models import Activity, ActivitySummary
 
 # The organizer's results of a tracked activity show this many earlier sessions.
@@ -115,3 +117,28 @@ def activity_trend(activity: Activity, series_id: Any) -> list[dict[str, Any]]:
     ]
     items = _items(rows[-RESULTS_TREND_POINTS:])
     return items[0]["points"] if items else []
+
+
+def previous_point(activity: Activity) -> dict[str, Any] | None:
+    """The point of the latest earlier session of the series for this tracked activity (same key
+    and type), for the big screen's "last time" beside the live result; None when the activity is
+    not tracked, its session is in no series, or no earlier session has a point. Two small queries,
+    only for a tracked activity; a point of too few answers has ``"summary": None`` as everywhere."""
+    if not activity.track_key:
+        return None
+    session = (
+        Session.objects.filter(pk=activity.session_id).values("series_id", "started_at", "created_at").first()
+    )
+    if session is None or session["series_id"] is None:
+        return None
+    date = session["started_at"] or session["created_at"]
+    rows = [
+        row
+        for row in _rows(
+            session["series_id"], activity__track_key=activity.track_key, activity__type=activity.type
+        )
+        if row["session_id"] != activity.session_id and row["date"] < date
+    ]
+    if not rows:
+        return None
+    return _point(rows[-1], settings.SERIES_MIN_RESPONSES)

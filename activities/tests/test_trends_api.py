@@ -11,6 +11,7 @@ import pytest
 
 from activities import services
 from activities.models import Activity, ActivitySummary, Response
+from activities.results import activity_public_results
 from activities.tests.factories import ActivityFactory, QuestionFactory, ResponseFactory
 from activities.types import get_type
 from core.testing import assert_error
@@ -318,3 +319,20 @@ def test_rehearsal_end_drops_its_summaries(organizer: Any, series: Series) -> No
     assert ActivitySummary.objects.exists()
     services.session_rehearsal_end(session=session)
     assert not ActivitySummary.objects.exists()
+
+
+def test_the_big_screens_state_carries_last_times_point(api: Any, organizer: Any, series: Series) -> None:
+    run_session(organizer, series, 0, types=["poll"])
+    run_session(organizer, series, 1, types=["poll"])
+    third = SessionFactory(
+        owner=organizer, series=series, status="active", started_at=START + timedelta(days=2)
+    )
+    tracked = ActivityFactory(session=third, type="poll", config=POLL, track_key="q-poll", status="published")
+    services.activity_set_status(activity=tracked, status="active")
+    state = api.get(f"/api/v1/sessions/{third.pk}/state").json()
+    previous = state["current_activity"]["results"]["previous"]
+    assert previous["session_name"] == "Retro 1"
+    assert previous["summary"] == {"yes": 40.0, "no": 60.0} and previous["too_few"] is False
+    untracked = ActivityFactory(session=third, type="poll", config=POLL, status="expired")
+    public = activity_public_results(untracked)
+    assert public is not None and "previous" not in public

@@ -9,7 +9,7 @@ export function scaleOf(config) {
   return { low, high, values };
 }
 
-function fmtAvg(ui, avg) {
+export function fmtAvg(ui, avg) {
   return avg === null || avg === undefined ? "–" : ui.fmtNum(avg, 2);
 }
 
