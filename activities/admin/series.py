@@ -106,7 +106,7 @@ class SeriesAdmin(ObjectActionsMixin, OwnedAdminMixin, admin.ModelAdmin):
         if not sessions:
             return gettext("No session yet: choose this series on a session's page.")
         return format_html(
-            "<ol>{}</ol>",
+            '<ol class="caja-series-sessions">{}</ol>',
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> · {}</li>',
