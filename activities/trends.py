@@ -14,11 +14,15 @@ whatever the number of sessions, activities and responses.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F
+from django.core.cache import cache
+from django.db.models import Count, F, Max
 from django.db.models.functions import Coalesce
 
 from sessions_app.models import Session
@@ -27,20 +31,28 @@ from .models import Activity, ActivitySummary
 
 # The organizer's results of a tracked activity show this many earlier sessions.
 RESULTS_TREND_POINTS = 5
+# A series' trends body is kept this long under its version (a changed version is a new key).
+BODY_CACHE_SECONDS = 3600
+
+logger = logging.getLogger("caja.trends")
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
+def _summaries(series_id: Any, **filters: Any) -> Any:
+    return ActivitySummary.objects.filter(
+        activity__session__series_id=series_id,
+        activity__session__rehearsal=False,
+        activity__track_key__isnull=False,
+        **filters,
+    )
+
+
 def _rows(series_id: Any, **filters: Any) -> list[dict[str, Any]]:
     return list(
-        ActivitySummary.objects.filter(
-            activity__session__series_id=series_id,
-            activity__session__rehearsal=False,
-            activity__track_key__isnull=False,
-            **filters,
-        )
+        _summaries(series_id, **filters)
         .annotate(
             date=Coalesce(F("activity__session__started_at"), F("activity__session__created_at")),
         )
@@ -103,6 +115,41 @@ def _items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def series_trends(series_id: Any) -> dict[str, Any]:
     """``{"items": [...]}`` for GET /api/v1/series/{sid}/trends."""
     return {"items": _items(_rows(series_id))}
+
+
+def series_trends_version(series_id: Any) -> str:
+    """What the trends body depends on, in one aggregate query (no JSON read): how many summaries,
+    when the latest was computed, and the latest change of their activities (title, track key) and
+    sessions (name, start, series, rehearsal): any of these changes gives a new version."""
+    row = _summaries(series_id).aggregate(
+        v_count=Count("pk"),
+        v_computed=Max("computed_at"),
+        v_activity=Max("activity__updated_at"),
+        v_session=Max("activity__session__updated_at"),
+    )
+    raw = "|".join(str(row[k]) for k in ("v_count", "v_computed", "v_activity", "v_session"))
+    raw += f"|{settings.SERIES_MIN_RESPONSES}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def series_trends_body(series_id: Any) -> bytes:
+    """The trends as JSON bytes, kept in the shared cache under the series' version: a repeated
+    read (the admin's page, a dashboard) costs one aggregate query, not the rows and their JSON. A
+    cache that does not answer is skipped (computed each time, never an error)."""
+    key = f"trends:{series_id}:{series_trends_version(series_id)}"
+    try:
+        body = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage degrades to computing
+        logger.warning("trends cache unavailable", exc_info=True)
+        body = None
+    if isinstance(body, bytes):
+        return body
+    body = json.dumps(series_trends(series_id), ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        cache.set(key, body, BODY_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("trends cache unavailable", exc_info=True)
+    return body
 
 
 def activity_trend(activity: Activity, series_id: Any) -> list[dict[str, Any]]:

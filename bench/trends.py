@@ -12,8 +12,10 @@ cloud, ranking and open text) and ``--responses`` participants answering every a
 (bulk_create), then stores every summary through the real code path
 (``activities.services.summaries_store``, as when the activities ended). It then times the trends
 endpoint through Django's full request stack (middleware, authentication, the view, JSON
-rendering) ``--runs`` times after one warm-up call, and prints the median, p95 and max in
-milliseconds, the query count of one call and the body size. The target: median under 100 ms.
+rendering) ``--runs`` times after one warm-up call, twice: "cold", the cached body deleted before
+each call (so each computes it from the summaries), and "warm" (the body cached under the series'
+version, as repeated reads are). Prints the median, p95 and max in milliseconds and this process's
+CPU time per call, the query count of the read and the body size. The target: median under 100 ms.
 """
 
 from __future__ import annotations
@@ -35,13 +37,14 @@ from harness import django_setup  # noqa: E402
 django_setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from activities.models import Activity, ActivitySummary, Response  # noqa: E402
 from activities.services import summaries_store  # noqa: E402
-from activities.trends import series_trends  # noqa: E402
+from activities.trends import series_trends, series_trends_version  # noqa: E402
 from activities.types import get_type  # noqa: E402
 from participants.models import Participant  # noqa: E402
 from sessions_app.models import Series, Session  # noqa: E402
@@ -234,28 +237,42 @@ def main() -> int:
         with connection.execute_wrapper(count):
             body_again = series_trends(series.pk)
         assert len(body_again["items"]) == len(body["items"])
-        timings, cpu = [], []
-        for _ in range(args.runs):
-            t0, c0 = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            timings.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
-            assert response.status_code == 200
-        median = statistics.median(timings)
         print(
             f"trends: {len(body['items'])} items, {points} points, {len(first.content)} bytes, "
             f"{len(queries)} queries (series_trends)"
         )
-        print(f"{'median ms':>10} {'p95 ms':>10} {'max ms':>10} {'CPU ms':>10}")
-        print(
-            f"{median:>10.2f} {percentile(timings, 95):>10.2f} {max(timings):>10.2f} "
-            f"{statistics.median(cpu):>10.2f}"
-        )
+        cached_key = f"trends:{series.pk}:{series_trends_version(series.pk)}"
+
+        def measure(cold: bool) -> tuple[list[float], list[float]]:
+            timings, cpu = [], []
+            for _ in range(args.runs):
+                if cold:
+                    cache.delete(cached_key)  # this call computes the body from the summaries
+                t0, c0 = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                timings.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+                assert response.status_code == 200
+            return timings, cpu
+
+        print(f"{'':<34} {'median ms':>10} {'p95 ms':>10} {'max ms':>10} {'CPU ms':>10}")
+        rows = {}
+        for name, cold in (
+            ("cold (body computed every call)", True),
+            ("warm (body cached by version)", False),
+        ):
+            timings, cpu = measure(cold)
+            rows[name] = statistics.median(timings)
+            print(
+                f"{name:<34} {rows[name]:>10.2f} {percentile(timings, 95):>10.2f} {max(timings):>10.2f} "
+                f"{statistics.median(cpu):>10.2f}"
+            )
         # Wall time includes waiting for PostgreSQL and for the cores (a shared machine: see the
         # load average); "CPU ms" is this process's own time per request (Django, DRF, JSON).
         print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        median = max(rows.values())
         verdict = "OK" if median < TARGET_MS else "TOO SLOW"
-        print(f"target: median < {TARGET_MS:.0f} ms: {verdict}")
+        print(f"target: median < {TARGET_MS:.0f} ms (cold and warm): {verdict}")
         return 0 if median < TARGET_MS else 1
     finally:
         if args.keep:

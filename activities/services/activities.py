@@ -159,9 +159,9 @@ def _expire_others(session_id: Any, keep: Any, now: Any) -> None:
 
 
 def activities_expire_live(*, session: Session, now: datetime) -> None:
-    """The session's live activity ends with it (sessions_app's session_completed signal), and
-    a tracked one's summary is stored. A Q&A left open beside it (published) ends too when tracked:
-    its count belongs to this session's point of the trend."""
+    """The session's live activity ends with it (sessions_app's session_completed signal), and a
+    tracked one's summary is stored. (A Q&A left open beside it while published is not ended here:
+    it gets its summary when the organizer closes it.)"""
     live = Activity.objects.filter(session=session, status=ActivityStatus.ACTIVE)
     tracked = tracked_live_ids(live)
     live.update(status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now)

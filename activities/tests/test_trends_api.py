@@ -336,3 +336,29 @@ def test_the_big_screens_state_carries_last_times_point(api: Any, organizer: Any
     untracked = ActivityFactory(session=third, type="poll", config=POLL, status="expired")
     public = activity_public_results(untracked)
     assert public is not None and "previous" not in public
+
+
+def test_a_read_after_a_change_is_never_the_cached_body(
+    org_api: Any, organizer: Any, series: Series, settings: Any
+) -> None:
+    settings.SERIES_MIN_RESPONSES = 1
+    session = run_session(organizer, series, 0, types=["poll", "open_text"])
+    assert by_key(trends(org_api, series))["q-open_text"]["points"][0]["summary"] == {"count": 5}
+    # an answer hidden afterwards
+    services.response_set_hidden(
+        response=Response.objects.filter(activity__type="open_text").first(), hidden=True
+    )
+    assert by_key(trends(org_api, series))["q-open_text"]["points"][0]["summary"] == {"count": 4}
+    # the session renamed, the question retitled
+    assert (
+        org_api.patch(f"/api/v1/sessions/{session.pk}", {"name": "March"}, format="json").status_code == 200
+    )
+    poll = Activity.objects.get(type="poll")
+    services.activity_update(activity=poll, title="How sure are we?")
+    item = by_key(trends(org_api, series))["q-poll"]
+    assert item["points"][0]["session_name"] == "March" and item["title"] == "How sure are we?"
+    # the session leaves the series
+    assert (
+        org_api.patch(f"/api/v1/sessions/{session.pk}", {"series_id": None}, format="json").status_code == 200
+    )
+    assert trends(org_api, series) == {"items": []}
