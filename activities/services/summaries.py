@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from core import state_version
@@ -38,8 +39,6 @@ def track_key_clean(value: Any) -> str | None:
 
 def track_key_suggestion(title: str) -> str:
     """A track key suggested from an activity's question (its title, slugified)."""
-    from django.utils.text import slugify
-
     return slugify(title)[:40].strip("-_") or ""
 
 
