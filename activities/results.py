@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from .models import Activity
-from .trends import activity_trend, previous_point
+from .trends import activity_trend, previous_point, session_trends
 from .types import get_type
 from .types.leaderboard import leaderboard
 
@@ -44,11 +44,13 @@ def activity_public_results(activity: Activity, now: datetime | None = None) -> 
 
 
 def session_results(session: Session) -> dict[str, Any]:
-    """Every activity of the session with its full results, plus the full leaderboard.
+    """Every activity of the session with its full results (a tracked one's with its ``trend``, as
+    activity_results gives it), plus the full leaderboard.
 
     One query for the activities, then each type's bounded number of aggregate queries per
     activity (poll 1, poker 1, word cloud 3, quiz 3) and two for the leaderboard."""
     activities = list(Activity.objects.filter(session=session).order_by("order", "created_at"))
+    trends = session_trends(session, activities)  # one query, for the tracked ones
     return {
         "session_id": str(session.pk),
         "activities": [
@@ -59,7 +61,9 @@ def session_results(session: Session) -> dict[str, Any]:
                 "title": a.title,
                 "order": a.order,
                 "status": a.status,
-                "results": activity_results(a),
+                "results": activity_results(a)
+                if a.pk not in trends
+                else {**activity_results(a), "trend": trends[a.pk]},
             }
             for a in activities
         ],

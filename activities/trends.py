@@ -152,6 +152,26 @@ def series_trends_body(series_id: Any) -> bytes:
     return body
 
 
+def session_trends(session: Any, activities: list[Activity]) -> dict[Any, list[dict[str, Any]]]:
+    """``{activity id: trend}`` for the tracked ones of ``activities`` (all of ``session``), as
+    :func:`activity_trend` gives each, in one query for the whole session."""
+    tracked = [a for a in activities if a.track_key]
+    if not tracked or session.series_id is None:
+        return {}
+    date = session.started_at or session.created_at
+    rows = [
+        row
+        for row in _rows(session.series_id, activity__track_key__in={a.track_key for a in tracked})
+        if row["session_id"] != session.pk and row["date"] < date
+    ]
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for activity in tracked:
+        mine = [r for r in rows if r["track_key"] == activity.track_key and r["type"] == activity.type]
+        items = _items(mine[-RESULTS_TREND_POINTS:])
+        out[activity.pk] = items[0]["points"] if items else []
+    return out
+
+
 def activity_trend(activity: Activity, series_id: Any) -> list[dict[str, Any]]:
     """The points of up to RESULTS_TREND_POINTS earlier sessions of the series for the same
     tracked question (same key and type), oldest first; [] when there are none."""

@@ -248,6 +248,11 @@ def test_organizer_results_gain_the_earlier_points(org_api: Any, organizer: Any,
     untracked = ActivityFactory(session=latest.session, type="poll", config=POLL)
     resp = org_api.get(f"/api/v1/sessions/{latest.session_id}/activities/{untracked.pk}/results")
     assert "trend" not in resp.json()["results"]
+    # the session's results too (one query for all its tracked activities)
+    body = org_api.get(f"/api/v1/sessions/{latest.session_id}/results").json()
+    by_id = {a["id"]: a["results"] for a in body["activities"]}
+    assert by_id[str(latest.pk)]["trend"] == trend
+    assert "trend" not in by_id[str(untracked.pk)]
 
 
 # --- track keys ----------------------------------------------------------------------------------
