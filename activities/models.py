@@ -193,8 +193,9 @@ class ActivitySummary(models.Model):
         Activity, on_delete=models.CASCADE, related_name="trend_summary", primary_key=True
     )
     summary = models.JSONField(default=dict)
-    # {id: label} of the ids ``summary`` is keyed by, as they were (poll options, statements, items).
-    labels = models.JSONField(default=dict, blank=True)
+    # [[id, label], ...] of the ids ``summary`` is keyed by, in their order, as they were (poll
+    # options, statements, items).
+    labels = models.JSONField(default=list, blank=True)
     count = models.PositiveIntegerField(default=0)
     # Its responses changed after it was stored; recomputed before the next read.
     stale = models.BooleanField(default=False)

@@ -90,9 +90,12 @@ def _items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         groups.setdefault((row["track_key"], row["type"]), []).append(row)
     items = []
     for (track_key, type_key), group in groups.items():
+        # Stored as [id, label] pairs (a JSON object's key order is not kept by jsonb): the latest
+        # session's order and labels first, then the ids only older sessions had.
         labels: dict[str, str] = {}
-        for row in group:  # oldest first: the latest label of an id wins
-            labels.update(row["labels"] or {})
+        for row in reversed(group):
+            for key, label in row["labels"] or []:
+                labels.setdefault(key, label)
         points = [_point(row, minimum) for row in group]
         item: dict[str, Any] = {
             "track_key": track_key,

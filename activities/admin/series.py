@@ -60,7 +60,11 @@ def series_csv_rows(series: Series) -> list[list[Any]]:
             if point["summary"] is None:
                 rows.append([*head, "", "", ""])
                 continue
-            for key, value in point["summary"].items():
+            # The labels' order (the latest session's), then any other key of this point.
+            keys = [k for k in labels if k in point["summary"]]
+            keys += [k for k in point["summary"] if k not in keys]
+            for key in keys:
+                value = point["summary"][key]
                 shown = "; ".join(str(v) for v in value) if isinstance(value, list) else value
                 rows.append([*head, key, csv_safe(labels.get(key, "")), csv_safe(shown)])
     return rows

@@ -135,7 +135,8 @@ def summaries_store(*, activity_ids: Iterable[Any]) -> int:
             activity=activity,
             defaults={
                 "summary": summary.values,
-                "labels": summary.labels,
+                # [id, label] pairs: a JSON object's key order is not kept by PostgreSQL's jsonb.
+                "labels": [[key, label] for key, label in summary.labels.items()],
                 "count": summary.count,
                 "stale": False,
                 "computed_at": now,
