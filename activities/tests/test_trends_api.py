@@ -14,6 +14,7 @@ from activities.models import Activity, ActivitySummary, Response
 from activities.results import activity_public_results
 from activities.tests.factories import ActivityFactory, QuestionFactory, ResponseFactory
 from activities.types import get_type
+from core.errors import ValidationFailed
 from core.testing import assert_error
 from participants.services import participant_kick
 from participants.tests.factories import ParticipantFactory
@@ -367,3 +368,23 @@ def test_a_read_after_a_change_is_never_the_cached_body(
         org_api.patch(f"/api/v1/sessions/{session.pk}", {"series_id": None}, format="json").status_code == 200
     )
     assert trends(org_api, series) == {"items": []}
+
+
+def test_session_definitions_carry_track_keys(organizer: Any) -> None:
+    from activities.definitions import session_definition, session_import
+
+    session = SessionFactory(owner=organizer)
+    services.activity_create(
+        session=session, type="poll", config=POLL, title="Tracked", track_key="confidence"
+    )
+    services.activity_create(session=session, type="poll", config=POLL, title="Not tracked")
+    definition = session_definition(session)
+    activities = definition["session"]["activities"]
+    assert activities[0]["track_key"] == "confidence" and "track_key" not in activities[1]
+    copy = session_import(owner=organizer, data=definition)
+    assert list(copy.activities.order_by("order").values_list("track_key", flat=True)) == ["confidence", None]
+    activities[0]["track_key"] = "Not Valid"
+    with pytest.raises(ValidationFailed) as exc:
+        session_import(owner=organizer, data=definition)
+    assert "session.activities.0.track_key" in exc.value.details
+    assert Session.objects.count() == 2
