@@ -5,7 +5,7 @@ from typing import Any
 from django.apps import AppConfig
 
 from participants.signals import participants_purging
-from sessions_app.signals import session_completed
+from sessions_app.signals import session_completed, session_series_changing
 
 
 class ActivitiesConfig(AppConfig):
@@ -15,6 +15,7 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         # Here, not at import time: services import models, which need the app registry.
         from .services import activities_expire_live
+        from .services.summaries import series_join_check, summaries_mark_stale
         from .types.qna.services import upvotes_withdraw
 
         def expire_live(sender: Any, *, session: Any, now: Any, **kwargs: Any) -> None:
@@ -41,3 +42,13 @@ class ActivitiesConfig(AppConfig):
             transaction.on_commit(lambda: files_delete_unreferenced([name]))
 
         post_delete.connect(media_file_delete, sender=Media, dispatch_uid="activities_media_file", weak=False)
+
+        def check_series(sender: Any, *, session: Any, series: Any, **kwargs: Any) -> None:
+            series_join_check(session=session, series=series)
+
+        session_series_changing.connect(check_series, dispatch_uid="activities_series_join_check", weak=False)
+
+        def mark_stale(sender: Any, *, participant_ids: list[Any], **kwargs: Any) -> None:
+            summaries_mark_stale(participant_ids=participant_ids)
+
+        participants_purging.connect(mark_stale, dispatch_uid="activities_summaries_stale", weak=False)

@@ -11,7 +11,10 @@ Format (version 1)::
     {"format": "caja.session", "version": 1, "exported_at": "...",
      "source": {"session_id": "...", "owner": "alice"},          # informative, ignored on import
      "session": {"name": "...", "description": "...",
-                 "activities": [{"order": 1, "type": "poll", "title": "...", "config": {...}}]}}
+                 "activities": [{"order": 1, "type": "poll", "title": "...", "config": {...},
+                                 "track_key": "confidence"}]}}
+
+``track_key`` (contract v1.2) is written only for a tracked activity and optional on import.
 
 An import is all or nothing: the whole file is validated first (every activity's config through
 ``get_type(type).validate_config``) and every problem is reported with its path, e.g.
@@ -32,6 +35,7 @@ from sessions_app.services import session_create
 
 from .models import TITLE_MAX, Activity
 from .services import activity_create
+from .services.summaries import track_key_clean
 from .types import get_type
 
 DEFINITION_FORMAT = "caja.session"
@@ -40,7 +44,7 @@ MAX_ACTIVITIES = 500
 
 _TOP_KEYS = {"format", "version", "exported_at", "source", "session"}
 _SESSION_KEYS = {"name", "description", "activities"}
-_ACTIVITY_KEYS = {"order", "type", "title", "config"}
+_ACTIVITY_KEYS = {"order", "type", "title", "config", "track_key"}
 
 
 def session_definition(session: Session) -> dict[str, Any]:
@@ -54,11 +58,21 @@ def session_definition(session: Session) -> dict[str, Any]:
         "session": {
             "name": session.name,
             "description": session.description,
-            "activities": [
-                {"order": a.order, "type": a.type, "title": a.title, "config": a.config} for a in activities
-            ],
+            "activities": [_activity_definition(a) for a in activities],
         },
     }
+
+
+def _activity_definition(activity: Activity) -> dict[str, Any]:
+    item = {
+        "order": activity.order,
+        "type": activity.type,
+        "title": activity.title,
+        "config": activity.config,
+    }
+    if activity.track_key:
+        item["track_key"] = activity.track_key
+    return item
 
 
 def _unknown(obj: dict[str, Any], allowed: set[str], path: str, errors: dict[str, list[str]]) -> None:
@@ -116,6 +130,11 @@ def validate_definition(data: Any) -> dict[str, Any]:
             errors[f"{path}.title"] = ["Must be a string."]
         elif len(title.strip()) > TITLE_MAX:
             errors[f"{path}.title"] = [f"At most {TITLE_MAX} characters."]
+        track_key = None
+        try:
+            track_key = track_key_clean(item.get("track_key"))
+        except ValidationFailed as exc:
+            errors[f"{path}.track_key"] = list(exc.details["track_key"])
         type_key = item.get("type")
         try:
             if not isinstance(type_key, str):
@@ -129,7 +148,9 @@ def validate_definition(data: Any) -> dict[str, Any]:
                     messages if isinstance(messages, list) else [str(messages)]
                 )
             continue
-        cleaned.append({"order": order, "type": type_key, "title": title, "config": config})
+        cleaned.append(
+            {"order": order, "type": type_key, "title": title, "config": config, "track_key": track_key}
+        )
     if errors:
         raise ValidationFailed(errors, "Invalid session definition.")
     return {"name": name, "description": description, "activities": cleaned}
@@ -147,5 +168,6 @@ def session_import(*, owner: AbstractBaseUser, data: Any) -> Session:
             config=item["config"],
             title=item["title"],
             order=item["order"],
+            track_key=item["track_key"],
         )
     return session

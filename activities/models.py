@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Limits defined once: the services, serializers, admin forms and session definitions import them.
 TITLE_MAX = 200
+# A tracked activity's key (contract v1.2, "Series and trends"): 1-40 of [a-z0-9_-].
+TRACK_KEY_MAX = 40
+TRACK_KEY_PATTERN = r"^[a-z0-9_-]{1,40}$"
 HIDDEN_WORD_MAX = 200
 
 
@@ -31,6 +34,11 @@ class Activity(models.Model):
     config = models.JSONField(default=dict)
     order = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
+    # Ties this activity to the same question in the other sessions of its session's series
+    # (same key and type form a trend); null: not tracked (the API's null; "" is never stored).
+    track_key = models.CharField(  # noqa: DJ001
+        max_length=TRACK_KEY_MAX, null=True, blank=True, default=None
+    )
     activated_at = models.DateTimeField(null=True, blank=True, editable=False)
     expired_at = models.DateTimeField(null=True, blank=True, editable=False)
     revealed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -53,7 +61,10 @@ class Activity(models.Model):
                 name="activity_one_active_per_session",
             ),
         ]
-        indexes = [models.Index(fields=["session", "order"], name="activity_session_order")]
+        indexes = [
+            models.Index(fields=["session", "order"], name="activity_session_order"),
+            models.Index(fields=["track_key"], name="activity_track_key"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"{self.type} #{self.order}"
@@ -199,3 +210,30 @@ class Media(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ActivitySummary(models.Model):
+    """A tracked activity's result, stored when it ends and recomputed when its responses change
+    afterwards (a kick's purge, a hidden answer): the trends read these rows, never recount
+    responses. ``summary`` is the type's (``ActivityType.summary``); ``count`` the number of
+    answers behind it, compared with settings.SERIES_MIN_RESPONSES when shown."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="trend_summary", primary_key=True
+    )
+    summary = models.JSONField(default=dict)
+    # [[id, label], ...] of the ids ``summary`` is keyed by, in their order, as they were (poll
+    # options, statements, items).
+    labels = models.JSONField(default=list, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    # Its responses changed after it was stored; recomputed before the next read.
+    stale = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "activity summaries"
+        # The trends' "anything stale?" check reads this tiny partial index, not the series' rows.
+        indexes = [models.Index(fields=["stale"], condition=Q(stale=True), name="activitysummary_stale")]
+
+    def __str__(self) -> str:
+        return f"summary of {self.activity_id}"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from .models import Activity
+from .trends import activity_trend, previous_point, session_trends
 from .types import get_type
 from .types.leaderboard import leaderboard
 
@@ -20,22 +21,36 @@ if TYPE_CHECKING:
     from sessions_app.models import Session
 
 
-def activity_results(activity: Activity) -> dict[str, Any]:
-    """The organizer's full results of one activity (everything, whatever its visibility)."""
-    return get_type(activity.type).full_results(activity)
+def activity_results(activity: Activity, *, with_trend: bool = False) -> dict[str, Any]:
+    """The organizer's full results of one activity (everything, whatever its visibility); with
+    ``with_trend``, a tracked activity of a session in a series gains ``trend``: the points of up to
+    5 earlier sessions (activities.trends)."""
+    results = get_type(activity.type).full_results(activity)
+    if with_trend and activity.track_key and activity.session.series_id is not None:
+        results["trend"] = activity_trend(activity, activity.session.series_id)
+    return results
 
 
 def activity_public_results(activity: Activity, now: datetime | None = None) -> dict[str, Any] | None:
-    """What the public (state snapshot, big screen) may see of one activity at ``now``."""
-    return get_type(activity.type).public_results(activity, now or timezone.now())
+    """What the public (state snapshot, big screen) may see of one activity at ``now``. A tracked
+    activity of a session in a series adds ``previous``: the last earlier session's point (an
+    aggregate, "too few" under the minimum group size), shown beside the live result."""
+    results = get_type(activity.type).public_results(activity, now or timezone.now())
+    if results is not None and activity.track_key:
+        previous = previous_point(activity)
+        if previous is not None:
+            results = {**results, "previous": previous}
+    return results
 
 
 def session_results(session: Session) -> dict[str, Any]:
-    """Every activity of the session with its full results, plus the full leaderboard.
+    """Every activity of the session with its full results (a tracked one's with its ``trend``, as
+    activity_results gives it), plus the full leaderboard.
 
     One query for the activities, then each type's bounded number of aggregate queries per
     activity (poll 1, poker 1, word cloud 3, quiz 3) and two for the leaderboard."""
     activities = list(Activity.objects.filter(session=session).order_by("order", "created_at"))
+    trends = session_trends(session, activities)  # one query, for the tracked ones
     return {
         "session_id": str(session.pk),
         "activities": [
@@ -46,7 +61,9 @@ def session_results(session: Session) -> dict[str, Any]:
                 "title": a.title,
                 "order": a.order,
                 "status": a.status,
-                "results": activity_results(a),
+                "results": activity_results(a)
+                if a.pk not in trends
+                else {**activity_results(a), "trend": trends[a.pk]},
             }
             for a in activities
         ],

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from core.serializers import StrictBooleanField, StrictCharField, StrictSerializer
 
 from .images import media_url
-from .models import HIDDEN_WORD_MAX, TITLE_MAX, Activity, ActivityStatus, Media, Response
+from .models import HIDDEN_WORD_MAX, TITLE_MAX, TRACK_KEY_MAX, Activity, ActivityStatus, Media, Response
 from .types import type_keys
 
 
@@ -24,6 +24,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "config",
             "order",
             "status",
+            "track_key",
             "activated_at",
             "revealed_at",
             "round",
@@ -38,6 +39,14 @@ class ActivityCreateSerializer(StrictSerializer):
     title = StrictCharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
     config = serializers.JSONField(required=False)
     order = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    track_key = serializers.CharField(
+        max_length=TRACK_KEY_MAX,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Ties the activity to the same question in its series' other sessions: 1-40 of "
+        "[a-z0-9_-], or null.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,6 +59,14 @@ class ActivityUpdateSerializer(StrictSerializer):
     title = StrictCharField(max_length=TITLE_MAX, required=False, allow_blank=True)
     config = serializers.JSONField(required=False)
     order = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    track_key = serializers.CharField(
+        max_length=TRACK_KEY_MAX,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Ties the activity to the same question in its series' other sessions: 1-40 of "
+        "[a-z0-9_-], or null.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,3 +174,26 @@ class MediaUploadSerializer(serializers.Serializer):
     """The schema of the upload (multipart/form-data); the view reads the file itself."""
 
     file = serializers.FileField()
+
+
+class TrendPointSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    session_name = serializers.CharField()
+    date = serializers.DateTimeField()
+    summary = serializers.DictField(allow_null=True)
+    too_few = serializers.BooleanField()
+    responses = serializers.IntegerField()
+    unmatched = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class TrendItemSerializer(serializers.Serializer):
+    track_key = serializers.CharField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    points = TrendPointSerializer(many=True)
+    labels = serializers.DictField(child=serializers.CharField(), required=False)
+    matched = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class SeriesTrendsSerializer(serializers.Serializer):
+    items = TrendItemSerializer(many=True)

@@ -60,5 +60,6 @@ urlpatterns = [
         media_views.MediaDetailView.as_view(),
         name="media-detail",
     ),
+    path("series/<uuid:series_id>/trends", views.SeriesTrendsView.as_view(), name="series-trends"),
     *TYPE_URLS,
 ]

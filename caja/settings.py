@@ -363,3 +363,8 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if METRICS_ENABLED:
     _after = MIDDLEWARE.index("core.middleware.RequestIDMiddleware") + 1
     MIDDLEWARE.insert(_after, "core.metrics.MetricsMiddleware")
+
+# --- series and trends (issue 27) -----------------------------------------------------------------
+# A tracked activity's summary of fewer answers than this is shown as "too few answers" (privacy:
+# a trend never reveals one person's answer). At least 1.
+SERIES_MIN_RESPONSES = max(1, env.int("SERIES_MIN_RESPONSES", default=5))

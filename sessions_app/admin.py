@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -31,10 +33,11 @@ from core.admin import (
     run_service,
     service_action,
 )
+from core.errors import DomainError
 
 from . import admin_team, members, roles, services
 from .admin_roles import TeamScopedAdminMixin, with_my_role
-from .models import MEMBER_ROLE_VALUES, Session, SessionMember, SessionRole
+from .models import MEMBER_ROLE_VALUES, Series, Session, SessionMember, SessionRole
 
 admin.site.site_header = "Caja administration"
 admin.site.site_title = "Caja admin"
@@ -132,7 +135,21 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
     def get_form(
         self, request: HttpRequest, obj: Session | None = None, change: bool = False, **kwargs: Any
     ) -> Any:
+        if obj is not None:
+            # "series" is a form field of its own (below), not the model's (not editable).
+            fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = [f for f in fields if f != "series"]
         form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and roles.can(request.user, obj, "edit"):
+            # Its owner's series only (roles.can_join_series), saved by session_set_series.
+            series = forms.ModelChoiceField(
+                queryset=Series.objects.filter(owner_id=obj.owner_id).order_by("name"),
+                required=False,
+                initial=obj.series_id,
+                label="Series",
+                help_text="Sessions of one series compare their tracked questions (track keys).",
+            )
+            form = type(form.__name__, (form,), {"series": series})
         if "language" in form.base_fields:
             # Like the API: not saying keeps the default (English) or the current language.
             form.base_fields["language"].required = False
@@ -142,7 +159,19 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": ("name", "description", "language")})]
         return [
-            (None, {"fields": ("name", "description", "language", "status", "owner_name")}),
+            (
+                None,
+                {
+                    "fields": (
+                        "name",
+                        "description",
+                        "language",
+                        *(("series",) if roles.can(request.user, obj, "edit") else ()),
+                        "status",
+                        "owner_name",
+                    )
+                },
+            ),
             ("Joining", {"fields": ("join_code", "join_url_link", "qr_code", "screens")}),
             (
                 "Timeline",
@@ -245,6 +274,12 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
             language=(data.get("language") or None) if "language" in changed else None,
             actor=request.user,
         )
+        if "series" in changed:
+            try:
+                services.session_set_series(session=obj, series=data.get("series"), actor=request.user)
+            except DomainError as exc:  # a track key the series uses for another type: say so
+                details = " ".join(str(m) for ms in (exc.details or {}).values() for m in ms)
+                self.message_user(request, f"{exc.message} {details}".strip(), messages.ERROR)
 
     def delete_model(self, request: HttpRequest, obj: Session) -> None:
         services.session_delete(session=obj)

@@ -27,6 +27,26 @@ DESCRIPTION_MAX = 1000
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
+class Series(models.Model):
+    """Sessions that come back (a monthly town hall, every sprint's retrospective) grouped by their
+    organizer, so that the same tracked question can be compared across them (contract v1.2,
+    "Series and trends"). Deleting a series keeps its sessions, unlinked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=NAME_MAX)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caja_series")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "series"
+        indexes = [models.Index(fields=["owner", "-created_at"], name="series_owner_created")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Session(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=NAME_MAX)
@@ -59,6 +79,10 @@ class Session(models.Model):
         default="en",
         db_default="en",
         help_text=_("Presenter screen language."),
+    )
+    # The series this session belongs to (always one of its owner's); null: none.
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions", editable=False
     )
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)

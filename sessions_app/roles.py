@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from core.errors import Forbidden
 from core.permissions import user_is_organizer
 
-from .models import Session, SessionMember, SessionRole
+from .models import Series, Session, SessionMember, SessionRole
 
 OWNER: Final = SessionRole.OWNER.value
 CO_ORGANIZER: Final = SessionRole.CO_ORGANIZER.value
@@ -96,3 +96,19 @@ def require(user: Any, session: Session, right: str) -> None:
     session is visible to them: a non-member gets 404 from the selectors)."""
     if not can(user, session, right):
         raise Forbidden(gettext("Your role on this session does not allow this."))
+
+
+# --- series (contract v1.2, "Series and trends") -----------------------------------------------
+
+
+def can_manage_series(user: Any, series: Series) -> bool:
+    """A series is its owner's alone (a superuser's too): read, rename, delete, trends."""
+    if not user_is_organizer(user):
+        return False
+    return bool(user.is_superuser or series.owner_id == user.pk)
+
+
+def can_join_series(user: Any, session: Session, series: Series) -> bool:
+    """Whether ``user`` may put ``session`` into ``series``: they may edit the session (owner or
+    co-organizer) and the series is one of the session's owner's (never another organizer's)."""
+    return can(user, session, "edit") and series.owner_id == session.owner_id

@@ -10,10 +10,10 @@ from django.db.models import Case, CharField, Count, F, Max, OuterRef, Q, QueryS
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.errors import NotFound, SessionNotActive
+from core.errors import NotFound, SessionNotActive, ValidationFailed
 
 from . import roles
-from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Session, SessionMember, SessionStatus
+from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Series, Session, SessionMember, SessionStatus
 
 # "Seen recently": a participant whose phone polled (or answered) within this many seconds.
 RECENTLY_SEEN_SECONDS = 30
@@ -141,3 +141,37 @@ def sessions_purge_counts(sessions: QuerySet[Session]) -> dict[str, int]:
         "participants": qs.aggregate(n=Count("participants"))["n"] or 0,
         "responses": qs.aggregate(n=Count("activities__responses"))["n"] or 0,
     }
+
+
+# --- series ----------------------------------------------------------------------------------------
+
+
+def series_queryset_for(user: Any) -> QuerySet[Series]:
+    """The caller's own series (every series for a superuser), with ``session_count``."""
+    qs = Series.objects.annotate(session_count=Count("sessions"))
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(owner_id=user.pk)
+
+
+def series_get_for(user: Any, series_id: Any, *, with_count: bool = True) -> Series:
+    """The series if it is ``user``'s (404 otherwise: another organizer's series is not revealed);
+    ``with_count``: annotated with ``session_count``."""
+    qs = series_queryset_for(user) if with_count else Series.objects.all()
+    series = qs.filter(pk=series_id).first()
+    if series is None or not roles.can_manage_series(user, series):
+        raise NotFound(gettext("Series not found."))
+    return series
+
+
+def series_for_session(user: Any, session: Session, series_id: Any) -> Series:
+    """The series ``session`` may join on ``user``'s request: one of the session's owner's. Another
+    organizer's series (or none such) is a 400 that says so, not a 404 of the session."""
+    series = Series.objects.filter(pk=series_id).first() if series_id is not None else None
+    if series is None or not roles.can_join_series(user, session, series):
+        raise ValidationFailed(
+            {"series_id": [gettext("No such series among the series of this session's owner.")]}
+        )
+    return series

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from core.serializers import StrictCharField, StrictSerializer
 
 from . import roles
-from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionRole, SessionStatus
+from .models import DESCRIPTION_MAX, NAME_MAX, Series, Session, SessionRole, SessionStatus
 from .selectors import RECENTLY_SEEN_SECONDS
 
 
@@ -20,6 +20,7 @@ class SessionSerializer(serializers.ModelSerializer):
     join_url = serializers.CharField(read_only=True)
     qr_code_url = serializers.CharField(read_only=True)
     current_activity_id = serializers.UUIDField(read_only=True, allow_null=True)
+    series_id = serializers.UUIDField(read_only=True, allow_null=True)
     participant_count = serializers.SerializerMethodField()
     participants_seen_recently = serializers.SerializerMethodField(
         help_text="Participants whose phone polled or answered in the last 30 seconds."
@@ -41,6 +42,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "join_url",
             "qr_code_url",
             "current_activity_id",
+            "series_id",
             "participant_count",
             "participants_seen_recently",
             "my_role",
@@ -94,9 +96,27 @@ class SessionUpdateSerializer(StrictSerializer):
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language."
     )
+    series_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A series of the session's owner (GET /api/v1/series), or null to leave its series.",
+    )
 
 
 class JoinLookupSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=SessionStatus.choices)
+
+
+class SeriesSerializer(serializers.ModelSerializer):
+    session_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Series
+        fields = ["id", "name", "session_count", "created_at"]
+        read_only_fields = fields
+
+
+class SeriesWriteSerializer(StrictSerializer):
+    name = StrictCharField(max_length=NAME_MAX)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import team_views, views
+from . import series_views, team_views, views
 
 urlpatterns = [
     path("sessions", views.SessionListCreateView.as_view(), name="session-list"),
@@ -24,4 +24,7 @@ urlpatterns = [
     ),
     path("sessions/<uuid:session_id>/transfer", team_views.TransferView.as_view(), name="session-transfer"),
     path("sessions/<uuid:session_id>/audit", team_views.AuditView.as_view(), name="session-audit"),
+    # series (contract v1.2; the trends are activities.urls')
+    path("series", series_views.SeriesListCreateView.as_view(), name="series-list"),
+    path("series/<uuid:series_id>", series_views.SeriesDetailView.as_view(), name="series-detail"),
 ]

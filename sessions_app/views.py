@@ -94,6 +94,13 @@ class SessionDetailView(RoleView):
             roles.require(request.user, session, "edit")
         if "status" in values:
             roles.require(request.user, session, "lifecycle")
+        if "series_id" in values:
+            series = (
+                selectors.series_for_session(request.user, session, values["series_id"])
+                if values["series_id"] is not None
+                else None
+            )
+            services.session_set_series(session=session, series=series, actor=request.user)
         services.session_update(
             session=session,
             name=values.get("name"),

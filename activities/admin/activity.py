@@ -166,11 +166,11 @@ class ActivityAdmin(
         config_title = gettext("%(type)s configuration") % {"type": activity_type.label}
         if obj is None:
             return [
-                (None, {"fields": ("session", "title", "order")}),
+                (None, {"fields": ("session", "title", "order", "track_key")}),
                 (config_title, {"fields": config_fields}),
             ]
         return [
-            (None, {"fields": ("session_link", "type_label", "status", "title", "order")}),
+            (None, {"fields": ("session_link", "type_label", "status", "title", "order", "track_key")}),
             (config_title, {"fields": config_fields}),
             (_("Results"), {"fields": ("results_table",)}),
             (_("Stored config (JSON)"), {"classes": ("collapse",), "fields": ("config_json",)}),
@@ -255,6 +255,7 @@ class ActivityAdmin(
                 config=data["config"],
                 title=data.get("title") or "",
                 order=data.get("order"),
+                track_key=data.get("track_key"),
                 actor=request.user,
             )
             adopt_created(obj, created)
@@ -265,6 +266,8 @@ class ActivityAdmin(
         if config is not None and config == obj.config:
             config = None
         order = data.get("order") if "order" in changed else None
+        if "track_key" in changed:
+            services.activity_set_track_key(activity=obj, track_key=data.get("track_key"), actor=request.user)
         services.activity_update(
             activity=obj,
             title=data.get("title", "") if "title" in changed else None,

@@ -9,13 +9,16 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from activities.images import images_carried_over
 from activities.models import Activity
 from activities.services import EDITABLE_STATUSES
+from activities.services.summaries import track_key_clean, track_key_suggestion
 from activities.types import all_types
 from activities.types.forms import ConfigForm
+from core.errors import ValidationFailed
 from sessions_app import admin_roles
 from sessions_app.models import Session
 
@@ -37,10 +40,35 @@ class ActivityAdminForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ("session", "title", "order")
+        fields = ("session", "title", "order", "track_key")
+
+    def _suggest_track_key(self) -> None:
+        """The track key field suggests one from the activity's question (its title, slugified)."""
+        field = self.fields.get("track_key")
+        if field is None:
+            return
+        title = self.instance.title if not self.instance._state.adding else ""
+        suggestion = track_key_suggestion(title or "")
+        field.label = _("Track key")
+        field.help_text = _(
+            "Ties this question to the same one in the other sessions of its series (their trend). "
+            "1 to 40 of a-z, 0-9, '-' and '_'; empty: not tracked."
+        )
+        if suggestion:
+            field.widget.attrs["placeholder"] = suggestion
+            field.help_text = format_lazy(
+                "{} {}", field.help_text, _("Suggested: %(key)s") % {"key": suggestion}
+            )
+
+    def clean_track_key(self) -> str | None:
+        try:
+            return track_key_clean(self.cleaned_data.get("track_key"))
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.details["track_key"]) from None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._suggest_track_key()
         self.config_names = list(self.config_form_class.base_fields)
         # A new activity has its id already (a UUID default), so "new" is _state.adding, not pk.
         adding = self.instance._state.adding

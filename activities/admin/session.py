@@ -167,6 +167,7 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         "end_rehearsals",
         "activate_next_activity",
         "duplicate_sessions",
+        "duplicate_into_series",
         "export_results_csv",
         "export_results_json",
     ]
@@ -175,6 +176,7 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         ("end_rehearsals", "End rehearsal"),
         ("activate_next_activity", "Next activity"),
         ("duplicate_sessions", "Duplicate"),
+        ("duplicate_into_series", "Duplicate into the series"),
         ("export_results_csv", "Export CSV"),
         ("export_results_json", "Export JSON"),
     ]
@@ -202,8 +204,8 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         }.get(obj.status, set())
         if not obj.rehearsal:
             hidden = hidden | {"end_rehearsals"}
-        else:
-            hidden = hidden | {"export_results_csv", "export_results_json"}
+        if obj.series_id is None:
+            hidden = hidden | {"duplicate_into_series"}
         return [b for b in super().object_action_buttons(request, obj) if b["name"] not in hidden]
 
     def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
@@ -266,6 +268,30 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
             self.message_user(
                 request,
                 format_html('Duplicated “{}” as <a href="{}">{}</a>.', session.name, url, copy),
+                messages.SUCCESS,
+            )
+        if len(copies) == 1:
+            return HttpResponseRedirect(reverse("admin:sessions_app_session_change", args=[copies[0].pk]))
+        return None
+
+    @admin.action(
+        description="Duplicate into the series (the next session: same activities, track keys and team)",
+        permissions=["edit"],
+    )
+    def duplicate_into_series(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse | None:
+        copies = []
+        for session in queryset.select_related("series"):
+            try:
+                copy = services.session_duplicate_into_series(session=session, owner=request.user)
+            except DomainError as exc:
+                details = " ".join(str(m) for ms in (exc.details or {}).values() for m in ms)
+                self.message_user(request, f"{session}: {details or exc.message}", messages.ERROR)
+                continue
+            copies.append(copy)
+            url = reverse("admin:sessions_app_session_change", args=[copy.pk])
+            self.message_user(
+                request,
+                format_html('Next session of the series: <a href="{}">{}</a>.', url, copy),
                 messages.SUCCESS,
             )
         if len(copies) == 1:

@@ -20,7 +20,8 @@ from .activities import (
 )
 from .answers import StoredAnswer, response_store, response_submit, response_submit_fast
 from .hidden import hidden_word_add, hidden_word_remove, response_set_hidden
-from .sessions import session_duplicate, session_rehearsal_end
+from .sessions import session_duplicate, session_duplicate_into_series, session_rehearsal_end
+from .summaries import activity_set_track_key, summaries_refresh_stale, summaries_store
 
 __all__ = [
     "ACTIVITY_TRANSITIONS",
@@ -33,6 +34,7 @@ __all__ = [
     "activity_delete",
     "activity_reset",
     "activity_reveal",
+    "activity_set_track_key",
     "activity_set_status",
     "activity_update",
     "hidden_word_add",
@@ -42,5 +44,8 @@ __all__ = [
     "response_submit",
     "response_submit_fast",
     "session_duplicate",
+    "session_duplicate_into_series",
     "session_rehearsal_end",
+    "summaries_refresh_stale",
+    "summaries_store",
 ]

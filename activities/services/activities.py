@@ -21,6 +21,7 @@ from ..images import check_session_media
 from ..models import TITLE_MAX, Activity, ActivityStatus, Response
 from ..types import get_type
 from ..types.qna import services as qna_services
+from .summaries import summaries_store, track_key_check, track_key_clean, tracked_live_ids
 
 ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.DRAFT: {ActivityStatus.PUBLISHED, ActivityStatus.ACTIVE},
@@ -57,9 +58,12 @@ def activity_create(
     config: Any = None,
     title: str = "",
     order: int | None = None,
+    track_key: str | None = None,
     actor: Any = None,
 ) -> Activity:
     activity_type = get_type(type)
+    track_key = track_key_clean(track_key)
+    track_key_check(session=session, track_key=track_key, type_key=type)
     clean_config = activity_type.validate_config(activity_type.default_config() if config is None else config)
     check_session_media(session.pk, clean_config)
     if order is None:
@@ -69,7 +73,12 @@ def activity_create(
         last = Activity.objects.filter(session=session).aggregate(m=Max("order"))["m"]
         order = 1 if last is None else last + 1
     activity = Activity.objects.create(
-        session=session, type=type, title=_clean_title(title), config=clean_config, order=order
+        session=session,
+        type=type,
+        title=_clean_title(title),
+        config=clean_config,
+        order=order,
+        track_key=track_key,
     )
     state_version.bump(session.pk)
     audit_record(
@@ -148,16 +157,20 @@ def activity_delete(*, activity: Activity, actor: Any = None) -> None:
 
 
 def _expire_others(session_id: Any, keep: Any, now: Any) -> None:
-    Activity.objects.filter(session_id=session_id, status=ActivityStatus.ACTIVE).exclude(pk=keep).update(
-        status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now
-    )
+    live = Activity.objects.filter(session_id=session_id, status=ActivityStatus.ACTIVE).exclude(pk=keep)
+    tracked = tracked_live_ids(live)
+    live.update(status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now)
+    summaries_store(activity_ids=tracked)  # a tracked activity's result is kept for its series
 
 
 def activities_expire_live(*, session: Session, now: datetime) -> None:
-    """The session's live activity ends with it (sessions_app's session_completed signal)."""
-    Activity.objects.filter(session=session, status=ActivityStatus.ACTIVE).update(
-        status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now
-    )
+    """The session's live activity ends with it (sessions_app's session_completed signal), and a
+    tracked one's summary is stored. (A Q&A left open beside it while published is not ended here:
+    it gets its summary when the organizer closes it.)"""
+    live = Activity.objects.filter(session=session, status=ActivityStatus.ACTIVE)
+    tracked = tracked_live_ids(live)
+    live.update(status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now)
+    summaries_store(activity_ids=tracked)
 
 
 @transaction.atomic
@@ -183,6 +196,8 @@ def activity_set_status(*, activity: Activity, status: str, actor: Any = None) -
     transition_apply(activity, to=status, now=now, **extra)
     if status == ActivityStatus.ACTIVE:
         Session.objects.filter(pk=activity.session_id).update(current_activity=activity, updated_at=now)
+    elif status == ActivityStatus.EXPIRED and activity.track_key:
+        summaries_store(activity_ids=[activity.pk])
     state_version.bump(activity.session_id)
     audit_record(
         session=activity.session_id,

@@ -12,6 +12,7 @@ from sessions_app.audit import audit_record
 
 from ..models import Activity, HiddenWord, Response
 from ..types import get_type
+from .summaries import summaries_store
 
 
 @transaction.atomic
@@ -33,6 +34,7 @@ def response_set_hidden(*, response: Response, hidden: bool, actor: Any = None) 
             target_id=response.pk,
             details={"activity_id": str(activity.pk)},
         )
+        summaries_store(activity_ids=[activity.pk])  # an ended tracked activity's count changed
     response.hidden = hidden
     return response
 
@@ -53,6 +55,7 @@ def hidden_word_add(*, activity: Activity, text: str, actor: Any = None) -> Hidd
         target_id=activity.pk,
         details={"text": key},
     )
+    summaries_store(activity_ids=[activity.pk])  # an ended tracked word cloud's top words changed
     return word
 
 
@@ -75,4 +78,5 @@ def hidden_word_remove(*, activity: Activity, text: str, actor: Any = None) -> b
             target_id=activity.pk,
             details={"text": key},
         )
+        summaries_store(activity_ids=[activity.pk])
     return bool(deleted)

@@ -7,16 +7,18 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import state_version
-from core.errors import InvalidTransition
+from core.errors import InvalidTransition, ValidationFailed
 from participants.services import participants_delete_all
 from sessions_app.audit import audit_record
-from sessions_app.models import NAME_MAX, Session
-from sessions_app.services import session_back_to_draft, session_create
+from sessions_app.members import member_add
+from sessions_app.models import NAME_MAX, Session, SessionInvitation, SessionMember
+from sessions_app.services import session_back_to_draft, session_create, session_set_series
 
 from ..images import media_copy, remap_media
-from ..models import Activity, ActivityStatus, HiddenWord
+from ..models import Activity, ActivityStatus, ActivitySummary, HiddenWord
 from .activities import activity_create
 
 
@@ -47,6 +49,8 @@ def session_rehearsal_end(*, session: Session, actor: Any = None) -> Session:
     # What the organizer did during the rehearsal goes too (the questions, their pins and
     # moderation, and the open-text answers went with the participants).
     HiddenWord.objects.filter(activity__session_id=locked.pk).delete()
+    # Nothing of a rehearsal is kept: not in its series' trends either.
+    ActivitySummary.objects.filter(activity__session_id=locked.pk).delete()
     session_back_to_draft(session_id=locked.pk, now=now)  # a fresh join code if it was taken
     locked.refresh_from_db()
     state_version.forget(locked.pk)
@@ -63,7 +67,8 @@ def session_rehearsal_end(*, session: Session, actor: Any = None) -> Session:
 @transaction.atomic
 def session_duplicate(*, session: Session, owner: Any) -> Session:
     """A new draft session (new join code) with copies of ``session``'s activities: same type,
-    title, config and order, status draft. No participants, responses, hidden words or history.
+    title, config, order and track key, status draft, in the same series when ``owner`` owns that
+    series too (contract v1.2). No participants, responses, hidden words or history.
 
     Lives here, not in sessions_app, because it creates activities (imports flow one way)."""
     suffix = " (copy)"
@@ -79,6 +84,34 @@ def session_duplicate(*, session: Session, owner: Any) -> Session:
             config=remap_media(activity.config, media_ids),
             title=activity.title,
             order=activity.order,
+            track_key=activity.track_key,
             actor=owner,
         )
+    if session.series_id is not None and session.series is not None and session.series.owner_id == owner.pk:
+        session_set_series(session=copy, series=session.series, actor=owner)
+    return copy
+
+
+@transaction.atomic
+def session_duplicate_into_series(*, session: Session, owner: Any) -> Session:
+    """The next session of ``session``'s series in one step: a duplicate (same activities and track
+    keys, in the series) named after the series and its number, with the same team (members and
+    pending invitations). Only the series' owner may add to it (400 otherwise, or when the
+    session is in no series)."""
+    series = session.series
+    if series is None:
+        raise ValidationFailed({"series_id": [gettext("This session is in no series.")]})
+    if series.owner_id != owner.pk:
+        raise ValidationFailed(
+            {"series_id": [gettext("Only the owner of the series can add sessions to it.")]}
+        )
+    copy = session_duplicate(session=session, owner=owner)
+    number = Session.objects.filter(series=series).count()
+    name = f"{series.name} #{number}"[:NAME_MAX]
+    Session.objects.filter(pk=copy.pk).update(name=name)
+    copy.name = name
+    for member in SessionMember.objects.filter(session=session).select_related("user"):
+        member_add(session=copy, role=member.role, username=member.user.get_username(), actor=owner)
+    for invitation in SessionInvitation.objects.filter(session=session):
+        member_add(session=copy, role=invitation.role, email=invitation.email, actor=owner)
     return copy

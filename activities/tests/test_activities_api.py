@@ -36,6 +36,7 @@ CONTRACT_ACTIVITY_KEYS = {
     "activated_at",
     "created_at",
     "updated_at",
+    "track_key",  # contract v1.2: series and trends
 }
 ACTIVITY_KEYS = CONTRACT_ACTIVITY_KEYS | {"revealed_at", "round"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -58,6 +58,18 @@ def _with_config_image(validate: Validate) -> Validate:
 
     validate_config._caja_with_image = True  # type: ignore[attr-defined]
     return validate_config
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a tracked activity's trend keeps of it (contract v1.2, "Series and trends"): ``values``
+    is the contract's summary for the type, ``count`` the number of answers behind it (a summary of
+    fewer than settings.SERIES_MIN_RESPONSES is shown as too few), ``labels`` the labels of the ids
+    ``values`` is keyed by (options, statements, items) as they were, for charts and exports."""
+
+    values: dict[str, Any]
+    count: int
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 class ActivityType:
@@ -161,6 +173,14 @@ class ActivityType:
     def session_state(self, session_id: Any) -> Any:
         """The value of ``state_key`` in the session's snapshot (built with it, never per poll)."""
         return None
+
+    # --- series and trends ------------------------------------------------------------------------
+    def summary(self, activity: Activity) -> Summary:
+        """The activity's summary for trends, computed from its responses in a bounded number of
+        aggregate queries; stored when a tracked activity ends (activities.services.summaries).
+        Every type says what it keeps; this default is a count of answers."""
+        count = activity.responses.count()
+        return Summary({"count": count}, count)
 
     # --- exports ------------------------------------------------------------------------------
     # The name of the entries this type stores beside responses (the Q&A's "question"): the

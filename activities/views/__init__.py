@@ -15,6 +15,7 @@ from .activities import (
     HiddenWordsView,
 )
 from .answers import MyResponseView, ResponseDetailView, ResponsesSinceView, ResponsesView
+from .series import SeriesTrendsView
 from .sessions import LeaderboardView, SessionRehearsalEndView, SessionRehearseView, SessionResultsView
 from .votes import responses_view
 
@@ -34,6 +35,7 @@ __all__ = [
     "ResponsesView",
     "SessionRehearsalEndView",
     "SessionRehearseView",
+    "SeriesTrendsView",
     "SessionResultsView",
     "responses_view",
 ]

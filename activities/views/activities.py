@@ -74,6 +74,10 @@ class ActivityDetailView(ParticipantRoleView):
             )
         if not partial and "config" not in values:
             raise ValidationFailed({"config": ["This field is required."]})
+        if "track_key" in values:
+            services.activity_set_track_key(
+                activity=activity, track_key=values.pop("track_key"), actor=request.user
+            )
         activity = services.activity_update(activity=activity, **values, actor=request.user)
         return Response(ActivitySerializer(activity).data)
 
@@ -160,7 +164,7 @@ class ActivityResultsView(ParticipantRoleView):
                 "activity_id": str(activity.pk),
                 "type": activity.type,
                 "status": activity.status,
-                "results": results.activity_results(activity),
+                "results": results.activity_results(activity, with_trend=True),
             }
         )
 

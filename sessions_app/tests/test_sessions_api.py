@@ -32,6 +32,7 @@ CONTRACT_SESSION_KEYS = {
     "created_at",
     "updated_at",
     "my_role",  # contract v1.2: every organizer view of a session
+    "series_id",  # contract v1.2: series and trends
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
 SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently", "rehearsal", "language"}

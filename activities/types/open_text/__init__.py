@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from activities.models import ActivityStatus
 
-from ..base import ActivityType
+from ..base import ActivityType, Summary
 from ..fields import (
     INVALID_ANSWER,
     INVALID_CONFIG,
@@ -107,3 +107,8 @@ class OpenTextType(ActivityType):
                 for row in wall
             ],
         }
+
+    def summary(self, activity: Activity) -> Summary:
+        # {"count"} of the answers on the wall (a hidden answer no longer counts).
+        count = activity.responses.filter(hidden=False).count()
+        return Summary({"count": count}, count)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from core.errors import InvalidTransition
 from participants.models import Participant
 
-from ..base import ActivityType
+from ..base import ActivityType, Summary
 from ..fields import (
     CONTROL,
     INVALID_ANSWER,
@@ -287,6 +287,11 @@ class PokerType(ActivityType):
         if not activity.__dict__.pop(_SNAPSHOT_FLAG, False):
             results["history"] = list(activity.history)
         return results
+
+    def summary(self, activity: Activity) -> Summary:
+        # {"median"} of the current round's votes (null when no vote is a number).
+        summary = summarize(self.distribution(activity))
+        return Summary({"median": summary["median"]}, summary["vote_count"])
 
     def on_reset(self, activity: Activity) -> None:
         # services.activity_reset calls full_results right after this hook and appends it to

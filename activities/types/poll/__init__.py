@@ -18,7 +18,7 @@ from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext, gettext_noop, ngettext
 
-from ..base import ActivityType
+from ..base import ActivityType, Summary
 from ..fields import (
     INVALID_ANSWER,
     INVALID_CONFIG,
@@ -143,3 +143,12 @@ class PollType(ActivityType):
                 for index, option in enumerate(options)
             ],
         }
+
+    def summary(self, activity: Activity) -> Summary:
+        # {option id: percentage}, keyed by id so that a renamed option still matches.
+        results = self.full_results(activity)
+        return Summary(
+            {o["id"]: o["percentage"] for o in results["options"]},
+            results["total_responses"],
+            {o["id"]: o["label"] for o in results["options"]},
+        )

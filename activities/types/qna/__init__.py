@@ -24,7 +24,7 @@ from django.utils.translation import gettext, gettext_noop
 from activities.models import QuestionStatus
 from core.errors import ValidationFailed
 
-from ..base import ActivityType
+from ..base import ActivityType, Summary
 from ..fields import (
     INVALID_ANSWER,
     INVALID_CONFIG,
@@ -133,3 +133,8 @@ class QnaType(ActivityType):
             "question_count": selectors.public_count(activity.pk),
             "questions": selectors.top_questions(activity.pk, limit=RESULTS_TOP),
         }
+
+    def summary(self, activity: Activity) -> Summary:
+        # {"count"} of the questions the public sees.
+        count = selectors.public_count(activity.pk)
+        return Summary({"count": count}, count)

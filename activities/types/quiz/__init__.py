@@ -28,7 +28,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from activities.models import ActivityStatus
 from core.errors import DomainError, TimeUp
 
-from ..base import ActivityType, Score
+from ..base import ActivityType, Score, Summary
 from ..fields import (
     INVALID_ANSWER,
     INVALID_CONFIG,
@@ -40,6 +40,7 @@ from ..fields import (
     clean_options,
     clean_text,
     config_object,
+    percentage,
     response_field,
     response_object,
 )
@@ -282,3 +283,11 @@ class QuizType(ActivityType):
             "options": self._options(activity, counts),
             "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
         }
+
+    def summary(self, activity: Activity) -> Summary:
+        # {"correct_percentage"}: one aggregate query (no leaderboard).
+        counts = self.option_counts(activity)
+        total = sum(counts.values())
+        correct = activity.config.get("correct_option_id")
+        right = counts.get(correct, 0) if correct else 0
+        return Summary({"correct_percentage": percentage(right, total)}, total)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_noop, ngettext
 
-from ..base import ActivityType
+from ..base import ActivityType, Summary
 from ..fields import (
     INVALID_ANSWER,
     INVALID_CONFIG,
@@ -121,3 +121,12 @@ class RankingType(ActivityType):
             )
         )
         return {"type": self.key, "total_responses": activity.responses.count(), "items": rows}
+
+    def summary(self, activity: Activity) -> Summary:
+        # {item id: points}
+        results = self.full_results(activity)
+        return Summary(
+            {i["id"]: i["points"] for i in results["items"]},
+            results["total_responses"],
+            {i["id"]: i["label"] for i in results["items"]},
+        )

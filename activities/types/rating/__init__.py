@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext, gettext_noop
 
-from ..base import ActivityType
+from ..base import ActivityType, Summary
 from ..fields import (
     INVALID_ANSWER,
     INVALID_CONFIG,
@@ -157,3 +157,12 @@ class RatingType(ActivityType):
                 }
             )
         return {"type": self.key, "total_responses": activity.responses.count(), "statements": statements}
+
+    def summary(self, activity: Activity) -> Summary:
+        # {statement id: average}
+        results = self.full_results(activity)
+        return Summary(
+            {s["id"]: s["average"] for s in results["statements"]},
+            results["total_responses"],
+            {s["id"]: s["label"] for s in results["statements"]},
+        )

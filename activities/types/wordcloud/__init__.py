@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import is_blank
 
-from ..base import ActivityType
+from ..base import ActivityType, Summary
 from ..fields import (
     CONTROL,
     INVALID_ANSWER,
@@ -201,3 +201,8 @@ class WordCloudType(ActivityType):
             "words": rank_words(self.spelling_counts(activity), set(hidden)),
             "hidden": hidden,
         }
+
+    def summary(self, activity: Activity) -> Summary:
+        # {"top": up to 10 words}, as the public sees them (hidden and blocked words left out).
+        words = rank_words(self.spelling_counts(activity), set(self.hidden_words(activity)), limit=10)
+        return Summary({"top": [w["text"] for w in words]}, activity.responses.count())

@@ -1,13 +1,31 @@
 // Planning poker on the big screen: card backs while votes are hidden, the distribution once revealed.
 import { cardsOf, distribution, sentence } from "./results.js";
 
+/** The series' last session's median beside the revealed cards (results.previous), in place. */
+function withPrevious(ctx, el, previous) {
+  const { h, fmt } = ctx;
+  if (!previous) return el;
+  const median = previous.summary ? previous.summary.median : null;
+  if (previous.summary && (median === null || median === undefined)) return el; // no numeric vote then
+  el.appendChild(
+    h("p", {
+      class: "muted poker-previous",
+      text: previous.summary
+        ? // Translators: under planning poker's revealed cards: the median of the series' last session.
+          fmt(gettext("Previous median: %(median)s"), { median })
+        : gettext("Last time: too few answers"),
+    }),
+  );
+  return el;
+}
+
 export default {
   revealLabel: gettext("Reveal cards"),
 
   stage(ctx, a) {
     const { h, fmt } = ctx;
     const r = a.results || { revealed: false, vote_count: a.response_count || 0 };
-    if (r.revealed) return distribution(ctx, r, cardsOf(a.config || {}));
+    if (r.revealed) return withPrevious(ctx, distribution(ctx, r, cardsOf(a.config || {})), r.previous);
     const n = r.vote_count || 0;
     const shown = Math.min(n, 24);
     const backs = h("ul", { class: "card-backs", attrs: { "aria-hidden": "true" } });

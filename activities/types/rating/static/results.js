@@ -42,7 +42,7 @@ function look(value, low, high) {
   };
 }
 
-function fmtAvg(ui, avg) {
+export function fmtAvg(ui, avg) {
   return avg === null || avg === undefined ? "–" : ui.fmtNum(avg, 2);
 }
 
