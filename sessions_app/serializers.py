@@ -11,7 +11,7 @@ from rest_framework import serializers
 from core.serializers import StrictCharField, StrictSerializer
 
 from . import roles
-from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionRole, SessionStatus
+from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionPace, SessionRole, SessionStatus
 from .selectors import RECENTLY_SEEN_SECONDS
 
 
@@ -46,6 +46,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "my_role",
             "rehearsal",
             "language",
+            "pace",
+            "opens_at",
+            "closes_at",
             "created_at",
             "updated_at",
         ]
@@ -83,6 +86,20 @@ class SessionCreateSerializer(StrictSerializer):
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language (default en)."
     )
+    pace = serializers.ChoiceField(
+        choices=SessionPace.choices,
+        required=False,
+        help_text="live (a presenter drives) or self (each participant at their own pace); "
+        "changeable only while draft.",
+    )
+    opens_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="A self-paced session opens by itself at this time."
+    )
+    closes_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="A self-paced session completes by itself at this time (after opens_at).",
+    )
 
 
 class SessionUpdateSerializer(StrictSerializer):
@@ -93,6 +110,20 @@ class SessionUpdateSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language."
+    )
+    pace = serializers.ChoiceField(
+        choices=SessionPace.choices,
+        required=False,
+        help_text="live (a presenter drives) or self (each participant at their own pace); "
+        "changeable only while draft.",
+    )
+    opens_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="A self-paced session opens by itself at this time."
+    )
+    closes_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="A self-paced session completes by itself at this time (after opens_at).",
     )
 
 

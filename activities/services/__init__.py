@@ -19,6 +19,7 @@ from .activities import (
 )
 from .answers import StoredAnswer, response_store, response_submit, response_submit_fast
 from .hidden import hidden_word_add, hidden_word_remove, response_set_hidden
+from .selfpaced import activity_start
 from .sessions import session_duplicate, session_rehearsal_end
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "activity_reset",
     "activity_reveal",
     "activity_set_status",
+    "activity_start",
     "activity_update",
     "hidden_word_add",
     "hidden_word_remove",

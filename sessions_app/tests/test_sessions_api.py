@@ -34,7 +34,14 @@ CONTRACT_SESSION_KEYS = {
     "my_role",  # contract v1.2: every organizer view of a session
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
-SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently", "rehearsal", "language"}
+SESSION_KEYS = CONTRACT_SESSION_KEYS | {
+    "participants_seen_recently",
+    "rehearsal",
+    "language",
+    "pace",
+    "opens_at",
+    "closes_at",
+}
 STATE_KEYS = {
     "session",
     "current_activity",

@@ -152,6 +152,17 @@ class QuizType(ActivityType):
         if deadline is not None and now > deadline:
             raise TimeUp()
 
+    def per_person_seconds(self, activity: Activity) -> int | None:
+        # Self-paced: the time limit runs from each participant's own start.
+        return activity.config.get("time_limit_seconds") or None
+
+    def own_outcome(self, activity: Activity, response: Any) -> dict[str, Any]:
+        # Self-paced: the answer is final, so its verdict can be told to the one who gave it.
+        return {
+            "correct": bool(response.is_correct),
+            "correct_option_id": activity.config.get("correct_option_id"),
+        }
+
     def elapsed_ms(self, activity: Activity, now: datetime) -> int:
         if activity.activated_at is None:
             return 0
