@@ -313,7 +313,7 @@ def test_mine_tells_the_verdict_after_answering_and_the_state_never_does(organiz
     _answer(client, quiz, {"option_id": "b"})
     mine = client.get(f"/api/v1/sessions/{session.pk}/activities/{quiz.pk}/responses/mine")
     assert mine.status_code == 200, mine.content
-    assert (mine.json()["correct"], mine.json()["correct_option_id"]) == (False, "a")
+    assert (mine.json()["correct"], mine.json()["correct_option_id"], mine.json()["score"]) == (False, "a", 0)
     clock.advance(60)  # past this person's deadline: still secret on the shared state
     state = _state(session, client).json()
     quiz_item = next(a for a in state["activities"] if a["type"] == "quiz")

@@ -161,6 +161,7 @@ class QuizType(ActivityType):
         return {
             "correct": bool(response.is_correct),
             "correct_option_id": activity.config.get("correct_option_id"),
+            "score": response.score or 0,
         }
 
     def elapsed_ms(self, activity: Activity, now: datetime) -> int:
