@@ -6,7 +6,7 @@ summary. axe-core on every new screen."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -174,3 +174,37 @@ def test_self_paced_walk(
     a11y.extend(axe_violations(bo, "selfpaced/ended"))
     expect(screen.locator("#summary")).to_be_visible()  # the presenter's end summary and podium
     assert not a11y, "\n".join(a11y)
+
+
+def test_self_paced_lobby_shows_the_opening_time_in_the_readers_zone_then_opens_by_itself(
+    _serial_live_server: None, live_server: Any, browser: Any, walk: dict[str, Any], django_user_model: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    session = session_services.session_create(
+        owner=walk["organizer"],
+        name="Follow-up survey",
+        pace="self",
+        opens_at=datetime(2031, 1, 15, 14, 30, tzinfo=UTC),
+    )
+    poll = activity_services.activity_create(
+        session=session,
+        type="poll",
+        config={"question": "Useful?", "options": [{"id": "y", "label": "Yes"}, {"id": "n", "label": "No"}]},
+    )
+    activity_services.activity_set_status(activity=poll, status="published")
+    # A reader in New York: 14:30 UTC is 9:30 there (EST in January), named so.
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 800}, locale="en-US", timezone_id="America/New_York"
+    ).new_page()
+    phone.goto(f"{live_server.url}/join/{session.join_code}?poll=0.5")
+    phone.fill("#nickname", "Cy")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator("#sp-opens")).to_have_text("Opens on Wednesday, January 15, 2031 at 9:30 AM EST.")
+    violations = axe_violations(phone, "selfpaced/lobby")
+    # It opens by itself at its time: no organizer command, the phone's next poll sees it.
+    session_services.session_update(session=session, opens_at=timezone.now() + timedelta(seconds=1))
+    expect(phone.locator("#sp-step")).to_have_text("1 of 1")
+    assert Session.objects.get(pk=session.pk).status == "active"
+    assert not violations, "\n".join(violations)

@@ -15,8 +15,11 @@ export function selfPacedDashboard({ sid, stage, summaryItem, fit }) {
 
   function when(iso) {
     return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      dateStyle: "medium",
-      timeStyle: "short",
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
       timeZoneName: "short",
     }).format(new Date(iso));
   }

@@ -292,8 +292,13 @@ export function selfPacedScreen(page) {
     if (opens !== null) {
       // In the reader's own time zone, named, so a link shared across time zones reads right.
       const text = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-        dateStyle: "full",
-        timeStyle: "short",
+        // (dateStyle/timeStyle cannot be combined with timeZoneName: the parts, spelled out.)
+        weekday: "long",
+        year: "numeric",
+        month: "long",
+        day: "numeric",
+        hour: "numeric",
+        minute: "2-digit",
         timeZoneName: "short",
       }).format(new Date(opens));
       when = fmt(gettext("Opens on %(time)s."), { time: text });
