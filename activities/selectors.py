@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 
 from core.errors import NotFound
@@ -234,3 +234,40 @@ def session_completion(session_id: Any) -> dict[str, int]:
             .count()
         )
     return {"started": started, "finished": finished}
+
+
+def participant_times(session_id: Any) -> Any:
+    """Each participant of a self-paced session (removed ones too: their answers are exported) with
+    ``started_at`` (their first answer or timed start) and ``finished_at`` (their last answer, once
+    they answered every answerable activity; else None). One query, streamed by the caller."""
+    ids = [a.pk for a in self_paced_answerable(session_id)]
+    in_walk = Q(responses__activity_id__in=ids)
+    first_answer = (
+        Response.objects.filter(participant_id=OuterRef("pk"), activity_id__in=ids)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    first_start = (
+        ActivityStart.objects.filter(participant_id=OuterRef("pk"), activity_id__in=ids)
+        .order_by("started_at")
+        .values("started_at")[:1]
+    )
+    rows = (
+        Participant.objects.filter(session_id=session_id)
+        .annotate(
+            first_answer=Subquery(first_answer),
+            first_start=Subquery(first_start),
+            last_answer=Max("responses__created_at", filter=in_walk),
+            answered=Count("responses", filter=in_walk),
+        )
+        .order_by("joined_at", "pk")
+        .values("pk", "nickname", "first_answer", "first_start", "last_answer", "answered")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        starts = [t for t in (row["first_answer"], row["first_start"]) if t is not None]
+        yield {
+            "pk": row["pk"],
+            "nickname": row["nickname"],
+            "started_at": min(starts) if starts else None,
+            "finished_at": row["last_answer"] if ids and row["answered"] == len(ids) else None,
+        }

@@ -399,3 +399,44 @@ def test_completion_counts_started_and_finished(org_api, organizer, clock):
     one = org_api.get(f"/api/v1/sessions/{session.pk}/activities/{acts['poll'].pk}/results").json()
     assert one["completion"] == {"started": 2, "finished": 1}
     assert one["results"]["total_responses"] == 1  # live results, whatever the visibility
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def test_exports_add_each_participants_start_and_finish(organizer, clock):
+    import csv
+    import io
+    import json
+
+    from activities.export import iter_session_export
+
+    session = _self_session(organizer, opens=0)
+    acts = _acts(session)
+    _, ana = _join(session, "Ana")
+    clock.advance(1)
+    _, bo = _join(session, "Bo")
+    clock.advance(9)
+    _start(ana, acts["quiz"])  # her start: before any answer
+    clock.advance(5)
+    _answer(ana, acts["quiz"], {"option_id": "a"})
+    _answer(bo, acts["poll"], {"option_ids": ["a"]})
+    clock.advance(5)
+    _answer(ana, acts["poll"], {"option_ids": ["b"]})
+    clock.advance(5)
+    _answer(ana, acts["rating"], {"ratings": {"s1": 4}})
+    session.refresh_from_db()
+    rows = list(csv.DictReader(io.StringIO("".join(iter_session_export(session, "csv")))))
+    people = {
+        r["nickname"]: (r["started_at"], r["finished_at"]) for r in rows if r["record"] == "participant"
+    }
+    assert people == {
+        "Ana": ("2026-03-02T09:00:10Z", "2026-03-02T09:00:25Z"),
+        "Bo": ("2026-03-02T09:00:15Z", ""),
+    }
+    body = json.loads("".join(iter_session_export(session, "json")))
+    assert body["session"]["pace"] == "self"
+    assert [(p["nickname"], p["started_at"], p["finished_at"]) for p in body["participants"]] == [
+        ("Ana", "2026-03-02T09:00:10Z", "2026-03-02T09:00:25Z"),
+        ("Bo", "2026-03-02T09:00:15Z", None),
+    ]
