@@ -313,9 +313,8 @@ def session_clock_due(session: Session, now: datetime | None = None) -> bool:
 
 def session_clock_refresh(session: Session, now: datetime | None = None) -> Session:
     """The session as the clock has it now: advanced (and re-read) if a boundary has passed."""
-    if session_clock_due(session, now) and session_clock_advance(session_id=session.pk, now=now):
-        session.refresh_from_db()
-    elif session_clock_due(session, now):  # another request moved it first
+    if session_clock_due(session, now):
+        session_clock_advance(session_id=session.pk, now=now)  # or another request moved it first
         session.refresh_from_db()
     return session
 

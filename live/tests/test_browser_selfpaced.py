@@ -133,6 +133,10 @@ def test_self_paced_walk(
     expect(ana.locator("#sp-done")).to_be_visible()
     expect(ana.locator("#sp-score")).to_have_text(re.compile(r"^Your quiz score: \d+ points$"))
     expect(ana.locator("#sp-answers li")).to_have_count(4)
+    expect(ana.locator("#sp-answers li").nth(0)).to_contain_text("South")  # the answer she changed
+    expect(ana.locator("#sp-answers li").nth(1)).to_contain_text("Paris")
+    expect(ana.locator("#sp-answers li").nth(2)).to_contain_text("Pace 4")
+    expect(ana.locator("#sp-answers li").nth(3)).to_contain_text("More coffee")
     a11y.extend(axe_violations(ana, "selfpaced/finished"))
 
     # Bo is slower: the poll, on to the quiz, then his phone reloads: he resumes on the quiz.

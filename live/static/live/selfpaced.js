@@ -213,11 +213,25 @@ export function selfPacedScreen(page) {
     const list = h("ol", { class: "sp-answers", id: "sp-answers" });
     for (const [a, mine] of rows) {
       const renderer = page.typeOf(a).renderer;
-      let text = gettext("Not answered");
+      let shown = h("strong", { text: gettext("Not answered") });
       if (mine) {
-        const ctx = { ...ui, config: a.config || {}, activity: a, mine: mine.response_data, me: page.me() };
-        const [, value] = renderer.mine ? renderer.mine(ctx, mine.response_data) : ["", ""];
-        text = Array.isArray(value) ? value.join(", ") : String(value || gettext("Answered"));
+        const data = mine.response_data || {};
+        const ctx = { ...ui, config: a.config || {}, activity: a, mine: data, me: page.me() };
+        // The type's own words for the answer (a list of labels, or of elements: isolated, as
+        // phone_activity.js shows them); a type without them: its text values (an open text).
+        let [, value] = renderer.mine ? renderer.mine(ctx, data) : ["", ""];
+        if (!renderer.mine) value = Object.values(data).filter((v) => typeof v === "string");
+        const parts = Array.isArray(value) ? value : [value];
+        shown = h(
+          "strong",
+          {},
+          parts.length && parts.some((p) => p !== "")
+            ? parts.map((part, i) => [
+                i ? ", " : null,
+                part instanceof Node ? part : h("bdi", { text: String(part) }),
+              ])
+            : gettext("Answered"),
+        );
       }
       if (mine && typeof mine.score === "number") {
         score += mine.score;
@@ -229,7 +243,7 @@ export function selfPacedScreen(page) {
           {},
           h("span", { class: "sp-answer-title", text: activityHeading(a) }),
           " ",
-          h("strong", { dir: "auto", text }),
+          shown,
           mine && typeof mine.correct === "boolean"
             ? h("span", {
                 class: `sp-mark ${mine.correct ? "right" : "wrong"}`,
