@@ -18,9 +18,9 @@ from core.errors import NotFound
 from participants.models import Participant
 from sessions_app import roles as session_roles
 from sessions_app import selectors as session_selectors
-from sessions_app.models import Session
+from sessions_app.models import Session, SessionStatus
 
-from .models import SELF_PACED_OPEN, Activity, ActivityStart, Response
+from .models import SELF_PACED_OPEN, Activity, ActivityStart, ActivityStatus, Response
 from .types import get_type
 
 ANSWER_RULES_TTL = 3600
@@ -196,11 +196,21 @@ def local_answer_rules(activity_id: Any, structure_version: int | None) -> Answe
 # --- self-paced sessions (contract v1.2) ---------------------------------------------------------
 
 
+def self_paced_walk() -> Q:
+    """The activities of a self-paced session's walk: the open ones, and once the session has
+    completed (which ends them all: services.activities_expire_live) the ended ones too."""
+    return Q(status__in=SELF_PACED_OPEN) | Q(
+        status=ActivityStatus.EXPIRED, session__status=SessionStatus.COMPLETED
+    )
+
+
 def self_paced_answerable(session_id: Any) -> list[Activity]:
     """The activities a participant of a self-paced session answers, in order: open (published or
     active) and of a type that takes answers. One query."""
-    rows = Activity.objects.filter(session_id=session_id, status__in=SELF_PACED_OPEN).order_by(
-        "order", "created_at"
+    rows = (
+        Activity.objects.filter(session_id=session_id)
+        .filter(self_paced_walk())
+        .order_by("order", "created_at")
     )
     return [a for a in rows if get_type(a.type).takes_answers]
 

@@ -38,7 +38,8 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from activities import results as activity_results
-from activities.models import SELF_PACED_OPEN, Activity, ActivityStatus
+from activities.models import Activity, ActivityStatus
+from activities.selectors import self_paced_walk
 from activities.types import get_type, session_state_extras
 from core import metrics, state_version
 from participants.models import Participant
@@ -215,8 +216,10 @@ def self_paced_activities(session: Session, now: datetime) -> list[dict[str, Any
     (a correct answer never shows); once completed, as if each activity had ended."""
     completed = session.status == SessionStatus.COMPLETED
     items = []
-    for activity in Activity.objects.filter(session_id=session.pk, status__in=SELF_PACED_OPEN).order_by(
-        "order", "created_at"
+    for activity in (
+        Activity.objects.filter(session_id=session.pk)
+        .filter(self_paced_walk())
+        .order_by("order", "created_at")
     ):
         activity_type = get_type(activity.type)
         view = copy.copy(activity)

@@ -155,8 +155,13 @@ def _expire_others(session_id: Any, keep: Any, now: Any) -> None:
 
 
 def activities_expire_live(*, session: Session, now: datetime) -> None:
-    """The session's live activity ends with it (sessions_app's session_completed signal)."""
-    Activity.objects.filter(session=session, status=ActivityStatus.ACTIVE).update(
+    """The session's live activity ends with it (sessions_app's session_completed signal); in a
+    self-paced session every open one does: its quizzes count on the final leaderboard, and the
+    state shows their answers, as a live session's ended activities."""
+    ending = [ActivityStatus.ACTIVE]
+    if session.pace == SessionPace.SELF:
+        ending.append(ActivityStatus.PUBLISHED)
+    Activity.objects.filter(session=session, status__in=ending).update(
         status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now
     )
 

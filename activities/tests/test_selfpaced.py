@@ -213,7 +213,8 @@ def test_the_first_answer_after_opening_opens_the_session(organizer, clock):
 def test_completes_exactly_at_closes_at_with_no_request_but_a_poll(organizer, clock):
     session = _self_session(organizer, opens=0, closes=600)
     _, client = _join(session)
-    assert _answer(client, _acts(session)["poll"], {"option_ids": ["a"]}).status_code == 201
+    poll = _acts(session)["poll"]
+    assert _answer(client, poll, {"option_ids": ["a"]}).status_code == 201
     clock.set(T0 + timedelta(seconds=599))
     before = _state(session)
     assert before.json()["session"]["status"] == "active"
@@ -223,7 +224,7 @@ def test_completes_exactly_at_closes_at_with_no_request_but_a_poll(organizer, cl
     assert after.json()["version"] != before.json()["version"]
     session.refresh_from_db()
     assert (session.status, session.completed_at) == ("completed", T0 + timedelta(seconds=600))
-    assert_error(_answer(client, _acts(session)["poll"], {"option_ids": ["b"]}), 409, "SESSION_NOT_ACTIVE")
+    assert_error(_answer(client, poll, {"option_ids": ["b"]}), 409, "SESSION_NOT_ACTIVE")
     assert Response.objects.get().response_data == {"option_ids": ["a"]}
 
 
@@ -440,3 +441,30 @@ def test_exports_add_each_participants_start_and_finish(organizer, clock):
         ("Ana", "2026-03-02T09:00:10Z", "2026-03-02T09:00:25Z"),
         ("Bo", "2026-03-02T09:00:15Z", None),
     ]
+
+
+def test_completing_ends_every_open_activity_and_the_quiz_counts_on_the_leaderboard(
+    org_api, organizer, clock, api
+):
+    session = _self_session(organizer, opens=0, closes=600)
+    acts = _acts(session)
+    ana, client = _join(session, "Ana")
+    for key, data in (("poll", {"option_ids": ["a"]}), ("rating", {"ratings": {"s1": 5}})):
+        _answer(client, acts[key], data)
+    _start(client, acts["quiz"])
+    clock.advance(15)
+    _answer(client, acts["quiz"], {"option_id": "a"})
+    assert api.get(f"/api/v1/sessions/{session.pk}/leaderboard").json()["items"] == []  # not before the end
+    clock.set(T0 + timedelta(seconds=600))
+    state = _state(session).json()
+    assert state["session"]["status"] == "completed"
+    assert [a["title"] for a in state["activities"]] == ["A1", "A2", "A3", "A4"]
+    assert set(Activity.objects.filter(session=session).values_list("status", flat=True)) == {
+        "expired",
+        "draft",
+    }
+    board = api.get(f"/api/v1/sessions/{session.pk}/leaderboard").json()["items"]
+    assert [(p["participant_id"], p["score"]) for p in board] == [(str(ana.pk), 750)]
+    results = org_api.get(f"/api/v1/sessions/{session.pk}/results").json()
+    assert results["completion"] == {"started": 1, "finished": 1}
+    assert _start(client, acts["quiz"]).status_code == 409

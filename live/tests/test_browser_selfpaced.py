@@ -173,6 +173,8 @@ def test_self_paced_walk(
     expect(bo.locator("#sp-answers li")).to_have_count(4)
     expect(bo.locator("#sp-answers li").nth(2)).to_contain_text("Not answered")
     expect(bo.locator("#sp-score")).to_have_text("Your quiz score: 0 points")
+    # Every activity ended with the session: the quiz counts on the final leaderboard.
+    expect(ana.locator("#summary")).to_contain_text("You placed #1")
     assert Session.objects.get(pk=session.pk).status == "completed"
     assert Response.objects.filter(activity__session=session).count() == 6
     a11y.extend(axe_violations(bo, "selfpaced/ended"))
