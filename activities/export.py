@@ -33,7 +33,12 @@ JSON: one document, streamed::
     {"format": "caja.results", "version": 1, "exported_at": ..., "session": {...},
      "activities": [{"id", "order", "type", "title", "status", "results": {...},
                      "responses": [{...}, ...], "questions": [{...}, ...] (Q&A only)}, ...],
+     "participants": [{"participant_id", "nickname", "started_at", "finished_at"}] (self-paced only),
      "leaderboard": [...], "response_count": N}
+
+A self-paced session adds, in CSV, one ``participant`` record per participant with its
+``started_at`` (the first answer or timed start) and ``finished_at`` (the answer that completed every
+activity that takes answers; empty if not finished) columns; in JSON the ``participants`` list.
 """
 
 from __future__ import annotations
@@ -49,7 +54,9 @@ from django.utils import timezone
 
 from core.errors import InvalidTransition
 from sessions_app.audit import audit_record
+from sessions_app.models import SessionPace
 
+from . import selectors
 from .models import Activity, Response
 from .results import activity_results
 from .types import get_type
@@ -85,6 +92,9 @@ CSV_COLUMNS = [
     "upvotes",
     "status",
     "pinned",
+    # A self-paced session's ``participant`` records: when each person started and finished.
+    "started_at",
+    "finished_at",
 ]
 
 _RESPONSE_FIELDS = (
@@ -229,6 +239,8 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                 "",
                 "",
                 "",
+                "",
+                "",
             ]
         )
         for pid, nickname, data, score, correct, elapsed, created, updated in rows(activity):
@@ -244,6 +256,8 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                     "" if elapsed is None else elapsed,
                     _iso(created),
                     _iso(updated),
+                    "",
+                    "",
                     "",
                     "",
                     "",
@@ -275,13 +289,40 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                     entry["upvotes"],
                     entry["status"],
                     "true" if entry["pinned"] else "false",
+                    "",
+                    "",
                 ]
             )
             if buf.size() >= FLUSH_CHARS:
                 yield buf.take()
+    for pid, nickname, started, finished in _participant_times(session):
+        writer.writerow(
+            [
+                "participant",
+                "",
+                "",
+                "",
+                "",
+                str(pid),
+                csv_safe(nickname),
+                *[""] * 11,
+                _iso(started),
+                _iso(finished),
+            ]
+        )
     if on_progress is not None:
         on_progress(count)
     yield buf.take()
+
+
+def _participant_times(session: Session) -> Iterator[tuple[Any, str, Any, Any]]:
+    """A self-paced session's participants with their start and finish times (none for a live one)."""
+    if session.pace != SessionPace.SELF:
+        return iter(())
+    return (
+        (row["pk"], row["nickname"], row["started_at"], row["finished_at"])
+        for row in selectors.participant_times(session.pk)
+    )
 
 
 def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback | None) -> Iterator[str]:
@@ -295,6 +336,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
             "description": session.description,
             "status": session.status,
             "join_code": session.join_code,
+            "pace": session.pace,
             "created_at": _iso(session.created_at),
             "started_at": _iso(session.started_at),
             "completed_at": _iso(session.completed_at),
@@ -345,7 +387,19 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
                     yield buf.take()
             buf.write("]")
         buf.write("}")
-    buf.write('],"leaderboard":' + _json(leaderboard(session, None)))
+    buf.write("]")
+    if session.pace == SessionPace.SELF:
+        people = [
+            {
+                "participant_id": str(pid),
+                "nickname": nick,
+                "started_at": _iso(start),
+                "finished_at": _iso(end),
+            }
+            for pid, nick, start, end in _participant_times(session)
+        ]
+        buf.write(',"participants":' + _json(people))
+    buf.write(',"leaderboard":' + _json(leaderboard(session, None)))
     buf.write(f',"response_count":{count}}}\n')
     if on_progress is not None:
         on_progress(count)

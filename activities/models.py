@@ -24,6 +24,10 @@ class ActivityStatus(models.TextChoices):
     EXPIRED = "expired", _("Ended")
 
 
+# In a self-paced session every activity in these statuses is open to every participant.
+SELF_PACED_OPEN = frozenset({ActivityStatus.PUBLISHED, ActivityStatus.ACTIVE})
+
+
 class Activity(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey("sessions_app.Session", on_delete=models.CASCADE, related_name="activities")
@@ -237,3 +241,25 @@ class ActivitySummary(models.Model):
 
     def __str__(self) -> str:
         return f"summary of {self.activity_id}"
+
+
+class ActivityStart(models.Model):
+    """When a participant opened a timed activity of a self-paced session (contract v1.2: the
+    start endpoint; the first call wins). Their time limit and their score count from it."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="starts")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="activity_starts"
+    )
+    started_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "participant"], name="activitystart_one_per_participant"
+            )
+        ]
+        indexes = [models.Index(fields=["participant"], name="activitystart_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} ▶ {self.activity_id}"

@@ -11,14 +11,17 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 
 from core.errors import NotFound
+from participants.models import Participant
 from sessions_app import roles as session_roles
 from sessions_app import selectors as session_selectors
-from sessions_app.models import Session
+from sessions_app.models import Session, SessionStatus
 
-from .models import Activity, Media
+from .models import SELF_PACED_OPEN, Activity, ActivityStart, ActivityStatus, Media, Response
+from .types import get_type
 
 ANSWER_RULES_TTL = 3600
 
@@ -83,6 +86,10 @@ class AnswerRules:
     revealed_at: datetime | None
     round: int
     structure_version: int | None
+    # The session's pace and clock (self-paced sessions open and close by themselves).
+    pace: str = "live"
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
 
     @functools.cached_property
     def activity(self) -> Activity:
@@ -131,7 +138,18 @@ def activity_answer_rules(
                 return candidate
     row = (
         Activity.objects.filter(pk=activity_id, session_id=session_id)
-        .values_list("type", "status", "config", "activated_at", "revealed_at", "round", "session__status")
+        .values_list(
+            "type",
+            "status",
+            "config",
+            "activated_at",
+            "revealed_at",
+            "round",
+            "session__status",
+            "session__pace",
+            "session__opens_at",
+            "session__closes_at",
+        )
         .first()
     )
     if row is None:
@@ -147,6 +165,9 @@ def activity_answer_rules(
         revealed_at=row[4],
         round=row[5],
         structure_version=structure_version,
+        pace=row[7],
+        opens_at=row[8],
+        closes_at=row[9],
     )
     if structure_version is not None:
         # The database answered; caching is an optimisation a cache outage must not fail.
@@ -187,3 +208,93 @@ def media_get_for(
     if media is None:
         raise NotFound(gettext("Media not found."))
     return media
+
+
+# --- self-paced sessions (contract v1.2) ---------------------------------------------------------
+
+
+def self_paced_walk() -> Q:
+    """The activities of a self-paced session's walk: the open ones, and once the session has
+    completed (which ends them all: services.activities_expire_live) the ended ones too."""
+    return Q(status__in=SELF_PACED_OPEN) | Q(
+        status=ActivityStatus.EXPIRED, session__status=SessionStatus.COMPLETED
+    )
+
+
+def self_paced_answerable(session_id: Any) -> list[Activity]:
+    """The activities a participant of a self-paced session answers, in order: open (published or
+    active) and of a type that takes answers. One query."""
+    rows = (
+        Activity.objects.filter(session_id=session_id)
+        .filter(self_paced_walk())
+        .order_by("order", "created_at")
+    )
+    return [a for a in rows if get_type(a.type).takes_answers]
+
+
+def participant_progress(*, session_id: Any, participant_id: Any) -> dict[str, Any]:
+    """``GET /sessions/{id}/me/progress``: which answerable activities this participant answered.
+    Two queries, whatever the number of activities."""
+    activities = self_paced_answerable(session_id)
+    answered = set(
+        Response.objects.filter(
+            participant_id=participant_id, activity_id__in=[a.pk for a in activities]
+        ).values_list("activity_id", flat=True)
+    )
+    items = [{"activity_id": str(a.pk), "answered": a.pk in answered} for a in activities]
+    return {"items": items, "answered": len(answered), "total": len(items)}
+
+
+def session_completion(session_id: Any) -> dict[str, int]:
+    """``{"started", "finished"}`` of a self-paced session: participants (not removed) who answered
+    or started at least one answerable activity, and those who answered every one. Three queries."""
+    ids = [a.pk for a in self_paced_answerable(session_id)]
+    people = Participant.objects.filter(session_id=session_id, kicked_at__isnull=True)
+    answered = Response.objects.filter(participant_id=OuterRef("pk"), activity_id__in=ids)
+    started_one = ActivityStart.objects.filter(participant_id=OuterRef("pk"), activity_id__in=ids)
+    started = people.filter(Exists(answered) | Exists(started_one)).count()
+    finished = 0
+    if ids:
+        finished = (
+            people.annotate(n=Count("responses", filter=Q(responses__activity_id__in=ids)))
+            .filter(n=len(ids))
+            .count()
+        )
+    return {"started": started, "finished": finished}
+
+
+def participant_times(session_id: Any) -> Any:
+    """Each participant of a self-paced session (removed ones too: their answers are exported) with
+    ``started_at`` (their first answer or timed start) and ``finished_at`` (their last answer, once
+    they answered every answerable activity; else None). One query, streamed by the caller."""
+    ids = [a.pk for a in self_paced_answerable(session_id)]
+    in_walk = Q(responses__activity_id__in=ids)
+    first_answer = (
+        Response.objects.filter(participant_id=OuterRef("pk"), activity_id__in=ids)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    first_start = (
+        ActivityStart.objects.filter(participant_id=OuterRef("pk"), activity_id__in=ids)
+        .order_by("started_at")
+        .values("started_at")[:1]
+    )
+    rows = (
+        Participant.objects.filter(session_id=session_id)
+        .annotate(
+            first_answer=Subquery(first_answer),
+            first_start=Subquery(first_start),
+            last_answer=Max("responses__created_at", filter=in_walk),
+            answered=Count("responses", filter=in_walk),
+        )
+        .order_by("joined_at", "pk")
+        .values("pk", "nickname", "first_answer", "first_start", "last_answer", "answered")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        starts = [t for t in (row["first_answer"], row["first_start"]) if t is not None]
+        yield {
+            "pk": row["pk"],
+            "nickname": row["nickname"],
+            "started_at": min(starts) if starts else None,
+            "finished_at": row["last_answer"] if ids and row["answered"] == len(ids) else None,
+        }

@@ -135,11 +135,21 @@ class LeaderboardSerializer(serializers.Serializer):
     items = LeaderboardEntrySerializer(many=True)
 
 
+class CompletionSerializer(serializers.Serializer):
+    started = serializers.IntegerField(
+        help_text="Participants who answered or started at least one activity."
+    )
+    finished = serializers.IntegerField(
+        help_text="Participants who answered every activity that takes answers."
+    )
+
+
 class ActivityResultsSerializer(serializers.Serializer):
     activity_id = serializers.UUIDField()
     type = serializers.CharField()
     status = serializers.CharField()
     results = serializers.DictField()
+    completion = CompletionSerializer(required=False, help_text="Self-paced sessions only.")
 
 
 class SessionResultsActivitySerializer(serializers.Serializer):
@@ -197,3 +207,4 @@ class TrendItemSerializer(serializers.Serializer):
 
 class SeriesTrendsSerializer(serializers.Serializer):
     items = TrendItemSerializer(many=True)
+    completion = CompletionSerializer(required=False, help_text="Self-paced sessions only.")

@@ -101,6 +101,18 @@ class TimeUp(DomainError):
     default_message = _("Time is up for this question.")
 
 
+class NotOpenYet(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "NOT_OPEN_YET"
+    default_message = _("This is not open for answers yet.")
+
+
+class NotStarted(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "NOT_STARTED"
+    default_message = _("Start this question before answering it.")
+
+
 class PayloadTooLarge(DomainError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     code = "PAYLOAD_TOO_LARGE"

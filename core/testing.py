@@ -104,3 +104,26 @@ def translated_plural(language: str, singular: str, plural: str, n: int, *, js: 
     out = DjangoTranslation(language, domain="djangojs" if js else "django").ngettext(singular, plural, n)
     assert language == "en" or out not in (singular, plural), f"{plural!r} has no {language} translation"
     return out % {"n": n}
+
+
+class Clock:
+    """A controlled clock for tests of time rules (a self-paced session's opening and closing, a
+    per-person time limit): ``timezone.now`` and ``time.time`` both read it, and it moves only
+    when told (``advance``, ``set``), so a boundary is hit exactly and no test sleeps."""
+
+    def __init__(self, monkeypatch: Any, start: Any) -> None:
+        import time
+
+        from django.utils import timezone
+
+        self.now = start
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+        monkeypatch.setattr(time, "time", lambda: self.now.timestamp())
+
+    def set(self, when: Any) -> None:
+        self.now = when
+
+    def advance(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.now = self.now + timedelta(seconds=seconds)

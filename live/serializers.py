@@ -13,6 +13,13 @@ class StateSessionSerializer(serializers.Serializer):
     status = serializers.CharField()
     join_code = serializers.CharField()
     rehearsal = serializers.BooleanField(help_text="A rehearsal: every screen says so; wiped when it ends.")
+    pace = serializers.CharField(required=False, help_text="A self-paced session only.")
+    opens_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="A self-paced session only."
+    )
+    closes_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="A self-paced session only."
+    )
 
 
 class StateActivitySerializer(serializers.Serializer):
@@ -28,6 +35,18 @@ class StateActivitySerializer(serializers.Serializer):
     results = serializers.DictField(allow_null=True)
     # A quiz's: when answers open (activated_at + its lead-in, issue 26).
     opens_at = serializers.DateTimeField(required=False)
+
+
+class StateSelfPacedActivitySerializer(serializers.Serializer):
+    """An open activity of a self-paced session (contract v1.2): participant-safe, no results."""
+
+    id = serializers.UUIDField()
+    type = serializers.CharField()
+    type_label = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    order = serializers.IntegerField()
+    status = serializers.CharField()
+    config = serializers.DictField()
 
 
 class StateQnaSerializer(serializers.Serializer):
@@ -54,6 +73,10 @@ class StateSerializer(serializers.Serializer):
     qna = StateQnaSerializer(allow_null=True)
     reactions = StateReactionsSerializer()
     participant_count = serializers.IntegerField()
+    pace = serializers.CharField(required=False, help_text='"self" in a self-paced session only.')
+    activities = StateSelfPacedActivitySerializer(
+        many=True, required=False, help_text="A self-paced session only: its open activities, in order."
+    )
     version = serializers.IntegerField()
     last_updated = serializers.DateTimeField()
     server_time = serializers.DateTimeField()

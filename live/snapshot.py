@@ -18,6 +18,7 @@ If the cache is down, snapshots are built from the database and kept in this pro
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import hashlib
 import json
@@ -38,11 +39,14 @@ from django.utils import timezone
 
 from activities import results as activity_results
 from activities.images import public_images
-from activities.models import Activity
+from activities.models import Activity, ActivityStatus
+from activities.selectors import self_paced_walk
 from activities.types import get_type, session_state_extras
 from core import metrics, state_version
 from participants.models import Participant
-from sessions_app.models import Session
+from sessions_app import pace as session_pace
+from sessions_app import services as session_services
+from sessions_app.models import Session, SessionPace, SessionStatus
 
 from . import reactions
 
@@ -118,6 +122,13 @@ def build_content(
     if session is None:
         return None
     now = timezone.now()
+    if session_services.session_clock_due(session, now):
+        # A self-paced session past its opening or closing time: this rebuild (the snapshot
+        # expired at that very moment, see valid_until below) is the request that moves it.
+        session_services.session_clock_advance(session_id=session.pk, now=now)
+        session = Session.objects.select_related("current_activity").filter(pk=session_id).first()
+        if session is None:
+            return None
     participant_count = Participant.objects.filter(session_id=session_id, kicked_at__isnull=True).count()
     per_activity = {
         str(row["pk"]): row
@@ -148,7 +159,7 @@ def build_content(
         change_at = activity_type.next_visibility_change(current, now)
         if change_at is not None:
             valid_until = change_at.timestamp()
-    state = {
+    state: dict[str, Any] = {
         "session": {
             "id": str(session.pk),
             "name": session.name,
@@ -160,6 +171,24 @@ def build_content(
         "participant_count": participant_count,
         **session_state_extras(session_id),
     }
+    if session.pace == SessionPace.SELF:
+        state["current_activity"] = None
+        state["pace"] = SessionPace.SELF
+        state["session"]["pace"] = SessionPace.SELF
+        state["session"]["opens_at"] = _iso(session.opens_at)
+        state["session"]["closes_at"] = _iso(session.closes_at)
+        state["activities"] = self_paced_activities(session, now)
+        change_at = session_pace.next_change(
+            status=session.status,
+            pace=session.pace,
+            opens_at=session.opens_at,
+            closes_at=session.closes_at,
+            now=now,
+        )
+        if change_at is not None:  # the snapshot expires exactly when the clock moves the session
+            valid_until = (
+                change_at.timestamp() if valid_until is None else min(valid_until, change_at.timestamp())
+            )
     state["reactions"] = reacted = reactions.reaction_counts(session_id)
     if any(reacted["counts"].values()):
         # The 10-second window slides: rebuild on the next second even if nothing else changes.
@@ -181,6 +210,38 @@ def build_content(
         for aid, row in per_activity.items()
     }
     return state, status, activities, valid_until
+
+
+def self_paced_activities(session: Session, now: datetime) -> list[dict[str, Any]]:
+    """The open activities of a self-paced session, in order, as every phone may see them: the
+    participant-safe config, no results (per-participant data is on the small endpoints). Before
+    the session completes each type is asked for its config as if nothing were revealed or timed
+    (a correct answer never shows); once completed, as if each activity had ended."""
+    completed = session.status == SessionStatus.COMPLETED
+    items = []
+    for activity in (
+        Activity.objects.filter(session_id=session.pk)
+        .filter(self_paced_walk())
+        .order_by("order", "created_at")
+    ):
+        activity_type = get_type(activity.type)
+        view = copy.copy(activity)
+        if completed:
+            view.status = ActivityStatus.EXPIRED
+        else:
+            view.status, view.activated_at, view.revealed_at = ActivityStatus.PUBLISHED, None, None
+        items.append(
+            {
+                "id": str(activity.pk),
+                "type": activity.type,
+                "type_label": activity_type.label,
+                "title": activity.title,
+                "order": activity.order,
+                "status": activity.status,
+                "config": activity_type.public_config(view, now),
+            }
+        )
+    return items
 
 
 def _encode(obj: Any) -> bytes:

@@ -37,11 +37,23 @@ from core.errors import DomainError
 
 from . import admin_team, members, roles, services
 from .admin_roles import TeamScopedAdminMixin, with_my_role
-from .models import MEMBER_ROLE_VALUES, Series, Session, SessionMember, SessionRole
+from .models import (
+    MEMBER_ROLE_VALUES,
+    Series,
+    Session,
+    SessionMember,
+    SessionPace,
+    SessionRole,
+    SessionStatus,
+)
 
 admin.site.site_header = "Caja administration"
 admin.site.site_title = "Caja admin"
 admin.site.index_title = "Sessions, activities and participants"
+
+
+# A self-paced session's pace and times (contract v1.2), on the add and change pages.
+SCHEDULE_FIELDS = ("pace", "opens_at", "closes_at")
 
 
 class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
@@ -153,11 +165,19 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
         if "language" in form.base_fields:
             # Like the API: not saying keeps the default (English) or the current language.
             form.base_fields["language"].required = False
+        if "pace" in form.base_fields:
+            form.base_fields["pace"].required = False
+            # Like the API: the pace changes only while the session is a draft.
+            if obj is not None and obj.status != SessionStatus.DRAFT:
+                form.base_fields["pace"].disabled = True
         return form
 
     def get_fieldsets(self, request: HttpRequest, obj: Session | None = None) -> Any:
         if obj is None:
-            return [(None, {"fields": ("name", "description", "language")})]
+            return [
+                (None, {"fields": ("name", "description", "language")}),
+                ("Pace", {"fields": SCHEDULE_FIELDS}),
+            ]
         return [
             (
                 None,
@@ -172,6 +192,7 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
                     )
                 },
             ),
+            ("Pace", {"fields": self.schedule_fields(obj)}),
             ("Joining", {"fields": ("join_code", "join_url_link", "qr_code", "screens")}),
             (
                 "Timeline",
@@ -201,6 +222,10 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Owner"))
     def owner_name(self, obj: Session) -> str:
         return obj.owner.get_username() if obj and obj.pk else "-"
+
+    def schedule_fields(self, obj: Session) -> tuple[str, ...]:
+        """The pace and its times (a subclass adds what it can show of a self-paced session)."""
+        return SCHEDULE_FIELDS
 
     @admin.display(description="Members and pending invitations")
     def team(self, obj: Session) -> Any:
@@ -263,6 +288,9 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
                 name=data["name"],
                 description=data.get("description", ""),
                 language=data.get("language") or None,
+                pace=data.get("pace") or SessionPace.LIVE,
+                opens_at=data.get("opens_at"),
+                closes_at=data.get("closes_at"),
             )
             adopt_created(obj, created)
             return
@@ -272,6 +300,11 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
             name=data["name"] if "name" in changed else None,
             description=data.get("description", "") if "description" in changed else services.UNSET,
             language=(data.get("language") or None) if "language" in changed else None,
+            **{
+                name: data.get(name) or (SessionPace.LIVE if name == "pace" else None)
+                for name in SCHEDULE_FIELDS
+                if name in changed
+            },
             actor=request.user,
         )
         if "series" in changed:

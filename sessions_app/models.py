@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,13 @@ class SessionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
+
+
+class SessionPace(models.TextChoices):
+    # live: a presenter moves everyone through the activities; self: each participant walks them
+    # at their own pace between the optional opens_at and closes_at (contract v1.2).
+    LIVE = "live", _("Live")
+    SELF = "self", _("Self-paced")
 
 
 # Unambiguous alphabet: no 0/O/1/I/L, so a code read off a projector is typed right.
@@ -84,6 +91,13 @@ class Session(models.Model):
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions", editable=False
     )
+    pace = models.CharField(
+        max_length=8, choices=SessionPace.choices, default=SessionPace.LIVE, db_default=SessionPace.LIVE
+    )
+    # A self-paced session opens (draft → active) and completes (active → completed) by itself at
+    # these times: the first request after them sees the change (services.session_clock_advance).
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +108,13 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=SessionStatus.values), name="session_status_valid"),
             models.CheckConstraint(condition=Q(language__in=LANGUAGE_CODES), name="session_language_valid"),
+            models.CheckConstraint(condition=Q(pace__in=SessionPace.values), name="session_pace_valid"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
+                name="session_closes_after_opens",
+            ),
             # A code is reusable once its session is over; never two open sessions with one code.
             models.UniqueConstraint(
                 fields=["join_code"],

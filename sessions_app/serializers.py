@@ -11,7 +11,7 @@ from rest_framework import serializers
 from core.serializers import StrictCharField, StrictSerializer
 
 from . import roles
-from .models import DESCRIPTION_MAX, NAME_MAX, Series, Session, SessionRole, SessionStatus
+from .models import DESCRIPTION_MAX, NAME_MAX, Series, Session, SessionPace, SessionRole, SessionStatus
 from .selectors import RECENTLY_SEEN_SECONDS
 
 
@@ -48,6 +48,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "my_role",
             "rehearsal",
             "language",
+            "pace",
+            "opens_at",
+            "closes_at",
             "created_at",
             "updated_at",
         ]
@@ -85,6 +88,20 @@ class SessionCreateSerializer(StrictSerializer):
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language (default en)."
     )
+    pace = serializers.ChoiceField(
+        choices=SessionPace.choices,
+        required=False,
+        help_text="live (a presenter drives) or self (each participant at their own pace); "
+        "changeable only while draft.",
+    )
+    opens_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="A self-paced session opens by itself at this time."
+    )
+    closes_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="A self-paced session completes by itself at this time (after opens_at).",
+    )
 
 
 class SessionUpdateSerializer(StrictSerializer):
@@ -100,6 +117,20 @@ class SessionUpdateSerializer(StrictSerializer):
         required=False,
         allow_null=True,
         help_text="A series of the session's owner (GET /api/v1/series), or null to leave its series.",
+    )
+    pace = serializers.ChoiceField(
+        choices=SessionPace.choices,
+        required=False,
+        help_text="live (a presenter drives) or self (each participant at their own pace); "
+        "changeable only while draft.",
+    )
+    opens_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="A self-paced session opens by itself at this time."
+    )
+    closes_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="A self-paced session completes by itself at this time (after opens_at).",
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -14,6 +15,7 @@ from core import state_version, text
 from core.errors import InvalidTransition, ValidationFailed
 from core.lifecycle import transition_apply, transition_check
 
+from . import pace as pace_rules
 from . import selectors
 from .audit import audit_record
 from .models import (
@@ -24,6 +26,7 @@ from .models import (
     NAME_MAX,
     Series,
     Session,
+    SessionPace,
     SessionStatus,
 )
 from .signals import session_completed, session_deleting, session_series_changing
@@ -78,11 +81,46 @@ def _validate_text(
     return values
 
 
+def _validate_schedule(
+    *, session: Session | None, pace: Any = UNSET, opens_at: Any = UNSET, closes_at: Any = UNSET
+) -> dict[str, Any]:
+    """The pace and the opening and closing times (contract v1.2, self-paced sessions). The pace
+    changes only while the session is a draft (409); ``closes_at`` must be after ``opens_at`` (400)."""
+    values: dict[str, Any] = {}
+    if pace is not UNSET:
+        if pace not in SessionPace.values:
+            raise ValidationFailed({"pace": [f"One of: {', '.join(SessionPace.values)}."]})
+        if session is not None and pace != session.pace and session.status != SessionStatus.DRAFT:
+            raise InvalidTransition(
+                from_=session.status,
+                to=f"pace:{pace}",
+                message=gettext("The pace of a session can be changed only while it is a draft."),
+            )
+        values["pace"] = pace
+    if opens_at is not UNSET:
+        values["opens_at"] = opens_at
+    if closes_at is not UNSET:
+        values["closes_at"] = closes_at
+    opens = values.get("opens_at", session.opens_at if session is not None else None)
+    closes = values.get("closes_at", session.closes_at if session is not None else None)
+    if opens is not None and closes is not None and closes <= opens:
+        raise ValidationFailed({"closes_at": [gettext("Must be later than the opening time.")]})
+    return values
+
+
 @transaction.atomic
 def session_create(
-    *, owner: Any, name: str, description: str | None = "", language: str | None = None
+    *,
+    owner: Any,
+    name: str,
+    description: str | None = "",
+    language: str | None = None,
+    pace: Any = UNSET,
+    opens_at: Any = UNSET,
+    closes_at: Any = UNSET,
 ) -> Session:  # the owner is its actor
     values = _validate_text(name=name, description=description, language=language)
+    values.update(_validate_schedule(session=None, pace=pace, opens_at=opens_at, closes_at=closes_at))
     # 31^6 ≈ 887 million codes: a collision among open sessions is rare, but the unique
     # constraint is the judge, so retry on it rather than check-then-insert.
     for _ in range(10):
@@ -110,15 +148,33 @@ def session_update(
     name: str | None = None,
     description: Any = UNSET,
     language: str | None = None,
+    pace: Any = UNSET,
+    opens_at: Any = UNSET,
+    closes_at: Any = UNSET,
     actor: Any = None,
 ) -> Session:
-    """Change the name, description and/or presenter language; ``description=None`` clears it,
-    UNSET leaves it; ``None`` leaves the name and the language."""
+    """Change the name, description, presenter language, pace and/or opening and closing times;
+    ``description=None`` clears it (so do ``opens_at``/``closes_at`` = None), UNSET leaves it;
+    ``None`` leaves the name and the language."""
     values = _validate_text(name=name, description=description, language=language)
+    values.update(_validate_schedule(session=session, pace=pace, opens_at=opens_at, closes_at=closes_at))
     if values:
         values["updated_at"] = timezone.now()
-        Session.objects.filter(pk=session.pk).update(**values)
-        changed = {k: v for k, v in values.items() if k != "updated_at" and getattr(session, k) != v}
+        rows = Session.objects.filter(pk=session.pk)
+        if values.get("pace", session.pace) != session.pace:
+            rows = rows.filter(status=SessionStatus.DRAFT)  # lost a race with a start: 409
+        if not rows.update(**values):
+            fresh = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
+            raise InvalidTransition(
+                from_=fresh,
+                to=f"pace:{values['pace']}",
+                message=gettext("The pace of a session can be changed only while it is a draft."),
+            )
+        changed = {
+            k: v.isoformat() if isinstance(v, datetime) else v
+            for k, v in values.items()
+            if k != "updated_at" and getattr(session, k) != v
+        }
         for k, v in values.items():
             setattr(session, k, v)
         state_version.bump(session.pk)
@@ -213,6 +269,66 @@ def session_complete(*, session: Session, actor: Any = None) -> Session:
     # import it), in this transaction.
     session_completed.send(sender=Session, session=session, now=now)
     return session
+
+
+def session_clock_advance(*, session_id: Any, now: datetime | None = None) -> bool:
+    """Apply a self-paced session's clock: open it if ``opens_at`` has come, complete it if
+    ``closes_at`` has. Conditional UPDATEs, so of many requests noticing the time at once exactly one
+    moves it (and bumps the state version); the others change nothing. Returns whether it moved.
+    Cheap to call when nothing is due: one indexed UPDATE matching no row per boundary."""
+    now = now or timezone.now()
+    moved = False
+    with transaction.atomic():
+        opened = Session.objects.filter(
+            pk=session_id, pace=SessionPace.SELF, status=SessionStatus.DRAFT, opens_at__lte=now
+        ).update(status=SessionStatus.ACTIVE, started_at=F("opens_at"), updated_at=now)
+        if opened:
+            moved = True
+            _clock_audit(session_id, SessionStatus.DRAFT, SessionStatus.ACTIVE)
+        closed = Session.objects.filter(
+            pk=session_id, pace=SessionPace.SELF, status=SessionStatus.ACTIVE, closes_at__lte=now
+        ).update(status=SessionStatus.COMPLETED, completed_at=F("closes_at"), updated_at=now)
+        if closed:
+            moved = True
+            session = Session.objects.get(pk=session_id)
+            _clock_audit(session_id, SessionStatus.ACTIVE, SessionStatus.COMPLETED)
+            session_completed.send(sender=Session, session=session, now=now)
+        if moved:
+            state_version.bump(session_id)
+    return moved
+
+
+def session_clock_due(session: Session, now: datetime | None = None) -> bool:
+    """Whether the clock has moved this (loaded) session past a boundary its row does not show."""
+    return (
+        pace_rules.status_at(
+            status=session.status,
+            pace=session.pace,
+            opens_at=session.opens_at,
+            closes_at=session.closes_at,
+            now=now or timezone.now(),
+        )
+        != session.status
+    )
+
+
+def session_clock_refresh(session: Session, now: datetime | None = None) -> Session:
+    """The session as the clock has it now: advanced (and re-read) if a boundary has passed."""
+    if session_clock_due(session, now):
+        session_clock_advance(session_id=session.pk, now=now)  # or another request moved it first
+        session.refresh_from_db()
+    return session
+
+
+def _clock_audit(session_id: Any, old: str, new: str) -> None:
+    audit_record(
+        session=session_id,
+        actor=None,
+        action="session.status",
+        target_type="session",
+        target_id=session_id,
+        details={"from": old, "to": new, "by": "clock"},
+    )
 
 
 def session_set_status(*, session: Session, status: str, actor: Any = None) -> Session:

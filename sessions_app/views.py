@@ -80,7 +80,11 @@ class SessionDetailView(RoleView):
 
     @extend_schema(operation_id="sessions_retrieve", responses={200: SessionSerializer, **ERRORS})
     def get(self, request: Request, session_id: Any) -> Response:
-        return Response(SessionSerializer(self._session(session_id), context={"request": request}).data)
+        session = self._session(session_id)
+        if services.session_clock_due(session):  # a self-paced session past its opening or closing
+            services.session_clock_advance(session_id=session.pk)
+            session = self._session(session_id)
+        return Response(SessionSerializer(session, context={"request": request}).data)
 
     def _update(self, request: Request, session_id: Any, *, partial: bool) -> Response:
         session = self._session(session_id)
@@ -106,6 +110,7 @@ class SessionDetailView(RoleView):
             name=values.get("name"),
             description=values["description"] if "description" in values else services.UNSET,
             language=values.get("language"),
+            **{k: values[k] for k in ("pace", "opens_at", "closes_at") if k in values},
             actor=request.user,
         )
         if "status" in values:

@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from activities import services
+from activities import selectors, services
 from activities.models import Activity
 from activities.types import all_types, get_type
 from activities.types.leaderboard import leaderboard
@@ -32,7 +32,7 @@ from participants.models import Participant
 from sessions_app import roles
 from sessions_app import services as session_services
 from sessions_app.admin import SessionAdmin
-from sessions_app.models import Session, SessionStatus
+from sessions_app.models import Session, SessionPace, SessionStatus
 
 from .exports import ExportActions
 from .kicks import kick_from_overview
@@ -181,8 +181,23 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         ("export_results_json", "Export JSON"),
     ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), "completion")
+
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return self.inlines if obj is not None else []
+
+    def schedule_fields(self, obj: Any) -> tuple[str, ...]:
+        # A self-paced session shows how far its participants got (the presenter page has it live).
+        fields = super().schedule_fields(obj)
+        return (*fields, "completion") if obj.pace == SessionPace.SELF else fields
+
+    @admin.display(description="Completion")
+    def completion(self, obj: Any) -> str:
+        if obj is None or obj.pk is None or obj.pace != SessionPace.SELF:
+            return "-"
+        done = selectors.session_completion(obj.pk)
+        return f"{done['started']} started · {done['finished']} finished"
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

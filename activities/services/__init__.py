@@ -20,6 +20,7 @@ from .activities import (
 )
 from .answers import StoredAnswer, response_store, response_submit, response_submit_fast
 from .hidden import hidden_word_add, hidden_word_remove, response_set_hidden
+from .selfpaced import activity_start
 from .sessions import session_duplicate, session_duplicate_into_series, session_rehearsal_end
 from .summaries import activity_set_track_key, summaries_refresh_stale, summaries_store
 
@@ -36,6 +37,7 @@ __all__ = [
     "activity_reveal",
     "activity_set_track_key",
     "activity_set_status",
+    "activity_start",
     "activity_update",
     "hidden_word_add",
     "hidden_word_remove",

@@ -15,7 +15,8 @@ from core import text as text_rule
 from core.errors import InvalidTransition, SessionNotActive, ValidationFailed
 from core.lifecycle import transition_apply, transition_check
 from sessions_app.audit import audit_record
-from sessions_app.models import Session, SessionStatus
+from sessions_app.models import Session, SessionPace, SessionStatus
+from sessions_app.services import session_clock_refresh
 
 from ..images import check_session_media
 from ..models import TITLE_MAX, Activity, ActivityStatus, Response
@@ -37,6 +38,11 @@ QNA_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.PUBLISHED: {ActivityStatus.ACTIVE, ActivityStatus.EXPIRED},
     ActivityStatus.ACTIVE: {ActivityStatus.EXPIRED, ActivityStatus.PUBLISHED},
 }
+
+
+SELF_PACED_NO_CURRENT = (
+    "A self-paced session has no current activity: every published activity is open to everyone."
+)
 
 
 def _clean_title(title: Any) -> str:
@@ -164,10 +170,15 @@ def _expire_others(session_id: Any, keep: Any, now: Any) -> None:
 
 
 def activities_expire_live(*, session: Session, now: datetime) -> None:
-    """The session's live activity ends with it (sessions_app's session_completed signal), and a
-    tracked one's summary is stored. (A Q&A left open beside it while published is not ended here:
+    """The session's live activity ends with it (sessions_app's session_completed signal); in a
+    self-paced session every open one does: its quizzes count on the final leaderboard, and the
+    state shows their answers, as a live session's ended activities. A tracked one's summary is
+    stored. (A Q&A left open beside a live session's activity while published is not ended here:
     it gets its summary when the organizer closes it.)"""
-    live = Activity.objects.filter(session=session, status=ActivityStatus.ACTIVE)
+    ending = [ActivityStatus.ACTIVE]
+    if session.pace == SessionPace.SELF:
+        ending.append(ActivityStatus.PUBLISHED)
+    live = Activity.objects.filter(session=session, status__in=ending)
     tracked = tracked_live_ids(live)
     live.update(status=ActivityStatus.EXPIRED, expired_at=now, updated_at=now)
     summaries_store(activity_ids=tracked)
@@ -186,9 +197,12 @@ def activity_set_status(*, activity: Activity, status: str, actor: Any = None) -
         # Serialize activations per session on the session row (rare, organizer-driven), so
         # "expire the others, activate this one" is atomic; the partial unique index on
         # (session) WHERE status='active' backs it up at the database level.
+        session = session_clock_refresh(Session.objects.get(pk=activity.session_id))
         session = Session.objects.select_for_update().get(pk=activity.session_id)
         if session.status != SessionStatus.ACTIVE:
             raise SessionNotActive(gettext("Start the session before activating an activity."))
+        if session.pace == SessionPace.SELF:
+            raise InvalidTransition(from_=old, to=status, message=SELF_PACED_NO_CURRENT)
         _expire_others(activity.session_id, activity.pk, now)
         extra = {"activated_at": now, "revealed_at": None}
     elif status == ActivityStatus.EXPIRED:
@@ -213,9 +227,12 @@ def activity_set_status(*, activity: Activity, status: str, actor: Any = None) -
 @transaction.atomic
 def activity_activate_next(*, session: Session, actor: Any = None) -> Activity:
     """Activate the next activity by order (expiring the current one)."""
+    session = session_clock_refresh(session)  # a self-paced session past its opening time
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.ACTIVE:
         raise SessionNotActive(gettext("Start the session before moving to the next activity."))
+    if session.pace == SessionPace.SELF:
+        raise InvalidTransition(from_=session.status, to="next", message=SELF_PACED_NO_CURRENT)
     activities = Activity.objects.filter(session=session)
     current = (
         activities.filter(pk=session.current_activity_id).first() if session.current_activity_id else None

@@ -15,16 +15,26 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from core import state_version
-from core.errors import ActivityNotActive, AlreadyAnswered, SessionNotActive, ValidationFailed
+from core.errors import (
+    ActivityNotActive,
+    AlreadyAnswered,
+    NotOpenYet,
+    NotStarted,
+    SessionNotActive,
+    ValidationFailed,
+)
 from participants.models import Participant
 from participants.presence import presence_mark
 from participants.services import missing_answer_row
-from sessions_app.models import SessionStatus
+from sessions_app import pace as session_pace
+from sessions_app.models import SessionPace, SessionStatus
+from sessions_app.services import session_clock_advance
 
 from .. import selectors
-from ..models import Activity, ActivityStatus, Response
+from ..models import SELF_PACED_OPEN, Activity, ActivityStart, ActivityStatus, Response
 from ..selectors import AnswerRules
 from ..types import get_type
 from .activities import activity_reveal
@@ -134,13 +144,16 @@ def response_store(
     The caller provides the activity's answer rules (fresh from the database, or from the cache
     tagged with the structure version) and handles the transaction: the vote fast path runs in
     autocommit, ``response_submit`` inside its own transaction."""
-    if rules.session_status != SessionStatus.ACTIVE:
-        raise SessionNotActive()
-    if rules.status != ActivityStatus.ACTIVE:
-        raise ActivityNotActive()
+    now = now or timezone.now()
     activity = rules.activity
     activity_type = get_type(rules.type)
-    now = now or timezone.now()
+    if rules.pace == SessionPace.SELF:
+        activity = _self_paced_answer_allowed(rules, participant_id, now)
+    else:
+        if rules.session_status != SessionStatus.ACTIVE:
+            raise SessionNotActive()
+        if rules.status != ActivityStatus.ACTIVE:
+            raise ActivityNotActive()
     activity_type.check_answer_allowed(activity, now)
     data = activity_type.validate_response(activity, response_data)
     score = activity_type.score(activity, data, now)
@@ -171,6 +184,47 @@ def response_store(
         updated_at=_to_datetime(row[2]),
         created=returned == new_id,
     )
+
+
+def _self_paced_answer_allowed(rules: AnswerRules, participant_id: Any, now: datetime) -> Activity:
+    """A self-paced session's rules (contract v1.2): the clock decides the session's status (and the
+    first answer after a boundary writes it), every published or active activity is open, and a
+    timed type counts from this participant's own start. Returns the Activity the type's rules see:
+    for a timed type, one whose ``activated_at`` is that start."""
+    status = session_pace.status_at(
+        status=rules.session_status,
+        pace=rules.pace,
+        opens_at=rules.opens_at,
+        closes_at=rules.closes_at,
+        now=now,
+    )
+    if status != rules.session_status:
+        session_clock_advance(session_id=rules.session_id, now=now)
+    if session_pace.not_open_yet(status=status, pace=rules.pace, opens_at=rules.opens_at, now=now):
+        raise NotOpenYet(gettext("This session opens at %(time)s.") % {"time": _iso(rules.opens_at)})
+    if status != SessionStatus.ACTIVE:
+        raise SessionNotActive()
+    if rules.status not in SELF_PACED_OPEN:
+        raise ActivityNotActive()
+    if get_type(rules.type).per_person_seconds(rules.activity) is None:
+        return rules.activity
+    started_at = (
+        ActivityStart.objects.filter(activity_id=rules.activity_id, participant_id=participant_id)
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if started_at is None:
+        raise NotStarted()
+    timed = copy.copy(rules.activity)
+    timed.activated_at = started_at
+    # No lead-in: it lines up a room's phones on one Next; here each person starts on their own,
+    # so their time limit (and score) counts from their start itself.
+    timed.config = {**rules.activity.config, "lead_in_seconds": 0}
+    return timed
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat().replace("+00:00", "Z") if value else ""
 
 
 def response_submit_fast(

@@ -89,6 +89,9 @@ class ActivityType:
     has_questions: ClassVar[bool] = False
     # Whether answers earn points on the session leaderboard.
     scored: ClassVar[bool] = False
+    # Whether a participant answers it (a Response row): what a self-paced session's progress and
+    # completion count. False for what people only read or ask in (the Q&A).
+    takes_answers: ClassVar[bool] = True
     # A top-level key this type adds to every state snapshot of a session (null when it has
     # nothing to say), e.g. the Q&A that stays open beside the live activity.
     state_key: ClassVar[str | None] = None
@@ -132,6 +135,17 @@ class ActivityType:
 
     def score(self, activity: Activity, response_data: dict[str, Any], now: datetime) -> Score | None:
         return None
+
+    def per_person_seconds(self, activity: Activity) -> int | None:
+        """In a self-paced session: the time each participant has from their own start (the start
+        endpoint) to answer, or None when the type is not timed (no start needed). The type's own
+        rules then see ``activated_at`` = that participant's start."""
+        return None
+
+    def own_outcome(self, activity: Activity, response: Any) -> dict[str, Any]:
+        """In a self-paced session: what a participant learns about their own stored answer at once
+        (``responses/mine``), e.g. whether a quiz answer was right. Never in the public state."""
+        return {}
 
     def reveal_due(self, activity: Activity, now: datetime) -> bool:
         """After an answer is stored: whether the activity reveals itself now (poker's

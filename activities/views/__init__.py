@@ -15,6 +15,7 @@ from .activities import (
     HiddenWordsView,
 )
 from .answers import MyResponseView, ResponseDetailView, ResponsesSinceView, ResponsesView
+from .selfpaced import ActivityStartView, MyProgressView
 from .series import SeriesTrendsView
 from .sessions import LeaderboardView, SessionRehearsalEndView, SessionRehearseView, SessionResultsView
 from .votes import responses_view
@@ -25,10 +26,12 @@ __all__ = [
     "ActivityResetView",
     "ActivityResultsView",
     "ActivityRevealView",
+    "ActivityStartView",
     "ActivityStatusChangeView",
     "HiddenWordDetailView",
     "HiddenWordsView",
     "LeaderboardView",
+    "MyProgressView",
     "MyResponseView",
     "ResponseDetailView",
     "ResponsesSinceView",

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from core.errors import NotFound, ValidationFailed
 from participants.base_views import ParticipantRoleView
 from sessions_app import selectors as session_selectors
+from sessions_app.models import SessionPace
 
 from .. import results, selectors, services
 from ..models import Activity
@@ -158,15 +159,16 @@ class ActivityResultsView(ParticipantRoleView):
         operation_id="activities_results", responses={200: ActivityResultsSerializer, 401: E, 404: E}
     )
     def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
-        _, activity = selectors.activity_get_for(request.user, session_id, activity_id)
-        return Response(
-            {
-                "activity_id": str(activity.pk),
-                "type": activity.type,
-                "status": activity.status,
-                "results": results.activity_results(activity, with_trend=True),
-            }
-        )
+        session, activity = selectors.activity_get_for(request.user, session_id, activity_id)
+        body: dict[str, Any] = {
+            "activity_id": str(activity.pk),
+            "type": activity.type,
+            "status": activity.status,
+            "results": results.activity_results(activity, with_trend=True),
+        }
+        if session.pace == SessionPace.SELF:
+            body["completion"] = selectors.session_completion(session.pk)
+        return Response(body)
 
 
 class HiddenWordsView(ParticipantRoleView):

@@ -19,6 +19,7 @@ from core.throttles import answer_throttles
 from participants.base_views import ParticipantRoleView
 from participants.services import participant_touch
 from participants.tokens import ensure_participant_session
+from sessions_app.models import SessionPace
 
 from .. import selectors, services
 from ..models import Response as ResponseModel
@@ -30,6 +31,7 @@ from ..serializers import (
     ResponsesSinceSerializer,
     ResponseSubmitSerializer,
 )
+from ..types import get_type
 from .base import ERRORS, E
 
 SINCE_LIMIT = 500
@@ -120,7 +122,12 @@ class MyResponseView(ParticipantRoleView):
         participant_touch(participant=participant)
         if response is None:
             raise NotFound(gettext("You have not answered this activity yet."))
-        return Response(ResponseSerializer(response).data)
+        body = dict(ResponseSerializer(response).data)
+        if activity.session.pace == SessionPace.SELF:
+            # Self-paced: the participant learns at once how their own final answer did (a quiz's
+            # correct option); the shared state never shows it before the session completes.
+            body.update(get_type(activity.type).own_outcome(activity, response))
+        return Response(body)
 
 
 def parse_since(raw: str) -> Any:

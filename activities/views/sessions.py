@@ -13,9 +13,10 @@ from participants.base_views import ParticipantRoleView
 from sessions_app import roles as session_roles
 from sessions_app import selectors as session_selectors
 from sessions_app import services as session_services
+from sessions_app.models import SessionPace
 from sessions_app.serializers import SessionSerializer
 
-from .. import results, services
+from .. import results, selectors, services
 from ..serializers import LeaderboardSerializer, SessionResultsSerializer
 from .base import ERRORS, E
 
@@ -26,7 +27,11 @@ class SessionResultsView(ParticipantRoleView):
     @extend_schema(operation_id="sessions_results", responses={200: SessionResultsSerializer, 401: E, 404: E})
     def get(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id)
-        return Response(results.session_results(session))
+        session = session_services.session_clock_refresh(session)
+        body = results.session_results(session)
+        if session.pace == SessionPace.SELF:
+            body["completion"] = selectors.session_completion(session.pk)
+        return Response(body)
 
 
 class SessionRehearseView(ParticipantRoleView):

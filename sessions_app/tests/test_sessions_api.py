@@ -35,7 +35,14 @@ CONTRACT_SESSION_KEYS = {
     "series_id",  # contract v1.2: series and trends
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
-SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently", "rehearsal", "language"}
+SESSION_KEYS = CONTRACT_SESSION_KEYS | {
+    "participants_seen_recently",
+    "rehearsal",
+    "language",
+    "pace",
+    "opens_at",
+    "closes_at",
+}
 STATE_KEYS = {
     "session",
     "current_activity",

@@ -68,6 +68,7 @@ class QnaType(ActivityType):
     state_key = "qna"
     export_record = "question"
     has_questions = True
+    takes_answers = False  # questions, not answers: nothing to finish
 
     def default_config(self) -> dict[str, Any]:
         return {"prompt": "Ask us anything", "moderation": False, "allow_anonymous": True, "max_length": 280}

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from activities.models import ActivityStatus
-from core.errors import DomainError, TimeUp
+from core.errors import NotOpenYet, TimeUp
 
 from ..base import ActivityType, Score, Summary
 from ..fields import (
@@ -64,12 +64,6 @@ LEADERBOARD_SIZE = 10
 # (docs/performance.md, "A fair quiz start", measured by bench/fairness.py).
 DEFAULT_LEAD_IN = 3
 LEAD_IN_MAX = 10
-
-
-class NotOpenYet(DomainError):
-    status_code = 409
-    code = "NOT_OPEN_YET"
-    default_message = gettext_lazy("Answers open after the countdown.")
 
 
 def _iso(value: datetime) -> str:
@@ -192,6 +186,18 @@ class QuizType(ActivityType):
     def current_fields(self, activity: Activity) -> dict[str, Any]:
         opens = self.opens_at(activity)
         return {"opens_at": _iso(opens)} if opens is not None else {}
+
+    def per_person_seconds(self, activity: Activity) -> int | None:
+        # Self-paced: the time limit runs from each participant's own start.
+        return activity.config.get("time_limit_seconds") or None
+
+    def own_outcome(self, activity: Activity, response: Any) -> dict[str, Any]:
+        # Self-paced: the answer is final, so its verdict can be told to the one who gave it.
+        return {
+            "correct": bool(response.is_correct),
+            "correct_option_id": activity.config.get("correct_option_id"),
+            "score": response.score or 0,
+        }
 
     def elapsed_ms(self, activity: Activity, now: datetime) -> int:
         opens = self.opens_at(activity)

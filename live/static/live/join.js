@@ -15,6 +15,7 @@ import {
 import { activityScreen } from "./phone_activity.js";
 import { StatePoller } from "./poller.js";
 import { reactionBar } from "./reactions.js";
+import { selfPacedScreen } from "./selfpaced.js";
 
 const cfg = readConfig();
 // The activity types' phone renderers (common.js loadTypes), keyed by type: this page names none.
@@ -42,6 +43,18 @@ const screen = activityScreen({
   setView: (name, ...children) => setView(name, ...children),
   announcer,
   removed: () => gone(),
+});
+// A self-paced session (state.pace "self"): each person walks the activities (selfpaced.js).
+const selfPaced = selfPacedScreen({
+  sessionId: cfg.session_id,
+  typeOf,
+  labelOf,
+  me: () => me,
+  poller: () => poller,
+  setView: (name, ...children) => setView(name, ...children),
+  announcer,
+  removed: () => gone(),
+  showFinal: (state, mine) => showSummary(state, mine),
 });
 const reactions = reactionBar(document.getElementById("reaction-bar"), {
   sessionId: cfg.session_id,
@@ -199,6 +212,7 @@ function stopLive() {
   poller = null;
   if (heartbeat) clearTimeout(heartbeat);
   screen.close();
+  selfPaced.close();
   for (const t of panels()) if (t.renderer.closePanel) t.renderer.closePanel(panelCtx);
 }
 
@@ -400,6 +414,7 @@ function render(state) {
   showLive(state);
   for (const t of panels()) t.renderer.panel(panelCtx, state[t.state_key], state);
   const session = state.session;
+  if (state.pace === "self") return selfPaced.render(state);
   if (session.status === "completed") return showSummary(state);
   const a = state.current_activity;
   // A Q&A that is the current activity has no answer form: its panel (below) takes the screen, and
@@ -428,7 +443,8 @@ function render(state) {
 
 // --- the end ----------------------------------------------------------------------------------
 
-async function showSummary(state) {
+/** The end. `mine`: what this person answered (a self-paced session's summary), above the leaderboard. */
+async function showSummary(state, mine = null) {
   if (view === "summary") return;
   view = "summary";
   screen.close();
@@ -450,6 +466,7 @@ async function showSummary(state) {
           n: state.participant_count,
         }),
       }),
+      mine,
       body,
     ),
   );

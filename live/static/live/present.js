@@ -16,6 +16,7 @@ import {
 } from "./common.js";
 import { StatePoller } from "./poller.js";
 import { presenterControls } from "./present_controls.js";
+import { selfPacedDashboard } from "./present_selfpaced.js";
 import { reactionLane } from "./reactions.js";
 import { stageFitter } from "./stage_fit.js";
 
@@ -89,11 +90,21 @@ function draw() {
   body.classList.toggle("completed", s.session.status === "completed");
   controlBar.update();
 
+  body.classList.toggle("selfpaced", s.pace === "self");
   if (s.session.status === "completed") {
+    dashboard.stop();
     renderSummary();
     return;
   }
   summaryShown = false;
+  if (s.pace === "self" && s.session.status === "active") {
+    // No current activity: each person walks the activities; the screen follows them all.
+    stopTicker();
+    shownActivity = null;
+    dashboard.draw(s);
+    return;
+  }
+  dashboard.stop();
   if (!running) {
     stopTicker();
     shownActivity = null;
@@ -329,6 +340,9 @@ function summaryItem(a, r) {
     note ? h("p", { class: "summary-note muted", text: note }) : null,
   );
 }
+
+// --- a self-paced session (present_selfpaced.js): a dashboard instead of a current activity ----------
+const dashboard = selfPacedDashboard({ sid, stage, summaryItem, fit: () => fit() });
 
 // --- rehearsal -----------------------------------------------------------------------------------
 // A rehearsal (state.session.rehearsal) says so in the header, on every screen that shows it.
