@@ -17,7 +17,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from activities.tests.factories import ActivityFactory, QuestionFactory
 from participants import services as participant_services
-from sessions_app.models import Session
+from sessions_app.models import Series, Session
 from sessions_app.tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,7 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
     # The Q&A's question paths need a question id (of a Q&A beside the live poll).
     qna = ActivityFactory(session=session, type="qna", status="published")
     question = QuestionFactory(activity=qna, participant=participant)
+    series = Series.objects.create(owner=organizer, name="Town halls")
     return {
         "values": {
             "session_id": str(session.pk),
@@ -81,6 +82,7 @@ def world(organizer: Any, settings: Any) -> dict[str, Any]:
             "key_id": "12345678",  # no such API key: 404
             "media_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",  # no such media: 404
             "path": "images/none.png",  # a media file (served when MEDIA_SERVE): 404
+            "series_id": str(series.pk),
         },
         "jwt": str(RefreshToken.for_user(organizer).access_token),
         "token": token,
