@@ -158,56 +158,62 @@ function controls(ctx) {
   }
   // Keep it open: while the Q&A is the live activity, a toggle keeps it open beside what Next brings
   // (beforeNext steps it back to published first); while it runs beside, "Close Q&A" (pressed twice,
-  // like End session) ends it.
-  const keep = ctx.h("button", {
-    type: "button",
-    class: "btn",
-    id: "btn-qna-keep",
-    hidden: true,
-    attrs: { "aria-pressed": "false" },
-    text: gettext("Keep Q&A open after Next"),
-  });
-  const close = ctx.h("button", { type: "button", class: "btn", id: "btn-qna-close", hidden: true });
-  link.after(keep, close);
+  // like End session) ends it. Lifecycle controls: only for the lifecycle right (not a moderator's bar).
+  const keep = ctx.canControl
+    ? ctx.h("button", {
+        type: "button",
+        class: "btn",
+        id: "btn-qna-keep",
+        hidden: true,
+        attrs: { "aria-pressed": "false" },
+        text: gettext("Keep Q&A open after Next"),
+      })
+    : null;
+  const close = ctx.canControl
+    ? ctx.h("button", { type: "button", class: "btn", id: "btn-qna-close", hidden: true })
+    : null;
   const live = () => {
     const a = ctx.state?.current_activity;
     return a && a.type === "qna" && a.status === "active" ? a : null;
   };
-  keep.addEventListener("click", () => {
-    keep.setAttribute("aria-pressed", String(keep.getAttribute("aria-pressed") !== "true"));
-  });
-  const closeLabel = () => {
-    close.textContent = gettext("Close Q&A");
-    close.classList.remove("confirm");
-  };
-  closeLabel();
-  let confirmTimer = null;
-  close.addEventListener("click", async () => {
-    const info = ctx.state?.qna;
-    if (!info) return;
-    if (!confirmTimer) {
-      close.textContent = gettext("Press again to close the Q&A");
-      close.classList.add("confirm");
-      confirmTimer = setTimeout(() => {
-        confirmTimer = null;
-        closeLabel();
-      }, 5000);
-      return;
-    }
-    clearTimeout(confirmTimer);
-    confirmTimer = null;
+  if (keep && close) {
+    link.after(keep, close);
+    keep.addEventListener("click", () => {
+      keep.setAttribute("aria-pressed", String(keep.getAttribute("aria-pressed") !== "true"));
+    });
+    const closeLabel = () => {
+      close.textContent = gettext("Close Q&A");
+      close.classList.remove("confirm");
+    };
     closeLabel();
-    const res = await setStatus(info.activity_id, "expired");
-    ctx.message(res.ok ? gettext("Q&A closed: it takes no more questions.") : ctx.errorText(res));
-    ctx.poke();
-  });
+    let confirmTimer = null;
+    close.addEventListener("click", async () => {
+      const info = ctx.state?.qna;
+      if (!info) return;
+      if (!confirmTimer) {
+        close.textContent = gettext("Press again to close the Q&A");
+        close.classList.add("confirm");
+        confirmTimer = setTimeout(() => {
+          confirmTimer = null;
+          closeLabel();
+        }, 5000);
+        return;
+      }
+      clearTimeout(confirmTimer);
+      confirmTimer = null;
+      closeLabel();
+      const res = await setStatus(info.activity_id, "expired");
+      ctx.message(res.ok ? gettext("Q&A closed: it takes no more questions.") : ctx.errorText(res));
+      ctx.poke();
+    });
+  }
   const setStatus = (aid, status) =>
     ctx.ownerApi(`/api/v1/activities/${aid}/status`, { method: "PATCH", body: { status } });
 
   /** Before Next: a live Q&A to keep steps back to published, so Next leaves it open. False: stop. */
   async function beforeNext() {
     const a = live();
-    if (!a || keep.getAttribute("aria-pressed") !== "true") return true;
+    if (!a || !keep || keep.getAttribute("aria-pressed") !== "true") return true;
     const res = await setStatus(a.id, "published");
     if (!res.ok) {
       ctx.message(ctx.errorText(res));
@@ -221,8 +227,10 @@ function controls(ctx) {
     const state = ctx.state;
     const open = !!(state?.qna && state.session.status === "active");
     link.hidden = !open;
-    keep.hidden = !(open && live());
-    close.hidden = !open || !!live();
+    if (keep && close) {
+      keep.hidden = !(open && live());
+      close.hidden = !open || !!live();
+    }
     if (!open) {
       clearInterval(timer);
       timer = null;
