@@ -201,7 +201,8 @@ def moderate(request: HttpRequest, session_id: UUID) -> HttpResponse:
     config: dict[str, Any] = {
         "session_id": str(session.pk),
         "session_name": session.name,
-        "can_control": True,
+        # The lifecycle right: a presenter's extras on this page (the slides' speaker notes).
+        "can_control": _controls(request, session, "lifecycle"),
         "csrf_token": get_token(request),
     }
     context = {

@@ -190,12 +190,16 @@ def test_moderation_page_follows_the_moderation_right(
     response = client.get(url)
     assert response.status_code == 200
     assert _config(response.content.decode())["csrf_token"]
+    # The slides' speaker notes are the presenter's (the lifecycle right), not a moderator's.
+    assert _config(response.content.decode())["can_control"] is False
     # A moderator has no lifecycle right: the big screen's control bar is the moderation link alone.
     html = client.get(f"/present/{session.pk}").content.decode()
     assert 'id="btn-moderate"' in html and 'id="btn-next"' not in html and 'id="btn-complete"' not in html
     member.role = "presenter"
     member.save()
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    assert _config(response.content.decode())["can_control"] is True
 
 
 def test_present_page_unknown_session_is_404(client: Client) -> None:

@@ -68,6 +68,8 @@ function throttled(fn, gap = 1500) {
 const ctx = {
   ...ui,
   sessionId: cfg.session_id,
+  // The lifecycle right (owner, co-organizer, presenter): what only a presenter sees (speaker notes).
+  canControl: !!cfg.can_control,
   get state() {
     return state;
   },

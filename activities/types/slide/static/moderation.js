@@ -3,8 +3,10 @@
 // comes next. The notes are never in the state snapshot; they come from the organizer's activity list
 // (the read right), fetched once per activity shown.
 
-/** Returns {update() → whether a slide is live}. */
+/** Returns {update() → whether a slide is live}; null for a moderator (the notes are the presenter's:
+ * members with the lifecycle right). */
 function moderation(ctx) {
+  if (!ctx.canControl) return null;
   const { h, replace } = ctx;
   const notes = h("div", { class: "slide-notes", id: "slide-notes" });
   const upNext = h("p", { class: "muted", id: "slide-next" });
