@@ -157,3 +157,14 @@ class MediaUploadSerializer(serializers.Serializer):
     """The schema of the upload (multipart/form-data); the view reads the file itself."""
 
     file = serializers.FileField()
+
+
+class DeckUploadSerializer(serializers.Serializer):
+    """The schema of a deck import (multipart/form-data): a PDF and where its slides go."""
+
+    file = serializers.FileField()
+    after = serializers.UUIDField(required=False)
+
+
+class DeckImportedSerializer(serializers.Serializer):
+    activities = ActivitySerializer(many=True)

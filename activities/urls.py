@@ -60,5 +60,6 @@ urlpatterns = [
         media_views.MediaDetailView.as_view(),
         name="media-detail",
     ),
+    path("sessions/<uuid:session_id>/deck", media_views.DeckImportView.as_view(), name="deck-import"),
     *TYPE_URLS,
 ]
