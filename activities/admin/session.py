@@ -34,6 +34,7 @@ from sessions_app import services as session_services
 from sessions_app.admin import SessionAdmin
 from sessions_app.models import Session, SessionStatus
 
+from .deck import deck_url, deck_urls
 from .exports import ExportActions
 from .kicks import kick_from_overview
 from .ordering import close_gaps
@@ -207,12 +208,15 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         return [b for b in super().object_action_buttons(request, obj) if b["name"] not in hidden]
 
     def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
-        return [
+        links = [
             {
                 "label": "Results & participants",
                 "url": reverse("admin:sessions_app_session_overview", args=[obj.pk]),
             }
-        ] + super().object_links(request, obj)
+        ]
+        if self.has_change_permission(request, obj):
+            links.append({"label": gettext("Import a PDF deck"), "url": deck_url(obj)})
+        return links + super().object_links(request, obj)
 
     # --- actions ----------------------------------------------------------------------------
     rehearse_sessions = service_action(
@@ -274,13 +278,17 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
 
     # --- overview page: every activity's results, leaderboard, participants with kick ---------
     def get_urls(self) -> list[Any]:
-        return [
-            path(
-                "<path:object_id>/overview/",
-                self.admin_site.admin_view(self.overview_view),
-                name="sessions_app_session_overview",
-            )
-        ] + super().get_urls()
+        return (
+            deck_urls(self)
+            + [
+                path(
+                    "<path:object_id>/overview/",
+                    self.admin_site.admin_view(self.overview_view),
+                    name="sessions_app_session_overview",
+                )
+            ]
+            + super().get_urls()
+        )
 
     def overview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         session = self.get_object(request, object_id)
