@@ -6,7 +6,7 @@ session's activity list. The same service as ``POST /api/v1/sessions/{id}/deck``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -35,7 +35,8 @@ class DeckImportForm(forms.Form):
     def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         activities = Activity.objects.filter(session=session).order_by("order", "created_at")
-        self.fields["after"].choices = [("", gettext("At the end"))] + [
+        after = cast(forms.ChoiceField, self.fields["after"])
+        after.choices = [("", gettext("At the end"))] + [
             (str(a.pk), gettext("After %(n)s. %(title)s") % {"n": a.order, "title": a}) for a in activities
         ]
 
