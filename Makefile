@@ -25,7 +25,7 @@ XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 # us: use this machine's first LAN address then. An explicit PUBLIC_BASE_URL (environment or .env) wins.
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),127.0.0.1),$(HOST))
 
-.PHONY: help venv node oidc-op run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost bench-fairness
+.PHONY: help venv node oidc-op run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost bench-fairness bench-deck
 
 help:
 	@echo "make run               migrate, seed a demo session, serve on http://$(HOST):$(PORT)"
@@ -38,6 +38,7 @@ help:
 	@echo "make bench             load benchmark (bench/run.sh)"
 	@echo "make bench-overload    votes past the knee, load shedding off and on (bench/overload.py)"
 	@echo "make bench-fairness    when 2000 phones first see a quiz question, against its opens_at (bench/fairness.py)"
+	@echo "make bench-deck        a 100-page PDF deck imported: time and worker memory (bench/deck.py)"
 	@echo "make bench-vote-cost   a saturated vote's CPU split across workers, PostgreSQL, Redis, wrk (bench/vote_cost.py)"
 
 $(PY):
@@ -140,3 +141,6 @@ bench-vote-cost: venv
 
 bench-fairness: venv
 	bash bench/run.sh fairness
+
+bench-deck: venv
+	.venv/bin/python bench/deck.py

@@ -48,7 +48,7 @@ class DeckRefused(Exception):
 @dataclass(frozen=True)
 class Page:
     number: int  # 1-based
-    png: bytes  # the rendered page, quickly compressed (it is re-encoded as any upload is)
+    png: bytes  # the rendered page, uncompressed (it is re-encoded as any upload is)
     text: str  # the page's text, whitespace collapsed, at most ALT_MAX characters ("" when none)
 
 
@@ -121,8 +121,8 @@ def render_pages(pdf: pdfium.PdfDocument) -> Iterator[Page]:
             try:
                 image = bitmap.to_pil()
                 buffer = io.BytesIO()
-                # Fast, light compression: the image is decoded and re-encoded right after.
-                image.convert("RGB").save(buffer, format="PNG", compress_level=1)
+                # Not compressed: the image is decoded and re-encoded right after (activities.imaging).
+                image.convert("RGB").save(buffer, format="PNG", compress_level=0)
             finally:
                 bitmap.close()
             textpage = page.get_textpage()

@@ -74,7 +74,7 @@ def deck_import(
         pages: list[tuple[int, str, StoredFile]] = []
         try:
             for page in deck_render.render_pages(pdf):
-                stored = media_file_store(media_encode(page.png))
+                stored = media_file_store(media_encode(page.png, rendered=True))
                 if stored.created:
                     written.append(stored.name)
                 # Only the stored file's facts stay in memory, never a page's pixels.

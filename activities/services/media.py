@@ -47,12 +47,18 @@ def media_too_large() -> PayloadTooLarge:
     )
 
 
-def media_encode(data: bytes) -> imaging.Encoded:
-    """The re-encoded image of ``data`` (the checks of every upload), or MediaRefused."""
-    if len(data) > settings.MEDIA_MAX_BYTES:
+def media_encode(data: bytes, *, rendered: bool = False) -> imaging.Encoded:
+    """The re-encoded image of ``data`` (the checks of every upload), or MediaRefused.
+    ``rendered``: a page image we rendered ourselves (imaging.reencode)."""
+    if len(data) > settings.MEDIA_MAX_BYTES and not rendered:
         raise media_too_large()
     try:
-        return imaging.reencode(data, max_pixels=settings.MEDIA_MAX_PIXELS, max_side=settings.MEDIA_MAX_SIDE)
+        return imaging.reencode(
+            data,
+            max_pixels=settings.MEDIA_MAX_PIXELS,
+            max_side=settings.MEDIA_MAX_SIDE,
+            rendered=rendered,
+        )
     except imaging.ImageRefused as refused:
         raise MediaRefused(refused) from None
 

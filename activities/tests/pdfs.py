@@ -80,8 +80,13 @@ def make_pdf(
 
 
 def _photo(seed: int) -> bytes:
-    # A gradient with noise: compresses like a photo, not like a flat colour.
-    image = Image.effect_noise((640, 360), 40 + seed % 20).convert("RGB")
+    # Gradients with grain: compresses like a photo, neither like a flat colour nor like pure noise.
+    size = (640, 360)
+    red = Image.linear_gradient("L").resize(size)
+    green = Image.radial_gradient("L").resize(size)
+    grain = Image.effect_noise(size, 30 + seed % 20)
+    blue = Image.blend(red.rotate(90 + seed % 90).resize(size), grain, 0.3)
+    image = Image.merge("RGB", (Image.blend(red, grain, 0.15), green, blue))
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=80)
     return buffer.getvalue()
