@@ -186,3 +186,23 @@ def reencode(data: bytes, *, max_pixels: int, max_side: int, rendered: bool = Fa
         width=clean.width,
         height=clean.height,
     )
+
+
+def reencode_imported(data: bytes, *, max_pixels: int, max_side: int) -> Encoded:
+    """The re-encoding of an image from a session's export (an import): the checks of an upload,
+    and the same bytes back when the file is already what our encoder makes of its pixels (a PNG
+    upload or a deck's page, exported and imported again: same pixels, same file, same URL). A JPEG
+    or WebP is lossy: it comes back re-encoded once more (visually the same, other bytes).
+
+    A deck page's PNG is tried first with the rendered settings and without the polyglot scan: bytes
+    that are exactly our encoder's output of their own pixels are ours whatever they contain (the
+    scan can hit by chance in a large page's compressed data); anything else goes through every
+    check of an upload."""
+    if sniff(data[:16]) == "PNG":
+        try:
+            ours = reencode(data, max_pixels=max_pixels, max_side=max_side, rendered=True)
+        except ImageRefused:
+            ours = None
+        if ours is not None and ours.data == data:
+            return ours
+    return reencode(data, max_pixels=max_pixels, max_side=max_side)

@@ -75,6 +75,18 @@ class StoredFile:
     created: bool  # this call wrote it (a failed deck import removes only what it wrote)
 
 
+def media_encode_imported(data: bytes) -> imaging.Encoded:
+    """The re-encoded image of a file from a session's export (imaging.reencode_imported)."""
+    if len(data) > settings.MEDIA_MAX_BYTES:
+        raise media_too_large()
+    try:
+        return imaging.reencode_imported(
+            data, max_pixels=settings.MEDIA_MAX_PIXELS, max_side=settings.MEDIA_MAX_SIDE
+        )
+    except imaging.ImageRefused as refused:
+        raise MediaRefused(refused) from None
+
+
 def media_file_store(encoded: imaging.Encoded) -> StoredFile:
     """Write the file of ``encoded`` (content-addressed) unless it is there already."""
     name = f"{MEDIA_DIR}/{encoded.sha256}.{encoded.extension}"
