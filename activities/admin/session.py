@@ -35,6 +35,7 @@ from sessions_app.admin import SessionAdmin
 from sessions_app.models import Session, SessionStatus
 
 from .deck import deck_url, deck_urls
+from .definitions import DefinitionActions
 from .exports import ExportActions
 from .kicks import kick_from_overview
 from .ordering import close_gaps
@@ -160,7 +161,7 @@ class ActivityInline(admin.TabularInline):
         return is_organizer(request) and (obj is None or roles.can(request.user, obj, "edit"))
 
 
-class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
+class SessionWithActivitiesAdmin(DefinitionActions, ExportActions, SessionAdmin):
     change_form_template = CHANGE_FORM_TEMPLATE
     inlines = [ActivityInline]
     actions = SessionAdmin.actions + [
@@ -170,6 +171,7 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         "duplicate_sessions",
         "export_results_csv",
         "export_results_json",
+        "export_definitions",
     ]
     object_actions = SessionAdmin.object_actions + [
         ("rehearse_sessions", "Rehearse"),
@@ -178,6 +180,7 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         ("duplicate_sessions", "Duplicate"),
         ("export_results_csv", "Export CSV"),
         ("export_results_json", "Export JSON"),
+        ("export_definitions", "Export definition"),
     ]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
@@ -279,7 +282,8 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
     # --- overview page: every activity's results, leaderboard, participants with kick ---------
     def get_urls(self) -> list[Any]:
         return (
-            deck_urls(self)
+            self.definition_urls()
+            + deck_urls(self)
             + [
                 path(
                     "<path:object_id>/overview/",

@@ -191,3 +191,54 @@ def test_a_failure_after_some_pictures_removes_their_files(organizer, tmp_path, 
         run("import_session", str(target), "--owner", organizer.username)
     assert Media.objects.count() == 0
     assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
+
+
+# --- the admin: "Export definition" and "Import a session" ------------------------------------------
+
+
+def test_admin_export_and_import_carry_the_pictures(organizer, other_organizer, tmp_path, settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    session = picture_session(organizer)
+    before = stored_bytes(Path(settings.MEDIA_ROOT), session)
+    client = Client()
+    client.force_login(organizer)
+    changelist = reverse("admin:sessions_app_session_changelist")
+    listing = client.get(changelist).content.decode()
+    assert reverse("admin:sessions_app_session_import") in listing
+    resp = client.post(changelist, {"action": "export_definitions", "_selected_action": [str(session.pk)]})
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/zip"
+    assert resp["Content-Disposition"] == 'attachment; filename="town-hall.zip"'
+    exported = io.BytesIO(resp.content)
+    exported.name = "town-hall.zip"
+
+    settings.MEDIA_ROOT = tmp_path / "elsewhere"
+    other = Client()
+    other.force_login(other_organizer)
+    done = other.post(reverse("admin:sessions_app_session_import"), {"file": exported})
+    copy = Session.objects.get(owner=other_organizer)
+    assert done.status_code == 302 and done["Location"].endswith(f"/{copy.pk}/change/")
+    assert stored_bytes(Path(settings.MEDIA_ROOT), copy) == before
+    assert Activity.objects.filter(session=copy).count() == 2
+
+    bad = io.BytesIO(b"\x89PNG not an export")
+    bad.name = "x.zip"
+    refused = other.post(reverse("admin:sessions_app_session_import"), {"file": bad})
+    assert refused.status_code == 200 and "neither a session export" in refused.content.decode()
+    assert Session.objects.filter(owner=other_organizer).count() == 1
+
+
+def test_admin_export_of_a_session_without_pictures_is_json(organizer):
+    from django.test import Client
+    from django.urls import reverse
+
+    session = session_create(owner=organizer, name="Plain")
+    client = Client()
+    client.force_login(organizer)
+    resp = client.post(
+        reverse("admin:sessions_app_session_changelist"),
+        {"action": "export_definitions", "_selected_action": [str(session.pk)]},
+    )
+    assert resp["Content-Type"].startswith("application/json")
+    assert json.loads(resp.content)["session"]["name"] == "Plain"
