@@ -60,11 +60,8 @@ def deck_import(
     (an id of this session's activity; None: at the end), in page order."""
     if size > settings.DECK_MAX_BYTES:
         raise deck_too_large()
-    anchor = None
     if after is not None:
-        anchor = Activity.objects.filter(session=session, pk=after).values_list("order", flat=True).first()
-        if anchor is None:
-            raise ValidationFailed({"after": [gettext("Must be the id of an activity of this session.")]})
+        _anchor_order(session, after)  # refused before any page is rendered
     try:
         pdf = deck_render.open_deck(source, max_pages=settings.DECK_MAX_PAGES)
     except deck_render.DeckRefused as refused:
@@ -83,7 +80,7 @@ def deck_import(
             raise DeckRefused(refused) from None
         finally:
             pdf.close()
-        return _slides_create(session=session, pages=pages, anchor=anchor, actor=actor)
+        return _slides_create(session=session, pages=pages, after=after, actor=actor)
     except BaseException:
         # Nothing of a failed import stays: the rows rolled back, so its files go too (unless a
         # row shares one; files_delete_unreferenced checks).
@@ -91,13 +88,22 @@ def deck_import(
         raise
 
 
+def _anchor_order(session: Session, after: Any) -> int:
+    order = Activity.objects.filter(session=session, pk=after).values_list("order", flat=True).first()
+    if order is None:
+        raise ValidationFailed({"after": [gettext("Must be the id of an activity of this session.")]})
+    return order
+
+
 @transaction.atomic
 def _slides_create(
-    *, session: Session, pages: list[tuple[int, str, StoredFile]], anchor: int | None, actor: Any
+    *, session: Session, pages: list[tuple[int, str, StoredFile]], after: Any, actor: Any
 ) -> list[Activity]:
-    # Lock the session row: orders are computed from the current activities.
+    # Lock the session row: orders are computed from the current activities, read again here
+    # (the pages took seconds to render; the activity list may have changed meanwhile).
     Session.objects.select_for_update().filter(pk=session.pk).first()
     count = len(pages)
+    anchor = None if after is None else _anchor_order(session, after)
     if anchor is None:
         last = Activity.objects.filter(session=session).aggregate(m=Max("order"))["m"]
         first = 1 if last is None else last + 1

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.models import F
 from PIL import Image
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -205,3 +206,41 @@ def test_importing_needs_the_edit_right(organizer, other_api):
     assert_error(import_deck(other_api, session, make_pdf(["x"])), 404, "NOT_FOUND")
     assert Activity.objects.filter(session=session).count() == 0
     assert import_deck(_api(co), session, make_pdf(["x"])).status_code == 201
+
+
+def test_the_insertion_point_is_read_again_after_rendering(org_api, organizer, media_root, monkeypatch):
+    session = SessionFactory(owner=organizer)
+    a = ActivityFactory(session=session, order=1)
+    b = ActivityFactory(session=session, order=2)
+    real = deck_render.render_pages
+
+    def someone_reorders_meanwhile(pdf: Any) -> Any:
+        # While the pages render, another organizer puts a new activity first.
+        Activity.objects.filter(session=session).update(order=F("order") + 1)
+        ActivityFactory(session=session, order=1)
+        yield from real(pdf)
+
+    monkeypatch.setattr(deck_render, "render_pages", someone_reorders_meanwhile)
+    resp = import_deck(org_api, session, make_pdf(["One"]), after=str(a.pk))
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["activities"][0]["order"] == 3  # right after a, now at 2
+    assert Activity.objects.get(pk=b.pk).order == 4
+
+
+def test_an_insertion_point_deleted_while_rendering_leaves_nothing(
+    org_api, organizer, media_root, monkeypatch
+):
+    session = SessionFactory(owner=organizer)
+    a = ActivityFactory(session=session, order=1)
+    real = deck_render.render_pages
+
+    def deleted_meanwhile(pdf: Any) -> Any:
+        Activity.objects.filter(pk=a.pk).delete()
+        yield from real(pdf)
+
+    monkeypatch.setattr(deck_render, "render_pages", deleted_meanwhile)
+    resp = import_deck(org_api, session, make_pdf(["One", "Two"]), after=str(a.pk))
+    assert_error(resp, 400, "VALIDATION_ERROR")
+    assert "after" in resp.json()["error"]["details"]
+    assert not Activity.objects.filter(session=session, type="slide").exists()
+    assert Media.objects.count() == 0 and stored_files(media_root) == []
