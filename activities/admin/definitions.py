@@ -4,8 +4,8 @@ list: the same import as ``manage.py import_session``, all or nothing, owned by 
 
 from __future__ import annotations
 
-import io
 import json
+import tempfile
 from typing import Any, cast
 
 from django import forms
@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
@@ -46,7 +46,9 @@ class DefinitionActions(admin.ModelAdmin):
         description=gettext_lazy("Export definition (JSON, or a zip with its pictures; one session)"),
         permissions=["edit"],
     )
-    def export_definitions(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse | None:
+    def export_definitions(
+        self, request: HttpRequest, queryset: QuerySet[Session]
+    ) -> HttpResponse | FileResponse | None:
         sessions = list(queryset[:2])
         if len(sessions) != 1:
             self.message_user(request, gettext("Select exactly one session to export."), messages.ERROR)
@@ -56,11 +58,13 @@ class DefinitionActions(admin.ModelAdmin):
             raise PermissionDenied
         stem = slugify(session.name) or "session"
         if has_media(session):
-            buffer = io.BytesIO()
-            bundle_write(session, buffer)
-            response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-            response["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
-            return response
+            # Spooled to disk past a few megabytes (a deck's pictures), then streamed.
+            spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+            bundle_write(session, spool)
+            spool.seek(0)
+            return FileResponse(
+                spool, as_attachment=True, filename=f"{stem}.zip", content_type="application/zip"
+            )
         text = json.dumps(session_definition(session), ensure_ascii=False, indent=2) + "\n"
         response = HttpResponse(text, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
@@ -107,13 +111,15 @@ class DefinitionActions(admin.ModelAdmin):
     def _import(self, request: HttpRequest, upload: Any) -> Session:
         if (upload.size or 0) > IMPORT_MAX_BYTES:
             raise ValidationFailed({}, gettext("The file is too large."))
-        content = upload.read()
+        head = upload.read(8)
+        upload.seek(0)
         files: dict[str, bytes] = {}
-        if is_bundle(content):
-            data, files = bundle_read(io.BytesIO(content))
+        if is_bundle(head):
+            # Read from the uploaded (temporary) file: only the entries named are loaded.
+            data, files = bundle_read(upload.file)
         else:
             try:
-                data = json.loads(content.decode("utf-8"))
+                data = json.loads(upload.read().decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
                 message = gettext("The file is neither a session export's JSON nor its zip.")
                 raise ValidationFailed({}, message) from None

@@ -65,17 +65,21 @@ class Command(BaseCommand):
             self.stderr.write(f"Exported session {session.pk} ({session.name!r}, {n} activities).")
 
     def _zip(self, session: Any, output: str | None) -> None:
-        buffer = io.BytesIO()
-        definition = bundle_write(session, buffer)
-        n, m = len(definition["session"]["activities"]), len(definition["media"])
-        summary = f"session {session.pk} ({session.name!r}, {n} activities, {m} pictures)"
+        def summary(definition: dict[str, Any]) -> str:
+            n, m = len(definition["session"]["activities"]), len(definition["media"])
+            return f"session {session.pk} ({session.name!r}, {n} activities, {m} pictures)"
+
         if output and output != "-":
             try:
-                Path(output).write_bytes(buffer.getvalue())
+                # Straight into the file: a deck's pictures are tens of megabytes.
+                with Path(output).open("wb") as target:
+                    definition = bundle_write(session, target)
             except OSError as exc:
                 raise CommandError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
-            self.stdout.write(f"Exported {summary} to {output} (zip).")
+            self.stdout.write(f"Exported {summary(definition)} to {output} (zip).")
         else:
+            buffer = io.BytesIO()  # a zip is written with seeks: stdout may be a pipe
+            definition = bundle_write(session, buffer)
             sys.stdout.buffer.write(buffer.getvalue())
             sys.stdout.buffer.flush()
-            self.stderr.write(f"Exported {summary} (zip).")
+            self.stderr.write(f"Exported {summary(definition)} (zip).")
