@@ -210,7 +210,7 @@ def test_admin_export_and_import_carry_the_pictures(organizer, other_organizer, 
     resp = client.post(changelist, {"action": "export_definitions", "_selected_action": [str(session.pk)]})
     assert resp.status_code == 200 and resp["Content-Type"] == "application/zip"
     assert resp["Content-Disposition"] == 'attachment; filename="town-hall.zip"'
-    exported = io.BytesIO(b"".join(resp.streaming_content))
+    exported = io.BytesIO(b"".join(resp.streaming_content))  # type: ignore[attr-defined]
     exported.name = "town-hall.zip"
 
     settings.MEDIA_ROOT = tmp_path / "elsewhere"
