@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no py.typed marker
 from django.utils.translation import gettext
+
+# PDFium is not thread-safe (pypdfium2's documentation): every use of it in this process holds this
+# lock, from opening a document to closing it (activities.services.deck).
+PDFIUM_LOCK = threading.Lock()
 
 # The box a page is rendered into: a full-HD big screen. A page keeps its proportions.
 BOX_WIDTH = 1920

@@ -62,30 +62,39 @@ def deck_import(
         raise deck_too_large()
     if after is not None:
         _anchor_order(session, after)  # refused before any page is rendered
-    try:
-        pdf = deck_render.open_deck(source, max_pages=settings.DECK_MAX_PAGES)
-    except deck_render.DeckRefused as refused:
-        raise DeckRefused(refused) from None
     written: list[str] = []
     try:
-        pages: list[tuple[int, str, StoredFile]] = []
-        try:
-            for page in deck_render.render_pages(pdf):
-                stored = media_file_store(media_encode(page.png, rendered=True))
-                if stored.created:
-                    written.append(stored.name)
-                # Only the stored file's facts stay in memory, never a page's pixels.
-                pages.append((page.number, page.text, stored))
-        except deck_render.DeckRefused as refused:
-            raise DeckRefused(refused) from None
-        finally:
-            pdf.close()
+        # PDFium is not thread-safe: one deck renders at a time per process (a gthread worker
+        # runs two requests at once); another import waits for it.
+        with deck_render.PDFIUM_LOCK:
+            pages = _render_and_store(source, written)
         return _slides_create(session=session, pages=pages, after=after, actor=actor)
     except BaseException:
         # Nothing of a failed import stays: the rows rolled back, so its files go too (unless a
         # row shares one; files_delete_unreferenced checks).
         files_delete_unreferenced(written)
         raise
+
+
+def _render_and_store(source: bytes | IO[bytes], written: list[str]) -> list[tuple[int, str, StoredFile]]:
+    """Each page rendered, re-encoded and its file stored (the names this call wrote go into
+    ``written``); only the stored file's facts stay in memory, never a page's pixels."""
+    try:
+        pdf = deck_render.open_deck(source, max_pages=settings.DECK_MAX_PAGES)
+    except deck_render.DeckRefused as refused:
+        raise DeckRefused(refused) from None
+    pages: list[tuple[int, str, StoredFile]] = []
+    try:
+        for page in deck_render.render_pages(pdf):
+            stored = media_file_store(media_encode(page.png, rendered=True))
+            if stored.created:
+                written.append(stored.name)
+            pages.append((page.number, page.text, stored))
+    except deck_render.DeckRefused as refused:
+        raise DeckRefused(refused) from None
+    finally:
+        pdf.close()
+    return pages
 
 
 def _anchor_order(session: Session, after: Any) -> int:
