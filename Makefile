@@ -25,7 +25,7 @@ XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 # us: use this machine's first LAN address then. An explicit PUBLIC_BASE_URL (environment or .env) wins.
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),127.0.0.1),$(HOST))
 
-.PHONY: help venv node oidc-op run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost bench-fairness bench-trends bench-selfpaced
+.PHONY: help venv node oidc-op run test test-sqlite test-postgres lint format migrations-check messages messages-check bench bench-overload bench-vote-cost bench-fairness bench-trends bench-selfpaced bench-deck
 
 help:
 	@echo "make run               migrate, seed a demo session, serve on http://$(HOST):$(PORT)"
@@ -39,6 +39,7 @@ help:
 	@echo "make bench-overload    votes past the knee, load shedding off and on (bench/overload.py)"
 	@echo "make bench-fairness    when 2000 phones first see a quiz question, against its opens_at (bench/fairness.py)"
 	@echo "make bench-selfpaced   5,000 phones each answering 8 activities of a self-paced session over 2 min (bench/selfpaced.py)"
+	@echo "make bench-deck        a 100-page PDF deck imported: time and worker memory (bench/deck.py)"
 	@echo "make bench-vote-cost   a saturated vote's CPU split across workers, PostgreSQL, Redis, wrk (bench/vote_cost.py)"
 	@echo "make bench-trends      a series' trends (50 sessions x 20 tracked activities x 2,000 responses) under 100 ms (bench/trends.py)"
 
@@ -142,10 +143,15 @@ bench-vote-cost: venv
 
 bench-fairness: venv
 	bash bench/run.sh fairness
+
 # The configured database (DATABASE_URL, else SQLite), migrated first. BENCH_TRENDS_ARGS: e.g. --responses 200.
 BENCH_TRENDS_ARGS ?=
 bench-trends: venv
 	$(PY) manage.py migrate --no-input
 	$(PY) bench/trends.py $(BENCH_TRENDS_ARGS)
+
 bench-selfpaced: venv
 	bash bench/run.sh selfpaced
+
+bench-deck: venv
+	$(PY) bench/deck.py

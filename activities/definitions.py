@@ -16,6 +16,10 @@ Format (version 1)::
 
 ``track_key`` (contract v1.2) is written only for a tracked activity and optional on import.
 
+A session with pictures exports as a zip (activities/bundle.py): this definition plus a top-level
+``"media": [{"id", "file"}]`` list and the files; the configs' ``media_id`` are the ids of that list,
+rewritten to the new media's on import. Without pictures, the plain JSON above, as before.
+
 An import is all or nothing: the whole file is validated first (every activity's config through
 ``get_type(type).validate_config``) and every problem is reported with its path, e.g.
 ``session.activities.2.config.options``; then everything is created in one transaction.
@@ -23,6 +27,7 @@ An import is all or nothing: the whole file is validated first (every activity's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -33,16 +38,19 @@ from core.errors import DomainError, ValidationFailed
 from sessions_app.models import DESCRIPTION_MAX, NAME_MAX, Session
 from sessions_app.services import session_create
 
+from .images import files_delete_unreferenced, image_refs, remap_media
 from .models import TITLE_MAX, Activity
 from .services import activity_create
+from .services.media import StoredFile, media_encode_imported, media_file_store, media_row_create
 from .services.summaries import track_key_clean
 from .types import get_type
+from .types.fields import IMAGE_KEY
 
 DEFINITION_FORMAT = "caja.session"
 DEFINITION_VERSION = 1
 MAX_ACTIVITIES = 500
 
-_TOP_KEYS = {"format", "version", "exported_at", "source", "session"}
+_TOP_KEYS = {"format", "version", "exported_at", "source", "session", "media"}
 _SESSION_KEYS = {"name", "description", "activities"}
 _ACTIVITY_KEYS = {"order", "type", "title", "config", "track_key"}
 
@@ -151,23 +159,76 @@ def validate_definition(data: Any) -> dict[str, Any]:
         cleaned.append(
             {"order": order, "type": type_key, "title": title, "config": config, "track_key": track_key}
         )
+    media = _clean_media(data.get("media", []), cleaned, errors)
     if errors:
         raise ValidationFailed(errors, "Invalid session definition.")
-    return {"name": name, "description": description, "activities": cleaned}
+    return {"name": name, "description": description, "activities": cleaned, "media": media}
 
 
-@transaction.atomic
-def session_import(*, owner: AbstractBaseUser, data: Any) -> Session:
-    """Create a draft session from a definition. All or nothing: a bad file creates nothing."""
+def _clean_media(
+    listed: Any, activities: list[dict[str, Any]], errors: dict[str, list[str]]
+) -> list[dict[str, str]]:
+    """The "media" list (``[{"id", "file"}]``, ids unique), and every picture of a config naming
+    one of its ids."""
+    media: list[dict[str, str]] = []
+    if not isinstance(listed, list):
+        errors["media"] = ["Must be a list."]
+        listed = []
+    for index, item in enumerate(listed):
+        if not isinstance(item, dict) or set(item) != {"id", "file"}:
+            errors[f"media.{index}"] = ['Must be {"id", "file"}.']
+        elif not all(isinstance(item[k], str) and item[k] for k in ("id", "file")):
+            errors[f"media.{index}"] = ["id and file must be non-empty strings."]
+        else:
+            media.append({"id": item["id"], "file": item["file"]})
+    ids = {m["id"] for m in media}
+    if len(ids) != len(media):
+        errors.setdefault("media", []).append("Each id may appear once.")
+    for index, item in enumerate(activities):
+        for path, ref in image_refs(item["config"]):
+            if str(ref[IMAGE_KEY]) not in ids:
+                errors.setdefault(f"session.activities.{index}.{path}.{IMAGE_KEY}", []).append(
+                    "Not a picture of this export (its media list)."
+                )
+    return media
+
+
+def session_import(
+    *, owner: AbstractBaseUser, data: Any, files: Mapping[str, bytes] | None = None
+) -> Session:
+    """Create a draft session from a definition, with the pictures ``files`` (zip entry -> bytes:
+    activities.bundle) its "media" list names. All or nothing: a bad file or picture creates
+    nothing (the picture files this import wrote are deleted again)."""
     clean = validate_definition(data)
-    session = session_create(owner=owner, name=clean["name"], description=clean["description"])
-    for item in clean["activities"]:
-        activity_create(
-            session=session,
-            type=item["type"],
-            config=item["config"],
-            title=item["title"],
-            order=item["order"],
-            track_key=item["track_key"],
-        )
+    files = files or {}
+    stored: list[tuple[str, StoredFile]] = []
+    try:
+        for index, item in enumerate(clean["media"]):
+            data_of = files.get(item["file"])
+            if data_of is None:
+                raise ValidationFailed(
+                    {f"media.{index}.file": ["The export has no such file."]}, "Invalid session definition."
+                )
+            try:
+                encoded = media_encode_imported(data_of)
+            except DomainError as exc:
+                raise ValidationFailed({f"media.{index}.file": [exc.message]}, exc.message) from None
+            stored.append((item["id"], media_file_store(encoded)))
+        with transaction.atomic():
+            session = session_create(owner=owner, name=clean["name"], description=clean["description"])
+            mapping = {
+                old_id: str(media_row_create(session=session, stored=file).pk) for old_id, file in stored
+            }
+            for item in clean["activities"]:
+                activity_create(
+                    session=session,
+                    type=item["type"],
+                    config=remap_media(item["config"], mapping),
+                    title=item["title"],
+                    order=item["order"],
+                    track_key=item["track_key"],
+                )
+    except BaseException:
+        files_delete_unreferenced([file.name for _, file in stored if file.created])
+        raise
     return session

@@ -166,6 +166,7 @@ class SessionResultsSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     activities = SessionResultsActivitySerializer(many=True)
     leaderboard = LeaderboardEntrySerializer(many=True)
+    completion = CompletionSerializer(required=False, help_text="Self-paced sessions only.")
 
 
 class MediaSerializer(serializers.ModelSerializer):
@@ -207,4 +208,14 @@ class TrendItemSerializer(serializers.Serializer):
 
 class SeriesTrendsSerializer(serializers.Serializer):
     items = TrendItemSerializer(many=True)
-    completion = CompletionSerializer(required=False, help_text="Self-paced sessions only.")
+
+
+class DeckUploadSerializer(serializers.Serializer):
+    """The schema of a deck import (multipart/form-data): a PDF and where its slides go."""
+
+    file = serializers.FileField()
+    after = serializers.UUIDField(required=False)
+
+
+class DeckImportedSerializer(serializers.Serializer):
+    activities = ActivitySerializer(many=True)

@@ -63,5 +63,6 @@ urlpatterns = [
         name="media-detail",
     ),
     path("series/<uuid:series_id>/trends", views.SeriesTrendsView.as_view(), name="series-trends"),
+    path("sessions/<uuid:session_id>/deck", media_views.DeckImportView.as_view(), name="deck-import"),
     *TYPE_URLS,
 ]

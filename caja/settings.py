@@ -195,8 +195,13 @@ MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_REQUEST_BODY_BYTES, 2_621_440)
 # Uploads that may be larger than that: (path regex, method, limit). A media upload's body is its
 # file plus the multipart envelope; the file itself is held to MEDIA_MAX_BYTES by the view.
+# A deck (POST /sessions/{id}/deck): a PDF of at most DECK_MAX_BYTES (413) and DECK_MAX_PAGES
+# pages (400); each page becomes a slide whose image goes through the same checks as an upload.
+DECK_MAX_BYTES = env.int("DECK_MAX_BYTES", default=50 * 1024 * 1024)
+DECK_MAX_PAGES = env.int("DECK_MAX_PAGES", default=100)
 UPLOAD_BODY_LIMITS = [
     (r"^/api/v1/sessions/[0-9a-fA-F-]{32,36}/media/?$", "POST", MEDIA_MAX_BYTES + 64 * 1024),
+    (r"^/api/v1/sessions/[0-9a-fA-F-]{32,36}/deck/?$", "POST", DECK_MAX_BYTES + 64 * 1024),
 ]
 
 # --- security (production values come from the environment) ---------------------------

@@ -34,6 +34,8 @@ from sessions_app import services as session_services
 from sessions_app.admin import SessionAdmin
 from sessions_app.models import Session, SessionPace, SessionStatus
 
+from .deck import deck_url, deck_urls
+from .definitions import DefinitionActions
 from .exports import ExportActions
 from .kicks import kick_from_overview
 from .ordering import close_gaps
@@ -159,7 +161,7 @@ class ActivityInline(admin.TabularInline):
         return is_organizer(request) and (obj is None or roles.can(request.user, obj, "edit"))
 
 
-class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
+class SessionWithActivitiesAdmin(DefinitionActions, ExportActions, SessionAdmin):
     change_form_template = CHANGE_FORM_TEMPLATE
     inlines = [ActivityInline]
     actions = SessionAdmin.actions + [
@@ -170,6 +172,7 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         "duplicate_into_series",
         "export_results_csv",
         "export_results_json",
+        "export_definitions",
     ]
     object_actions = SessionAdmin.object_actions + [
         ("rehearse_sessions", "Rehearse"),
@@ -179,6 +182,7 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         ("duplicate_into_series", "Duplicate into the series"),
         ("export_results_csv", "Export CSV"),
         ("export_results_json", "Export JSON"),
+        ("export_definitions", "Export definition"),
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -224,12 +228,15 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
         return [b for b in super().object_action_buttons(request, obj) if b["name"] not in hidden]
 
     def object_links(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
-        return [
+        links = [
             {
                 "label": "Results & participants",
                 "url": reverse("admin:sessions_app_session_overview", args=[obj.pk]),
             }
-        ] + super().object_links(request, obj)
+        ]
+        if self.has_change_permission(request, obj):
+            links.append({"label": gettext("Import a PDF deck"), "url": deck_url(obj)})
+        return links + super().object_links(request, obj)
 
     # --- actions ----------------------------------------------------------------------------
     rehearse_sessions = service_action(
@@ -315,13 +322,18 @@ class SessionWithActivitiesAdmin(ExportActions, SessionAdmin):
 
     # --- overview page: every activity's results, leaderboard, participants with kick ---------
     def get_urls(self) -> list[Any]:
-        return [
-            path(
-                "<path:object_id>/overview/",
-                self.admin_site.admin_view(self.overview_view),
-                name="sessions_app_session_overview",
-            )
-        ] + super().get_urls()
+        return (
+            self.definition_urls()
+            + deck_urls(self)
+            + [
+                path(
+                    "<path:object_id>/overview/",
+                    self.admin_site.admin_view(self.overview_view),
+                    name="sessions_app_session_overview",
+                )
+            ]
+            + super().get_urls()
+        )
 
     def overview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         session = self.get_object(request, object_id)

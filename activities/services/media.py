@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -46,43 +47,95 @@ def media_too_large() -> PayloadTooLarge:
     )
 
 
+def media_encode(data: bytes, *, rendered: bool = False) -> imaging.Encoded:
+    """The re-encoded image of ``data`` (the checks of every upload), or MediaRefused.
+    ``rendered``: a page image we rendered ourselves (imaging.reencode)."""
+    if len(data) > settings.MEDIA_MAX_BYTES and not rendered:
+        raise media_too_large()
+    try:
+        return imaging.reencode(
+            data,
+            max_pixels=settings.MEDIA_MAX_PIXELS,
+            max_side=settings.MEDIA_MAX_SIDE,
+            rendered=rendered,
+        )
+    except imaging.ImageRefused as refused:
+        raise MediaRefused(refused) from None
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What a media row says of its stored file (the bytes themselves stay in the storage)."""
+
+    name: str
+    content_type: str
+    width: int
+    height: int
+    bytes: int
+    created: bool  # this call wrote it (a failed deck import removes only what it wrote)
+
+
+def media_encode_imported(data: bytes) -> imaging.Encoded:
+    """The re-encoded image of a file from a session's export (imaging.reencode_imported)."""
+    if len(data) > settings.MEDIA_MAX_BYTES:
+        raise media_too_large()
+    try:
+        return imaging.reencode_imported(
+            data, max_pixels=settings.MEDIA_MAX_PIXELS, max_side=settings.MEDIA_MAX_SIDE
+        )
+    except imaging.ImageRefused as refused:
+        raise MediaRefused(refused) from None
+
+
+def media_file_store(encoded: imaging.Encoded) -> StoredFile:
+    """Write the file of ``encoded`` (content-addressed) unless it is there already."""
+    name = f"{MEDIA_DIR}/{encoded.sha256}.{encoded.extension}"
+    created = False
+    # Content-addressed: an existing file has these very bytes already.
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(encoded.data))
+        created = saved == name
+        if not created:  # a concurrent upload of the same bytes won: keep one copy
+            default_storage.delete(saved)
+    return StoredFile(
+        name=name,
+        content_type=encoded.content_type,
+        width=encoded.width,
+        height=encoded.height,
+        bytes=len(encoded.data),
+        created=created,
+    )
+
+
+def media_row_create(*, session: Session, stored: StoredFile, actor: Any = None) -> Media:
+    """The media row of a stored file, audited (inside the caller's transaction)."""
+    media = Media.objects.create(
+        session=session,
+        name=stored.name,
+        content_type=stored.content_type,
+        width=stored.width,
+        height=stored.height,
+        bytes=stored.bytes,
+    )
+    audit_record(
+        session=session,
+        actor=actor,
+        action="media.upload",
+        target_type="media",
+        target_id=media.pk,
+        details={"bytes": media.bytes, "width": media.width, "height": media.height},
+    )
+    return media
+
+
 def media_upload(*, session: Session, data: bytes, actor: Any = None) -> Media:
     """Store the re-encoded image of ``data`` for ``session``. Nothing is stored when it is refused.
 
     The file is written before the row (a file without a row is what ``media_cleanup`` removes;
     a row without its file would be a broken picture on every phone)."""
-    if len(data) > settings.MEDIA_MAX_BYTES:
-        raise media_too_large()
-    try:
-        encoded = imaging.reencode(
-            data, max_pixels=settings.MEDIA_MAX_PIXELS, max_side=settings.MEDIA_MAX_SIDE
-        )
-    except imaging.ImageRefused as refused:
-        raise MediaRefused(refused) from None
-    name = f"{MEDIA_DIR}/{encoded.sha256}.{encoded.extension}"
-    if not default_storage.exists(name):
-        # Content-addressed: an existing file has these very bytes already.
-        saved = default_storage.save(name, ContentFile(encoded.data))
-        if saved != name:  # a concurrent upload of the same bytes won: keep one copy
-            default_storage.delete(saved)
+    stored = media_file_store(media_encode(data))
     with transaction.atomic():
-        media = Media.objects.create(
-            session=session,
-            name=name,
-            content_type=encoded.content_type,
-            width=encoded.width,
-            height=encoded.height,
-            bytes=len(encoded.data),
-        )
-        audit_record(
-            session=session,
-            actor=actor,
-            action="media.upload",
-            target_type="media",
-            target_id=media.pk,
-            details={"bytes": media.bytes, "width": media.width, "height": media.height},
-        )
-    return media
+        return media_row_create(session=session, stored=stored, actor=actor)
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
-"""`manage.py import_session FILE`: create a draft session from a definition written by export_session."""
+"""`manage.py import_session FILE`: create a draft session from a definition written by export_session
+(JSON, or the zip of a session with pictures)."""
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -10,13 +12,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from activities.bundle import bundle_read, is_bundle
 from activities.definitions import session_import
 from core.errors import DomainError
 
 
 class Command(BaseCommand):
     help = (
-        "Create a draft session from a session definition (JSON from export_session; FILE '-' reads stdin). "
+        "Create a draft session from a session definition (JSON from export_session, or its zip with the "
+        "pictures, which are checked and re-encoded like uploads; FILE '-' reads stdin). "
         "Every activity is validated by its type before anything is written: a bad file is refused as a "
         "whole, nothing is created, and the error names each bad field (e.g. "
         "session.activities.2.config.options). The new session gets a fresh join code."
@@ -45,18 +49,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         source = options["file"]
         try:
-            raw = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+            content = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {source}: {exc.strerror or exc}.") from exc
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{source} is not UTF-8 text: {exc}.") from exc
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{source} is not valid JSON: {exc}.") from exc
+        files: dict[str, bytes] = {}
         owner = self._owner(options["owner"])
         try:
-            session = session_import(owner=owner, data=data)
+            if is_bundle(content):
+                data, files = bundle_read(io.BytesIO(content))
+            else:
+                data = self._json(source, content)
+            session = session_import(owner=owner, data=data, files=files)
         except DomainError as exc:
             problems = "; ".join(
                 f"{field or '(file)'}: {' '.join(str(m) for m in messages)}"
@@ -64,8 +67,20 @@ class Command(BaseCommand):
             )
             raise CommandError(f"Refused {source}, nothing was created. {exc.message} {problems}") from exc
         n = session.activities.count()
+        pictures = f", {len(files)} pictures" if files else ""
         self.stdout.write(
-            f"Imported session {session.pk} ({session.name!r}, {n} activities, "
+            f"Imported session {session.pk} ({session.name!r}, {n} activities{pictures}, "
             f"join code {session.join_code}) "
             f"owned by {owner.get_username()}."
         )
+
+    @staticmethod
+    def _json(source: str, content: bytes) -> Any:
+        try:
+            raw = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{source} is not UTF-8 text: {exc}.") from exc
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"{source} is not valid JSON: {exc}.") from exc
