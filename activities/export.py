@@ -7,7 +7,8 @@ wraps them in a ``StreamingHttpResponse``. Responses are read with ``iterator(ch
 number of responses.
 
 What is exported: per activity (in session order) its full results (``activity_results``), then
-every response with the participant's id and nickname, the activity's id, order, title and type,
+every response with the participant's id, nickname and team id (``team_id``, "" without teams),
+the activity's id, order, title and type,
 ``response_data`` as JSON, the quiz fields (score, is_correct, elapsed_ms) and the timestamps.
 Never a participant token or token hash.
 
@@ -33,7 +34,7 @@ JSON: one document, streamed::
     {"format": "caja.results", "version": 1, "exported_at": ..., "session": {...},
      "activities": [{"id", "order", "type", "title", "status", "results": {...},
                      "responses": [{...}, ...], "questions": [{...}, ...] (Q&A only)}, ...],
-     "leaderboard": [...], "response_count": N}
+     "leaderboard": [...], "teams": [...] (the team board, [] without teams), "response_count": N}
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from sessions_app.audit import audit_record
 from .models import Activity, Response
 from .results import activity_results
 from .types import get_type
-from .types.leaderboard import leaderboard
+from .types.leaderboard import leaderboard, team_leaderboard
 
 if TYPE_CHECKING:
     from sessions_app.models import Session
@@ -85,6 +86,8 @@ CSV_COLUMNS = [
     "upvotes",
     "status",
     "pinned",
+    # The participant's team (contract v1.2, teams), appended last for the same reason.
+    "team_id",
 ]
 
 _RESPONSE_FIELDS = (
@@ -96,6 +99,7 @@ _RESPONSE_FIELDS = (
     "elapsed_ms",
     "created_at",
     "updated_at",
+    "participant__team_id",
 )
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -229,9 +233,10 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                 "",
                 "",
                 "",
+                "",
             ]
         )
-        for pid, nickname, data, score, correct, elapsed, created, updated in rows(activity):
+        for pid, nickname, data, score, correct, elapsed, created, updated, team in rows(activity):
             writer.writerow(
                 [
                     "response",
@@ -249,6 +254,7 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                     "",
                     "",
                     "",
+                    csv_safe(team),
                 ]
             )
             count += 1
@@ -275,6 +281,7 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                     entry["upvotes"],
                     entry["status"],
                     "true" if entry["pinned"] else "false",
+                    "",
                 ]
             )
             if buf.size() >= FLUSH_CHARS:
@@ -298,6 +305,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
             "created_at": _iso(session.created_at),
             "started_at": _iso(session.started_at),
             "completed_at": _iso(session.completed_at),
+            "teams": session.teams,
         },
     }
     buf = _Buffer()
@@ -316,7 +324,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
         }
         buf.write(("," if index else "") + _json(item)[:-1] + ',"responses":[')
         first = True
-        for pid, nickname, data, score, correct, elapsed, created, updated in rows(activity):
+        for pid, nickname, data, score, correct, elapsed, created, updated, team in rows(activity):
             row = {
                 "participant_id": str(pid),
                 "nickname": nickname,
@@ -326,6 +334,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
                 "elapsed_ms": elapsed,
                 "created_at": _iso(created),
                 "updated_at": _iso(updated),
+                "team_id": team,
             }
             buf.write(("" if first else ",") + _json(row))
             first = False
@@ -346,6 +355,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
             buf.write("]")
         buf.write("}")
     buf.write('],"leaderboard":' + _json(leaderboard(session, None)))
+    buf.write(',"teams":' + _json(team_leaderboard(session)))
     buf.write(f',"response_count":{count}}}\n')
     if on_progress is not None:
         on_progress(count)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .models import Activity
 from .types import get_type
-from .types.leaderboard import leaderboard
+from .types.leaderboard import leaderboard, team_leaderboard
 
 if TYPE_CHECKING:
     from sessions_app.models import Session
@@ -51,4 +51,5 @@ def session_results(session: Session) -> dict[str, Any]:
             for a in activities
         ],
         "leaderboard": leaderboard(session, None),
+        "teams": team_leaderboard(session),
     }

@@ -114,8 +114,19 @@ class LeaderboardEntrySerializer(serializers.Serializer):
     rank = serializers.IntegerField(min_value=1)
 
 
+class TeamLeaderboardEntrySerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    color = serializers.CharField()
+    members = serializers.IntegerField()
+    score = serializers.IntegerField(help_text="The points of the team's current members.")
+    average = serializers.FloatField(help_text="score / members, one decimal; the ranking's key.")
+    rank = serializers.IntegerField(min_value=1)
+
+
 class LeaderboardSerializer(serializers.Serializer):
     items = LeaderboardEntrySerializer(many=True)
+    teams = TeamLeaderboardEntrySerializer(many=True, help_text="[] when the session has no teams.")
 
 
 class ActivityResultsSerializer(serializers.Serializer):
@@ -139,6 +150,7 @@ class SessionResultsSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     activities = SessionResultsActivitySerializer(many=True)
     leaderboard = LeaderboardEntrySerializer(many=True)
+    teams = TeamLeaderboardEntrySerializer(many=True)
 
 
 class MediaSerializer(serializers.ModelSerializer):

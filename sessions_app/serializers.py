@@ -11,7 +11,7 @@ from rest_framework import serializers
 from core.serializers import StrictCharField, StrictSerializer
 
 from . import roles
-from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionRole, SessionStatus
+from .models import DESCRIPTION_MAX, NAME_MAX, Session, SessionRole, SessionStatus, TeamAssignment
 from .selectors import RECENTLY_SEEN_SECONDS
 
 
@@ -46,6 +46,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "my_role",
             "rehearsal",
             "language",
+            "teams",
+            "team_assignment",
             "created_at",
             "updated_at",
         ]
@@ -75,6 +77,22 @@ class SessionSerializer(serializers.ModelSerializer):
         return getattr(obj, "my_role", None)
 
 
+class TeamSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    color = serializers.CharField(help_text="#rrggbb")
+
+
+def _team_fields() -> dict[str, Any]:
+    # The rules (2–20, unique ids and names, #rrggbb) are the service's: services.teams_clean.
+    return {
+        "teams": serializers.JSONField(
+            required=False, help_text="None, or 2–20 {id, name, color}; only while the session is a draft."
+        ),
+        "team_assignment": serializers.ChoiceField(choices=TeamAssignment.choices, required=False),
+    }
+
+
 class SessionCreateSerializer(StrictSerializer):
     name = StrictCharField(max_length=NAME_MAX)
     description = StrictCharField(
@@ -83,6 +101,8 @@ class SessionCreateSerializer(StrictSerializer):
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language (default en)."
     )
+    teams = _team_fields()["teams"]
+    team_assignment = _team_fields()["team_assignment"]
 
 
 class SessionUpdateSerializer(StrictSerializer):
@@ -94,9 +114,13 @@ class SessionUpdateSerializer(StrictSerializer):
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language."
     )
+    teams = _team_fields()["teams"]
+    team_assignment = _team_fields()["team_assignment"]
 
 
 class JoinLookupSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=SessionStatus.choices)
+    teams = TeamSerializer(many=True)
+    team_assignment = serializers.ChoiceField(choices=TeamAssignment.choices)

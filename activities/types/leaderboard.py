@@ -13,6 +13,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from activities.models import Activity, Response
+from participants.models import Participant
+from sessions_app.models import Session as SessionModel
 
 from .registry import all_types
 
@@ -78,3 +80,54 @@ def leaderboard(
             }
         )
     return board
+
+
+def team_leaderboard(
+    session: Session | UUID | str, *, now: datetime | None = None, ids: list[Any] | None = None
+) -> list[dict[str, Any]]:
+    """``[{"id", "name", "color", "members", "score", "average", "rank"}]`` of the session's teams
+    (contract v1.2), best first; ``[]`` without teams.
+
+    A team's ``score`` is the points of its current members (a moved participant takes their
+    points along; a kicked one leaves with theirs), ``members`` counts them, and ``average`` =
+    score / members (0 for an empty team), rounded to one decimal: the ranking's key, so a big
+    team does not win by size. Ties on the average go to the name; equal averages share a rank
+    (1, 1, 3). Three queries at most (teams, eligible activities, one GROUP BY each for members
+    and points), whatever the number of participants."""
+    teams = getattr(session, "teams", None)
+    session_id = session.pk if hasattr(session, "pk") else session
+    if teams is None:
+        teams = SessionModel.objects.filter(pk=session_id).values_list("teams", flat=True).first()
+    if not teams:
+        return []
+    team_ids = [t["id"] for t in teams]
+    people = Participant.objects.filter(session_id=session_id, kicked_at__isnull=True, team_id__in=team_ids)
+    members = dict(
+        people.order_by().values_list("team_id").annotate(n=Count("id")).values_list("team_id", "n")
+    )
+    scored = scored_activity_ids(session_id, now) if ids is None else ids
+    points: dict[str, int] = {}
+    if scored:
+        points = dict(
+            Response.objects.filter(
+                activity_id__in=scored,
+                score__isnull=False,
+                participant__kicked_at__isnull=True,
+                participant__team_id__in=team_ids,
+            )
+            .order_by()
+            .values_list("participant__team_id")
+            .annotate(total=Sum("score"))
+            .values_list("participant__team_id", "total")
+        )
+    rows = []
+    for team in teams:
+        n = members.get(team["id"], 0)
+        score = int(points.get(team["id"]) or 0)
+        average = round(score / n, 1) if n else 0.0
+        rows.append({**team, "members": n, "score": score, "average": average})
+    rows.sort(key=lambda r: (-r["average"], r["name"].casefold(), r["id"]))
+    for position, row in enumerate(rows, start=1):
+        previous = rows[position - 2] if position > 1 else None
+        row["rank"] = previous["rank"] if previous and previous["average"] == row["average"] else position
+    return rows

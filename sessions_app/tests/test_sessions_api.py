@@ -34,7 +34,13 @@ CONTRACT_SESSION_KEYS = {
     "my_role",  # contract v1.2: every organizer view of a session
 }
 # The contract's keys plus one documented extra (the contract welcomes additions that keep its shapes).
-SESSION_KEYS = CONTRACT_SESSION_KEYS | {"participants_seen_recently", "rehearsal", "language"}
+SESSION_KEYS = CONTRACT_SESSION_KEYS | {
+    "participants_seen_recently",
+    "rehearsal",
+    "language",
+    "teams",
+    "team_assignment",
+}
 STATE_KEYS = {
     "session",
     "current_activity",
@@ -559,7 +565,13 @@ def test_join_lookup(api, organizer):
     s = SessionFactory(owner=organizer, name="Kickoff", status="draft")
     resp = api.get(f"/api/v1/join/{s.join_code}")
     assert resp.status_code == 200
-    assert resp.json() == {"session_id": str(s.pk), "name": "Kickoff", "status": "draft"}
+    assert resp.json() == {
+        "session_id": str(s.pk),
+        "name": "Kickoff",
+        "status": "draft",
+        "teams": [],
+        "team_assignment": "choose",
+    }
     lower = api.get(f"/api/v1/join/{s.join_code.lower()}/")
     assert lower.status_code == 200
     assert lower.json()["session_id"] == str(s.pk)

@@ -43,7 +43,7 @@ from ..fields import (
     response_field,
     response_object,
 )
-from ..leaderboard import leaderboard
+from ..leaderboard import leaderboard, team_leaderboard
 from ..registry import register
 
 if TYPE_CHECKING:
@@ -266,6 +266,7 @@ class QuizType(ActivityType):
             "revealed": True,
             "options": self._options(activity, counts),
             "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
+            "teams": team_leaderboard(activity.session_id, now=now),
         }
 
     def full_results(self, activity: Activity) -> dict[str, Any]:
@@ -281,4 +282,5 @@ class QuizType(ActivityType):
             "correct_count": counts.get(correct, 0) if correct else 0,
             "options": self._options(activity, counts),
             "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
+            "teams": team_leaderboard(activity.session_id, now=now),
         }
