@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .models import Activity
 from .types import get_type
-from .types.leaderboard import leaderboard, team_leaderboard
+from .types.leaderboard import leaderboard, participant_standing, team_leaderboard
 
 if TYPE_CHECKING:
     from sessions_app.models import Session
@@ -28,6 +28,11 @@ def activity_results(activity: Activity) -> dict[str, Any]:
 def activity_public_results(activity: Activity, now: datetime | None = None) -> dict[str, Any] | None:
     """What the public (state snapshot, big screen) may see of one activity at ``now``."""
     return get_type(activity.type).public_results(activity, now or timezone.now())
+
+
+def response_standing(activity: Activity, participant_id: Any) -> dict[str, Any] | None:
+    """The phone's "after the question": points, rank and streak (None while the answer is secret)."""
+    return participant_standing(activity, participant_id)
 
 
 def session_results(session: Session) -> dict[str, Any]:

@@ -73,6 +73,25 @@ class ResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StandingSerializer(serializers.Serializer):
+    points = serializers.IntegerField(help_text="What this answer earned.")
+    rank = serializers.IntegerField(allow_null=True, help_text="Place on the session's board (1, 1, 3).")
+    streak = serializers.IntegerField(help_text="Consecutive correct answers up to this question.")
+
+
+class MyResponseSerializer(ResponseSerializer):
+    standing = StandingSerializer(
+        read_only=True,
+        required=False,
+        allow_null=True,
+        help_text="A scored question once its answer is public (quiz: revealed or timed out); else null.",
+    )
+
+    class Meta(ResponseSerializer.Meta):
+        fields = [*ResponseSerializer.Meta.fields, "standing"]
+        read_only_fields = fields
+
+
 class OrganizerResponseSerializer(ResponseSerializer):
     """An answer as its organizer sees it: with ``hidden`` (an open-text answer taken off the wall),
     so a hidden answer can be found and shown again."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from live.reactions import KINDS
+from sessions_app.serializers import TeamSerializer
 
 
 class StateSessionSerializer(serializers.Serializer):
@@ -13,6 +14,8 @@ class StateSessionSerializer(serializers.Serializer):
     status = serializers.CharField()
     join_code = serializers.CharField()
     rehearsal = serializers.BooleanField(help_text="A rehearsal: every screen says so; wiped when it ends.")
+    teams = TeamSerializer(many=True, help_text="The session's teams ([] without).")
+    team_assignment = serializers.CharField(help_text="choose | auto")
 
 
 class StateActivitySerializer(serializers.Serializer):

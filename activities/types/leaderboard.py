@@ -5,10 +5,13 @@ package, which imports every type: it reads the registry module alone (no import
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -17,6 +20,12 @@ from participants.models import Participant
 from sessions_app.models import Session as SessionModel
 
 from .registry import all_types
+
+logger = logging.getLogger("caja.activities")
+
+# A phone's standing after a question reads the whole board once per (session, set of counted
+# questions): cached briefly, so a room of phones asking together at the reveal costs one GROUP BY.
+STANDING_CACHE_SECONDS = 10
 
 if TYPE_CHECKING:
     from sessions_app.models import Session
@@ -131,3 +140,61 @@ def team_leaderboard(
         previous = rows[position - 2] if position > 1 else None
         row["rank"] = previous["rank"] if previous and previous["average"] == row["average"] else position
     return rows
+
+
+def _cached_ranks(session_id: Any, ids: list[Any]) -> dict[str, int]:
+    digest = hashlib.sha256(",".join(sorted(str(i) for i in ids)).encode()).hexdigest()[:16]
+    key = f"caja:ranks:{session_id}:{digest}"
+    try:
+        ranks: dict[str, int] | None = cache.get(key)
+    except Exception:  # no cache: compute it
+        ranks = None
+    if ranks is None:
+        ranks = {row["participant_id"]: row["rank"] for row in leaderboard(session_id, None)}
+        try:
+            cache.set(key, ranks, timeout=STANDING_CACHE_SECONDS)
+        except Exception:  # the next phone computes it again
+            logger.warning("cache unavailable for the standings", exc_info=True)
+    return ranks
+
+
+def participant_standing(
+    activity: Activity, participant_id: Any, *, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """``{"points", "rank", "streak"}`` of one participant after a scored question, or None while
+    its answer is secret (or for a type without points).
+
+    ``points``: what this answer earned; ``rank``: the participant's place on the session's board
+    (shared by equal scores; null if they have no scored answer); ``streak``: consecutive correct
+    answers up to and including this question, over the counted questions in session order (a
+    question not answered breaks it)."""
+    now = now or timezone.now()
+    kind = all_types().get(activity.type)
+    if kind is None or not kind.scored or not kind.is_revealed(activity, now):
+        return None
+    ids = scored_activity_ids(activity.session_id, now)
+    ordered = list(
+        Activity.objects.filter(pk__in=ids, order__lte=activity.order)
+        .order_by("-order", "-created_at")
+        .values_list("pk", flat=True)
+    )
+    answers = dict(
+        Response.objects.filter(activity_id__in=ordered, participant_id=participant_id).values_list(
+            "activity_id", "is_correct"
+        )
+    )
+    streak = 0
+    for activity_id in ordered:
+        if not answers.get(activity_id):
+            break
+        streak += 1
+    points = (
+        Response.objects.filter(activity=activity, participant_id=participant_id)
+        .values_list("score", flat=True)
+        .first()
+    )
+    return {
+        "points": int(points or 0),
+        "rank": _cached_ranks(activity.session_id, ids).get(str(participant_id)),
+        "streak": streak,
+    }

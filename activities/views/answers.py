@@ -20,9 +20,10 @@ from participants.base_views import ParticipantRoleView
 from participants.services import participant_touch
 from participants.tokens import ensure_participant_session
 
-from .. import selectors, services
+from .. import results, selectors, services
 from ..models import Response as ResponseModel
 from ..serializers import (
+    MyResponseSerializer,
     OrganizerResponseSerializer,
     ResponseHiddenResultSerializer,
     ResponseHiddenSerializer,
@@ -111,7 +112,9 @@ class ResponseDetailView(ParticipantRoleView):
 class MyResponseView(ParticipantRoleView):
     roles = {"GET": "participant"}
 
-    @extend_schema(operation_id="responses_mine", responses={200: ResponseSerializer, 401: E, 403: E, 404: E})
+    @extend_schema(
+        operation_id="responses_mine", responses={200: MyResponseSerializer, 401: E, 403: E, 404: E}
+    )
     def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         participant = self.participant
         ensure_participant_session(participant, session_id)
@@ -120,7 +123,9 @@ class MyResponseView(ParticipantRoleView):
         participant_touch(participant=participant)
         if response is None:
             raise NotFound(gettext("You have not answered this activity yet."))
-        return Response(ResponseSerializer(response).data)
+        data = dict(MyResponseSerializer(response).data)
+        data["standing"] = results.response_standing(activity, participant.pk)
+        return Response(data)
 
 
 def parse_since(raw: str) -> Any:
