@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,15 +35,65 @@ from core.admin import (
 
 from . import admin_team, members, roles, services
 from .admin_roles import TeamScopedAdminMixin, with_my_role
-from .models import MEMBER_ROLE_VALUES, Session, SessionMember, SessionRole
+from .models import MEMBER_ROLE_VALUES, Session, SessionMember, SessionRole, SessionStatus, TeamAssignment
 
 admin.site.site_header = "Caja administration"
 admin.site.site_title = "Caja admin"
 admin.site.index_title = "Sessions, activities and participants"
 
 
+TEAMS_HELP = _(
+    'None, or 2 to 20 teams as JSON, e.g. [{"id": "red", "name": "Red", "color": "#d62828"}, '
+    '{"id": "blue", "name": "Blue", "color": "#1d4ed8"}]. Changeable while the session is a draft.'
+)
+
+
+class SessionAdminForm(forms.ModelForm):
+    """The model's fields plus the teams (contract v1.2), which the model keeps out of the admin's
+    automatic form (editable=False): edited as JSON here, checked by the same service rules as the
+    API (services.teams_clean), each error under its field."""
+
+    teams = forms.JSONField(required=False, label=_("Teams"), help_text=TEAMS_HELP)
+    team_assignment = forms.ChoiceField(
+        choices=TeamAssignment.choices, required=False, label=_("Team assignment")
+    )
+
+    class Meta:
+        model = Session
+        fields = ["name", "description", "language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].widget.attrs.update({"rows": 4, "cols": 80})
+
+    def clean_teams(self) -> Any:
+        raw = self.cleaned_data.get("teams")
+        try:
+            return services.teams_clean(raw if raw is not None else [])
+        except services.ValidationFailed as exc:
+            raise forms.ValidationError(
+                [
+                    f"{key}: {msg}" if key != "teams" else msg
+                    for key, msgs in exc.details.items()
+                    for msg in msgs
+                ]
+            ) from None
+
+    def clean(self) -> Any:
+        data = super().clean() or {}
+        instance = self.instance
+        if instance.pk and instance.status != SessionStatus.DRAFT:
+            for name in ("teams", "team_assignment"):
+                value = data.get(name)
+                current = getattr(instance, name)
+                if name in data and value not in (None, "") and value != current:
+                    self.add_error(name, str(services.TeamsLocked.default_message))
+        return data
+
+
 class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
     session_field = ""  # the model is the Session
+    form = SessionAdminForm
     delete_right = "ownership"
     list_display = (
         "name",
@@ -140,9 +191,13 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Session | None = None) -> Any:
         if obj is None:
-            return [(None, {"fields": ("name", "description", "language")})]
+            return [
+                (None, {"fields": ("name", "description", "language")}),
+                (_("Teams"), {"fields": ("teams", "team_assignment")}),
+            ]
         return [
             (None, {"fields": ("name", "description", "language", "status", "owner_name")}),
+            (_("Teams"), {"fields": ("teams", "team_assignment")}),
             ("Joining", {"fields": ("join_code", "join_url_link", "qr_code", "screens")}),
             (
                 "Timeline",
@@ -234,6 +289,8 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
                 name=data["name"],
                 description=data.get("description", ""),
                 language=data.get("language") or None,
+                teams=data.get("teams") or [],
+                team_assignment=data.get("team_assignment") or None,
             )
             adopt_created(obj, created)
             return
@@ -245,6 +302,22 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
             language=(data.get("language") or None) if "language" in changed else None,
             actor=request.user,
         )
+        # Only what really differs (a re-posted JSON may differ in spacing alone): an unchanged
+        # value on a started session is no edit, and must not meet the draft-only rule.
+        # The stored values are the form's initial ones (the form has already copied the posted
+        # ones onto ``obj``).
+        old_teams = form.initial.get("teams") or []
+        old_assignment = form.initial.get("team_assignment")
+        teams = data.get("teams") or []
+        assignment = data.get("team_assignment") or old_assignment
+        obj.teams, obj.team_assignment = old_teams, old_assignment
+        if teams != old_teams or assignment != old_assignment:
+            services.session_set_teams(
+                session=obj,
+                teams=teams if teams != old_teams else services.UNSET,
+                team_assignment=assignment if assignment != old_assignment else None,
+                actor=request.user,
+            )
 
     def delete_model(self, request: HttpRequest, obj: Session) -> None:
         services.session_delete(session=obj)

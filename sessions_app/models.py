@@ -74,13 +74,13 @@ class Session(models.Model):
         help_text=_("Presenter screen language."),
     )
     # [{"id", "name", "color"}] in display order (ties of the auto assignment go to the first).
-    teams = models.JSONField(default=list, db_default=[], blank=True, editable=False)
+    # Edited through services.session_set_teams (the admin's form calls it too).
+    teams = models.JSONField(default=list, db_default=[], blank=True)
     team_assignment = models.CharField(
         max_length=8,
         choices=TeamAssignment.choices,
         default=TeamAssignment.CHOOSE,
         db_default=TeamAssignment.CHOOSE.value,
-        editable=False,
     )
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -485,6 +485,8 @@ def test_next_activates_in_order_and_returns_the_state(org_api, organizer):
         "status": "active",
         "join_code": s.join_code,
         "rehearsal": False,
+        "teams": [],
+        "team_assignment": "choose",
     }
     assert body["current_activity"]["id"] == str(first.pk)
     assert body["current_activity"]["status"] == "active"
