@@ -43,15 +43,19 @@ export default {
     const { h } = ctx;
     const r = a.results;
     if (r?.revealed) {
+      // After each question: the answers, the top five, and with teams the team race (issue 26).
+      const teams = r.teams || [];
       return h(
         "div",
-        { class: "quiz-revealed" },
+        { class: `quiz-revealed${teams.length ? " with-teams" : ""}` },
         options(ctx, r),
         h(
           "div",
           { class: "stack" },
-          h("h3", { class: "podium-title", text: gettext("Leaderboard") }),
-          ctx.podium(r.leaderboard || []),
+          h("h3", { class: "podium-title", text: gettext("Top five") }),
+          ctx.podium(r.leaderboard || [], { limit: 5 }),
+          teams.length ? h("h3", { class: "podium-title", text: gettext("Team race") }) : null,
+          teams.length ? ctx.teamRace(teams) : null,
         ),
       );
     }
