@@ -54,9 +54,17 @@ export default {
           { class: "stack" },
           h("h3", { class: "podium-title", text: gettext("Top five") }),
           ctx.podium(r.leaderboard || [], { limit: 5 }),
-          teams.length ? h("h3", { class: "podium-title", text: gettext("Team race") }) : null,
-          teams.length ? ctx.teamRace(teams) : null,
         ),
+        // A column of its own: a 1280x720 stage fits three columns at a readable size, not a race under
+        // the top five (it would be paged).
+        teams.length
+          ? h(
+              "div",
+              { class: "stack" },
+              h("h3", { class: "podium-title", text: gettext("Team race") }),
+              ctx.teamRace(teams),
+            )
+          : null,
       );
     }
     const list = h("ol", { class: "quiz-list" });
