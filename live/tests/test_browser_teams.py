@@ -17,7 +17,7 @@ from django.test import Client
 from activities import services as activity_services
 from core.testing import assert_axe_clean
 from participants.models import Participant
-from participants.services import participant_join
+from participants.services import participant_join, participant_move
 from sessions_app import services as session_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,7 +110,8 @@ def test_three_phones_two_teams_three_questions(
     screen.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
     expect(screen.locator(".big-message")).to_have_text("Join now")  # drawn: the controls are wired
 
-    # Ann answers every question right; Bo the first two; Cy none: blue leads on the average.
+    # Ann answers every question right; Bo the first two; Cy none. Blue (Ann) leads after the first;
+    # then the organizer moves Cy to blue, whose average halves: red (Bo alone) leads on the average.
     answers = {"Ann": [True, True, True], "Bo": [True, True, False], "Cy": [False, False, False]}
     for n, (question, right, wrong) in enumerate(QUESTIONS):
         screen.locator("#btn-next").click()
@@ -125,7 +126,8 @@ def test_three_phones_two_teams_three_questions(
         screen.locator("#btn-reveal").click()
         race = screen.locator(".team-race")
         expect(race.locator(".team-row")).to_have_count(2)
-        expect(race.locator(".team-row").first).to_have_attribute("data-team-id", "blue")
+        leader = "blue" if n == 0 else "red"
+        expect(race.locator(".team-row").first).to_have_attribute("data-team-id", leader)
         expect(screen.locator(".podium .podium-row")).to_have_count(3)  # the top five of three
         # The bars measure the average per member: the leader's is the longest.
         widths = [b.evaluate(BAR_WIDTH) for b in race.locator(".team-bar-fill").all()]
@@ -137,6 +139,10 @@ def test_three_phones_two_teams_three_questions(
         if n == 0:
             assert_axe_clean(screen, "team-race")
             assert_axe_clean(phones["Ann"], "phone-standing")
+            cy = Participant.objects.get(nickname="Cy")
+            participant_move(participant=cy, team_id="blue", actor=organizer)
+        if n == 1:  # the moved phone shows its new team by the next question
+            expect(phones["Cy"].locator("#who-team")).to_have_text("Blue Owls")
     expect(phones["Cy"].locator("#standing .standing-points strong")).to_have_text("+0")
     expect(phones["Bo"].locator("#standing .standing-streak strong")).to_have_text("0 correct in a row")
 
@@ -144,7 +150,7 @@ def test_three_phones_two_teams_three_questions(
     screen.locator("#btn-complete").click()
     podium = screen.locator("#summary .team-race")
     expect(podium.locator(".team-row")).to_have_count(2)
-    expect(podium.locator(".team-row").first).to_contain_text("Blue Owls")
+    expect(podium.locator(".team-row").first).to_contain_text("Red Foxes")
     expect(podium.locator(".team-row").first).to_contain_text("1 member")
     assert_axe_clean(screen, "team-podium")
     for page in (*phones.values(), screen):

@@ -98,6 +98,26 @@ function inkOn(hex) {
   return (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) ? "#000000" : "#ffffff";
 }
 
+// An organizer may move a participant to another team (PATCH .../participants/{pid}): the phone asks
+// /me again once per activity (and at the session's start and end), spread over 2 s, so the badge
+// follows a move by the next question without a request on every poll.
+let teamCheckedFor = null;
+function refreshTeam(moment) {
+  if (!teams.length || !me || teamCheckedFor === moment) return;
+  const first = teamCheckedFor === null;
+  teamCheckedFor = moment;
+  if (first) return; // the join or /me at load has just told it
+  setTimeout(async () => {
+    if (!me) return;
+    const res = await api("/api/v1/me", { token: me.token });
+    if (res.status === 200 && me && res.data.team_id !== me.team_id) {
+      me.team_id = res.data.team_id;
+      save(me);
+      showTeam();
+    }
+  }, Math.random() * 2000);
+}
+
 /** The team badge beside the nickname, and the page's accent in the team's colour. */
 function showTeam() {
   const badge = document.getElementById("who-team");
@@ -478,6 +498,7 @@ function render(state) {
   if (state.session.teams) {
     teams = state.session.teams;
     showTeam();
+    refreshTeam(state.current_activity?.id || state.session.status);
   }
   if (me.rehearsal && !state.session.rehearsal) return rehearsalOver(state);
   if (state.session.rehearsal && !me.rehearsal) {
