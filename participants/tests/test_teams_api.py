@@ -291,3 +291,12 @@ def test_exports_carry_the_team(org_api, team_session):
     assert doc["session"]["teams"][2]["id"] == "green"
     assert doc["teams"][0]["id"] == "green" and doc["teams"][0]["score"] == 700
     assert Response.objects.count() == 1
+
+
+def test_a_duplicate_keeps_the_teams(organizer):
+    from activities.services.sessions import session_duplicate
+
+    source = SessionFactory(owner=organizer, status="completed", teams=TEAMS[:2], team_assignment="auto")
+    copy = session_duplicate(session=source, owner=organizer)
+    assert copy.status == "draft"
+    assert [t["id"] for t in copy.teams] == ["red", "blue"] and copy.team_assignment == "auto"
