@@ -36,19 +36,35 @@ def scored_activity_ids(session: Session | UUID | str, now: datetime | None = No
 
     A scored type's activity counts once its answer is public (quiz: revealed, expired or past
     its time limit) — the leaderboard never leaks a correct answer before the question ends."""
+    return scored_with_teams(session, now)[0]
+
+
+def scored_with_teams(
+    session: Session | UUID | str, now: datetime | None = None
+) -> tuple[list[Any], list[dict[str, Any]] | None]:
+    """:func:`scored_activity_ids` and the session's teams, in one query (joined with the session
+    row): a quiz's results need both, and a query more per state would show on the hot path. The
+    teams are None when the session has no scored activity (nothing to join them from)."""
     now = now or timezone.now()
     scored = {key: t for key, t in all_types().items() if t.scored}
     if not scored:
-        return []
+        return [], None
     session_id = session.pk if hasattr(session, "pk") else session
-    candidates = Activity.objects.filter(session_id=session_id, type__in=list(scored)).only(
-        "id", "type", "config", "status", "activated_at", "revealed_at"
+    candidates = list(
+        Activity.objects.filter(session_id=session_id, type__in=list(scored))
+        .select_related("session")
+        .only("id", "type", "config", "status", "activated_at", "revealed_at", "session__teams")
     )
-    return [a.pk for a in candidates if scored[a.type].is_revealed(a, now)]
+    teams = candidates[0].session.teams if candidates else None
+    return [a.pk for a in candidates if scored[a.type].is_revealed(a, now)], teams
 
 
 def leaderboard(
-    session: Session | UUID | str, limit: int | None = None, *, now: datetime | None = None
+    session: Session | UUID | str,
+    limit: int | None = None,
+    *,
+    now: datetime | None = None,
+    ids: list[Any] | None = None,
 ) -> list[dict[str, Any]]:
     """``[{"participant_id", "nickname", "score", "correct_count", "rank"}]``, best first.
 
@@ -59,7 +75,8 @@ def leaderboard(
     keep their place (their answers stay counted); only participants with at least one scored
     answer appear.
     """
-    ids = scored_activity_ids(session, now)
+    if ids is None:
+        ids = scored_activity_ids(session, now)
     if not ids:
         return []
     rows = (
@@ -92,7 +109,11 @@ def leaderboard(
 
 
 def team_leaderboard(
-    session: Session | UUID | str, *, now: datetime | None = None, ids: list[Any] | None = None
+    session: Session | UUID | str,
+    *,
+    now: datetime | None = None,
+    ids: list[Any] | None = None,
+    teams: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """``[{"id", "name", "color", "members", "score", "average", "rank"}]`` of the session's teams
     (contract v1.2), best first; ``[]`` without teams.
@@ -103,7 +124,8 @@ def team_leaderboard(
     team does not win by size. Ties on the average go to the name; equal averages share a rank
     (1, 1, 3). Three queries at most (teams, eligible activities, one GROUP BY each for members
     and points), whatever the number of participants."""
-    teams = getattr(session, "teams", None)
+    if teams is None:
+        teams = getattr(session, "teams", None)
     session_id = session.pk if hasattr(session, "pk") else session
     if teams is None:
         teams = SessionModel.objects.filter(pk=session_id).values_list("teams", flat=True).first()

@@ -43,7 +43,7 @@ from ..fields import (
     response_field,
     response_object,
 )
-from ..leaderboard import leaderboard, team_leaderboard
+from ..leaderboard import leaderboard, scored_with_teams, team_leaderboard
 from ..registry import register
 
 if TYPE_CHECKING:
@@ -87,6 +87,16 @@ def compute_score(points: int, time_limit_seconds: int | None, elapsed_ms: int, 
     numerator = points * (2 * limit_ms - elapsed_ms)
     denominator = 2 * limit_ms
     return (2 * numerator + denominator) // (2 * denominator)
+
+
+def _boards(activity: Activity, now: datetime) -> dict[str, Any]:
+    """The top 10 and the team board: the eligible questions and the teams in one query, then one
+    GROUP BY each (two more for the teams' members and points only when the session has teams)."""
+    ids, teams = scored_with_teams(activity.session_id, now)
+    return {
+        "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now, ids=ids),
+        "teams": team_leaderboard(activity.session_id, now=now, ids=ids, teams=teams or []),
+    }
 
 
 @register
@@ -265,8 +275,7 @@ class QuizType(ActivityType):
             "total_responses": sum(counts.values()),
             "revealed": True,
             "options": self._options(activity, counts),
-            "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
-            "teams": team_leaderboard(activity.session_id, now=now),
+            **_boards(activity, now),
         }
 
     def full_results(self, activity: Activity) -> dict[str, Any]:
@@ -281,6 +290,5 @@ class QuizType(ActivityType):
             "correct_option_id": correct,
             "correct_count": counts.get(correct, 0) if correct else 0,
             "options": self._options(activity, counts),
-            "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
-            "teams": team_leaderboard(activity.session_id, now=now),
+            **_boards(activity, now),
         }
