@@ -218,6 +218,7 @@ def test_keyboard_focus_stays_and_the_count_includes_the_answer_at_once(
             "options": [{"id": "a", "label": "Paris"}, {"id": "b", "label": "Rome"}],
             "correct_option_id": "a",
             "time_limit_seconds": None,
+            "lead_in_seconds": 0,  # answered at once (the lead-in has its own browser test)
         },
     )
     session_services.session_start(session=session)
