@@ -164,6 +164,11 @@ def session_set_teams(
     )
     if not updated:
         raise TeamsLocked()
+    if "teams" in values:
+        # Someone in the lobby in a team that is gone is in no team (through the reverse relation:
+        # this layer does not import participants); the organizer may move them (PATCH, admin).
+        kept = [t["id"] for t in values["teams"]]
+        session.participants.exclude(team_id="").exclude(team_id__in=kept).update(team_id="")
     for k, v in values.items():
         setattr(session, k, v)
     state_version.bump(session.pk)

@@ -300,3 +300,14 @@ def test_a_duplicate_keeps_the_teams(organizer):
     copy = session_duplicate(session=source, owner=organizer)
     assert copy.status == "draft"
     assert [t["id"] for t in copy.teams] == ["red", "blue"] and copy.team_assignment == "auto"
+
+
+def test_a_team_removed_in_the_lobby_leaves_its_members_in_no_team(org_api, organizer):
+    session = SessionFactory(owner=organizer, teams=TEAMS)
+    ann = ParticipantFactory(session=session, team_id="green")
+    bo = ParticipantFactory(session=session, team_id="red")
+    resp = org_api.patch(f"/api/v1/sessions/{session.pk}", {"teams": TEAMS[:2]}, format="json")
+    assert resp.status_code == 200, resp.content
+    ann.refresh_from_db()
+    bo.refresh_from_db()
+    assert (ann.team_id, bo.team_id) == ("", "red")
