@@ -59,7 +59,7 @@ def test_three_phones_two_teams_three_questions(
 
     expect.set_options(timeout=TIMEOUT)
     session = session_services.session_create(owner=organizer, name="Quiz night", teams=TEAMS)
-    for question, right, wrong in QUESTIONS:
+    for n, (question, right, wrong) in enumerate(QUESTIONS):
         activity_services.activity_create(
             session=session,
             type="quiz",
@@ -70,6 +70,8 @@ def test_three_phones_two_teams_three_questions(
                 "correct_option_id": "a",
                 "time_limit_seconds": 30,
                 "lead_in_seconds": 1,
+                # The second is worth more: Bo's ~1,490 beats Cy's ~990 whatever their speeds.
+                "points": 1500 if n == 1 else 1000,
             },
         )
     session_services.session_start(session=session)
@@ -110,9 +112,10 @@ def test_three_phones_two_teams_three_questions(
     screen.goto(f"{live_server.url}/present/{session.pk}?poll=0.5")
     expect(screen.locator(".big-message")).to_have_text("Join now")  # drawn: the controls are wired
 
-    # Ann answers every question right; Bo the first two; Cy none. Blue (Ann) leads after the first;
-    # then the organizer moves Cy to blue, whose average halves: red (Bo alone) leads on the average.
-    answers = {"Ann": [True, True, True], "Bo": [True, True, False], "Cy": [False, False, False]}
+    # Ann answers every question right, Bo the second only, Cy the first only: Bo climbs past Cy on the
+    # second question (the top five shows the move). After the first the organizer moves Cy to blue,
+    # which keeps the lead on the average (Ann and Cy) over red (Bo alone).
+    answers = {"Ann": [True, True, True], "Bo": [False, True, False], "Cy": [True, False, False]}
     for n, (question, right, wrong) in enumerate(QUESTIONS):
         screen.locator("#btn-next").click()
         if n == 0:
@@ -126,8 +129,7 @@ def test_three_phones_two_teams_three_questions(
         screen.locator("#btn-reveal").click()
         race = screen.locator(".team-race")
         expect(race.locator(".team-row")).to_have_count(2)
-        leader = "blue" if n == 0 else "red"
-        expect(race.locator(".team-row").first).to_have_attribute("data-team-id", leader)
+        expect(race.locator(".team-row").first).to_have_attribute("data-team-id", "blue")
         expect(screen.locator(".podium .podium-row")).to_have_count(3)  # the top five of three
         # The bars measure the average per member: the leader's is the longest.
         widths = [b.evaluate(BAR_WIDTH) for b in race.locator(".team-bar-fill").all()]
@@ -141,8 +143,11 @@ def test_three_phones_two_teams_three_questions(
             assert_axe_clean(phones["Ann"], "phone-standing")
             cy = Participant.objects.get(nickname="Cy")
             participant_move(participant=cy, team_id="blue", actor=organizer)
-        if n == 1:  # the moved phone shows its new team by the next question
+        if n == 1:  # the moved phone shows its new team by the next question; Bo rose one place
             expect(phones["Cy"].locator("#who-team")).to_have_text("Blue Owls")
+            expect(screen.locator(".podium-row.moved-up")).to_contain_text("Bo")
+            expect(screen.locator(".podium-row.moved-up .move")).to_have_attribute("aria-label", "up 1 place")
+            expect(screen.locator(".podium-row.moved-down")).to_contain_text("Cy")
     expect(phones["Cy"].locator("#standing .standing-points strong")).to_have_text("+0")
     expect(phones["Bo"].locator("#standing .standing-streak strong")).to_have_text("0 correct in a row")
 
@@ -150,8 +155,8 @@ def test_three_phones_two_teams_three_questions(
     screen.locator("#btn-complete").click()
     podium = screen.locator("#summary .team-race")
     expect(podium.locator(".team-row")).to_have_count(2)
-    expect(podium.locator(".team-row").first).to_contain_text("Red Foxes")
-    expect(podium.locator(".team-row").first).to_contain_text("1 member")
+    expect(podium.locator(".team-row").first).to_contain_text("Blue Owls")
+    expect(podium.locator(".team-row").first).to_contain_text("2 members")
     assert_axe_clean(screen, "team-podium")
     for page in (*phones.values(), screen):
         page.context.close()
