@@ -7,7 +7,8 @@ wraps them in a ``StreamingHttpResponse``. Responses are read with ``iterator(ch
 number of responses.
 
 What is exported: per activity (in session order) its full results (``activity_results``), then
-every response with the participant's id and nickname, the activity's id, order, title and type,
+every response with the participant's id, nickname and team id (``team_id``, "" without teams),
+the activity's id, order, title and type,
 ``response_data`` as JSON, the quiz fields (score, is_correct, elapsed_ms) and the timestamps.
 Never a participant token or token hash.
 
@@ -34,7 +35,7 @@ JSON: one document, streamed::
      "activities": [{"id", "order", "type", "title", "status", "results": {...},
                      "responses": [{...}, ...], "questions": [{...}, ...] (Q&A only)}, ...],
      "participants": [{"participant_id", "nickname", "started_at", "finished_at"}] (self-paced only),
-     "leaderboard": [...], "response_count": N}
+     "leaderboard": [...], "teams": [...] (the team board, [] without teams), "response_count": N}
 
 A self-paced session adds, in CSV, one ``participant`` record per participant with its
 ``started_at`` (the first answer or timed start) and ``finished_at`` (the answer that completed every
@@ -60,7 +61,7 @@ from . import selectors
 from .models import Activity, Response
 from .results import activity_results
 from .types import get_type
-from .types.leaderboard import leaderboard
+from .types.leaderboard import leaderboard, team_leaderboard
 
 if TYPE_CHECKING:
     from sessions_app.models import Session
@@ -95,6 +96,8 @@ CSV_COLUMNS = [
     # A self-paced session's ``participant`` records: when each person started and finished.
     "started_at",
     "finished_at",
+    # The participant's team (contract v1.2, teams), appended last for the same reason.
+    "team_id",
 ]
 
 _RESPONSE_FIELDS = (
@@ -106,6 +109,7 @@ _RESPONSE_FIELDS = (
     "elapsed_ms",
     "created_at",
     "updated_at",
+    "participant__team_id",
 )
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -241,9 +245,10 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                 "",
                 "",
                 "",
+                "",
             ]
         )
-        for pid, nickname, data, score, correct, elapsed, created, updated in rows(activity):
+        for pid, nickname, data, score, correct, elapsed, created, updated, team in rows(activity):
             writer.writerow(
                 [
                     "response",
@@ -263,6 +268,7 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                     "",
                     "",
                     "",
+                    csv_safe(team),
                 ]
             )
             count += 1
@@ -291,6 +297,7 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                     "true" if entry["pinned"] else "false",
                     "",
                     "",
+                    "",
                 ]
             )
             if buf.size() >= FLUSH_CHARS:
@@ -308,6 +315,7 @@ def _iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback |
                 *[""] * 11,
                 _iso(started),
                 _iso(finished),
+                "",
             ]
         )
     if on_progress is not None:
@@ -340,6 +348,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
             "created_at": _iso(session.created_at),
             "started_at": _iso(session.started_at),
             "completed_at": _iso(session.completed_at),
+            "teams": session.teams,
         },
     }
     buf = _Buffer()
@@ -358,7 +367,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
         }
         buf.write(("," if index else "") + _json(item)[:-1] + ',"responses":[')
         first = True
-        for pid, nickname, data, score, correct, elapsed, created, updated in rows(activity):
+        for pid, nickname, data, score, correct, elapsed, created, updated, team in rows(activity):
             row = {
                 "participant_id": str(pid),
                 "nickname": nickname,
@@ -368,6 +377,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
                 "elapsed_ms": elapsed,
                 "created_at": _iso(created),
                 "updated_at": _iso(updated),
+                "team_id": team,
             }
             buf.write(("" if first else ",") + _json(row))
             first = False
@@ -400,6 +410,7 @@ def _iter_json(session: Session, chunk_size: int, on_progress: ProgressCallback 
         ]
         buf.write(',"participants":' + _json(people))
     buf.write(',"leaderboard":' + _json(leaderboard(session, None)))
+    buf.write(',"teams":' + _json(team_leaderboard(session)))
     buf.write(f',"response_count":{count}}}\n')
     if on_progress is not None:
         on_progress(count)

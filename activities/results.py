@@ -15,7 +15,7 @@ from django.utils import timezone
 from .models import Activity
 from .trends import activity_trend, previous_point, session_trends
 from .types import get_type
-from .types.leaderboard import leaderboard
+from .types.leaderboard import leaderboard, participant_standing, team_leaderboard
 
 if TYPE_CHECKING:
     from sessions_app.models import Session
@@ -43,6 +43,11 @@ def activity_public_results(activity: Activity, now: datetime | None = None) -> 
     return results
 
 
+def response_standing(activity: Activity, participant_id: Any) -> dict[str, Any] | None:
+    """The phone's "after the question": points, rank and streak (None while the answer is secret)."""
+    return participant_standing(activity, participant_id)
+
+
 def session_results(session: Session) -> dict[str, Any]:
     """Every activity of the session with its full results (a tracked one's with its ``trend``, as
     activity_results gives it), plus the full leaderboard.
@@ -68,4 +73,5 @@ def session_results(session: Session) -> dict[str, Any]:
             for a in activities
         ],
         "leaderboard": leaderboard(session, None),
+        "teams": team_leaderboard(session),
     }

@@ -90,6 +90,25 @@ class ResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StandingSerializer(serializers.Serializer):
+    points = serializers.IntegerField(help_text="What this answer earned.")
+    rank = serializers.IntegerField(allow_null=True, help_text="Place on the session's board (1, 1, 3).")
+    streak = serializers.IntegerField(help_text="Consecutive correct answers up to this question.")
+
+
+class MyResponseSerializer(ResponseSerializer):
+    standing = StandingSerializer(
+        read_only=True,
+        required=False,
+        allow_null=True,
+        help_text="A scored question once its answer is public (quiz: revealed or timed out); else null.",
+    )
+
+    class Meta(ResponseSerializer.Meta):
+        fields = [*ResponseSerializer.Meta.fields, "standing"]
+        read_only_fields = fields
+
+
 class OrganizerResponseSerializer(ResponseSerializer):
     """An answer as its organizer sees it: with ``hidden`` (an open-text answer taken off the wall),
     so a hidden answer can be found and shown again."""
@@ -131,8 +150,19 @@ class LeaderboardEntrySerializer(serializers.Serializer):
     rank = serializers.IntegerField(min_value=1)
 
 
+class TeamLeaderboardEntrySerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    color = serializers.CharField()
+    members = serializers.IntegerField()
+    score = serializers.IntegerField(help_text="The points of the team's current members.")
+    average = serializers.FloatField(help_text="score / members, one decimal; the ranking's key.")
+    rank = serializers.IntegerField(min_value=1)
+
+
 class LeaderboardSerializer(serializers.Serializer):
     items = LeaderboardEntrySerializer(many=True)
+    teams = TeamLeaderboardEntrySerializer(many=True, help_text="[] when the session has no teams.")
 
 
 class CompletionSerializer(serializers.Serializer):
@@ -167,6 +197,7 @@ class SessionResultsSerializer(serializers.Serializer):
     activities = SessionResultsActivitySerializer(many=True)
     leaderboard = LeaderboardEntrySerializer(many=True)
     completion = CompletionSerializer(required=False, help_text="Self-paced sessions only.")
+    teams = TeamLeaderboardEntrySerializer(many=True)
 
 
 class MediaSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from live.reactions import KINDS
+from sessions_app.serializers import TeamSerializer
 
 
 class StateSessionSerializer(serializers.Serializer):
@@ -20,6 +21,8 @@ class StateSessionSerializer(serializers.Serializer):
     closes_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="A self-paced session only."
     )
+    teams = TeamSerializer(many=True, help_text="The session's teams ([] without).")
+    team_assignment = serializers.CharField(help_text="choose | auto")
 
 
 class StateActivitySerializer(serializers.Serializer):

@@ -166,6 +166,9 @@ def build_content(
             "status": session.status,
             "join_code": session.join_code,
             "rehearsal": session.rehearsal,
+            # The phones show their team's name and colour from here (they know their team_id).
+            "teams": session.teams,
+            "team_assignment": session.team_assignment,
         },
         "current_activity": current_state,
         "participant_count": participant_count,

@@ -15,6 +15,8 @@ class Participant(models.Model):
     nickname_key = models.CharField(max_length=120, editable=False)
     # sha256 of the participant's token; the token itself is never stored. Cleared on kick.
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # The id of one of the session's teams (Session.teams), "" without teams.
+    team_id = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
     joined_at = models.DateTimeField(default=timezone.now, editable=False)
     last_activity = models.DateTimeField(default=timezone.now, editable=False)
     kicked_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -12,7 +12,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = ["id", "session_id", "nickname", "joined_at", "last_activity"]
+        fields = ["id", "session_id", "nickname", "team_id", "joined_at", "last_activity"]
         read_only_fields = fields
 
 
@@ -28,6 +28,17 @@ class JoinSerializer(StrictSerializer):
     # Length and character rules live in the join service (one path for API, admin, commands).
     # A JSON string only: 5 or true is refused, not joined as "5" (issue 22: text is a string).
     nickname = StrictCharField(max_length=200, trim_whitespace=False)
+    team_id = StrictCharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Required when the session has teams and participants choose (team_assignment).",
+    )
+
+
+class ParticipantMoveSerializer(StrictSerializer):
+    team_id = StrictCharField(max_length=64, help_text="One of the session's team ids.")
 
 
 class JoinByCodeSerializer(JoinSerializer):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from core import state_version
 from core.errors import DomainError, NicknameTaken, NotFound, SessionNotActive, ValidationFailed
 from core.text import is_blank
 from sessions_app.audit import audit_record
-from sessions_app.models import Session, SessionStatus
+from sessions_app.models import Session, SessionStatus, TeamAssignment
 
 from .models import Participant
 from .presence import presence_mark
@@ -72,20 +73,60 @@ def normalize_nickname(raw: object) -> tuple[str, str]:
     return nickname, key
 
 
+def _team_for_join(session_id: Any, teams: list[dict[str, Any]], assignment: str, team_id: Any) -> str:
+    """The team a joining participant goes to ("" without teams). Called in the join's transaction
+    with the session row locked when the server picks, so racing auto joins count each other."""
+    if not teams:
+        if team_id not in (None, ""):
+            raise ValidationFailed({"team_id": [gettext("This session has no teams.")]})
+        return ""
+    ids = [t["id"] for t in teams]
+    if assignment == TeamAssignment.AUTO:
+        # The team with the fewest members (kicked participants no longer count), ties by team
+        # order; a team_id sent anyway is ignored: the server decides.
+        counts = dict(
+            Participant.objects.filter(session_id=session_id, kicked_at__isnull=True, team_id__in=ids)
+            .order_by()
+            .values_list("team_id")
+            .annotate(n=Count("id"))
+            .values_list("team_id", "n")
+        )
+        return min(ids, key=lambda i: (counts.get(i, 0), ids.index(i)))
+    if team_id in (None, ""):
+        raise ValidationFailed({"team_id": [gettext("Choose a team.")]})
+    if team_id not in ids:
+        raise ValidationFailed({"team_id": [gettext("No such team in this session.")]})
+    return str(team_id)
+
+
 @transaction.atomic
-def participant_join(*, session: Session, nickname: str) -> tuple[Participant, str]:
-    """Join a draft (lobby) or active session. Returns the participant and its token, shown once."""
+def participant_join(
+    *, session: Session, nickname: str, team_id: str | None = None
+) -> tuple[Participant, str]:
+    """Join a draft (lobby) or active session. Returns the participant and its token, shown once.
+
+    With teams, ``team_id`` is required when participants choose (400 without it, or for a team
+    the session lacks); with ``auto`` the server picks the smallest team under a lock of the
+    session row (SELECT ... FOR UPDATE: PostgreSQL serializes racing joins there)."""
     shown, key = normalize_nickname(nickname)
-    status = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
-    if status == SessionStatus.COMPLETED or status is None:
+    rows = Session.objects.filter(pk=session.pk)
+    if session.teams and session.team_assignment == TeamAssignment.AUTO:
+        rows = rows.select_for_update()
+    row = rows.values("status", "teams", "team_assignment").first()
+    if row is None or row["status"] == SessionStatus.COMPLETED:
         raise SessionNotActive(gettext("This session has ended."))
+    team = _team_for_join(session.pk, row["teams"] or [], row["team_assignment"], team_id)
     token = secrets.token_urlsafe(32)
     try:
         # The unique constraint decides between racing joins; a savepoint keeps the
         # outer transaction usable after the IntegrityError.
         with transaction.atomic():
             participant = Participant.objects.create(
-                session=session, nickname=shown, nickname_key=key, token_hash=hash_token(token)
+                session=session,
+                nickname=shown,
+                nickname_key=key,
+                token_hash=hash_token(token),
+                team_id=team,
             )
     except IntegrityError:
         raise NicknameTaken(details={"nickname": shown}) from None
@@ -128,6 +169,30 @@ def participant_kick(*, participant: Participant, purge: bool = False, actor: An
         Participant.objects.filter(pk=participant.pk).update(kicked_at=now, token_hash=None)
     tokens_revoke([token_hash])
     state_version.bump(participant.session_id)
+
+
+@transaction.atomic
+def participant_move(*, participant: Participant, team_id: Any, actor: Any = None) -> Participant:
+    """Move a participant to another of the session's teams (400 for a team the session lacks).
+    Their answers go with them: a team's score is its current members' points."""
+    teams = Session.objects.filter(pk=participant.session_id).values_list("teams", flat=True).first() or []
+    ids = [t["id"] for t in teams]
+    if not isinstance(team_id, str) or team_id not in ids:
+        raise ValidationFailed({"team_id": [gettext("No such team in this session.")]})
+    old = participant.team_id
+    if old != team_id:
+        Participant.objects.filter(pk=participant.pk).update(team_id=team_id)
+        participant.team_id = team_id
+        audit_record(
+            session=participant.session_id,
+            actor=actor,
+            action="participant.move",
+            target_type="participant",
+            target_id=participant.pk,
+            details={"nickname": participant.nickname, "from": old, "to": team_id},
+        )
+        state_version.bump(participant.session_id)
+    return participant
 
 
 def tokens_revoke(token_hashes: list[str | None]) -> None:

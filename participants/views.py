@@ -21,6 +21,7 @@ from .models import Participant
 from .serializers import (
     JoinByCodeSerializer,
     JoinSerializer,
+    ParticipantMoveSerializer,
     ParticipantSerializer,
     ParticipantWithTokenSerializer,
 )
@@ -29,8 +30,8 @@ E = ErrorEnvelopeSerializer
 JOIN_ERRORS = {400: E, 404: E, 409: E, 429: E}
 
 
-def _join_response(session: Session, nickname: str) -> Response:
-    participant, token = services.participant_join(session=session, nickname=nickname)
+def _join_response(session: Session, nickname: str, team_id: str | None) -> Response:
+    participant, token = services.participant_join(session=session, nickname=nickname, team_id=team_id)
     data = dict(ParticipantWithTokenSerializer(participant).data)
     data["token"] = token
     return Response(data, status=status.HTTP_201_CREATED)
@@ -64,7 +65,7 @@ class SessionParticipantsView(ParticipantRoleView):
         data = JoinSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = session_selectors.session_get_public(session_id)
-        return _join_response(session, data.validated_data["nickname"])
+        return _join_response(session, data.validated_data["nickname"], data.validated_data.get("team_id"))
 
 
 class JoinByCodeView(ParticipantRoleView):
@@ -85,11 +86,32 @@ class JoinByCodeView(ParticipantRoleView):
         session = session_selectors.session_get_by_code(
             data.validated_data["join_code"], ended_is_conflict=True
         )
-        return _join_response(session, data.validated_data["nickname"])
+        return _join_response(session, data.validated_data["nickname"], data.validated_data.get("team_id"))
 
 
 class ParticipantDetailView(ParticipantRoleView):
-    roles = {"DELETE": "organizer"}
+    roles = {"DELETE": "organizer", "PATCH": "organizer"}
+
+    @extend_schema(
+        operation_id="participants_move",
+        request=ParticipantMoveSerializer,
+        responses={200: ParticipantSerializer, 400: E, 401: E, 403: E, 404: E},
+    )
+    def patch(self, request: Request, session_id: Any, participant_id: Any) -> Response:
+        # Moving someone between teams is managing the room, as a kick is: the "moderation" right
+        # (sessions_app.roles), so a moderator at the door can fix a wrong tap.
+        session = session_selectors.session_get_for(request.user, session_id, right="moderation")
+        participant = Participant.objects.filter(
+            session=session, pk=participant_id, kicked_at__isnull=True
+        ).first()
+        if participant is None:
+            raise NotFound(gettext("Participant not found."))
+        data = ParticipantMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.participant_move(
+            participant=participant, team_id=data.validated_data["team_id"], actor=request.user
+        )
+        return Response(ParticipantSerializer(participant).data)
 
     @extend_schema(
         operation_id="participants_kick",

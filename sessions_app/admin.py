@@ -45,6 +45,7 @@ from .models import (
     SessionPace,
     SessionRole,
     SessionStatus,
+    TeamAssignment,
 )
 
 admin.site.site_header = "Caja administration"
@@ -54,10 +55,58 @@ admin.site.index_title = "Sessions, activities and participants"
 
 # A self-paced session's pace and times (contract v1.2), on the add and change pages.
 SCHEDULE_FIELDS = ("pace", "opens_at", "closes_at")
+TEAMS_HELP = _(
+    'None, or 2 to 20 teams as JSON, e.g. [{"id": "red", "name": "Red", "color": "#d62828"}, '
+    '{"id": "blue", "name": "Blue", "color": "#1d4ed8"}]. Changeable while the session is a draft.'
+)
+
+
+class SessionAdminForm(forms.ModelForm):
+    """The model's fields plus the teams (contract v1.2), which the model keeps out of the admin's
+    automatic form (editable=False): edited as JSON here, checked by the same service rules as the
+    API (services.teams_clean), each error under its field."""
+
+    teams = forms.JSONField(required=False, label=_("Teams"), help_text=TEAMS_HELP)
+    team_assignment = forms.ChoiceField(
+        choices=TeamAssignment.choices, required=False, label=_("Team assignment")
+    )
+
+    class Meta:
+        model = Session
+        fields = ["name", "description", "language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].widget.attrs.update({"rows": 4, "cols": 80})
+
+    def clean_teams(self) -> Any:
+        raw = self.cleaned_data.get("teams")
+        try:
+            return services.teams_clean(raw if raw is not None else [])
+        except services.ValidationFailed as exc:
+            raise forms.ValidationError(
+                [
+                    f"{key}: {msg}" if key != "teams" else msg
+                    for key, msgs in exc.details.items()
+                    for msg in msgs
+                ]
+            ) from None
+
+    def clean(self) -> Any:
+        data = super().clean() or {}
+        instance = self.instance
+        if instance.pk and instance.status != SessionStatus.DRAFT:
+            for name in ("teams", "team_assignment"):
+                value = data.get(name)
+                current = getattr(instance, name)
+                if name in data and value not in (None, "") and value != current:
+                    self.add_error(name, str(services.TeamsLocked.default_message))
+        return data
 
 
 class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
     session_field = ""  # the model is the Session
+    form = SessionAdminForm
     delete_right = "ownership"
     list_display = (
         "name",
@@ -177,6 +226,7 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
             return [
                 (None, {"fields": ("name", "description", "language")}),
                 ("Pace", {"fields": SCHEDULE_FIELDS}),
+                (_("Teams"), {"fields": ("teams", "team_assignment")}),
             ]
         return [
             (
@@ -193,6 +243,7 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
                 },
             ),
             ("Pace", {"fields": self.schedule_fields(obj)}),
+            (_("Teams"), {"fields": ("teams", "team_assignment")}),
             ("Joining", {"fields": ("join_code", "join_url_link", "qr_code", "screens")}),
             (
                 "Timeline",
@@ -291,6 +342,8 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
                 pace=data.get("pace") or SessionPace.LIVE,
                 opens_at=data.get("opens_at"),
                 closes_at=data.get("closes_at"),
+                teams=data.get("teams") or [],
+                team_assignment=data.get("team_assignment") or None,
             )
             adopt_created(obj, created)
             return
@@ -313,6 +366,22 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
             except DomainError as exc:  # a track key the series uses for another type: say so
                 details = " ".join(str(m) for ms in (exc.details or {}).values() for m in ms)
                 self.message_user(request, f"{exc.message} {details}".strip(), messages.ERROR)
+        # Only what really differs (a re-posted JSON may differ in spacing alone): an unchanged
+        # value on a started session is no edit, and must not meet the draft-only rule.
+        # The stored values are the form's initial ones (the form has already copied the posted
+        # ones onto ``obj``).
+        old_teams = form.initial.get("teams") or []
+        old_assignment = form.initial.get("team_assignment")
+        teams = data.get("teams") or []
+        assignment = data.get("team_assignment") or old_assignment
+        obj.teams, obj.team_assignment = old_teams, old_assignment
+        if teams != old_teams or assignment != old_assignment:
+            services.session_set_teams(
+                session=obj,
+                teams=teams if teams != old_teams else services.UNSET,
+                team_assignment=assignment if assignment != old_assignment else None,
+                actor=request.user,
+            )
 
     def delete_model(self, request: HttpRequest, obj: Session) -> None:
         services.session_delete(session=obj)

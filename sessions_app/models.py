@@ -54,6 +54,19 @@ class Series(models.Model):
         return self.name
 
 
+# Teams (contract v1.2, "Quiz: a fair start, and teams"): none, or 2–20 of
+# {"id": 1–32 of [A-Za-z0-9_-], "name": 1–40, "color": "#rrggbb"}; validated in services.
+TEAMS_MIN = 2
+TEAMS_MAX = 20
+TEAM_ID_MAX = 32
+TEAM_NAME_MAX = 40
+
+
+class TeamAssignment(models.TextChoices):
+    CHOOSE = "choose", _("Participants choose")
+    AUTO = "auto", _("Automatic (smallest team)")
+
+
 class Session(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=NAME_MAX)
@@ -98,6 +111,15 @@ class Session(models.Model):
     # these times: the first request after them sees the change (services.session_clock_advance).
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
+    # [{"id", "name", "color"}] in display order (ties of the auto assignment go to the first).
+    # Edited through services.session_set_teams (the admin's form calls it too).
+    teams = models.JSONField(default=list, db_default=[], blank=True)
+    team_assignment = models.CharField(
+        max_length=8,
+        choices=TeamAssignment.choices,
+        default=TeamAssignment.CHOOSE,
+        db_default=TeamAssignment.CHOOSE.value,
+    )
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

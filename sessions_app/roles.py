@@ -30,7 +30,8 @@ RIGHTS: Final[dict[str, frozenset[str]]] = {
     "edit": frozenset({OWNER, CO_ORGANIZER}),
     # session status, next, activity status, reveal, reset, rehearse, end rehearsal
     "lifecycle": frozenset({OWNER, CO_ORGANIZER, PRESENTER}),
-    # Q&A moderation, hide an open-text answer, hidden words, kick a participant
+    # Q&A moderation, hide an open-text answer, hidden words, kick a participant, move a
+    # participant to another team (issue 26)
     "moderation": frozenset({OWNER, CO_ORGANIZER, PRESENTER, MODERATOR}),
     "exports": frozenset({OWNER, CO_ORGANIZER, PRESENTER}),
     # members and invitations, and the audit log (a co_organizer never changes the owner's

@@ -11,7 +11,16 @@ from rest_framework import serializers
 from core.serializers import StrictCharField, StrictSerializer
 
 from . import roles
-from .models import DESCRIPTION_MAX, NAME_MAX, Series, Session, SessionPace, SessionRole, SessionStatus
+from .models import (
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    Series,
+    Session,
+    SessionPace,
+    SessionRole,
+    SessionStatus,
+    TeamAssignment,
+)
 from .selectors import RECENTLY_SEEN_SECONDS
 
 
@@ -51,6 +60,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "pace",
             "opens_at",
             "closes_at",
+            "teams",
+            "team_assignment",
             "created_at",
             "updated_at",
         ]
@@ -80,6 +91,22 @@ class SessionSerializer(serializers.ModelSerializer):
         return getattr(obj, "my_role", None)
 
 
+class TeamSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    color = serializers.CharField(help_text="#rrggbb")
+
+
+def _team_fields() -> dict[str, Any]:
+    # The rules (2–20, unique ids and names, #rrggbb) are the service's: services.teams_clean.
+    return {
+        "teams": serializers.JSONField(
+            required=False, help_text="None, or 2–20 {id, name, color}; only while the session is a draft."
+        ),
+        "team_assignment": serializers.ChoiceField(choices=TeamAssignment.choices, required=False),
+    }
+
+
 class SessionCreateSerializer(StrictSerializer):
     name = StrictCharField(max_length=NAME_MAX)
     description = StrictCharField(
@@ -102,6 +129,8 @@ class SessionCreateSerializer(StrictSerializer):
         allow_null=True,
         help_text="A self-paced session completes by itself at this time (after opens_at).",
     )
+    teams = _team_fields()["teams"]
+    team_assignment = _team_fields()["team_assignment"]
 
 
 class SessionUpdateSerializer(StrictSerializer):
@@ -132,12 +161,16 @@ class SessionUpdateSerializer(StrictSerializer):
         allow_null=True,
         help_text="A self-paced session completes by itself at this time (after opens_at).",
     )
+    teams = _team_fields()["teams"]
+    team_assignment = _team_fields()["team_assignment"]
 
 
 class JoinLookupSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=SessionStatus.choices)
+    teams = TeamSerializer(many=True)
+    team_assignment = serializers.ChoiceField(choices=TeamAssignment.choices)
 
 
 class SeriesSerializer(serializers.ModelSerializer):

@@ -113,6 +113,13 @@ class SessionDetailView(RoleView):
             **{k: values[k] for k in ("pace", "opens_at", "closes_at") if k in values},
             actor=request.user,
         )
+        if "teams" in values or "team_assignment" in values:
+            services.session_set_teams(
+                session=session,
+                teams=values["teams"] if "teams" in values else services.UNSET,
+                team_assignment=values.get("team_assignment"),
+                actor=request.user,
+            )
         if "status" in values:
             # Asking for the current status is refused too (409 from active to active): of two
             # racing "start" requests exactly one wins, whichever reads the row first.
@@ -183,4 +190,13 @@ class JoinLookupView(RoleView):
     )
     def get(self, request: Request, join_code: str) -> Response:
         session = selectors.session_get_by_code(join_code)
-        return Response({"session_id": str(session.pk), "name": session.name, "status": session.status})
+        # The teams too: the phone offers them at join (or says the server picks one).
+        return Response(
+            {
+                "session_id": str(session.pk),
+                "name": session.name,
+                "status": session.status,
+                "teams": session.teams,
+                "team_assignment": session.team_assignment,
+            }
+        )

@@ -68,12 +68,17 @@ def session_rehearsal_end(*, session: Session, actor: Any = None) -> Session:
 def session_duplicate(*, session: Session, owner: Any) -> Session:
     """A new draft session (new join code) with copies of ``session``'s activities: same type,
     title, config, order and track key, status draft, in the same series when ``owner`` owns that
-    series too (contract v1.2). No participants, responses, hidden words or history.
+    series too (contract v1.2), and with the same teams (issue 26: next month's quiz night plays with
+    the same teams). No participants, responses, hidden words or history.
 
     Lives here, not in sessions_app, because it creates activities (imports flow one way)."""
     suffix = " (copy)"
     copy = session_create(
-        owner=owner, name=session.name[: NAME_MAX - len(suffix)] + suffix, description=session.description
+        owner=owner,
+        name=session.name[: NAME_MAX - len(suffix)] + suffix,
+        description=session.description,
+        teams=session.teams,
+        team_assignment=session.team_assignment,
     )
     # The images come along (rows copied, files shared), and the configs name the copies.
     media_ids = media_copy(source_session_id=session.pk, target_session_id=copy.pk)

@@ -492,7 +492,7 @@ def test_session_results_shape_and_permissions(api, org_api, other_api, session)
     resp = org_api.get(f"/api/v1/sessions/{session.pk}/results")
     assert resp.status_code == 200
     body = resp.json()
-    assert set(body) == {"session_id", "activities", "leaderboard"}
+    assert set(body) == {"session_id", "activities", "leaderboard", "teams"}
     assert body["session_id"] == str(session.pk)
     assert [x["id"] for x in body["activities"]] == [str(a.pk), str(b.pk)]
     keys = {"id", "type", "type_label", "title", "order", "status", "results"}
@@ -506,5 +506,5 @@ def test_session_results_shape_and_permissions(api, org_api, other_api, session)
 def test_leaderboard_is_public(api, session):
     resp = api.get(f"/api/v1/sessions/{session.pk}/leaderboard")
     assert resp.status_code == 200
-    assert resp.json() == {"items": []}
+    assert resp.json() == {"items": [], "teams": []}
     assert_error(api.get(f"/api/v1/sessions/{uuid.uuid4()}/leaderboard"), 404, "NOT_FOUND")

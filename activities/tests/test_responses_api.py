@@ -204,7 +204,8 @@ def test_mine_is_404_before_answering_then_the_answer(activity, participant):
     answer(participant.token, activity, "b")
     resp = client.get(responses_url(activity, "/mine/"))
     assert resp.status_code == 200
-    assert set(resp.json()) == RESPONSE_KEYS
+    assert set(resp.json()) == RESPONSE_KEYS | {"standing"}
+    assert resp.json()["standing"] is None  # a poll earns no points
     assert resp.json()["response_data"] == {"option_ids": ["b"]}
     assert resp.json()["participant_id"] == str(participant.pk)
 

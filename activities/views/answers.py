@@ -21,9 +21,10 @@ from participants.services import participant_touch
 from participants.tokens import ensure_participant_session
 from sessions_app.models import SessionPace
 
-from .. import selectors, services
+from .. import results, selectors, services
 from ..models import Response as ResponseModel
 from ..serializers import (
+    MyResponseSerializer,
     OrganizerResponseSerializer,
     ResponseHiddenResultSerializer,
     ResponseHiddenSerializer,
@@ -113,7 +114,9 @@ class ResponseDetailView(ParticipantRoleView):
 class MyResponseView(ParticipantRoleView):
     roles = {"GET": "participant"}
 
-    @extend_schema(operation_id="responses_mine", responses={200: ResponseSerializer, 401: E, 403: E, 404: E})
+    @extend_schema(
+        operation_id="responses_mine", responses={200: MyResponseSerializer, 401: E, 403: E, 404: E}
+    )
     def get(self, request: Request, session_id: Any, activity_id: Any) -> Response:
         participant = self.participant
         ensure_participant_session(participant, session_id)
@@ -122,7 +125,8 @@ class MyResponseView(ParticipantRoleView):
         participant_touch(participant=participant)
         if response is None:
             raise NotFound(gettext("You have not answered this activity yet."))
-        body = dict(ResponseSerializer(response).data)
+        body = dict(MyResponseSerializer(response).data)
+        body["standing"] = results.response_standing(activity, participant.pk)
         if activity.session.pace == SessionPace.SELF:
             # Self-paced: the participant learns at once how their own final answer did (a quiz's
             # correct option); the shared state never shows it before the session completes.

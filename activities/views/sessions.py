@@ -73,4 +73,9 @@ class LeaderboardView(ParticipantRoleView):
         user = request.user
         is_owner = session_roles.can(user, session, "read")
         # Top 10 publicly; the organizer sees everyone.
-        return Response({"items": results.leaderboard(session, None if is_owner else 10)})
+        return Response(
+            {
+                "items": results.leaderboard(session, None if is_owner else 10),
+                "teams": results.team_leaderboard(session),
+            }
+        )

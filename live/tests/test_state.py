@@ -83,6 +83,8 @@ def test_state_shape_and_headers(api: APIClient) -> None:
         "status": "active",
         "join_code": session.join_code,
         "rehearsal": False,
+        "teams": [],
+        "team_assignment": "choose",
     }
     cur = body["current_activity"]
     assert set(cur) == {

@@ -20,7 +20,7 @@ from sessions_app.tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
-PARTICIPANT_KEYS = {"id", "session_id", "nickname", "joined_at", "last_activity"}
+PARTICIPANT_KEYS = {"id", "session_id", "nickname", "team_id", "joined_at", "last_activity"}
 
 
 def join_url(session: Any) -> str:

@@ -42,6 +42,8 @@ SESSION_KEYS = CONTRACT_SESSION_KEYS | {
     "pace",
     "opens_at",
     "closes_at",
+    "teams",
+    "team_assignment",
 }
 STATE_KEYS = {
     "session",
@@ -487,6 +489,8 @@ def test_next_activates_in_order_and_returns_the_state(org_api, organizer):
         "status": "active",
         "join_code": s.join_code,
         "rehearsal": False,
+        "teams": [],
+        "team_assignment": "choose",
     }
     assert body["current_activity"]["id"] == str(first.pk)
     assert body["current_activity"]["status"] == "active"
@@ -567,7 +571,13 @@ def test_join_lookup(api, organizer):
     s = SessionFactory(owner=organizer, name="Kickoff", status="draft")
     resp = api.get(f"/api/v1/join/{s.join_code}")
     assert resp.status_code == 200
-    assert resp.json() == {"session_id": str(s.pk), "name": "Kickoff", "status": "draft"}
+    assert resp.json() == {
+        "session_id": str(s.pk),
+        "name": "Kickoff",
+        "status": "draft",
+        "teams": [],
+        "team_assignment": "choose",
+    }
     lower = api.get(f"/api/v1/join/{s.join_code.lower()}/")
     assert lower.status_code == 200
     assert lower.json()["session_id"] == str(s.pk)

@@ -44,7 +44,7 @@ from ..fields import (
     response_field,
     response_object,
 )
-from ..leaderboard import leaderboard
+from ..leaderboard import leaderboard, scored_with_teams, team_leaderboard
 from ..registry import register
 
 if TYPE_CHECKING:
@@ -82,6 +82,16 @@ def compute_score(points: int, time_limit_seconds: int | None, elapsed_ms: int, 
     numerator = points * (2 * limit_ms - elapsed_ms)
     denominator = 2 * limit_ms
     return (2 * numerator + denominator) // (2 * denominator)
+
+
+def _boards(activity: Activity, now: datetime) -> dict[str, Any]:
+    """The top 10 and the team board: the eligible questions and the teams in one query, then one
+    GROUP BY each (two more for the teams' members and points only when the session has teams)."""
+    ids, teams = scored_with_teams(activity.session_id, now)
+    return {
+        "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now, ids=ids),
+        "teams": team_leaderboard(activity.session_id, now=now, ids=ids, teams=teams or []),
+    }
 
 
 @register
@@ -272,7 +282,7 @@ class QuizType(ActivityType):
             "total_responses": sum(counts.values()),
             "revealed": True,
             "options": self._options(activity, counts),
-            "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
+            **_boards(activity, now),
         }
 
     def full_results(self, activity: Activity) -> dict[str, Any]:
@@ -287,7 +297,7 @@ class QuizType(ActivityType):
             "correct_option_id": correct,
             "correct_count": counts.get(correct, 0) if correct else 0,
             "options": self._options(activity, counts),
-            "leaderboard": leaderboard(activity.session_id, LEADERBOARD_SIZE, now=now),
+            **_boards(activity, now),
         }
 
     def summary(self, activity: Activity) -> Summary:

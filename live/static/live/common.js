@@ -229,6 +229,51 @@ export function podium(items, { highlight = null, limit = 10 } = {}) {
 }
 
 /**
+ * The team race (issue 26): a bar per team, as long as its average score per member (so team sizes do
+ * not decide it), best first, equal averages sharing a place. `teams`: the API's team board
+ * ([{id, name, color, members, score, average, rank}]). The names and figures are text in the page's
+ * colours (the team's colour fills the bar and a swatch only: it need not contrast with text).
+ */
+export function teamRace(teams, { label = gettext("Team race") } = {}) {
+  const items = teams || [];
+  const best = Math.max(0, ...items.map((t) => t.average));
+  const list = h("ol", { class: "team-race", attrs: { "aria-label": label } });
+  for (const t of items) {
+    const share = best > 0 ? Math.max(2, Math.round((t.average / best) * 100)) : 2;
+    list.appendChild(
+      h(
+        "li",
+        { class: `team-row place-${t.rank}`, dataset: { teamId: t.id, rank: t.rank } },
+        h("span", { class: "place", text: `${t.rank}.` }),
+        h(
+          "span",
+          { class: "team-name" },
+          h("span", { class: "team-swatch", style: { background: t.color } }),
+          h("bdi", { text: t.name }),
+        ),
+        h(
+          "span",
+          { class: "team-avg" },
+          fmt(ngettext("%(n)s pt per member", "%(n)s pts per member", Math.round(t.average)), {
+            n: fmtNum(t.average),
+          }),
+          h("span", {
+            class: "muted team-members",
+            text: fmt(ngettext(" · %(n)s member", " · %(n)s members", t.members), { n: t.members }),
+          }),
+        ),
+        h(
+          "span",
+          { class: "team-bar", attrs: { "aria-hidden": "true" } },
+          h("span", { class: "team-bar-fill", style: { width: `${share}%`, background: t.color } }),
+        ),
+      ),
+    );
+  }
+  return list;
+}
+
+/**
  * Polite, rate-limited announcements of changing results. The state is polled every 2 s; a screen
  * reader must not read the results out at that pace. A sentence is announced only when it differs
  * from the last one, and at most once per `gap` ms (the latest sentence waits for the gap); `now`
@@ -322,6 +367,7 @@ export const ui = {
   announce,
   errorText,
   podium,
+  teamRace,
   manyClass,
   fmtPct,
   fmtNum,

@@ -29,7 +29,8 @@ const app = document.getElementById("app");
 const theme = new URLSearchParams(location.search).get("theme");
 if (theme === "light" || theme === "dark") document.body.classList.add(`theme-${theme}`);
 const storeKey = `caja.participant.${cfg.session_id}`;
-let me = null; // {token, participant_id, nickname}
+let me = null; // {token, participant_id, nickname, team_id}
+let teams = []; // the session's teams [{id, name, color}] (the state's session, or the join lookup)
 let poller = null;
 let view = null; // what the screen shows now: "join", "lobby", "activity", "summary", "removed", "ended"
 const announcer = new Announcer(); // results, politely and rarely (not on every poll)
@@ -95,6 +96,55 @@ function showWho() {
   } else {
     who.hidden = true;
   }
+  showTeam();
+}
+
+// --- teams (issue 26): chosen at join as large coloured buttons, then shown throughout -------------
+
+/** Black or white, whichever reads better on `hex` (#rrggbb): WCAG relative luminance. */
+function inkOn(hex) {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) ? "#000000" : "#ffffff";
+}
+
+// An organizer may move a participant to another team (PATCH .../participants/{pid}): the phone asks
+// /me again once per activity (and at the session's start and end), spread over 2 s, so the badge
+// follows a move by the next question without a request on every poll.
+let teamCheckedFor = null;
+function refreshTeam(moment) {
+  if (!teams.length || !me || teamCheckedFor === moment) return;
+  const first = teamCheckedFor === null;
+  teamCheckedFor = moment;
+  if (first) return; // the join or /me at load has just told it
+  setTimeout(async () => {
+    if (!me) return;
+    const res = await api("/api/v1/me", { token: me.token });
+    if (res.status === 200 && me && res.data.team_id !== me.team_id) {
+      me.team_id = res.data.team_id;
+      save(me);
+      showTeam();
+    }
+  }, Math.random() * 2000);
+}
+
+/** The team badge beside the nickname, and the page's accent in the team's colour. */
+function showTeam() {
+  const badge = document.getElementById("who-team");
+  const team = me?.team_id ? teams.find((t) => t.id === me.team_id) : null;
+  if (badge) {
+    badge.hidden = !team;
+    badge.textContent = team ? team.name : "";
+    if (team) {
+      badge.style.background = team.color;
+      badge.style.color = inkOn(team.color);
+    }
+  }
+  document.body.classList.toggle("has-team", !!team);
+  if (team) document.body.style.setProperty("--team-color", team.color);
 }
 
 function setView(name, ...children) {
@@ -111,7 +161,7 @@ async function init() {
   if (stored?.token) {
     const res = await api("/api/v1/me", { token: stored.token });
     if (res.status === 200) {
-      me = { ...stored, nickname: res.data.nickname, participant_id: res.data.id };
+      me = { ...stored, nickname: res.data.nickname, participant_id: res.data.id, team_id: res.data.team_id };
       save(me);
       return startLive();
     }
@@ -151,6 +201,10 @@ function showJoinForm({ note = "", nickname = "" } = {}) {
     attrs: { "aria-describedby": "join-note nickname-hint join-error", spellcheck: "false" },
   });
   const button = h("button", { type: "submit", class: "btn btn-primary", text: gettext("Join") });
+  // The session's teams, asked for once the form is up: a choice of large coloured buttons, or a line
+  // saying the server picks (auto). One pressed at a time (aria-pressed), so each reads as a toggle.
+  let chosenTeam = null;
+  const teamArea = h("div", { class: "team-area" });
   const form = h(
     "form",
     { class: "card stack join-form", id: "join-form", attrs: { novalidate: "" } },
@@ -162,9 +216,51 @@ function showJoinForm({ note = "", nickname = "" } = {}) {
       id: "nickname-hint",
       text: gettext("1 to 30 characters, shown on the big screen."),
     }),
+    teamArea,
     button,
     error,
   );
+  let chooseTeam = false;
+  api(`/api/v1/join/${joinCode}`).then((res) => {
+    if (res.status !== 200 || !res.data?.teams?.length) return;
+    teams = res.data.teams;
+    if (res.data.team_assignment === "auto") {
+      replace(
+        teamArea,
+        h("p", { class: "hint", id: "team-auto", text: gettext("You will be placed in a team.") }),
+      );
+      return;
+    }
+    chooseTeam = true;
+    const buttons = teams.map((t) =>
+      h("button", {
+        type: "button",
+        class: "team-choice",
+        dataset: { teamId: t.id },
+        text: t.name,
+        dir: "auto",
+        attrs: { "aria-pressed": "false" },
+        // The style object (CSSOM), not a style attribute: the page's CSP allows no inline style.
+        style: { backgroundColor: t.color, color: inkOn(t.color) },
+        on: {
+          click: (ev) => {
+            chosenTeam = t.id;
+            for (const b of buttons) b.setAttribute("aria-pressed", String(b === ev.currentTarget));
+            error.textContent = "";
+          },
+        },
+      }),
+    );
+    replace(
+      teamArea,
+      h(
+        "fieldset",
+        { class: "team-choices" },
+        h("legend", { text: gettext("Choose your team") }),
+        h("div", { class: "team-grid" }, ...buttons),
+      ),
+    );
+  });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const nickname = input.value.trim();
@@ -173,9 +269,15 @@ function showJoinForm({ note = "", nickname = "" } = {}) {
       input.focus();
       return;
     }
+    if (chooseTeam && !chosenTeam) {
+      error.textContent = gettext("Please choose a team.");
+      teamArea.querySelector("button")?.focus();
+      return;
+    }
     button.disabled = true;
     error.textContent = "";
-    const res = await api("/api/v1/join", { method: "POST", body: { join_code: joinCode, nickname } });
+    const body = { join_code: joinCode, nickname, ...(chosenTeam ? { team_id: chosenTeam } : {}) };
+    const res = await api("/api/v1/join", { method: "POST", body });
     button.disabled = false;
     if (res.status === 201) {
       // A participant who joins during a rehearsal is deleted when it ends (see rehearsalOver).
@@ -183,6 +285,7 @@ function showJoinForm({ note = "", nickname = "" } = {}) {
         token: res.data.token,
         participant_id: res.data.id,
         nickname: res.data.nickname,
+        team_id: res.data.team_id,
         rehearsal: rehearsing(),
       };
       save(me);
@@ -406,6 +509,11 @@ function followWithoutToken(state) {
 
 function render(state) {
   if (!me) return;
+  if (state.session.teams) {
+    teams = state.session.teams;
+    showTeam();
+    refreshTeam(state.current_activity?.id || state.session.status);
+  }
   if (me.rehearsal && !state.session.rehearsal) return rehearsalOver(state);
   if (state.session.rehearsal && !me.rehearsal) {
     me.rehearsal = true; // joined before the rehearsal started: it goes with the rehearsal too

@@ -48,6 +48,8 @@ export function activityScreen(page) {
       timer: h("p", { class: "countdown", id: "countdown", attrs: { role: "timer", "aria-live": "off" } }),
       results: h("div", { class: "results-area", id: "results" }),
       count: h("p", { class: "muted response-count", id: "response-count" }),
+      // After a scored question (responses/mine's standing, issue 26): points, place and streak.
+      standing: h("div", { class: "standing", id: "standing", hidden: true }),
     };
     page.setView(
       "activity",
@@ -66,6 +68,7 @@ export function activityScreen(page) {
         cur.els.mine,
         cur.els.feedback,
         cur.els.count,
+        cur.els.standing,
         cur.els.results,
       ),
     );
@@ -97,8 +100,44 @@ export function activityScreen(page) {
       page.removed();
       return;
     }
-    if (res.status === 200 && res.data) cur.mine = res.data.response_data;
-    else cur.mine = null;
+    if (res.status === 200 && res.data) {
+      cur.mine = res.data.response_data;
+      if (res.data.standing) renderStanding(res.data.standing);
+    } else cur.mine = null;
+  }
+
+  /** The points of this answer, the place on the board and the streak: three figures, each labelled. */
+  function renderStanding(s) {
+    const el = cur.els.standing;
+    const figure = (label, value, cls) =>
+      h(
+        "div",
+        { class: `standing-item ${cls}` },
+        h("span", { class: "standing-label", text: label }),
+        h("strong", { text: value }),
+      );
+    replace(
+      el,
+      figure(gettext("Points"), fmt(gettext("+%(n)s"), { n: s.points }), "standing-points"),
+      s.rank ? figure(gettext("Your place"), fmt(gettext("#%(n)s"), { n: s.rank }), "standing-rank") : null,
+      figure(
+        gettext("Streak"),
+        fmt(ngettext("%(n)s correct in a row", "%(n)s correct in a row", s.streak), { n: s.streak }),
+        "standing-streak",
+      ),
+    );
+    el.hidden = false;
+  }
+
+  // Once the answer is public (a reveal, the time up), the standing is asked for once: one request per
+  // phone per question, answered from a cached board (activities/types/leaderboard.py).
+  async function loadStanding(one) {
+    one.standingAsked = true;
+    const res = await api(`/api/v1/sessions/${page.sessionId}/activities/${one.id}/responses/mine`, {
+      token: page.me().token,
+    });
+    // Once only: a type without points answers null (its "revealed" is no standing to wait for).
+    if (cur === one && res.status === 200 && res.data?.standing) renderStanding(res.data.standing);
   }
 
   function setFeedback(text, isError = false) {
@@ -250,6 +289,7 @@ export function activityScreen(page) {
     if (cur.ownCount && cur.mine && n < cur.ownCount) n = cur.ownCount;
     else cur.ownCount = 0;
     cur.els.count.textContent = fmt(ngettext("%(n)s answer so far", "%(n)s answers so far", n), { n });
+    if (a.results?.revealed && cur.mine && !cur.standingAsked && cur.els.standing.hidden) loadStanding(cur);
     announceResults(a);
   }
 

@@ -12,6 +12,7 @@ import {
   podium,
   readConfig,
   replace,
+  teamRace,
   ui,
 } from "./common.js";
 import { StatePoller } from "./poller.js";
@@ -247,6 +248,7 @@ async function renderSummary() {
   );
   const parts = [];
   let leaderboard = null;
+  let teams = [];
   if (cfg.can_control) {
     const [res, acts] = await Promise.all([
       api(`/api/v1/sessions/${sid}/results`),
@@ -260,6 +262,7 @@ async function renderSummary() {
         parts.push(summaryItem({ ...item, config: full.config || {} }, item.results));
       }
       leaderboard = res.data.leaderboard;
+      teams = res.data.teams || [];
     }
   }
   if (leaderboard === null) {
@@ -267,6 +270,7 @@ async function renderSummary() {
     if (a?.results) parts.push(summaryItem(a, a.results));
     const lb = await api(`/api/v1/sessions/${sid}/leaderboard`);
     leaderboard = lb.data?.items || [];
+    teams = lb.data?.teams || [];
   }
   // The activities (paged by stage_fit.js when they do not all fit at a readable size) beside the podium;
   // without any score (no quiz) the activities take the whole width, no empty podium beside them.
@@ -296,8 +300,11 @@ async function renderSummary() {
         : h(
             "div",
             { class: "summary-podium stack" },
+            // With teams, the team podium first (issue 26): the room played as teams.
+            teams.length ? h("h3", { class: "podium-title", text: gettext("Team podium") }) : null,
+            teams.length ? teamRace(teams, { label: gettext("Team podium") }) : null,
             h("h3", { class: "podium-title", text: gettext("Final podium") }),
-            pageable(podium(leaderboard, { limit: 10 })),
+            pageable(podium(leaderboard, { limit: teams.length ? 5 : 10 })),
           ),
     ),
   );

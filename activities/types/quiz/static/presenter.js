@@ -36,6 +36,43 @@ function countdown(ctx, a, el) {
   ctx.every(tick, 250);
 }
 
+// The top five moving (issue 26): each row says how many places it rose or fell since the previous
+// question's board (kept here: the screen sees every reveal). The board of the question on screen is
+// remembered once; a redraw of the same question compares with the same previous board.
+const boards = { current: null, previous: null };
+
+function withMoves(ctx, list, items, activityId) {
+  if (boards.current?.id !== activityId) {
+    boards.previous = boards.current;
+    boards.current = { id: activityId, places: new Map(items.map((p, i) => [p.participant_id, i])) };
+  }
+  const before = boards.previous?.places;
+  if (!before || list.tagName !== "OL") return list;
+  [...list.children].forEach((row, i) => {
+    const was = before.get(items[i]?.participant_id);
+    const moved = was === undefined ? 0 : was - i;
+    if (!moved) return;
+    const up = moved > 0;
+    const n = Math.abs(moved);
+    row.classList.add(up ? "moved-up" : "moved-down");
+    row.appendChild(
+      ctx.h("span", {
+        class: "move",
+        text: `${up ? "▲" : "▼"} ${n}`,
+        attrs: {
+          "aria-label": ctx.fmt(
+            up
+              ? ngettext("up %(n)s place", "up %(n)s places", n)
+              : ngettext("down %(n)s place", "down %(n)s places", n),
+            { n },
+          ),
+        },
+      }),
+    );
+  });
+  return list;
+}
+
 export default {
   revealLabel: gettext("Reveal answer"),
 
@@ -43,16 +80,28 @@ export default {
     const { h } = ctx;
     const r = a.results;
     if (r?.revealed) {
+      // After each question: the answers, the top five, and with teams the team race (issue 26).
+      const teams = r.teams || [];
       return h(
         "div",
-        { class: "quiz-revealed" },
+        { class: `quiz-revealed${teams.length ? " with-teams" : ""}` },
         options(ctx, r),
         h(
           "div",
           { class: "stack" },
-          h("h3", { class: "podium-title", text: gettext("Leaderboard") }),
-          ctx.podium(r.leaderboard || []),
+          h("h3", { class: "podium-title", text: gettext("Top five") }),
+          withMoves(ctx, ctx.podium(r.leaderboard || [], { limit: 5 }), r.leaderboard || [], a.id),
         ),
+        // A column of its own: a 1280x720 stage fits three columns at a readable size, not a race under
+        // the top five (it would be paged).
+        teams.length
+          ? h(
+              "div",
+              { class: "stack" },
+              h("h3", { class: "podium-title", text: gettext("Team race") }),
+              ctx.teamRace(teams),
+            )
+          : null,
       );
     }
     const list = h("ol", { class: "quiz-list" });
