@@ -108,6 +108,19 @@ class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
     session_field = ""  # the model is the Session
     form = SessionAdminForm
     delete_right = "ownership"
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Django's split date/time widget labels only its first box (by id), and not even that one
+        # (the label points at "id_opens_at", the boxes are "_0" and "_1"): name both for screen
+        # readers (WCAG 2.1 AA, axe "label").
+        widget = getattr(field, "widget", None)
+        if field is not None and isinstance(widget, forms.SplitDateTimeWidget):
+            label = field.label or db_field.verbose_name
+            widget.widgets[0].attrs["aria-label"] = _("%(field)s: date") % {"field": label}
+            widget.widgets[1].attrs["aria-label"] = _("%(field)s: time") % {"field": label}
+        return field
+
     list_display = (
         "name",
         "status",
