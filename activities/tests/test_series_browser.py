@@ -96,7 +96,8 @@ CHART = """() => {
   const svg = card && card.querySelector("svg.trend-chart");
   if (!svg) return null;
   const box = svg.getBoundingClientRect();
-  const lines = [...svg.querySelectorAll("polyline")].map((l) => l.getAttribute("points").trim().split(/\\s+/).length);
+  const lines = [...svg.querySelectorAll("polyline")].map((l) =>
+    l.getAttribute("points").trim().split(/\\s+/).length);
   const texts = [...card.querySelectorAll(".trend, .trend *")].filter((el) => el.getClientRects().length
     && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
   return { lines, w: box.width, h: box.height, top: box.top, bottom: box.bottom, right: box.right,
@@ -134,4 +135,28 @@ def test_end_summary_draws_the_trend_of_a_tracked_poll(
     assert chart["smallest"] >= 16, chart
     expect(page.locator("#summary .trend-note")).to_have_count(0)  # 5 answers each: never "too few"
     assert_axe_clean(page, "summary-with-trend")
+    page.context.close()
+
+
+def test_end_summary_trend_leaves_a_gap_for_too_few_answers(
+    _serial_live_server: None, live_server: Any, browser: Any, organizer: Any
+) -> None:
+    """The middle session's poll had 3 answers (under the minimum of 5): its point is a gap in each
+    line (two runs of one point), the chart says why, and its name says "too few answers"."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    series = Series.objects.create(owner=organizer, name="Town halls")
+    run_session(organizer, series, 0, types=["poll"])
+    run_session(organizer, series, 1, types=["poll"], n=3)
+    third = run_session(organizer, series, 2, types=["poll"])
+
+    page = _page(browser, live_server, organizer)
+    page.goto(f"{live_server.url}/present/{third.pk}")
+    expect(page.locator("#summary .trend-note")).to_have_text("Gaps: too few answers to show.")
+    chart = page.evaluate(CHART)
+    assert chart["lines"] == [1, 1, 1, 1], chart
+    assert chart["legend"][0] == "Yes: 20 → too few answers → 60", chart
+    assert "too few answers" in chart["label"] and chart["smallest"] >= 16, chart
+    assert page.locator("#summary svg.trend-chart .trend-dot").count() == 4
     page.context.close()
