@@ -88,3 +88,75 @@ def test_third_session_shows_last_time_and_the_series_page_its_chart(
     assert page.locator("svg.caja-trend-chart .caja-trend-line").count() == 2  # yes and no
     expect(page.locator(".caja-trend-table caption")).to_have_text("Question poll")
     assert_axe_clean(page, "series-admin-charts")
+
+
+# The end summary's trend chart: its line's points, its box, and the smallest text in it.
+CHART = """() => {
+  const card = document.querySelector('#summary .summary-item[data-type="poll"]');
+  const svg = card && card.querySelector("svg.trend-chart");
+  if (!svg) return null;
+  const box = svg.getBoundingClientRect();
+  const lines = [...svg.querySelectorAll("polyline")].map((l) =>
+    l.getAttribute("points").trim().split(/\\s+/).length);
+  const texts = [...card.querySelectorAll(".trend, .trend *")].filter((el) => el.getClientRects().length
+    && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
+  return { lines, w: box.width, h: box.height, top: box.top, bottom: box.bottom, right: box.right,
+    role: svg.getAttribute("role"), label: svg.getAttribute("aria-label"),
+    smallest: Math.min(...texts.map((el) => parseFloat(getComputedStyle(el).fontSize))),
+    legend: [...card.querySelectorAll(".trend-key")].map((el) => el.textContent) };
+}"""
+
+
+def test_end_summary_draws_the_trend_of_a_tracked_poll(
+    _serial_live_server: None, live_server: Any, browser: Any, organizer: Any
+) -> None:
+    """Three sessions of a series with a tracked poll (5 answers each: yes 20 %, 40 %, 60 %); the
+    third one completed, its big screen's end summary draws the poll's trend: a line of 3 points per
+    option shown, inside the screen at 1280×720, text at 16 px or more, named for screen readers."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    series = Series.objects.create(owner=organizer, name="Town halls")
+    run_session(organizer, series, 0, types=["poll"])
+    run_session(organizer, series, 1, types=["poll"])
+    third = run_session(organizer, series, 2, types=["poll"])
+
+    page = _page(browser, live_server, organizer)
+    page.goto(f"{live_server.url}/present/{third.pk}")
+    expect(page.locator("#summary svg.trend-chart")).to_have_count(1)
+    chart = page.evaluate(CHART)
+    assert chart is not None
+    # The leading option (yes, 60 % now) first, then no; each line a point per session, no gap.
+    assert chart["lines"] == [3, 3], chart
+    assert chart["legend"] == ["Yes: 20 → 40 → 60", "No: 80 → 60 → 40"], chart
+    assert chart["role"] == "img" and "20 → 40 → 60" in chart["label"] and "3 sessions" in chart["label"]
+    assert chart["w"] >= 150 and chart["h"] >= 40, chart
+    assert chart["top"] >= 0 and chart["bottom"] <= 720 and chart["right"] <= 1280, chart
+    assert chart["smallest"] >= 16, chart
+    expect(page.locator("#summary .trend-note")).to_have_count(0)  # 5 answers each: never "too few"
+    assert_axe_clean(page, "summary-with-trend")
+    page.context.close()
+
+
+def test_end_summary_trend_leaves_a_gap_for_too_few_answers(
+    _serial_live_server: None, live_server: Any, browser: Any, organizer: Any
+) -> None:
+    """The middle session's poll had 3 answers (under the minimum of 5): its point is a gap in each
+    line (two runs of one point), the chart says why, and its name says "too few answers"."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    series = Series.objects.create(owner=organizer, name="Town halls")
+    run_session(organizer, series, 0, types=["poll"])
+    run_session(organizer, series, 1, types=["poll"], n=3)
+    third = run_session(organizer, series, 2, types=["poll"])
+
+    page = _page(browser, live_server, organizer)
+    page.goto(f"{live_server.url}/present/{third.pk}")
+    expect(page.locator("#summary .trend-note")).to_have_text("Gaps: too few answers to show.")
+    chart = page.evaluate(CHART)
+    assert chart["lines"] == [1, 1, 1, 1], chart
+    assert chart["legend"][0] == "Yes: 20 → too few answers → 60", chart
+    assert "too few answers" in chart["label"] and chart["smallest"] >= 16, chart
+    assert page.locator("#summary svg.trend-chart .trend-dot").count() == 4
+    page.context.close()

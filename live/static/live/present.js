@@ -20,6 +20,7 @@ import { presenterControls } from "./present_controls.js";
 import { selfPacedDashboard } from "./present_selfpaced.js";
 import { reactionLane } from "./reactions.js";
 import { stageFitter } from "./stage_fit.js";
+import { trendChart } from "./trend_chart.js";
 
 const cfg = readConfig();
 // The activity types' presenter renderers (common.js loadTypes), keyed by type: this page names none.
@@ -250,16 +251,18 @@ async function renderSummary() {
   let leaderboard = null;
   let teams = [];
   if (cfg.can_control) {
-    const [res, acts] = await Promise.all([
+    const [res, acts, trends] = await Promise.all([
       api(`/api/v1/sessions/${sid}/results`),
       api(`/api/v1/sessions/${sid}/activities?limit=100`),
+      seriesTrends(),
     ]);
     if (res.ok && res.data) {
       const configs = {};
       for (const act of acts.data?.items || []) configs[act.id] = act;
       for (const item of res.data.activities || []) {
         const full = configs[item.id] || item;
-        parts.push(summaryItem({ ...item, config: full.config || {} }, item.results));
+        const trend = full.track_key ? trendChart(...trendOf(trends, full, item.results)) : null;
+        parts.push(summaryItem({ ...item, config: full.config || {} }, item.results, trend));
       }
       leaderboard = res.data.leaderboard;
       teams = res.data.teams || [];
@@ -311,6 +314,30 @@ async function renderSummary() {
   fit();
 }
 
+// --- trends (issue 27): a tracked activity of a session in a series shows its line chart ------------
+// The series' trends (its owner's: GET /series/{sid}/trends) hold every point with its labels,
+// this session's stored summary included; anyone else with the lifecycle right (a co-organizer, a
+// presenter) gets 404 there and sees the earlier points the session results carry ("trend").
+const TREND_POINTS = 6; // this session and up to 5 earlier ones, as the results' "trend"
+
+async function seriesTrends() {
+  const session = await api(`/api/v1/sessions/${sid}`);
+  const series = session.ok ? session.data?.series_id : null;
+  if (!series) return null;
+  const res = await api(`/api/v1/series/${series}/trends`);
+  return res.ok ? res.data?.items || [] : null;
+}
+
+/** [item, points] for trendChart: the series' item of this activity, its points up to this session. */
+function trendOf(trends, act, results) {
+  const item = (trends || []).find((t) => t.track_key === act.track_key && t.type === act.type);
+  if (item) {
+    const mine = item.points.findIndex((p) => p.session_id === sid);
+    if (mine >= 0) return [item, item.points.slice(Math.max(0, mine + 1 - TREND_POINTS), mine + 1)];
+  }
+  return [{}, results?.trend || []];
+}
+
 /** Mark a list for paging together with the activities (stage_fit.js). */
 function pageable(el) {
   if (el.tagName === "OL") el.dataset.pageable = "";
@@ -324,7 +351,7 @@ function topRows(rows, n) {
   return [...rows].sort((x, y) => y[1] - x[1]).slice(0, n);
 }
 
-function summaryItem(a, r) {
+function summaryItem(a, r, trend = null) {
   const answers = r.total_responses ?? r.vote_count ?? 0;
   const renderer = typeOf(a).renderer;
   // count: a type that counts something else than answers says so in its own words (a Q&A's questions).
@@ -344,6 +371,7 @@ function summaryItem(a, r) {
       text: count ?? fmt(ngettext("%(n)s answer", "%(n)s answers", answers), { n: answers }),
     }),
     content,
+    trend,
     note ? h("p", { class: "summary-note muted", text: note }) : null,
   );
 }
