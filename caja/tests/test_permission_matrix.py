@@ -10,6 +10,14 @@ those columns expects exactly its user's cell (KEY_OF). Each cell is one request
 world; the expected status comes from the contract (401 without credentials, 403 for a participant
 token on an organizer action or on another session, 404 for another organizer's session).
 
+Multipart rows (media, deck) send an ``Upload``: a tiny PNG or a one-page PDF made in the test. A
+self-paced session P of the owner (with teams) carries the rows that need one (a participant's start
+and progress, a team move); on P's paths the participant columns send P's tokens (part_x's and the
+kicked one's there; part_y's stays Y's). A series is its owner's alone: 404 for any other organizer,
+the owner's team included. Below ROWS, a completeness test: every method of every api/v1 URL that
+Django's resolver lists has a row (or a reasoned entry in NOT_IN_MATRIX), so a new endpoint fails
+the matrix until it has one.
+
 Below the matrix: the presenter and moderation pages by role, an API key of a deactivated user (401,
 nothing changed), and public reads that never show tokens, a quiz's correct option before it is
 revealed, poker votes before the reveal, or another organizer's sessions.
@@ -17,20 +25,26 @@ revealed, poker votes before the reveal, or another organizer's sessions.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from PIL import Image
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from activities import services as activity_services
 from activities.models import Activity, Response
+from activities.services import media as media_services
 from activities.tests.factories import CONFIGS
+from activities.tests.pdfs import make_pdf
 from activities.types.qna import services as qna_services
 from core import api_keys
 from core.models import OrganizerApiKey
@@ -103,6 +117,9 @@ PART = {
 # The caller's own participant record.
 ME = {**PART, "part_y": OK}
 PUBLIC = dict.fromkeys(ROLES, OK)
+# A series is its owner's alone (and a superuser's): any other organizer, a member of the owner's
+# sessions included, gets 404 (sessions_app.roles.can_manage_series).
+SERIES = {**ORG, "co": 404, "presenter": 404, "moderator": 404}
 # The Q&A's question list: "none / participant / organizer" in the contract.
 QNA_READ = {**PUBLIC, "part_y": 403, "kicked": 401}
 
@@ -123,12 +140,20 @@ class World:
     wall_answer: str  # an answer on that wall, by part_x
     draft: str  # a draft session of the owner (can be rehearsed)
     rehearsing: str  # a session of the owner live as a rehearsal (can be ended)
+    media: str  # a media of X that no config uses (can be deleted)
+    series: str  # a series of the owner, with no sessions (can be deleted)
+    series_co: str  # the co-organizer's own series (X may not join it: not its owner's)
+    paced: str  # an active self-paced session of the owner (participants start and track progress)
+    paced_poll: str  # a published poll of it
+    wanderer: str  # a participant of it in team blue (can be moved)
     owner_id: int = 0
     presenter_id: int = 0
     moderator_id: int = 0
     owner_key_id: str = ""  # the owner's API key's public id (its prefix)
     refresh: str = ""  # a refresh token of the owner
     tokens: dict[str, str] = field(default_factory=dict)  # role -> participant token
+    # role -> participant token in the self-paced session (part_x and kicked there; part_y stays Y's)
+    paced_tokens: dict[str, str] = field(default_factory=dict)
     jwts: dict[str, str] = field(default_factory=dict)  # role -> access token
     keys: dict[str, str] = field(default_factory=dict)  # role -> API key
     all_tokens: list[str] = field(default_factory=list)
@@ -141,12 +166,32 @@ def _user(username: str, **extra: Any) -> Any:
     return user
 
 
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A row's multipart body: ``file`` is a tiny valid PNG or a one-page PDF, made fresh per request."""
+
+    kind: str  # "png" or "pdf"
+
+    def body(self) -> dict[str, Any]:
+        data = _png() if self.kind == "png" else make_pdf(["Welcome"], size=(160, 90))
+        f = io.BytesIO(data)
+        f.name = f"upload.{self.kind}"
+        return {"file": f}
+
+
 def _join(session: Any, nickname: str) -> tuple[Participant, str]:
     return participant_services.participant_join(session=session, nickname=nickname)
 
 
 @pytest.fixture
-def world(settings: Any) -> World:
+def world(settings: Any, tmp_path: Path) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media-root"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A poll right after a write sees it (no storm damping, no version memo).
     settings.CAJA_SNAPSHOT_MIN_REBUILD_SECONDS = 0
@@ -199,6 +244,31 @@ def world(settings: Any) -> World:
             members.member_add(session=session, username=user.username, role=role_names[key], actor=owner)
     members.member_add(session=x, email="guest@example.com", role="presenter", actor=owner)
     owner_key, owner_raw = api_keys.api_key_create(user=owner, name="owner's script")
+    media = media_services.media_upload(session=x, data=_png(), actor=owner)
+    series = session_services.series_create(owner=owner, name="Town halls")
+    series_co = session_services.series_create(owner=team["co"], name="Carol's retros")
+    # Teams (auto: a join needs no team) so that a participant can be moved (issue 26).
+    paced = session_services.session_create(
+        owner=owner,
+        name="Self-paced P",
+        pace="self",
+        teams=[
+            {"id": "red", "name": "Red", "color": "#ff0000"},
+            {"id": "blue", "name": "Blue", "color": "#0000ff"},
+        ],
+        team_assignment="auto",
+    )
+    for key, user in team.items():
+        members.member_add(session=paced, username=user.username, role=role_names[key], actor=owner)
+    paced_poll = activity_services.activity_create(
+        session=paced, type="poll", config=dict(CONFIGS["poll"]), title="poll", order=1
+    )
+    activity_services.activity_set_status(activity=paced_poll, status="published")
+    session_services.session_set_status(session=paced, status="active")
+    _, token_px = _join(paced, "Paced Xavier")  # red (auto: the first of the emptiest teams)
+    wanderer, _ = _join(paced, "Wanderer")  # blue: to be moved to red
+    kicked_p, token_kicked_p = _join(paced, "Paced Kicked")
+    participant_services.participant_kick(participant=kicked_p)
     _, presenter_raw = api_keys.api_key_create(user=team["presenter"], name="presenter's clicker")
     return World(
         sid=str(x.pk),
@@ -215,10 +285,17 @@ def world(settings: Any) -> World:
         wall_answer=str(wall_answer.pk),
         draft=str(draft.pk),
         rehearsing=str(rehearsing.pk),
+        media=str(media.pk),
+        series=str(series.pk),
+        series_co=str(series_co.pk),
+        paced=str(paced.pk),
+        paced_poll=str(paced_poll.pk),
+        wanderer=str(wanderer.pk),
         owner_id=owner.pk,
         presenter_id=team["presenter"].pk,
         moderator_id=team["moderator"].pk,
         tokens={"part_x": token_x, "part_y": token_y, "kicked": token_kicked},
+        paced_tokens={"part_x": token_px, "part_y": token_y, "kicked": token_kicked_p},
         jwts={
             role: str(RefreshToken.for_user(user).access_token)
             for role, user in (
@@ -232,16 +309,18 @@ def world(settings: Any) -> World:
         owner_key_id=owner_key.prefix,
         refresh=str(RefreshToken.for_user(owner)),
         keys={"key_owner": owner_raw, "key_presenter": presenter_raw},
-        all_tokens=[token_x, token_y, token_kicked, token_victim],
+        all_tokens=[token_x, token_y, token_kicked, token_victim, token_px, token_kicked_p],
     )
 
 
-def _client(world: World, role: str) -> APIClient:
+def _client(world: World, role: str, path: str = "") -> APIClient:
     client = APIClient()
+    # A participant token is of one session: on the self-paced session's paths, its participants'.
+    tokens = world.paced_tokens if world.paced in path else world.tokens
     if role in world.jwts:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {world.jwts[role]}")
-    elif role in world.tokens:
-        client.credentials(HTTP_X_PARTICIPANT_TOKEN=world.tokens[role])
+    elif role in tokens:
+        client.credentials(HTTP_X_PARTICIPANT_TOKEN=tokens[role])
     elif role in world.keys:
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.keys[role]}")
     return client
@@ -387,6 +466,32 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     # Only to a member: dave is an organizer but not on the team.
     ("post", S + "/transfer", {"username": "dave"}, 400, OWNERSHIP, False),
     ("get", S + "/audit", None, 200, MEMBERS, False),
+    # media and decks (contract v1.2, issue 24): multipart bodies (Upload)
+    ("post", S + "/media", Upload("png"), 201, EDIT, False),
+    ("get", S + "/media", None, 200, ORG, False),
+    ("delete", S + "/media/{media}", None, 204, EDIT, False),
+    ("post", S + "/deck", Upload("pdf"), 201, EDIT, False),
+    # Not multipart: 415 for those who may upload; everyone else gets their refusal first.
+    ("post", S + "/media", {"file": "x"}, 415, EDIT, False),
+    ("post", S + "/deck", {"file": "x"}, 415, EDIT, False),
+    # back one activity: from the live poker to the (expired) quiz
+    ("post", S + "/previous", None, 200, LIFECYCLE, False),
+    # team move (issue 26): managing the room, as a kick (on the self-paced session: it has teams)
+    ("patch", "/api/v1/sessions/{paced}/participants/{wanderer}", {"team_id": "red"}, 200, MODERATION, False),
+    # series and trends (contract v1.2)
+    ("post", "/api/v1/series", {"name": "Retros"}, 201, ORG_ANY, False),
+    ("get", "/api/v1/series", None, 200, ORG_ANY, False),
+    ("get", "/api/v1/series/{series}", None, 200, SERIES, False),
+    ("patch", "/api/v1/series/{series}", {"name": "Renamed"}, 200, SERIES, False),
+    ("delete", "/api/v1/series/{series}", None, 204, SERIES, False),
+    ("get", "/api/v1/series/{series}/trends", None, 200, SERIES, False),
+    # A session joins a series with the "edit" right, and only one of the session's owner's series:
+    # the co-organizer's own is a 400 for everyone who may edit (sessions_app.roles.can_join_series).
+    ("patch", S, {"series_id": "{series}"}, 200, EDIT, False),
+    ("patch", S, {"series_id": "{series_co}"}, 400, EDIT, False),
+    # self-paced sessions: a participant of the self-paced session starts an activity, reads progress
+    ("post", "/api/v1/sessions/{paced}/activities/{paced_poll}/start", None, 200, PART, False),
+    ("get", "/api/v1/sessions/{paced}/me/progress", None, 200, PART, False),
 ]
 
 # What a successful write leaves in the audit log (contract v1.2: "The audit log records at least"),
@@ -399,6 +504,7 @@ AUDITED: dict[tuple[str, str, str | None], list[str]] = {
     ("patch", S, "name"): ["session.update"],
     ("put", S, "name"): ["session.update"],
     ("patch", S, "language"): ["session.update"],
+    ("patch", S, "series_id"): ["session.series"],
     ("patch", S, "status"): ["session.status"],
     ("post", S + "/next", None): ["session.next", "activity.status"],
     ("post", A, "type"): ["activity.create"],
@@ -421,6 +527,12 @@ AUDITED: dict[tuple[str, str, str | None], list[str]] = {
     ("delete", S + "/members/{presenter_id}", None): ["member.remove"],
     ("delete", S + "/invitations/guest@example.com", None): ["invitation.remove"],
     ("post", S + "/transfer", "username"): ["session.transfer"],
+    ("post", S + "/media", None): ["media.upload"],
+    ("delete", S + "/media/{media}", None): ["media.delete"],
+    # one page: its media, its slide, then the import
+    ("post", S + "/deck", None): ["media.upload", "activity.create", "deck.import"],
+    ("post", S + "/previous", None): ["session.previous", "activity.status"],
+    ("patch", "/api/v1/sessions/{paced}/participants/{wanderer}", "team_id"): ["participant.move"],
 }
 USERNAMES = {
     "owner": "alice",
@@ -433,7 +545,13 @@ USERNAMES = {
 }
 
 CASES = [pytest.param(row, role, id=f"{row[0].upper()} {row[1]} as {role}") for row in ROWS for role in ROLES]
-ERROR_CODES = {400: "VALIDATION_ERROR", 401: "NOT_AUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
+ERROR_CODES = {
+    400: "VALIDATION_ERROR",
+    401: "NOT_AUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
 
 
 def _fill(template: Any, world: World) -> Any:
@@ -454,6 +572,12 @@ def _fill(template: Any, world: World) -> Any:
             "wall_answer",
             "draft",
             "rehearsing",
+            "media",
+            "series",
+            "series_co",
+            "paced",
+            "paced_poll",
+            "wanderer",
             "owner_id",
             "presenter_id",
             "moderator_id",
@@ -476,14 +600,14 @@ def test_permission_matrix(
     expected = expected_by_role[role] if role in expected_by_role else expected_by_role[KEY_OF[role]]
     expected = success if expected == OK else expected
     path = _fill(template, world)
-    client = _client(world, role)
+    client = _client(world, role, path)
     logged_before = AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
-    kwargs: dict[str, Any] = {"format": "json"} if body is not None else {}
-    response = (
-        getattr(client, method)(path, _fill(body, world), **kwargs)
-        if body is not None
-        else getattr(client, method)(path)
-    )
+    if isinstance(body, Upload):
+        response = getattr(client, method)(path, body.body(), format="multipart")
+    elif body is not None:
+        response = getattr(client, method)(path, _fill(body, world), format="json")
+    else:
+        response = getattr(client, method)(path)
     text = response.content.decode("utf-8", "replace") if not response.streaming else ""
     assert response.status_code == expected, (
         f"{method.upper()} {path} as {role}: {response.status_code} {text[:300]}"
@@ -507,10 +631,10 @@ def test_permission_matrix(
         assert (
             names
             == {
-                "owner": {"Session X", "Draft Z", "Rehearsal R"},
-                **dict.fromkeys(TEAM, {"Session X", "Draft Z", "Rehearsal R"}),
+                "owner": {"Session X", "Draft Z", "Rehearsal R", "Self-paced P"},
+                **dict.fromkeys(TEAM, {"Session X", "Draft Z", "Rehearsal R", "Self-paced P"}),
                 "other": {"Session Y of Bob"},
-                "super": {"Session X", "Draft Z", "Rehearsal R", "Session Y of Bob"},
+                "super": {"Session X", "Draft Z", "Rehearsal R", "Self-paced P", "Session Y of Bob"},
             }[who]
         )
     if template == S and method == "get" and expected == 200:
@@ -523,6 +647,47 @@ def test_permission_matrix(
         assert listed == own.get(who, []), listed
     if template == S and method == "get" and role == "other":
         assert "Session X" not in text  # the 404 does not reveal another organizer's session
+
+
+# --- every endpoint has its row -----------------------------------------------------------------
+# (route, method) pairs of api/v1 that the matrix leaves out on purpose, each with its reason.
+# Empty: every endpoint has a row. A new endpoint fails the test below until it gets its row here
+# above (or, with a reason, an entry in this list).
+NOT_IN_MATRIX: frozenset[tuple[str, str]] = frozenset()
+SERVED_METHODS = ("get", "post", "put", "patch", "delete")  # HEAD and OPTIONS: test_every_method
+
+
+def _api_routes(resolver: URLResolver, prefix: str = "") -> dict[str, set[str]]:
+    """Every URL pattern under api/v1 (as Django's resolver lists it) -> the methods its view serves."""
+    out: dict[str, set[str]] = {}
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            for inner, methods in _api_routes(entry, route).items():
+                out.setdefault(inner, set()).update(methods)
+        elif isinstance(entry, URLPattern) and route.startswith("api/v1/"):
+            view = getattr(entry.callback, "cls", None) or getattr(entry.callback, "view_class", None)
+            assert view is not None, f"{route}: not a class-based view; extend the test"
+            out.setdefault(route, set()).update(m for m in SERVED_METHODS if hasattr(view, m))
+    return out
+
+
+def test_every_api_endpoint_and_method_has_a_row(world: World) -> None:
+    served = {(route, m) for route, methods in _api_routes(get_resolver()).items() for m in methods}
+    assert len(served) > 60
+    covered = set()
+    for method, template, *_ in ROWS:
+        path = _fill(template, world).split("?")[0]
+        if path.startswith("/api/v1/"):
+            covered.add((resolve(path).route, method))
+    missing = served - covered - NOT_IN_MATRIX
+    assert not missing, "endpoints without a row in ROWS: " + ", ".join(
+        f"{m.upper()} {r}" for r, m in sorted(missing)
+    )
+    # Rows only for what is served, and no stale exclusions.
+    assert covered <= served, covered - served
+    assert not NOT_IN_MATRIX & covered, NOT_IN_MATRIX & covered
+    assert NOT_IN_MATRIX <= served, NOT_IN_MATRIX - served
 
 
 # --- the presenter and moderation pages by role ------------------------------------------------
