@@ -99,6 +99,10 @@ def test_qna_kept_open_beside_later_activities_and_recapped_at_the_end(
     expect(side).to_be_visible()
     expect(page.locator("#qna-side .qna-side-count")).to_have_text("(3)")
     expect(page.locator("#qna-side .qna-row")).to_have_count(3)
+    # The column is redrawn at each poll: wait for a laid-out one before measuring it.
+    page.wait_for_function(
+        "() => (document.querySelector('#qna-side')?.getBoundingClientRect().width || 0) > 0"
+    )
     box = side.bounding_box()
     assert box and box["width"] > 200 and box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720
     assert page.evaluate(SMALLEST_IN, "#qna-side") >= 16
