@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, Json
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -231,50 +231,45 @@ def reactions_view(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return HttpResponse(status=202)
 
 
-class SessionNextView(RoleView):
+class _SessionStepView(RoleView):
+    """A step through the activities (the lifecycle right), answered with the state snapshot."""
+
     roles = {"POST": "organizer"}
 
-    @extend_schema(
-        operation_id="sessions_next",
-        request=None,
-        responses={
-            200: StateSerializer,
-            401: ErrorEnvelopeSerializer,
-            404: ErrorEnvelopeSerializer,
-            409: ErrorEnvelopeSerializer,
-        },
-    )
+    def step(self, session: Any, actor: Any) -> None:
+        raise NotImplementedError
+
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
-        activity_services.activity_activate_next(session=session, actor=request.user)
+        self.step(session, request.user)
         state = state_now(session.pk)
         if state is None:
             raise NotFound(gettext("Session not found."))
         return Response(state)
 
 
-class SessionPreviousView(RoleView):
+_STEP_RESPONSES = {
+    200: StateSerializer,
+    401: ErrorEnvelopeSerializer,
+    404: ErrorEnvelopeSerializer,
+    409: ErrorEnvelopeSerializer,
+}
+
+
+@extend_schema_view(post=extend_schema(operation_id="sessions_next", request=None, responses=_STEP_RESPONSES))
+class SessionNextView(_SessionStepView):
+    def step(self, session: Any, actor: Any) -> None:
+        activity_services.activity_activate_next(session=session, actor=actor)
+
+
+@extend_schema_view(
+    post=extend_schema(operation_id="sessions_previous", request=None, responses=_STEP_RESPONSES)
+)
+class SessionPreviousView(_SessionStepView):
     """``POST /sessions/{id}/previous``: back one activity, as a presenter's clicker does."""
 
-    roles = {"POST": "organizer"}
-
-    @extend_schema(
-        operation_id="sessions_previous",
-        request=None,
-        responses={
-            200: StateSerializer,
-            401: ErrorEnvelopeSerializer,
-            404: ErrorEnvelopeSerializer,
-            409: ErrorEnvelopeSerializer,
-        },
-    )
-    def post(self, request: Request, session_id: Any) -> Response:
-        session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
-        activity_services.activity_activate_previous(session=session, actor=request.user)
-        state = state_now(session.pk)
-        if state is None:
-            raise NotFound(gettext("Session not found."))
-        return Response(state)
+    def step(self, session: Any, actor: Any) -> None:
+        activity_services.activity_activate_previous(session=session, actor=actor)
 
 
 # --- OpenAPI description of the plain polling views --------------------------------------------

@@ -97,24 +97,11 @@ class TeamSerializer(serializers.Serializer):
     color = serializers.CharField(help_text="#rrggbb")
 
 
-def _team_fields() -> dict[str, Any]:
-    # The rules (2–20, unique ids and names, #rrggbb) are the service's: services.teams_clean.
-    return {
-        "teams": serializers.JSONField(
-            required=False, help_text="None, or 2–20 {id, name, color}; only while the session is a draft."
-        ),
-        "team_assignment": serializers.ChoiceField(choices=TeamAssignment.choices, required=False),
-    }
+class _SessionPlanFields(StrictSerializer):
+    """The fields a create and an update share: the pace and its times (self-paced sessions) and the
+    teams. The rules (changeable while draft, closes after opens, 2–20 unique teams, #rrggbb) are the
+    services' (_validate_schedule, teams_clean)."""
 
-
-class SessionCreateSerializer(StrictSerializer):
-    name = StrictCharField(max_length=NAME_MAX)
-    description = StrictCharField(
-        max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True, default=""
-    )
-    language = serializers.ChoiceField(
-        choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language (default en)."
-    )
     pace = serializers.ChoiceField(
         choices=SessionPace.choices,
         required=False,
@@ -129,11 +116,23 @@ class SessionCreateSerializer(StrictSerializer):
         allow_null=True,
         help_text="A self-paced session completes by itself at this time (after opens_at).",
     )
-    teams = _team_fields()["teams"]
-    team_assignment = _team_fields()["team_assignment"]
+    teams = serializers.JSONField(
+        required=False, help_text="None, or 2–20 {id, name, color}; only while the session is a draft."
+    )
+    team_assignment = serializers.ChoiceField(choices=TeamAssignment.choices, required=False)
 
 
-class SessionUpdateSerializer(StrictSerializer):
+class SessionCreateSerializer(_SessionPlanFields):
+    name = StrictCharField(max_length=NAME_MAX)
+    description = StrictCharField(
+        max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True, default=""
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text="The presenter screen's language (default en)."
+    )
+
+
+class SessionUpdateSerializer(_SessionPlanFields):
     name = StrictCharField(max_length=NAME_MAX, required=False)
     description = StrictCharField(
         max_length=DESCRIPTION_MAX, required=False, allow_blank=True, allow_null=True
@@ -147,22 +146,6 @@ class SessionUpdateSerializer(StrictSerializer):
         allow_null=True,
         help_text="A series of the session's owner (GET /api/v1/series), or null to leave its series.",
     )
-    pace = serializers.ChoiceField(
-        choices=SessionPace.choices,
-        required=False,
-        help_text="live (a presenter drives) or self (each participant at their own pace); "
-        "changeable only while draft.",
-    )
-    opens_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="A self-paced session opens by itself at this time."
-    )
-    closes_at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        help_text="A self-paced session completes by itself at this time (after opens_at).",
-    )
-    teams = _team_fields()["teams"]
-    team_assignment = _team_fields()["team_assignment"]
 
 
 class JoinLookupSerializer(serializers.Serializer):
