@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,10 +9,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from core import state_version, text
-from core.errors import DomainError, InvalidTransition, ValidationFailed
+from core.errors import InvalidTransition, ValidationFailed
 from core.lifecycle import transition_apply, transition_check
 
 from . import pace as pace_rules
@@ -25,17 +24,14 @@ from .models import (
     JOIN_CODE_LENGTH,
     LANGUAGE_CODES,
     NAME_MAX,
-    TEAM_ID_MAX,
-    TEAM_NAME_MAX,
-    TEAMS_MAX,
-    TEAMS_MIN,
-    Series,
     Session,
     SessionPace,
     SessionStatus,
     TeamAssignment,
 )
-from .signals import session_completed, session_deleting, session_series_changing
+from .sentinels import UNSET
+from .signals import session_completed, session_deleting
+from .teams import teams_clean
 
 # draft → active → completed, nothing else.
 SESSION_TRANSITIONS: dict[str, set[str]] = {
@@ -47,10 +43,6 @@ SESSION_TRANSITIONS: dict[str, set[str]] = {
 
 def generate_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-# "Not given" for session_update's optional fields (None is a value: no description).
-UNSET: Any = object()
 
 
 def _validate_text(
@@ -112,107 +104,6 @@ def _validate_schedule(
     if opens is not None and closes is not None and closes <= opens:
         raise ValidationFailed({"closes_at": [gettext("Must be later than the opening time.")]})
     return values
-
-
-# --- teams (contract v1.2, "Quiz: a fair start, and teams") ---------------------------------------
-
-_TEAM_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{TEAM_ID_MAX}}}")
-_TEAM_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-class TeamsLocked(DomainError):
-    """Teams decide who plays with whom: once the session has started they stay as they are."""
-
-    status_code = 409
-    code = "TEAMS_LOCKED"
-    default_message = gettext_lazy("Teams can only be changed while the session is a draft.")
-
-
-def teams_clean(raw: Any) -> list[dict[str, str]]:
-    """``raw`` as stored teams (none, or 2–20 of {"id", "name", "color"}), or ValidationFailed.
-
-    A single team is refused: a team of one competes with nobody (the contract's "none, or 2–20").
-    Ids and names are unique (names compared case-insensitively: two "Red" buttons on a phone
-    cannot be told apart); colours are stored lower-case."""
-    if not isinstance(raw, list):
-        raise ValidationFailed({"teams": [gettext("Must be a list of teams.")]})
-    errors: dict[str, list[str]] = {}
-    if len(raw) == 1 or len(raw) > TEAMS_MAX:
-        errors["teams"] = [
-            gettext("A session has no teams or %(min)s to %(max)s teams.")
-            % {"min": TEAMS_MIN, "max": TEAMS_MAX}
-        ]
-    teams: list[dict[str, str]] = []
-    ids: set[str] = set()
-    names: set[str] = set()
-    for i, item in enumerate(raw):
-        where = f"teams[{i}]"
-        if not isinstance(item, dict) or set(item) - {"id", "name", "color"}:
-            errors[where] = [gettext('Each team is an object with "id", "name" and "color".')]
-            continue
-        team_id, name, color = item.get("id"), item.get("name"), item.get("color")
-        if not isinstance(team_id, str) or not _TEAM_ID.fullmatch(team_id):
-            errors[f"{where}.id"] = [gettext("1 to %(n)s letters, digits, - or _.") % {"n": TEAM_ID_MAX}]
-        elif team_id in ids:
-            errors[f"{where}.id"] = [gettext("Two teams have this id.")]
-        if isinstance(name, str):
-            name = text.clean_text(name)
-        if not isinstance(name, str) or text.text_problem(name) or len(name) > TEAM_NAME_MAX:
-            errors[f"{where}.name"] = [
-                gettext("1 to %(n)s characters, no control characters.") % {"n": TEAM_NAME_MAX}
-            ]
-        elif name.casefold() in names:
-            errors[f"{where}.name"] = [gettext("Two teams have this name.")]
-        if not isinstance(color, str) or not _TEAM_COLOR.fullmatch(color):
-            errors[f"{where}.color"] = [gettext("A colour as #rrggbb.")]
-        if isinstance(team_id, str) and isinstance(name, str) and isinstance(color, str):
-            ids.add(team_id)
-            names.add(name.casefold())
-            teams.append({"id": team_id, "name": name, "color": color.lower()})
-    if errors:
-        raise ValidationFailed(errors)
-    return teams
-
-
-@transaction.atomic
-def session_set_teams(
-    *, session: Session, teams: Any = UNSET, team_assignment: str | None = None, actor: Any = None
-) -> Session:
-    """Replace the teams and/or the assignment mode; only while the session is a draft (409
-    TEAMS_LOCKED otherwise, decided by a conditional UPDATE: a racing start wins or loses whole)."""
-    values: dict[str, Any] = {}
-    if teams is not UNSET:
-        values["teams"] = teams_clean(teams)
-    if team_assignment is not None:
-        if team_assignment not in TeamAssignment.values:
-            raise ValidationFailed({"team_assignment": [f"One of: {', '.join(TeamAssignment.values)}."]})
-        values["team_assignment"] = team_assignment
-    if not values:
-        return session
-    changed = {k: v for k, v in values.items() if getattr(session, k) != v}
-    updated = Session.objects.filter(pk=session.pk, status=SessionStatus.DRAFT).update(
-        updated_at=timezone.now(), **values
-    )
-    if not updated:
-        raise TeamsLocked()
-    if "teams" in values:
-        # Someone in the lobby in a team that is gone is in no team (through the reverse relation:
-        # this layer does not import participants); the organizer may move them (PATCH, admin).
-        kept = [t["id"] for t in values["teams"]]
-        session.participants.exclude(team_id="").exclude(team_id__in=kept).update(team_id="")
-    for k, v in values.items():
-        setattr(session, k, v)
-    state_version.bump(session.pk)
-    if changed:
-        audit_record(
-            session=session,
-            actor=actor,
-            action="session.teams",
-            target_type="session",
-            target_id=session.pk,
-            details={"changes": changed},
-        )
-    return session
 
 
 @transaction.atomic
@@ -521,80 +412,25 @@ def session_purge_completed(*, completed_before: datetime, dry_run: bool = False
     return counts
 
 
-# --- series (contract v1.2, "Series and trends") --------------------------------------------------
+# The teams' and the series' writes live in their own modules (sessions_app.teams, .series); the
+# callers keep reaching every session write through this module.
+from .series import (  # noqa: E402
+    SeriesHasLiveSession,
+    series_create,
+    series_delete,
+    series_update,
+    session_set_series,
+)
+from .teams import TeamsLocked, session_set_teams  # noqa: E402
 
-
-class SeriesHasLiveSession(InvalidTransition):
-    def __init__(self) -> None:
-        super().__init__(
-            from_="active",
-            to="deleted",
-            message=gettext(
-                "This series has a live session: complete it before deleting the series "
-                "(deleting a series keeps its sessions)."
-            ),
-        )
-
-
-@transaction.atomic
-def series_create(*, owner: Any, name: str) -> Series:
-    values = _validate_text(name=name)
-    return Series.objects.create(owner=owner, name=values["name"])
-
-
-@transaction.atomic
-def series_update(*, series: Series, name: str | None = None) -> Series:
-    if name is not None:
-        series.name = _validate_text(name=name)["name"]
-        Series.objects.filter(pk=series.pk).update(name=series.name, updated_at=timezone.now())
-    return series
-
-
-@transaction.atomic
-def series_delete(*, series: Series, actor: Any = None) -> None:
-    """Delete a series; its sessions stay, unlinked (each gets an audit entry). Refused (409) while
-    one of its sessions is live: that session's big screen shows the series' last results."""
-    # Lock the sessions so none starts between the check and the unlink.
-    sessions = list(Session.objects.select_for_update().filter(series=series).order_by("pk"))
-    if any(s.status == SessionStatus.ACTIVE for s in sessions):
-        raise SeriesHasLiveSession()
-    for session in sessions:
-        audit_record(
-            session=session,
-            actor=actor,
-            action="session.series",
-            target_type="series",
-            target_id=series.pk,
-            details={"from": str(series.pk), "to": None, "reason": "series deleted"},
-        )
-    Session.objects.filter(series=series).update(series=None, updated_at=timezone.now())
-    series.delete()
-    for session in sessions:
-        state_version.bump(session.pk)
-
-
-@transaction.atomic
-def session_set_series(*, session: Session, series: Series | None, actor: Any = None) -> Session:
-    """Put ``session`` into ``series`` (one of the session's owner's: checked by the caller with
-    roles.can_join_series), or take it out (None). A tracked activity whose key the series uses for
-    another type refuses the move (400, from the activities app's session_series_changing receiver)."""
-    old = session.series_id
-    new = series.pk if series is not None else None
-    if old == new:
-        return session
-    if series is not None:
-        if series.owner_id != session.owner_id:
-            raise ValidationFailed({"series_id": [gettext("A session can only join a series of its owner.")]})
-        session_series_changing.send(sender=Session, session=session, series=series)
-    Session.objects.filter(pk=session.pk).update(series_id=new, updated_at=timezone.now())
-    session.series_id = new
-    state_version.bump(session.pk)
-    audit_record(
-        session=session,
-        actor=actor,
-        action="session.series",
-        target_type="series",
-        target_id=new or old,
-        details={"from": str(old) if old else None, "to": str(new) if new else None},
-    )
-    return session
+__all__ = [
+    "UNSET",
+    "SeriesHasLiveSession",
+    "TeamsLocked",
+    "series_create",
+    "series_delete",
+    "series_update",
+    "session_set_series",
+    "session_set_teams",
+    "teams_clean",
+]
