@@ -3,7 +3,7 @@
 A self-paced session opens (draft → active) at ``opens_at`` and completes (active → completed) at
 ``closes_at`` by itself. Nothing runs at those times: whoever reads the session after them (a poll
 rebuilding the snapshot, an answer, an organizer) sees the status the clock says, and the first
-of them writes it (services.session_clock_advance, a conditional UPDATE)."""
+of them writes it (clock.session_clock_advance, a conditional UPDATE)."""
 
 from __future__ import annotations
 

@@ -15,14 +15,7 @@ from core.errors import InvalidTransition, ValidationFailed
 from .audit import audit_record
 from .models import Series, Session, SessionStatus
 from .signals import session_series_changing
-
-
-def validate_text(**fields: Any) -> dict[str, Any]:
-    # The session's text rule (one for every free-text field); imported here, at the call, because
-    # sessions_app.services re-exports this module's writes.
-    from .services import _validate_text
-
-    return _validate_text(**fields)
+from .validation import validate_text
 
 
 class SeriesHasLiveSession(InvalidTransition):

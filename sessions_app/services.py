@@ -7,23 +7,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core import state_version, text
+from core import state_version
 from core.errors import InvalidTransition, ValidationFailed
 from core.lifecycle import transition_apply, transition_check
 
-from . import pace as pace_rules
 from . import selectors
 from .audit import audit_record
 from .models import (
-    DESCRIPTION_MAX,
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
-    LANGUAGE_CODES,
-    NAME_MAX,
     Session,
     SessionPace,
     SessionStatus,
@@ -32,6 +27,7 @@ from .models import (
 from .sentinels import UNSET
 from .signals import session_completed, session_deleting
 from .teams import teams_clean
+from .validation import validate_text
 
 # draft → active → completed, nothing else.
 SESSION_TRANSITIONS: dict[str, set[str]] = {
@@ -43,40 +39,6 @@ SESSION_TRANSITIONS: dict[str, set[str]] = {
 
 def generate_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-def _validate_text(
-    *, name: str | None = None, description: Any = UNSET, language: str | None = None
-) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    if language is not None:
-        if language not in LANGUAGE_CODES:
-            errors["language"] = [f"One of: {', '.join(LANGUAGE_CODES)}."]
-        values["language"] = language
-    if name is not None:
-        name = text.clean_text(name)
-        problem = text.text_problem(name)
-        if problem == text.BLANK:
-            errors["name"] = [gettext("This field may not be blank.")]
-        elif problem == text.CONTROL:
-            errors["name"] = [gettext("Must not contain control characters.")]
-        elif len(name) > NAME_MAX:
-            errors["name"] = [f"At most {NAME_MAX} characters."]
-        values["name"] = name
-    if description is not UNSET:
-        if description is not None:
-            description = text.clean_text(description)
-            if text.is_blank(description):
-                description = ""
-            if text.has_control(description, multiline=True):
-                errors["description"] = [gettext("Must not contain control characters.")]
-            elif len(description) > DESCRIPTION_MAX:
-                errors["description"] = [f"At most {DESCRIPTION_MAX} characters."]
-        values["description"] = description
-    if errors:
-        raise ValidationFailed(errors)
-    return values
 
 
 def _validate_schedule(
@@ -119,7 +81,7 @@ def session_create(
     teams: Any = UNSET,
     team_assignment: str | None = None,
 ) -> Session:  # the owner is its actor
-    values = _validate_text(name=name, description=description, language=language)
+    values = validate_text(name=name, description=description, language=language)
     values.update(_validate_schedule(session=None, pace=pace, opens_at=opens_at, closes_at=closes_at))
     if teams is not UNSET:
         values["teams"] = teams_clean(teams)
@@ -162,7 +124,7 @@ def session_update(
     """Change the name, description, presenter language, pace and/or opening and closing times;
     ``description=None`` clears it (so do ``opens_at``/``closes_at`` = None), UNSET leaves it;
     ``None`` leaves the name and the language."""
-    values = _validate_text(name=name, description=description, language=language)
+    values = validate_text(name=name, description=description, language=language)
     values.update(_validate_schedule(session=session, pace=pace, opens_at=opens_at, closes_at=closes_at))
     if values:
         values["updated_at"] = timezone.now()
@@ -277,66 +239,6 @@ def session_complete(*, session: Session, actor: Any = None) -> Session:
     return session
 
 
-def session_clock_advance(*, session_id: Any, now: datetime | None = None) -> bool:
-    """Apply a self-paced session's clock: open it if ``opens_at`` has come, complete it if
-    ``closes_at`` has. Conditional UPDATEs, so of many requests noticing the time at once exactly one
-    moves it (and bumps the state version); the others change nothing. Returns whether it moved.
-    Cheap to call when nothing is due: one indexed UPDATE matching no row per boundary."""
-    now = now or timezone.now()
-    moved = False
-    with transaction.atomic():
-        opened = Session.objects.filter(
-            pk=session_id, pace=SessionPace.SELF, status=SessionStatus.DRAFT, opens_at__lte=now
-        ).update(status=SessionStatus.ACTIVE, started_at=F("opens_at"), updated_at=now)
-        if opened:
-            moved = True
-            _clock_audit(session_id, SessionStatus.DRAFT, SessionStatus.ACTIVE)
-        closed = Session.objects.filter(
-            pk=session_id, pace=SessionPace.SELF, status=SessionStatus.ACTIVE, closes_at__lte=now
-        ).update(status=SessionStatus.COMPLETED, completed_at=F("closes_at"), updated_at=now)
-        if closed:
-            moved = True
-            session = Session.objects.get(pk=session_id)
-            _clock_audit(session_id, SessionStatus.ACTIVE, SessionStatus.COMPLETED)
-            session_completed.send(sender=Session, session=session, now=now)
-        if moved:
-            state_version.bump(session_id)
-    return moved
-
-
-def session_clock_due(session: Session, now: datetime | None = None) -> bool:
-    """Whether the clock has moved this (loaded) session past a boundary its row does not show."""
-    return (
-        pace_rules.status_at(
-            status=session.status,
-            pace=session.pace,
-            opens_at=session.opens_at,
-            closes_at=session.closes_at,
-            now=now or timezone.now(),
-        )
-        != session.status
-    )
-
-
-def session_clock_refresh(session: Session, now: datetime | None = None) -> Session:
-    """The session as the clock has it now: advanced (and re-read) if a boundary has passed."""
-    if session_clock_due(session, now):
-        session_clock_advance(session_id=session.pk, now=now)  # or another request moved it first
-        session.refresh_from_db()
-    return session
-
-
-def _clock_audit(session_id: Any, old: str, new: str) -> None:
-    audit_record(
-        session=session_id,
-        actor=None,
-        action="session.status",
-        target_type="session",
-        target_id=session_id,
-        details={"from": old, "to": new, "by": "clock"},
-    )
-
-
 def session_set_status(*, session: Session, status: str, actor: Any = None) -> Session:
     if status == session.status:
         raise InvalidTransition(from_=session.status, to=status)
@@ -412,8 +314,9 @@ def session_purge_completed(*, completed_before: datetime, dry_run: bool = False
     return counts
 
 
-# The teams' and the series' writes live in their own modules (sessions_app.teams, .series); the
-# callers keep reaching every session write through this module.
+# The clock's, the teams' and the series' writes live in their own modules (sessions_app.clock,
+# .teams, .series); the callers keep reaching every session write through this module.
+from .clock import session_clock_advance, session_clock_due, session_clock_refresh  # noqa: E402
 from .series import (  # noqa: E402
     SeriesHasLiveSession,
     series_create,
@@ -430,6 +333,9 @@ __all__ = [
     "series_create",
     "series_delete",
     "series_update",
+    "session_clock_advance",
+    "session_clock_due",
+    "session_clock_refresh",
     "session_set_series",
     "session_set_teams",
     "teams_clean",
