@@ -5,7 +5,8 @@ the sessions they own or are a member of, each with their role ("Your role"), an
 sessions_app.roles (``edit`` for the change form, ``lifecycle`` for start/complete, ``ownership``
 for delete). Every write goes through the services, like the API: ``session_create`` /
 ``session_update`` on save, ``session_start`` / ``session_complete`` in the actions,
-``session_delete`` on delete; the team's through sessions_app.members (admin_team.py's page).
+``session_delete`` on delete; the team's through sessions_app.members (admin_team.py's page). The
+form (the teams as JSON, checked by the services' rules) is admin_form.py's.
 
 Registered once, by activities/admin/session.py: this module may not import the activities app
 (imports flow one way), so the full Session admin (the activity inline, next activity, duplicate,
@@ -36,6 +37,7 @@ from core.admin import (
 from core.errors import DomainError
 
 from . import admin_team, members, roles, services
+from .admin_form import SCHEDULE_FIELDS, SessionAdminForm
 from .admin_roles import TeamScopedAdminMixin, with_my_role
 from .models import (
     MEMBER_ROLE_VALUES,
@@ -45,63 +47,11 @@ from .models import (
     SessionPace,
     SessionRole,
     SessionStatus,
-    TeamAssignment,
 )
 
 admin.site.site_header = "Caja administration"
 admin.site.site_title = "Caja admin"
 admin.site.index_title = "Sessions, activities and participants"
-
-
-# A self-paced session's pace and times (contract v1.2), on the add and change pages.
-SCHEDULE_FIELDS = ("pace", "opens_at", "closes_at")
-TEAMS_HELP = _(
-    'None, or 2 to 20 teams as JSON, e.g. [{"id": "red", "name": "Red", "color": "#d62828"}, '
-    '{"id": "blue", "name": "Blue", "color": "#1d4ed8"}]. Changeable while the session is a draft.'
-)
-
-
-class SessionAdminForm(forms.ModelForm):
-    """The model's fields plus the teams (contract v1.2), which the model keeps out of the admin's
-    automatic form (editable=False): edited as JSON here, checked by the same service rules as the
-    API (services.teams_clean), each error under its field."""
-
-    teams = forms.JSONField(required=False, label=_("Teams"), help_text=TEAMS_HELP)
-    team_assignment = forms.ChoiceField(
-        choices=TeamAssignment.choices, required=False, label=_("Team assignment")
-    )
-
-    class Meta:
-        model = Session
-        fields = ["name", "description", "language"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["teams"].widget.attrs.update({"rows": 4, "cols": 80})
-
-    def clean_teams(self) -> Any:
-        raw = self.cleaned_data.get("teams")
-        try:
-            return services.teams_clean(raw if raw is not None else [])
-        except services.ValidationFailed as exc:
-            raise forms.ValidationError(
-                [
-                    f"{key}: {msg}" if key != "teams" else msg
-                    for key, msgs in exc.details.items()
-                    for msg in msgs
-                ]
-            ) from None
-
-    def clean(self) -> Any:
-        data = super().clean() or {}
-        instance = self.instance
-        if instance.pk and instance.status != SessionStatus.DRAFT:
-            for name in ("teams", "team_assignment"):
-                value = data.get(name)
-                current = getattr(instance, name)
-                if name in data and value not in (None, "") and value != current:
-                    self.add_error(name, str(services.TeamsLocked.default_message))
-        return data
 
 
 class SessionAdmin(ObjectActionsMixin, TeamScopedAdminMixin, admin.ModelAdmin):
