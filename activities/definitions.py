@@ -11,10 +11,14 @@ Format (version 1)::
     {"format": "caja.session", "version": 1, "exported_at": "...",
      "source": {"session_id": "...", "owner": "alice"},          # informative, ignored on import
      "session": {"name": "...", "description": "...",
+                 "teams": [{"id": "red", "name": "Red", "color": "#d62828"}], "team_assignment": "auto",
                  "activities": [{"order": 1, "type": "poll", "title": "...", "config": {...},
                                  "track_key": "confidence"}]}}
 
 ``track_key`` (contract v1.2) is written only for a tracked activity and optional on import.
+``teams`` and ``team_assignment`` (contract v1.2, "Quiz: a fair start, and teams") are written only
+when the session has teams or assigns them automatically, and are optional on import (none, and
+``choose``); they are checked by the same rules as the API's (sessions_app.teams.teams_clean).
 
 A session with pictures exports as a zip (activities/bundle.py): this definition plus a top-level
 ``"media": [{"id", "file"}]`` list and the files; the configs' ``media_id`` are the ids of that list,
@@ -35,8 +39,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError, ValidationFailed
-from sessions_app.models import DESCRIPTION_MAX, NAME_MAX, Session
-from sessions_app.services import session_create
+from sessions_app.models import DESCRIPTION_MAX, NAME_MAX, Session, TeamAssignment
+from sessions_app.services import session_create, teams_clean
 
 from .images import files_delete_unreferenced, image_refs, remap_media
 from .models import TITLE_MAX, Activity
@@ -51,7 +55,7 @@ DEFINITION_VERSION = 1
 MAX_ACTIVITIES = 500
 
 _TOP_KEYS = {"format", "version", "exported_at", "source", "session", "media"}
-_SESSION_KEYS = {"name", "description", "activities"}
+_SESSION_KEYS = {"name", "description", "teams", "team_assignment", "activities"}
 _ACTIVITY_KEYS = {"order", "type", "title", "config", "track_key"}
 
 
@@ -66,9 +70,17 @@ def session_definition(session: Session) -> dict[str, Any]:
         "session": {
             "name": session.name,
             "description": session.description,
+            **_teams_definition(session),
             "activities": [_activity_definition(a) for a in activities],
         },
     }
+
+
+def _teams_definition(session: Session) -> dict[str, Any]:
+    # Nothing for a session without teams that lets participants choose: its file stays as before.
+    if not session.teams and session.team_assignment == TeamAssignment.CHOOSE:
+        return {}
+    return {"teams": session.teams, "team_assignment": session.team_assignment}
 
 
 def _activity_definition(activity: Activity) -> dict[str, Any]:
@@ -116,6 +128,7 @@ def validate_definition(data: Any) -> dict[str, Any]:
         errors["session.description"] = ["Must be a string or null."]
     elif description is not None and len(description.strip()) > DESCRIPTION_MAX:
         errors["session.description"] = [f"At most {DESCRIPTION_MAX} characters."]
+    teams, team_assignment = _clean_teams(session, errors)
     raw_activities = session.get("activities", [])
     cleaned: list[dict[str, Any]] = []
     if not isinstance(raw_activities, list):
@@ -162,7 +175,29 @@ def validate_definition(data: Any) -> dict[str, Any]:
     media = _clean_media(data.get("media", []), cleaned, errors)
     if errors:
         raise ValidationFailed(errors, "Invalid session definition.")
-    return {"name": name, "description": description, "activities": cleaned, "media": media}
+    return {
+        "name": name,
+        "description": description,
+        "teams": teams,
+        "team_assignment": team_assignment,
+        "activities": cleaned,
+        "media": media,
+    }
+
+
+def _clean_teams(session: dict[str, Any], errors: dict[str, list[str]]) -> tuple[list[dict[str, str]], str]:
+    """The session's teams and team mode, by the API's rules; each problem under ``session.``."""
+    teams: list[dict[str, str]] = []
+    raw = session.get("teams")
+    try:
+        teams = teams_clean(raw if raw is not None else [])
+    except ValidationFailed as exc:
+        for field, messages in exc.details.items():
+            errors[f"session.{field}"] = list(messages)
+    assignment = session.get("team_assignment", TeamAssignment.CHOOSE)
+    if assignment not in TeamAssignment.values:
+        errors["session.team_assignment"] = [f"One of: {', '.join(TeamAssignment.values)}."]
+    return teams, assignment
 
 
 def _clean_media(
@@ -215,7 +250,13 @@ def session_import(
                 raise ValidationFailed({f"media.{index}.file": [exc.message]}, exc.message) from None
             stored.append((item["id"], media_file_store(encoded)))
         with transaction.atomic():
-            session = session_create(owner=owner, name=clean["name"], description=clean["description"])
+            session = session_create(
+                owner=owner,
+                name=clean["name"],
+                description=clean["description"],
+                teams=clean["teams"],
+                team_assignment=clean["team_assignment"],
+            )
             mapping = {
                 old_id: str(media_row_create(session=session, stored=file).pk) for old_id, file in stored
             }
