@@ -120,6 +120,29 @@ def series_trends(series_id: Any) -> dict[str, Any]:
     return {"items": _items(_rows(series_id))}
 
 
+def series_trends_of_sessions(series_id: Any, sessions: list[Session]) -> dict[str, Any]:
+    """The trends a member of some of the series' sessions reads (not its owner: the series is
+    theirs alone): each tracked activity of ``sessions`` with its own point and those of up to
+    RESULTS_TREND_POINTS earlier sessions, the points the session's results carry ("trend", the
+    members' ``read`` right), with the labels the results lack. Never cached: it is per caller."""
+    tracked = list(
+        Activity.objects.filter(session__in=sessions, track_key__isnull=False).values_list(
+            "session_id", "track_key", "type"
+        )
+    )
+    dates = {s.pk: s.started_at or s.created_at for s in sessions}
+    rows = _rows(series_id, activity__track_key__in={key for _, key, _ in tracked})
+    keep: set[int] = set()
+    for session_id, key, type_key in tracked:
+        same = [i for i, row in enumerate(rows) if (row["track_key"], row["type"]) == (key, type_key)]
+        earlier = [
+            i for i in same if rows[i]["session_id"] != session_id and rows[i]["date"] < dates[session_id]
+        ]
+        keep.update(earlier[-RESULTS_TREND_POINTS:])
+        keep.update(i for i in same if rows[i]["session_id"] == session_id)
+    return {"items": _items([rows[i] for i in sorted(keep)])}
+
+
 def series_trends_version(series_id: Any) -> str:
     """What the trends body depends on, in one aggregate query (no JSON read): how many summaries,
     when the latest was computed, and the latest change of their activities (title, track key) and

@@ -24,7 +24,8 @@ MODERATOR: Final = SessionRole.MODERATOR.value
 # right -> the roles that hold it (the contract's table, row by row).
 RIGHTS: Final[dict[str, frozenset[str]]] = {
     # every organizer view of the session: activities, results, participants, responses,
-    # questions, media, members
+    # questions, media, members; and, since the results carry the series' trend, that session's
+    # trends from its series (GET /series/{sid}/trends: selectors.series_trends_scope_for)
     "read": frozenset({OWNER, CO_ORGANIZER, PRESENTER, MODERATOR}),
     # the session's fields; create, edit, reorder, delete activities; media; deck import
     "edit": frozenset({OWNER, CO_ORGANIZER}),
@@ -103,7 +104,8 @@ def require(user: Any, session: Session, right: str) -> None:
 
 
 def can_manage_series(user: Any, series: Series) -> bool:
-    """A series is its owner's alone (a superuser's too): read, rename, delete, trends."""
+    """A series is its owner's alone (a superuser's too): read, rename, delete, all its trends (a
+    member of one of its sessions reads that session's trends only: the "read" right)."""
     if not user_is_organizer(user):
         return False
     return bool(user.is_superuser or series.owner_id == user.pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.errors import NotFound, SessionNotActive, ValidationFailed
+from core.permissions import user_is_organizer
 
 from . import roles
 from .models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Series, Session, SessionMember, SessionStatus
@@ -33,18 +34,23 @@ def session_queryset_for(user: Any) -> QuerySet[Session]:
     )
     if not getattr(user, "is_authenticated", False):
         return qs.none()
+    qs = _with_my_role(qs, user)
+    if getattr(user, "is_superuser", False):
+        return qs
+    member_of = SessionMember.objects.filter(user_id=user.pk).values("session_id")
+    return qs.filter(Q(owner=user) | Q(pk__in=member_of))
+
+
+def _with_my_role(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """``qs`` annotated with ``my_role``: the (authenticated) caller's role on each session."""
     member_role = SessionMember.objects.filter(session=OuterRef("pk"), user_id=user.pk).values("role")[:1]
-    qs = qs.annotate(
+    return qs.annotate(
         my_role=Case(
             When(owner_id=user.pk, then=Value(roles.OWNER)),
             default=Subquery(member_role),
             output_field=CharField(),
         )
     )
-    if getattr(user, "is_superuser", False):
-        return qs
-    member_of = SessionMember.objects.filter(user_id=user.pk).values("session_id")
-    return qs.filter(Q(owner=user) | Q(pk__in=member_of))
 
 
 def session_get_for(user: Any, session_id: Any, right: str = "read") -> Session:
@@ -164,6 +170,28 @@ def series_get_for(user: Any, series_id: Any, *, with_count: bool = True) -> Ser
     if series is None or not roles.can_manage_series(user, series):
         raise NotFound(gettext("Series not found."))
     return series
+
+
+def series_trends_scope_for(user: Any, series_id: Any) -> tuple[Series, list[Session] | None]:
+    """Which trends of the series ``user`` may read: all of them (its owner, a superuser: None), or
+    those of their own sessions in it (a member with the ``read`` right on some of its sessions,
+    whose results carry the series' trend: those sessions). 404 for anyone else, as the series."""
+    series = Series.objects.filter(pk=series_id).first()
+    if series is None:
+        raise NotFound(gettext("Series not found."))
+    if roles.can_manage_series(user, series):
+        return series, None
+    sessions: list[Session] = []
+    if user_is_organizer(user):
+        member_of = SessionMember.objects.filter(user_id=user.pk).values("session_id")
+        mine = Session.objects.filter(Q(owner_id=user.pk) | Q(pk__in=member_of), series_id=series.pk)
+        for session in _with_my_role(mine, user):
+            roles.remember_role(session, user, getattr(session, "my_role", None))
+            if roles.can(user, session, "read"):
+                sessions.append(session)
+    if not sessions:
+        raise NotFound(gettext("Series not found."))
+    return series, sessions
 
 
 def series_for_session(user: Any, session: Session, series_id: Any) -> Series:

@@ -18,7 +18,8 @@ from activities.tests.test_trends_api import START, run_session
 from core.testing import assert_axe_clean
 from participants.services import participant_join
 from sessions_app import services as session_services
-from sessions_app.models import Series, Session
+from sessions_app.models import Series, Session, SessionMember
+from sessions_app.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -159,4 +160,29 @@ def test_end_summary_trend_leaves_a_gap_for_too_few_answers(
     assert chart["legend"][0] == "Yes: 20 → too few answers → 60", chart
     assert "too few answers" in chart["label"] and chart["smallest"] >= 16, chart
     assert page.locator("#summary svg.trend-chart .trend-dot").count() == 4
+    page.context.close()
+
+
+def test_a_co_organizers_end_summary_draws_the_trend_with_its_labels(
+    _serial_live_server: None, live_server: Any, browser: Any, organizer: Any
+) -> None:
+    """The same three sessions, the third one's big screen opened by its co-organizer (not the series'
+    owner): the trend reads their session's trends from the series, so the chart has this session's
+    point and the options' labels, as the owner's does."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    series = Series.objects.create(owner=organizer, name="Town halls")
+    run_session(organizer, series, 0, types=["poll"])
+    run_session(organizer, series, 1, types=["poll"])
+    third = run_session(organizer, series, 2, types=["poll"])
+    carol = UserFactory(username="carol")
+    SessionMember.objects.create(session=third, user=carol, role="co_organizer")
+
+    page = _page(browser, live_server, carol)
+    page.goto(f"{live_server.url}/present/{third.pk}")
+    expect(page.locator("#summary svg.trend-chart")).to_have_count(1)
+    chart = page.evaluate(CHART)
+    assert chart is not None and chart["lines"] == [3, 3], chart
+    assert chart["legend"] == ["Yes: 20 → 40 → 60", "No: 80 → 60 → 40"], chart
     page.context.close()

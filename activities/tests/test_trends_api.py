@@ -18,9 +18,9 @@ from core.errors import ValidationFailed
 from core.testing import assert_error
 from participants.services import participant_kick
 from participants.tests.factories import ParticipantFactory
-from sessions_app.models import AuditEntry, Series, Session
+from sessions_app.models import AuditEntry, Series, Session, SessionMember
 from sessions_app.services import session_complete
-from sessions_app.tests.factories import SessionFactory
+from sessions_app.tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -388,3 +388,46 @@ def test_session_definitions_carry_track_keys(organizer: Any) -> None:
         session_import(owner=organizer, data=definition)
     assert "session.activities.0.track_key" in exc.value.details
     assert Session.objects.count() == 2
+
+
+# --- who reads the trends: the series' owner all of them, a member of its sessions theirs ---------
+
+
+def test_a_member_reads_the_trends_of_their_session_with_labels(
+    org_api: Any, api: Any, organizer: Any, series: Series
+) -> None:
+    sessions = [run_session(organizer, series, k, types=["poll"]) for k in range(8)]
+    run_session(organizer, series, 8, types=["quiz"])  # a tracked question Carol's session has not
+    carol, pat = UserFactory(username="carol"), UserFactory(username="pat")
+    SessionMember.objects.create(session=sessions[6], user=carol, role="co_organizer")
+    SessionMember.objects.create(session=sessions[6], user=pat, role="presenter")
+    url = f"/api/v1/series/{series.pk}/trends"
+
+    everything = by_key(trends(org_api, series))
+    assert set(everything) == {"q-poll", "q-quiz"} and len(everything["q-poll"]["points"]) == 8
+
+    for member in (carol, pat):  # every member holds "read": the trend their results carry
+        api.force_authenticate(member)
+        body = trends(api, series)
+        assert [item["track_key"] for item in body["items"]] == ["q-poll"]
+        poll = body["items"][0]
+        # Their session and up to 5 earlier ones, as the results' "trend" (never a later session).
+        assert [p["session_name"] for p in poll["points"]] == [f"Retro {k}" for k in range(1, 7)]
+        assert poll["labels"] == {"yes": "Yes", "no": "No"} and poll["matched"] == ["yes", "no"]
+        assert poll["points"][-1]["summary"] == everything["q-poll"]["points"][6]["summary"]
+        # Read-only: the series itself stays its owner's.
+        assert_error(api.get(f"/api/v1/series/{series.pk}"), 404, "NOT_FOUND")
+        assert_error(api.patch(f"/api/v1/series/{series.pk}", {"name": "x"}, format="json"), 404, "NOT_FOUND")
+        assert_error(api.delete(f"/api/v1/series/{series.pk}"), 404, "NOT_FOUND")
+    assert Series.objects.get(pk=series.pk).name == "Retros"
+
+    # Another organizer, even one on the team of a session outside the series: 404, as today.
+    dave = UserFactory(username="dave")
+    SessionMember.objects.create(session=SessionFactory(owner=organizer), user=dave, role="co_organizer")
+    api.force_authenticate(dave)
+    assert_error(api.get(url), 404, "NOT_FOUND")
+    # A session that leaves the series takes its members' view with it.
+    sessions[6].series = None
+    sessions[6].save(update_fields=["series"])
+    api.force_authenticate(carol)
+    assert_error(api.get(url), 404, "NOT_FOUND")

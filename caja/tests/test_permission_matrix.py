@@ -14,9 +14,9 @@ Multipart rows (media, deck) send an ``Upload``: a tiny PNG or a one-page PDF ma
 self-paced session P of the owner (with teams) carries the rows that need one (a participant's start
 and progress, a team move); on P's paths the participant columns send P's tokens (part_x's and the
 kicked one's there; part_y's stays Y's). A series is its owner's alone: 404 for any other organizer,
-the owner's team included. Below ROWS, a completeness test: every method of every api/v1 URL that
-Django's resolver lists has a row (or a reasoned entry in NOT_IN_MATRIX), so a new endpoint fails
-the matrix until it has one.
+the owner's team included, except the trends of a series holding a session of theirs (P's). Below
+ROWS, a completeness test: every method of every api/v1 URL that Django's resolver lists has a row
+(or a reasoned entry in NOT_IN_MATRIX), so a new endpoint fails the matrix until it has one.
 
 Below the matrix: the presenter and moderation pages by role, an API key of a deactivated user (401,
 nothing changed), and public reads that never show tokens, a quiz's correct option before it is
@@ -118,7 +118,8 @@ PART = {
 ME = {**PART, "part_y": OK}
 PUBLIC = dict.fromkeys(ROLES, OK)
 # A series is its owner's alone (and a superuser's): any other organizer, a member of the owner's
-# sessions included, gets 404 (sessions_app.roles.can_manage_series).
+# sessions included, gets 404 (sessions_app.roles.can_manage_series); only the trends of a series
+# answer a member of one of its sessions (those sessions' trends: the "read" right).
 SERIES = {**ORG, "co": 404, "presenter": 404, "moderator": 404}
 # The Q&A's question list: "none / participant / organizer" in the contract.
 QNA_READ = {**PUBLIC, "part_y": 403, "kicked": 401}
@@ -143,6 +144,7 @@ class World:
     media: str  # a media of X that no config uses (can be deleted)
     series: str  # a series of the owner, with no sessions (can be deleted)
     series_co: str  # the co-organizer's own series (X may not join it: not its owner's)
+    series_p: str  # a series of the owner holding P: its trends are readable by P's team
     paced: str  # an active self-paced session of the owner (participants start and track progress)
     paced_poll: str  # a published poll of it
     wanderer: str  # a participant of it in team blue (can be moved)
@@ -265,6 +267,8 @@ def world(settings: Any, tmp_path: Path) -> World:
     )
     activity_services.activity_set_status(activity=paced_poll, status="published")
     session_services.session_set_status(session=paced, status="active")
+    series_p = session_services.series_create(owner=owner, name="Self-paced courses")
+    session_services.session_set_series(session=paced, series=series_p, actor=owner)
     _, token_px = _join(paced, "Paced Xavier")  # red (auto: the first of the emptiest teams)
     wanderer, _ = _join(paced, "Wanderer")  # blue: to be moved to red
     kicked_p, token_kicked_p = _join(paced, "Paced Kicked")
@@ -288,6 +292,7 @@ def world(settings: Any, tmp_path: Path) -> World:
         media=str(media.pk),
         series=str(series.pk),
         series_co=str(series_co.pk),
+        series_p=str(series_p.pk),
         paced=str(paced.pk),
         paced_poll=str(paced_poll.pk),
         wanderer=str(wanderer.pk),
@@ -485,6 +490,8 @@ ROWS: list[tuple[str, str, Any, int, dict[str, Any], bool]] = [
     ("patch", "/api/v1/series/{series}", {"name": "Renamed"}, 200, SERIES, False),
     ("delete", "/api/v1/series/{series}", None, 204, SERIES, False),
     ("get", "/api/v1/series/{series}/trends", None, 200, SERIES, False),
+    # ... but a member of one of its sessions reads, read-only, the trends that session's results carry
+    ("get", "/api/v1/series/{series_p}/trends", None, 200, ORG, False),
     # A session joins a series with the "edit" right, and only one of the session's owner's series:
     # the co-organizer's own is a 400 for everyone who may edit (sessions_app.roles.can_join_series).
     ("patch", S, {"series_id": "{series}"}, 200, EDIT, False),
@@ -575,6 +582,7 @@ def _fill(template: Any, world: World) -> Any:
             "media",
             "series",
             "series_co",
+            "series_p",
             "paced",
             "paced_poll",
             "wanderer",
