@@ -19,10 +19,12 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no py.typed marker
 from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no py.typed marker
 
 # PDFium is not thread-safe (pypdfium2's documentation): every use of it in this process holds this
 # lock, from opening a document to closing it (activities.services.deck).
@@ -76,6 +78,11 @@ def open_deck(source: bytes | IO[bytes], *, max_pages: int) -> pdfium.PdfDocumen
         source.seek(0)
     if not is_pdf(head):
         raise DeckRefused(415, "UNSUPPORTED_MEDIA_TYPE", gettext("Upload a PDF file."))
+    # Imported here, on a deck import, not at startup: every gunicorn worker imports this module
+    # (through the admin and the services), and pypdfium2 with its PDFium library costs each
+    # worker ~4 MB of resident memory the hot paths never use (docs/performance.md).
+    import pypdfium2 as pdfium
+
     try:
         pdf = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
@@ -114,6 +121,8 @@ def page_text(raw: str) -> str:
 
 def render_pages(pdf: pdfium.PdfDocument) -> Iterator[Page]:
     """Each page rendered to fit BOX_WIDTH × BOX_HEIGHT, in order, one at a time."""
+    import pypdfium2 as pdfium  # lazily, as in open_deck
+
     for index in range(len(pdf)):
         page = pdf[index]
         try:

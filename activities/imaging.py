@@ -19,12 +19,6 @@ import warnings
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
-from PIL import Image
-
-# Pillow's own guard against decompression bombs: an image declaring more pixels than this raises
-# a DecompressionBombWarning (made an error below), twice as many a DecompressionBombError. Set for
-# the process at import, and again per call with the configured limit.
-Image.MAX_IMAGE_PIXELS = 50_000_000
 
 # Leading bytes -> Pillow format.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -51,14 +45,15 @@ _RENDERED: tuple[str, str, str, dict[str, object]] = ("PNG", "png", "image/png",
 
 # EXIF orientation -> the transposition that turns the picture upright (as ImageOps.exif_transpose).
 _ORIENTATION = 0x0112
+# Names of PIL.Image.Transpose members (looked up when used: Pillow is imported lazily, in reencode).
 _TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
+    2: "FLIP_LEFT_RIGHT",
+    3: "ROTATE_180",
+    4: "FLIP_TOP_BOTTOM",
+    5: "TRANSPOSE",
+    6: "ROTATE_270",
+    7: "TRANSVERSE",
+    8: "ROTATE_90",
 }
 
 
@@ -143,6 +138,13 @@ def reencode(data: bytes, *, max_pixels: int, max_side: int, rendered: bool = Fa
         "VALIDATION_ERROR",
         gettext("The image is too large: at most %(n)s megapixels.") % {"n": max_pixels // 1_000_000},
     )
+    # Pillow is imported here, on an upload, not at startup: every gunicorn worker imports this
+    # module (through the admin and the services), and Pillow's modules and shared libraries cost
+    # each worker ~2.5 MB of resident memory the hot paths never use (docs/performance.md).
+    from PIL import Image
+
+    # Pillow's own guard against decompression bombs: an image declaring more pixels than this
+    # raises a DecompressionBombWarning (made an error below), twice as many a DecompressionBombError.
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
@@ -164,7 +166,7 @@ def reencode(data: bytes, *, max_pixels: int, max_side: int, rendered: bool = Fa
                 pixels = im if im.mode == mode else im.convert(mode)
                 pixels.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
                 if orientation in _TRANSPOSE:
-                    pixels = pixels.transpose(_TRANSPOSE[orientation])
+                    pixels = pixels.transpose(Image.Transpose[_TRANSPOSE[orientation]])
     except ImageRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -69,12 +69,15 @@ class Server:
             "GUNICORN_KEEPALIVE": "30",
             "GUNICORN_LOGLEVEL": "warning",
         }
+        # stdout too: Caja logs to stdout (settings.LOGGING), gunicorn to stderr; an error of the app
+        # (a 500's traceback) must land in the log next to gunicorn's own.
+        log = open(OUT / "gunicorn.log", "a")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [GUNICORN, "-c", "deploy/gunicorn.conf.py", app],
             cwd=ROOT,
             env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(OUT / "gunicorn.log", "a"),  # noqa: SIM115
+            stdout=log,
+            stderr=log,
             start_new_session=True,
         )
         wait_http(self.port, probe)
@@ -141,6 +144,11 @@ class Nginx:
             self.proc.wait(timeout=10)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(self.proc.pid, signal.SIGKILL)
+        # Kept: its error log (the temporary directory is removed) says why nginx answered a 5xx.
+        error_log = self.conf.parent / "nginx-error.log"
+        if error_log.exists():
+            with open(OUT / "nginx.log", "a") as out:
+                out.write(error_log.read_text())
 
 
 def wrk(
@@ -294,6 +302,10 @@ class Stores:
     """A throwaway PostgreSQL (scripts/pg.sh) and Redis (scripts/redis.sh) on loopback."""
 
     def __init__(self, *, pg_state_file: str, redis_port: str, fsync: str = "on") -> None:
+        # BENCH_PG_STATE_FILE / BENCH_REDIS_PORT: two people benchmarking on one machine each take
+        # their own (the defaults are per script, so two runs of one script would stop each other's).
+        pg_state_file = os.environ.get("BENCH_PG_STATE_FILE") or pg_state_file
+        redis_port = os.environ.get("BENCH_REDIS_PORT") or redis_port
         self.pg_env = {**os.environ, "PG_STATE_FILE": pg_state_file, "PG_FSYNC": fsync}
         self.redis_env = {**os.environ, "REDIS_TEST_PORT": redis_port}
         self.db_url = sh("bash", "scripts/pg.sh", "start", env=self.pg_env).splitlines()[-1]

@@ -111,9 +111,15 @@ def main() -> int:
             tokens=setup["tokens_file"],
         )
         poller.join()
+        # The 503s of load shedding (by design: the phone sends the answer again after Retry-After)
+        # apart from the real 5xx, which are errors (bench/selfpaced.lua; their causes are in
+        # bench/out/gunicorn.log and nginx.log).
         statuses = (
             f"2xx: {answers['s2xx']}, 409: {answers['s409']}, 429: {answers['s429']}, "
-            f"5xx: {answers['s5xx']}, other: {answers['sother']}, socket errors: {answers['socket_errors']}"
+            f"503 shed by Caja: {answers['shed_app']}, 503 busy from nginx: {answers['shed_proxy']}, "
+            f"other 5xx: {answers['s5xx']}"
+            + (f" (first: {answers['first_5xx']})" if answers["s5xx"] else "")
+            + f", other: {answers['sother']}, socket errors: {answers['socket_errors']}"
         )
         rows.append(
             row(f"answers, {n} phones × {k} activities (intended {rate:.0f}/s)", answers, statuses=statuses)

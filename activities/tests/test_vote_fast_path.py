@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from activities import selectors, services
@@ -52,6 +53,21 @@ def test_a_warm_vote_is_one_database_round_trip(live, django_assert_num_queries,
     with django_assert_num_queries(1):  # the upsert, nothing else: no BEGIN, no SELECT
         resp = vote(live, "b")
     assert resp.status_code == 200
+    assert Response.objects.get().response_data == {"option_ids": ["b"]}
+
+
+@pytest.mark.postgres
+def test_the_upsert_binds_on_the_server_and_is_prepared(live):
+    """Django's cursors bind on the client (the values quoted into the text, parsed and planned by
+    PostgreSQL every time); the upsert's cursor sends them apart and has psycopg prepare it once per
+    connection (activities.services.answers._server_binding_cursor)."""
+    for n in range(6):
+        assert vote(live, "ab"[n % 2]).status_code in (200, 201)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    upserts = [s for s in prepared if s.startswith('INSERT INTO "activities_response"')]
+    assert len(upserts) == 1 and "VALUES ($1, $2, $3" in upserts[0], prepared
     assert Response.objects.get().response_data == {"option_ids": ["b"]}
 
 
