@@ -107,8 +107,8 @@ class ActivityAdminForm(forms.ModelForm):
             session = Session.objects.get(pk=session_id)
         except (Session.DoesNotExist, ValueError, DjangoValidationError):
             return []
-        # Translators: a picture of the session in the admin's picker: its size, when it was
-        # uploaded, and the start of its id, e.g. "1200×800 · 2026-03-01 10:15 · 3f2a9c1e".
+        # Each picture by its size, when it was uploaded and the start of its id (no words: nothing to
+        # translate), e.g. "1200×800 · 2026-03-01 10:15 · 3f2a9c1e"; the newest last.
         return [
             (str(m.pk), f"{m.width}×{m.height} · {m.created_at:%Y-%m-%d %H:%M} · {str(m.pk)[:8]}")
             for m in media_list(session)

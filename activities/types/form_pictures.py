@@ -228,7 +228,7 @@ def pictures_field(pictures_of: str, label: Any) -> PicturesField:
     return PicturesField(
         pictures_of,
         label=label,
-        help_text=_("Optional: a picture for the option on that line, with its alt text."),
+        help_text=_("Optional: a picture for each line, with its alt text."),
     )
 
 
