@@ -46,6 +46,15 @@ const { fit } = stageFitter(main, stage);
 // A resize of the window (or the QR code arriving and taking its column) re-fits. Border box: the
 // stage's own scrollbar must not trigger another round.
 new ResizeObserver(() => fit()).observe(main, { box: "border-box" });
+// A picture has no box until it loads (its size is CSS auto): one that arrives after the fit makes the
+// stage taller without resizing #main, so its load re-fits (load does not bubble: captured here).
+stage.addEventListener(
+  "load",
+  (ev) => {
+    if (ev.target instanceof HTMLImageElement) fit();
+  },
+  true,
+);
 
 const poller = new StatePoller(sid, {
   onState: (s) => {
