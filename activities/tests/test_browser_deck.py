@@ -16,6 +16,7 @@ from PIL import Image
 from activities import services as activity_services
 from activities.models import Activity, Media, Response
 from activities.tests.pdfs import make_pdf
+from core.testing import assert_axe_clean
 from sessions_app import services as session_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,6 +100,7 @@ def test_import_a_deck_in_the_admin_put_a_poll_between_pages_and_present(
     admin.fill("#id_option_pictures_0_alt", "A sunny day")
     admin.set_input_files("#id_option_pictures_1_upload", pictures[1])
     admin.fill("#id_option_pictures_1_alt", "A rainy day")
+    assert_axe_clean(admin, "admin-poll-pictures")  # every picker, file input and alt text is named
     admin.locator("input[name='_save']").click()
     expect(admin.locator(".messagelist")).to_be_visible()
     poll = Activity.objects.get(session=session, type="poll")

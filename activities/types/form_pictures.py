@@ -125,7 +125,8 @@ class PicturesWidget(PictureWidget):
             (i + 1 for i, v in enumerate(value) if isinstance(v, dict) and v.get("media_id")), default=0
         )
         rows = min(MAX_ROWS, max(self.rows, used))
-        return format_html_join(
+        # One block of rows, one under the other (the admin lays a field's parts out side by side).
+        rows_html = format_html_join(
             "",
             "{}",
             (
@@ -140,6 +141,10 @@ class PicturesWidget(PictureWidget):
                 )
                 for i in range(rows)
             ),
+        )
+        return format_html(
+            '<div class="caja-pictures" style="display:flex;flex-direction:column;gap:.75em">{}</div>',
+            rows_html,
         )
 
 
