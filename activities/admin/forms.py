@@ -93,19 +93,24 @@ class ActivityAdminForm(forms.ModelForm):
                     )
 
     # --- pictures (activities/types/form_pictures.py) ------------------------------------------
-    def _session_id(self) -> Any:
+    def _session(self) -> Session | None:
+        """The activity's session: its own, or for a new one the chosen session, but only among those
+        the session field offers (the caller's, with the edit right: formfield_for_foreignkey), so a
+        posted id of another team's session shows none of its media and stores nothing there."""
         if not self.instance._state.adding:
-            return self.instance.session_id
+            return self.instance.session
         raw = self.data.get(self.add_prefix("session")) or self.initial.get("session")
-        return getattr(raw, "pk", raw) or None
+        field = self.fields.get("session")
+        if not raw or not isinstance(field, forms.ModelChoiceField):
+            return None
+        try:
+            return field.queryset.filter(pk=getattr(raw, "pk", raw)).first()
+        except (ValueError, DjangoValidationError):
+            return None
 
     def _media_choices(self) -> list[tuple[str, str]]:
-        session_id = self._session_id()
-        if not session_id:
-            return []
-        try:
-            session = Session.objects.get(pk=session_id)
-        except (Session.DoesNotExist, ValueError, DjangoValidationError):
+        session = self._session()
+        if session is None:
             return []
         # Each picture by its size, when it was uploaded and the start of its id (no words: nothing to
         # translate), e.g. "1200×800 · 2026-03-01 10:15 · 3f2a9c1e"; the newest last.
@@ -135,7 +140,9 @@ class ActivityAdminForm(forms.ModelForm):
         """An uploaded picture as a media of the activity's session (activities.services.media)."""
         if upload.size is None or upload.size > settings.MEDIA_MAX_BYTES:
             raise media_too_large()
-        session = Session.objects.get(pk=self._session_id())
+        session = self._session()
+        if session is None:  # the config form is given no store without a session (_config_form)
+            raise ValueError("no session")
         return str(media_upload(session=session, data=upload.read(), actor=self.actor).pk)
 
     def _config_form(self) -> ConfigForm:
@@ -143,7 +150,7 @@ class ActivityAdminForm(forms.ModelForm):
         for field in config_form.fields.values():
             if isinstance(field, PictureField | PicturesField):
                 field.widget.choices = getattr(self, "_choices", [])
-        if self._session_id():
+        if self._session() is not None:
             config_form.store_upload = self._store_upload
         return config_form
 

@@ -217,3 +217,21 @@ def test_quiz_ranking_rating_and_slide_forms_take_pictures(
     ranking = Activity.objects.get(type="ranking")
     form = client.get(change_url(ranking)).context["adminform"].form
     assert form.initial["item_pictures"] == {2: ref}
+
+
+def test_a_session_of_another_team_shows_none_of_its_media_and_gets_no_upload(
+    organizer: Any, other_organizer: Any, a_session: Session
+) -> None:
+    theirs = session_create(owner=other_organizer, name="Bob's retro")
+    secret = media_upload(session=theirs, data=_png((5, 5, 5)))
+    client = login(organizer)
+    upload = SimpleUploadedFile("x.png", _png(), "image/png")
+    response = client.post(
+        add_url(a_session, "poll"),
+        {**_poll(theirs), "image_upload": upload, "image_alt": "Mine", "image_media": ""},
+    )
+    assert response.status_code == 200
+    assert "session" in form_errors(response)
+    assert str(secret.pk) not in response.content.decode()
+    assert list(Media.objects.filter(session=theirs).values_list("pk", flat=True)) == [secret.pk]
+    assert not Activity.objects.exists()
