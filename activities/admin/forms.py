@@ -101,7 +101,7 @@ class ActivityAdminForm(forms.ModelForm):
             return self.instance.session
         raw = self.data.get(self.add_prefix("session")) or self.initial.get("session")
         field = self.fields.get("session")
-        if not raw or not isinstance(field, forms.ModelChoiceField):
+        if not raw or not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
             return None
         try:
             return field.queryset.filter(pk=getattr(raw, "pk", raw)).first()
