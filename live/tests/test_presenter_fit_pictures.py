@@ -1,9 +1,10 @@
 """Pictures and slides fit the big screen (issue 24): the fit test's sizes (1280x720 to 3840x2160) for
 two slides (title, bullets and a picture; a rendered deck page alone), a poll and a quiz whose options
 carry pictures (the quiz's as cards before the reveal, in its bars after), a ranking and a rating with
-pictures: nothing overflows, no text below 16 px at 1280x720, and every picture lies inside its card
-or row. axe-core passes on the quiz's cards. The phone: the ranking's items' and the rating's
-statements' pictures, lazy, with their alt texts, never wider than the screen; axe-core passes."""
+pictures, and a Q&A with its picture: nothing overflows, no text below 16 px at 1280x720, and every
+picture lies inside its card or row. axe-core passes on the quiz's cards. The phone: the ranking's
+items', the rating's statements' and the Q&A's pictures, lazy, with their alt texts, never wider than
+the screen; axe-core passes."""
 
 from __future__ import annotations
 
@@ -157,6 +158,11 @@ def talk(organizer: Any, settings: Any, tmp_path: Path, live_server: Any) -> dic
             },
         ),
     }
+    acts["qna"] = create(
+        session=session,
+        type="qna",
+        config={"prompt": "Questions about the move?", "image": _ref(pics[5], "The moving boxes")},
+    )
     people = [participant_join(session=session, nickname=f"Person {i:02d}")[0] for i in range(12)]
     return {"session": session, "acts": acts, "people": people}
 
@@ -218,6 +224,7 @@ def test_slides_and_pictures_fit_the_big_screen_and_the_phone(
         "quiz": ('.quiz-list-item[data-option-id="d"] img', ".quiz-list-item, .question-picture"),
         "ranking": ('.ranking-row[data-place="5"] img', ".bar-row, .question-picture"),
         "rating": ('.rating-row[data-statement-id="s2"] img', ".rating-row, .question-picture"),
+        "qna": (".qna-stage .question-picture img", ".question-picture"),
     }
     for key, act in talk["acts"].items():
         activity = _while_page_polls(lambda: activity_services.activity_activate_next(session=session))
@@ -259,5 +266,11 @@ def test_slides_and_pictures_fit_the_big_screen_and_the_phone(
             expect(phone.get_by_role("img", name=name)).to_be_visible()
             assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
             assert_axe_clean(phone, f"{key}-pictures-phone")
+        if key == "qna":
+            # The Q&A's picture under its prompt on the phone too (its panel takes the screen).
+            img = phone.get_by_role("img", name="The moving boxes")
+            expect(img).to_be_visible()
+            expect(img).to_have_attribute("loading", "lazy")
+            assert img.evaluate(BOX)["right"] <= 360
     context.close()
     phone.context.close()
