@@ -146,15 +146,17 @@ def media_copy(*, source_session_id: Any, target_session_id: Any) -> dict[str, s
     return mapping
 
 
-def images_carried_over(old: dict[str, Any], new: dict[str, Any], *, config_image: bool) -> dict[str, Any]:
+def images_carried_over(
+    old: dict[str, Any], new: dict[str, Any], *, config_image: bool, lists: bool = True
+) -> dict[str, Any]:
     """``new`` (a config from a form that edits no pictures) with the pictures of ``old`` kept: the
-    config's ``image`` when ``config_image`` (the form has no field for it), and each option's (or
-    statement's, item's) by its id. The admin's type forms edit text; they must not drop pictures
-    set through the API."""
+    config's ``image`` when ``config_image`` (the post left its field out), and, when ``lists``,
+    each option's (or statement's, item's) by its id. A post without the picture fields (a script,
+    a form of before pictures) must not drop pictures set through the API."""
     out = dict(new)
     if config_image and "image" in old and "image" not in out:
         out["image"] = old["image"]
-    for key, items in new.items():
+    for key, items in new.items() if lists else ():
         previous = old.get(key)
         if not (isinstance(items, list) and isinstance(previous, list)):
             continue

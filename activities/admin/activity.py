@@ -156,7 +156,9 @@ class ActivityAdmin(
     ) -> Any:
         config_form = config_form_for(get_type(self._type_key(request, obj)))
         kwargs["form"] = activity_admin_form(config_form)
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The request's user uploads the pictures the form stores (the audit's actor).
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def get_fieldsets(self, request: HttpRequest, obj: Activity | None = None) -> Any:
         key = self._type_key(request, obj)

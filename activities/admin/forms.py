@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import format_lazy
@@ -14,9 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.images import images_carried_over
 from activities.models import Activity
+from activities.selectors import media_list
 from activities.services import EDITABLE_STATUSES
+from activities.services.media import media_too_large, media_upload
 from activities.services.summaries import track_key_clean, track_key_suggestion
 from activities.types import all_types
+from activities.types.form_pictures import PictureField, PicturesField, PicturesWidget, is_picture_field
 from activities.types.forms import ConfigForm
 from core.errors import ValidationFailed
 from sessions_app import admin_roles
@@ -30,6 +35,8 @@ class ActivityAdminForm(forms.ModelForm):
 
     config_form_class: ClassVar[type[ConfigForm]]
     type_key: ClassVar[str]
+    # Who uploads a picture through the form (the audit's actor): set per request by the admin.
+    actor: ClassVar[Any] = None
 
     order = forms.IntegerField(
         required=False,
@@ -76,6 +83,7 @@ class ActivityAdminForm(forms.ModelForm):
         if not adding:  # a new one starts from the config form's own initial values
             for name, value in self.config_form_class.initial_from_config(self.instance.config).items():
                 self.initial.setdefault(name, value)
+        self._offer_media()
         if not self.config_editable:
             for name in self.config_names:
                 if name in self.fields:
@@ -84,20 +92,97 @@ class ActivityAdminForm(forms.ModelForm):
                         "Read-only: the activity is no longer draft or published."
                     )
 
+    # --- pictures (activities/types/form_pictures.py) ------------------------------------------
+    def _session(self) -> Session | None:
+        """The activity's session: its own, or for a new one the chosen session, but only among those
+        the session field offers (the caller's, with the edit right: formfield_for_foreignkey), so a
+        posted id of another team's session shows none of its media and stores nothing there."""
+        if not self.instance._state.adding:
+            return self.instance.session
+        raw = self.data.get(self.add_prefix("session")) or self.initial.get("session")
+        field = self.fields.get("session")
+        if not raw or not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+            return None
+        try:
+            return field.queryset.filter(pk=getattr(raw, "pk", raw)).first()
+        except (ValueError, DjangoValidationError):
+            return None
+
+    def _media_choices(self) -> list[tuple[str, str]]:
+        session = self._session()
+        if session is None:
+            return []
+        # Each picture by its size, when it was uploaded and the start of its id (no words: nothing to
+        # translate), e.g. "1200×800 · 2026-03-01 10:15 · 3f2a9c1e"; the newest last.
+        return [
+            (str(m.pk), f"{m.width}×{m.height} · {m.created_at:%Y-%m-%d %H:%M} · {str(m.pk)[:8]}")
+            for m in media_list(session)
+        ]
+
+    def _offer_media(self) -> None:
+        """The session's media in every picture field, and a row per line of the stored lists."""
+        names = [n for n in self.config_names if n in self.fields and is_picture_field(self.fields[n])]
+        if not names:
+            return
+        self._choices = self._media_choices()
+        for name in names:
+            field = self.fields[name]
+            field.widget.choices = self._choices
+            if isinstance(field, PicturesField):
+                items = (
+                    self.instance.config.get(field.pictures_of) if not self.instance._state.adding else None
+                )
+                cast(PicturesWidget, field.widget).rows = (
+                    max(6, len(items) + 2) if isinstance(items, list) else 6
+                )
+
+    def _store_upload(self, upload: Any) -> str:
+        """An uploaded picture as a media of the activity's session (activities.services.media)."""
+        if upload.size is None or upload.size > settings.MEDIA_MAX_BYTES:
+            raise media_too_large()
+        session = self._session()
+        if session is None:  # the config form is given no store without a session (_config_form)
+            raise ValueError("no session")
+        return str(media_upload(session=session, data=upload.read(), actor=self.actor).pk)
+
+    def _config_form(self) -> ConfigForm:
+        config_form = self.config_form_class(data=self.data, files=self.files, prefix=self.prefix)
+        for field in config_form.fields.values():
+            if isinstance(field, PictureField | PicturesField):
+                field.widget.choices = getattr(self, "_choices", [])
+        if self._session() is not None:
+            config_form.store_upload = self._store_upload
+        return config_form
+
+    def _absent_pictures(self, config_form: ConfigForm) -> tuple[bool, bool]:
+        """(the config's picture, the lists' pictures): whether the post left their fields out (a
+        script, a form of before pictures): then the stored pictures stay."""
+        image, lists = True, True
+        for name, field in config_form.fields.items():
+            if not is_picture_field(field):
+                continue
+            omitted = field.widget.value_omitted_from_data(
+                self.data, self.files, config_form.add_prefix(name)
+            )
+            if isinstance(field, PicturesField):
+                lists = lists and omitted
+            else:
+                image = image and omitted
+        return image, lists
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or self.cleaned_data
         self._check_position(cleaned)
         if not self.config_editable or any(name in self.errors for name in self.config_names):
             return cleaned
-        config_form = self.config_form_class(data=self.data, prefix=self.prefix)
+        config_form = self._config_form()
         if config_form.is_valid():
             cleaned["config"] = config_form.cleaned_data["config"]
             if not self.instance._state.adding:
-                # Pictures set through the API stay: the type forms edit no pictures (but the
-                # slide's own image field).
-                edits_image = any(k.key == "image" for k in self.config_form_class.keyed_fields())
+                # Pictures whose fields the post left out stay as stored (set through the API).
+                image, lists = self._absent_pictures(config_form)
                 cleaned["config"] = images_carried_over(
-                    self.instance.config, cleaned["config"], config_image=not edits_image
+                    self.instance.config, cleaned["config"], config_image=image, lists=lists
                 )
             self._check_heading(cleaned)
         else:

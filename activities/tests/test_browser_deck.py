@@ -1,7 +1,8 @@
 """A deck in the room (issue 24), in Debian's Chromium through Playwright: the organizer imports a
 3-page PDF in the admin (the progress line shows while it renders, the slides land in the activity
-list), a poll goes between pages 1 and 2, and the big screen presents slide, poll, slide with the
-clicker's key (→); a phone sees the same."""
+list), a poll with picture options goes between pages 1 and 2 through the admin's form (its pictures
+uploaded there, with their alt texts), and the big screen presents slide, poll, slide with the
+clicker's key (→); a phone sees the same and answers the poll by tapping a picture."""
 
 from __future__ import annotations
 
@@ -10,23 +11,26 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from activities import services as activity_services
-from activities.models import Activity
+from activities.models import Activity, Media, Response
 from activities.tests.pdfs import make_pdf
+from core.testing import assert_axe_clean
 from sessions_app import services as session_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 10_000
 # After the form is sent, before the page goes: what the organizer saw (kept across the navigation).
-RECORD_PROGRESS = """() => document.getElementById("caja-deck-form").addEventListener("submit", () => {
+# A task later, so the page's own submit listener has run whichever was added first.
+RECORD_PROGRESS = """() => document.getElementById("caja-deck-form").addEventListener("submit", () => setTimeout(() => {
   const p = document.getElementById("caja-deck-progress");
   sessionStorage.setItem("progress", JSON.stringify({
     display: getComputedStyle(p).display, text: p.textContent.trim(),
     disabled: document.getElementById("caja-deck-submit").disabled,
   }));
-})"""
+}))"""  # noqa: E501
 
 
 @pytest.fixture
@@ -76,21 +80,33 @@ def test_import_a_deck_in_the_admin_put_a_poll_between_pages_and_present(
         "Slide 3: Thank you",
     ]
 
-    # A poll between pages 1 and 2 (created through the services: the admin's forms are tested elsewhere).
+    # A poll with picture options between pages 1 and 2, through the admin's form: position 2 made
+    # free first (the services move the later slides), then the poll's pictures uploaded with it.
     slides = list(Activity.objects.filter(session=session).order_by("order"))
     assert [s.order for s in slides] == [1, 2, 3]
     for slide in slides[1:]:
         activity_services.activity_update(activity=slide, order=slide.order + 1)
-    activity_services.activity_create(
-        session=session,
-        type="poll",
-        title="Pulse",
-        order=2,
-        config={
-            "question": "How was the quarter?",
-            "options": [{"id": "a", "label": "Good"}, {"id": "b", "label": "Hard"}],
-        },
-    )
+    pictures = []
+    for name, color in (("sun.png", (240, 190, 20)), ("rain.png", (40, 80, 200))):
+        path = tmp_path / name
+        Image.new("RGB", (800, 600), color).save(path, format="PNG")
+        pictures.append(str(path))
+    admin.goto(f"{live_server.url}{reverse('admin:activities_activity_add')}?session={session.pk}&type=poll")
+    admin.fill("#id_title", "Pulse")
+    admin.fill("#id_order", "2")
+    admin.fill("#id_question", "How was the quarter?")
+    admin.fill("#id_options", "Good\nHard")
+    admin.set_input_files("#id_option_pictures_0_upload", pictures[0])
+    admin.fill("#id_option_pictures_0_alt", "A sunny day")
+    admin.set_input_files("#id_option_pictures_1_upload", pictures[1])
+    admin.fill("#id_option_pictures_1_alt", "A rainy day")
+    assert_axe_clean(admin, "admin-poll-pictures")  # every picker, file input and alt text is named
+    admin.locator("input[name='_save']").click()
+    expect(admin.locator(".messagelist")).to_be_visible()
+    poll = Activity.objects.get(session=session, type="poll")
+    assert poll.order == 2
+    assert [o["image"]["alt"] for o in poll.config["options"]] == ["A sunny day", "A rainy day"]
+    assert Media.objects.filter(session=session, width=800).count() == 2
     session_services.session_start(session=session)
     activity_services.activity_activate_next(session=session)
 
@@ -114,9 +130,17 @@ def test_import_a_deck_in_the_admin_put_a_poll_between_pages_and_present(
     screen.keyboard.press("ArrowRight")
     expect(screen.locator("#stage")).to_contain_text("How was the quarter?")
     expect(phone.locator("#question")).to_have_text("How was the quarter?")
-    phone.get_by_role("radio", name="Good").check()
+    expect(screen.get_by_role("img", name="A rainy day")).to_be_visible()
+    # The phone answers by tapping a picture (it lies inside the 360 px screen).
+    sun = phone.get_by_role("img", name="A sunny day")
+    sun.scroll_into_view_if_needed()
+    box = sun.evaluate("(el) => { const r = el.getBoundingClientRect(); return [r.left, r.right]; }")
+    assert box[0] >= 0 and box[1] <= 360, box
+    sun.click()
+    expect(phone.get_by_role("radio", name="Good")).to_be_checked()
     phone.get_by_role("button", name="Send answer").click()
     expect(phone.locator("#my-answer")).to_contain_text("Good")
+    assert Response.objects.get(activity=poll).response_data == {"option_ids": ["a"]}
     screen.keyboard.press("ArrowRight")
     expect(screen.locator("#slide img")).to_have_attribute("alt", "Our numbers")
     expect(phone.get_by_role("img", name="Our numbers")).to_be_visible()

@@ -35,10 +35,11 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import ValidationFailed
+from core.errors import DomainError, ValidationFailed
 
 from .base import ActivityType
 from .fields import OPTION_ID_RE
+from .form_pictures import PicturesField, is_picture_field, pictures_initial, uploads_of
 from .registry import get_type
 
 if TYPE_CHECKING:  # the stubs' type of a lazy translation (django-stubs, a dev requirement)
@@ -118,6 +119,10 @@ class ConfigForm(forms.Form):
     title_or: ClassVar[str | None] = None
     title_or_message: ClassVar[str | Promise] = ""
 
+    # Stores an uploaded picture as a media of the session and returns its id (the admin sets it:
+    # form_pictures.py); without it a form takes pictures already in the session only.
+    store_upload: Callable[[Any], str] | None = None
+
     @classmethod
     def keyed_fields(cls) -> list[KeyedField]:
         """The fields that stand for config keys, in the form's order."""
@@ -130,7 +135,11 @@ class ConfigForm(forms.Form):
 
     @classmethod
     def initial_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return {k.name: k.load(config) for k in cls.keyed_fields()}
+        initial = {k.name: k.load(config) for k in cls.keyed_fields()}
+        for name, field in cls.base_fields.items():
+            if isinstance(field, PicturesField):
+                initial[name] = pictures_initial(config, field.pictures_of)
+        return initial
 
     def to_config(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -140,10 +149,42 @@ class ConfigForm(forms.Form):
             if k.spec.omit_blank and not value:
                 continue
             config[k.key] = k.dump(value)
+        self._place_pictures(config)
         return config
+
+    def _place_pictures(self, config: dict[str, Any]) -> None:
+        """Each line's picture on the option (item, statement) of that line."""
+        for name, field in self.fields.items():
+            if not isinstance(field, PicturesField) or not self.cleaned_data.get(name):
+                continue
+            items = config.get(field.pictures_of)
+            for index, ref in sorted(self.cleaned_data[name].items()):
+                if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+                    items[index] = {**items[index], "image": ref}
+                else:
+                    # Translators: an admin error: a picture was set for a line the list does not have.
+                    self.add_error(name, gettext("Line %(n)s has a picture but no text.") % {"n": index + 1})
+
+    def _store_uploads(self, cleaned: dict[str, Any]) -> None:
+        """Every uploaded picture becomes a media of the session (its reference then names it)."""
+        for name, field in self.fields.items():
+            if not is_picture_field(field):
+                continue
+            for ref in uploads_of(cleaned.get(name)):
+                upload = ref.pop("upload")
+                if self.store_upload is None:
+                    self.add_error(name, gettext("Pictures can be uploaded from the admin only."))
+                    continue
+                try:
+                    ref["media_id"] = self.store_upload(upload)
+                except DomainError as exc:
+                    self.add_error(name, str(exc.message))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        self._store_uploads(cleaned)
         if self.errors:
             return cleaned
         try:

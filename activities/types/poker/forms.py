@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..form_pictures import config_image_field
 from ..forms import ConfigForm, _textarea, config_key
 from . import DECKS, DEFAULT_DECK, PokerType
 
@@ -38,6 +39,7 @@ class PokerConfigForm(ConfigForm):
             help_text=_("The story being estimated."),
         )
     )
+    image = config_image_field()
     auto_reveal = config_key(
         forms.BooleanField(
             required=False,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..form_pictures import config_image_field, pictures_field
 from ..forms import ConfigForm, _textarea, config_key, options_field
 from . import PollType
 
@@ -17,6 +18,8 @@ class PollConfigForm(ConfigForm):
 
     question = config_key(forms.CharField(widget=_textarea(2), label=_("Question")))
     options = options_field(6, _("Options"))
+    image = config_image_field()
+    option_pictures = pictures_field("options", _("Pictures of the options"))
     multiple = config_key(forms.BooleanField(required=False, label=_("Allow several choices")))
     max_choices = config_key(
         forms.IntegerField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..form_pictures import config_image_field
 from ..forms import ConfigForm, _textarea, config_key, lazy_format
 from . import DEFAULT_MAX_LENGTH, MAX_LENGTH_MAX, MAX_LENGTH_MIN, QnaType
 
@@ -22,6 +23,7 @@ class QnaConfigForm(ConfigForm):
             label=_("Prompt"),
         )
     )
+    image = config_image_field()
     moderation = config_key(
         forms.BooleanField(
             required=False,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..form_pictures import config_image_field, pictures_field
 from ..forms import ConfigForm, _textarea, config_key, options_field
 from . import DEFAULT_LEAD_IN, DEFAULT_POINTS, DEFAULT_TIME_LIMIT, QuizType
 
@@ -16,6 +17,8 @@ class QuizConfigForm(ConfigForm):
 
     question = config_key(forms.CharField(widget=_textarea(2), label=_("Question")))
     options = options_field(5, _("Options"))
+    image = config_image_field()
+    option_pictures = pictures_field("options", _("Pictures of the options"))
     correct_option = config_key(
         forms.CharField(
             label=_("Correct option"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..form_pictures import config_image_field, pictures_field
 from ..forms import STATEMENTS_HELP, ConfigForm, _textarea, config_key, options_field
 from . import RatingType
 
@@ -14,6 +15,8 @@ class RatingConfigForm(ConfigForm):
 
     question = config_key(forms.CharField(widget=_textarea(2), label=_("Question")))
     statements = options_field(6, _("Statements"), help_text=STATEMENTS_HELP)
+    image = config_image_field()
+    statement_pictures = pictures_field("statements", _("Pictures of the statements"))
     scale_min = config_key(
         forms.TypedChoiceField(
             choices=[(0, "0"), (1, "1")],

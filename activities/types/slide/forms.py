@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..form_pictures import config_image_field
 from ..forms import ConfigForm, _textarea, config_key
 from . import SlideType
 
@@ -23,17 +24,7 @@ class SlideConfigForm(ConfigForm):
             ),
         )
     )
-    # The image reference as the API takes it: picking from the session's media is for a later form.
-    image = config_key(
-        forms.JSONField(
-            required=False,
-            label=_("Image"),
-            help_text=_(
-                '{"media_id": "<id of a media of this session>", "alt": "<what it shows>"}; blank: none.'
-            ),
-        ),
-        omit_blank=True,
-    )
+    image = config_image_field()
     show_on_phones = config_key(
         forms.BooleanField(required=False, initial=True, label=_("Show on phones")),
         missing=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..form_pictures import config_image_field
 from ..forms import ConfigForm, _textarea, config_key
 from . import DEFAULT_MAX_LENGTH, DEFAULT_MAX_WORDS, WordCloudType
 
@@ -14,6 +15,7 @@ class WordCloudConfigForm(ConfigForm):
 
     # Translators: the question or instruction shown to the participants.
     prompt = config_key(forms.CharField(widget=_textarea(2), label=_("Prompt")))
+    image = config_image_field()
     max_words = config_key(
         forms.IntegerField(
             initial=DEFAULT_MAX_WORDS, label=_("Max words"), help_text=_("Words per participant, 1–5.")

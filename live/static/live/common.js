@@ -5,6 +5,10 @@
 // script each page loads before its modules): the globals gettext, ngettext and interpolate. Write
 // gettext("literal") and ngettext("%(n)s vote", "%(n)s votes", n) with string literals, so
 // `make messages` (xgettext) finds them, and fill placeholders with fmt() below.
+import { labelPicture, picture, picturesById } from "./pictures.js";
+
+export { picture };
+
 const G = globalThis;
 // Without the catalog (a test page, a failed load) the page still works, in English.
 if (typeof G.gettext !== "function") G.gettext = (s) => s;
@@ -332,33 +336,11 @@ export function announce(text) {
 // Moderation page:   moderation(ctx) → {update() → bool} (its panel, ctx.mount: moderate.js).
 
 /** The helpers every renderer gets in ctx. */
-/** An image reference in its public form ({url, width, height, alt}: /state) as a figure, or null
- * without one: whole and undistorted, never wider than its box nor taller than maxHeight, with its alt
- * text; lazy-loaded where asked (phones). */
-export function picture(image, { lazy = false, maxHeight = "", cls = "picture" } = {}) {
-  if (!image?.url) return null;
-  return h(
-    "figure",
-    { class: cls, style: { margin: "0" } },
-    h("img", {
-      src: image.url,
-      alt: image.alt || "",
-      attrs: { width: image.width, height: image.height, loading: lazy ? "lazy" : null, decoding: "async" },
-      style: {
-        display: "block",
-        width: "auto",
-        height: "auto",
-        maxWidth: "100%",
-        maxHeight,
-        objectFit: "contain",
-      },
-    }),
-  );
-}
-
 export const ui = {
   h,
   picture,
+  picturesById,
+  labelPicture,
   clear,
   replace,
   fmt,

@@ -1,17 +1,8 @@
 // Participant page: /join/<code>. Join with a nickname, then follow the live activity.
-import {
-  Announcer,
-  announce,
-  api,
-  errorText,
-  fmt,
-  h,
-  loadTypes,
-  podium,
-  readConfig,
-  replace,
-  ui,
-} from "./common.js";
+import { Announcer, api, h, loadTypes, readConfig, replace, ui } from "./common.js";
+import { drawSummary, endedNotice, lobby, removedNotice } from "./join_end.js";
+import { joinForm } from "./join_form.js";
+import { participantStore, whoBadge } from "./join_who.js";
 import { activityScreen } from "./phone_activity.js";
 import { StatePoller } from "./poller.js";
 import { reactionBar } from "./reactions.js";
@@ -28,7 +19,6 @@ const app = document.getElementById("app");
 // ?theme=light|dark forces the phone's theme, as on the presenter; otherwise prefers-color-scheme.
 const theme = new URLSearchParams(location.search).get("theme");
 if (theme === "light" || theme === "dark") document.body.classList.add(`theme-${theme}`);
-const storeKey = `caja.participant.${cfg.session_id}`;
 let me = null; // {token, participant_id, nickname, team_id}
 let teams = []; // the session's teams [{id, name, color}] (the state's session, or the join lookup)
 let poller = null;
@@ -66,86 +56,24 @@ const reactions = reactionBar(document.getElementById("reaction-bar"), {
   },
 });
 
-function load() {
-  try {
-    return JSON.parse(localStorage.getItem(storeKey) || "null");
-  } catch (_err) {
-    return null;
-  }
-}
-function save(value) {
-  try {
-    localStorage.setItem(storeKey, JSON.stringify(value));
-  } catch (_err) {
-    /* private mode */
-  }
-}
-function forget() {
-  try {
-    localStorage.removeItem(storeKey);
-  } catch (_err) {
-    /* ignore */
-  }
-}
-
-function showWho() {
-  const who = document.getElementById("who");
-  if (me) {
-    document.getElementById("who-name").textContent = me.nickname;
-    who.hidden = false;
-  } else {
-    who.hidden = true;
-  }
-  showTeam();
-}
-
-// --- teams (issue 26): chosen at join as large coloured buttons, then shown throughout -------------
-
-/** Black or white, whichever reads better on `hex` (#rrggbb): WCAG relative luminance. */
-function inkOn(hex) {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) ? "#000000" : "#ffffff";
-}
-
-// An organizer may move a participant to another team (PATCH .../participants/{pid}): the phone asks
-// /me again once per activity (and at the session's start and end), spread over 2 s, so the badge
-// follows a move by the next question without a request on every poll.
-let teamCheckedFor = null;
-function refreshTeam(moment) {
-  if (!teams.length || !me || teamCheckedFor === moment) return;
-  const first = teamCheckedFor === null;
-  teamCheckedFor = moment;
-  if (first) return; // the join or /me at load has just told it
-  setTimeout(async () => {
-    if (!me) return;
-    const res = await api("/api/v1/me", { token: me.token });
-    if (res.status === 200 && me && res.data.team_id !== me.team_id) {
-      me.team_id = res.data.team_id;
-      save(me);
-      showTeam();
-    }
-  }, Math.random() * 2000);
-}
-
-/** The team badge beside the nickname, and the page's accent in the team's colour. */
-function showTeam() {
-  const badge = document.getElementById("who-team");
-  const team = me?.team_id ? teams.find((t) => t.id === me.team_id) : null;
-  if (badge) {
-    badge.hidden = !team;
-    badge.textContent = team ? team.name : "";
-    if (team) {
-      badge.style.background = team.color;
-      badge.style.color = inkOn(team.color);
-    }
-  }
-  document.body.classList.toggle("has-team", !!team);
-  if (team) document.body.style.setProperty("--team-color", team.color);
-}
+// This phone's participant (localStorage) and the header's nickname and team (join_who.js).
+const { load, save, forget } = participantStore(cfg.session_id);
+const { showWho, showTeam, refreshTeam } = whoBadge({ me: () => me, teams: () => teams, save });
+// The join form (join_form.js); a join starts following the session.
+const showJoinForm = joinForm({
+  joinCode: () => joinCode,
+  setTeams: (list) => {
+    teams = list;
+  },
+  rehearsing: () => rehearsing(),
+  onJoined: (person) => {
+    // A participant who joins during a rehearsal is deleted when it ends (see rehearsalOver).
+    me = person;
+    save(me);
+    return startLive();
+  },
+  setView: (name, ...children) => setView(name, ...children),
+});
 
 function setView(name, ...children) {
   view = name;
@@ -177,134 +105,6 @@ async function init() {
   showJoinForm();
 }
 
-/**
- * The join form. `note`: a line above it that is news, not an error (the rehearsal is over); `nickname`:
- * the nickname to offer again (the one this phone had in the rehearsal).
- */
-function showJoinForm({ note = "", nickname = "" } = {}) {
-  const error = h("p", { class: "error", id: "join-error", attrs: { role: "alert" } });
-  const noteLine = h("p", {
-    class: "join-note",
-    id: "join-note",
-    attrs: { role: "status" },
-    text: note || null,
-  });
-  const input = h("input", {
-    id: "nickname",
-    name: "nickname",
-    type: "text",
-    required: true,
-    maxLength: 30,
-    value: nickname,
-    autocomplete: "nickname",
-    dir: "auto",
-    attrs: { "aria-describedby": "join-note nickname-hint join-error", spellcheck: "false" },
-  });
-  const button = h("button", { type: "submit", class: "btn btn-primary", text: gettext("Join") });
-  // The session's teams, asked for once the form is up: a choice of large coloured buttons, or a line
-  // saying the server picks (auto). One pressed at a time (aria-pressed), so each reads as a toggle.
-  let chosenTeam = null;
-  const teamArea = h("div", { class: "team-area" });
-  const form = h(
-    "form",
-    { class: "card stack join-form", id: "join-form", attrs: { novalidate: "" } },
-    noteLine,
-    h("label", { for: "nickname", text: gettext("Your nickname") }),
-    input,
-    h("p", {
-      class: "hint",
-      id: "nickname-hint",
-      text: gettext("1 to 30 characters, shown on the big screen."),
-    }),
-    teamArea,
-    button,
-    error,
-  );
-  let chooseTeam = false;
-  api(`/api/v1/join/${joinCode}`).then((res) => {
-    if (res.status !== 200 || !res.data?.teams?.length) return;
-    teams = res.data.teams;
-    if (res.data.team_assignment === "auto") {
-      replace(
-        teamArea,
-        h("p", { class: "hint", id: "team-auto", text: gettext("You will be placed in a team.") }),
-      );
-      return;
-    }
-    chooseTeam = true;
-    const buttons = teams.map((t) =>
-      h("button", {
-        type: "button",
-        class: "team-choice",
-        dataset: { teamId: t.id },
-        text: t.name,
-        dir: "auto",
-        attrs: { "aria-pressed": "false" },
-        // The style object (CSSOM), not a style attribute: the page's CSP allows no inline style.
-        style: { backgroundColor: t.color, color: inkOn(t.color) },
-        on: {
-          click: (ev) => {
-            chosenTeam = t.id;
-            for (const b of buttons) b.setAttribute("aria-pressed", String(b === ev.currentTarget));
-            error.textContent = "";
-          },
-        },
-      }),
-    );
-    replace(
-      teamArea,
-      h(
-        "fieldset",
-        { class: "team-choices" },
-        h("legend", { text: gettext("Choose your team") }),
-        h("div", { class: "team-grid" }, ...buttons),
-      ),
-    );
-  });
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const nickname = input.value.trim();
-    if (!nickname) {
-      error.textContent = gettext("Please enter a nickname.");
-      input.focus();
-      return;
-    }
-    if (chooseTeam && !chosenTeam) {
-      error.textContent = gettext("Please choose a team.");
-      teamArea.querySelector("button")?.focus();
-      return;
-    }
-    button.disabled = true;
-    error.textContent = "";
-    const body = { join_code: joinCode, nickname, ...(chosenTeam ? { team_id: chosenTeam } : {}) };
-    const res = await api("/api/v1/join", { method: "POST", body });
-    button.disabled = false;
-    if (res.status === 201) {
-      // A participant who joins during a rehearsal is deleted when it ends (see rehearsalOver).
-      me = {
-        token: res.data.token,
-        participant_id: res.data.id,
-        nickname: res.data.nickname,
-        team_id: res.data.team_id,
-        rehearsal: rehearsing(),
-      };
-      save(me);
-      return startLive();
-    }
-    if (res.status === 404) {
-      error.textContent = gettext("No open session has this code. It may have ended.");
-      return;
-    }
-    error.textContent = errorText(res, {
-      NICKNAME_TAKEN: gettext("That nickname is taken. Please choose another."),
-      SESSION_NOT_ACTIVE: gettext("This session has ended."),
-    });
-    input.focus();
-  });
-  setView("join", form);
-  input.focus();
-}
-
 /** Stop following the session as a participant: the token is gone (removed, a rehearsal over). */
 function stopLive() {
   forget();
@@ -321,33 +121,17 @@ function stopLive() {
 
 function showRemoved() {
   stopLive();
-  setView(
-    "removed",
-    h(
-      "section",
-      { class: "card stack notice", attrs: { role: "alert" } },
-      h("h2", { text: gettext("You were removed from this session") }),
-      h("p", { text: gettext("The organizer removed you. You can close this page.") }),
-    ),
-  );
+  setView("removed", removedNotice());
 }
 
 function showEnded() {
-  setView(
-    "ended",
-    h(
-      "section",
-      { class: "card stack notice" },
-      h("h2", { text: gettext("This session has ended") }),
-      h("p", { text: gettext("Thanks for your interest. Ask the organizer for the next one.") }),
-    ),
-  );
+  setView("ended", endedNotice());
 }
 
 function startLive() {
   if (poller) poller.stop(); // the join form's poller (after a rehearsal), without a token
   showWho();
-  setView("lobby", lobby(null));
+  setView("lobby", lobby(null, cfg.session_status));
   poller = new StatePoller(cfg.session_id, {
     token: me.token,
     onState: render,
@@ -403,28 +187,6 @@ const panelCtx = {
 };
 
 // --- state → screen ---------------------------------------------------------------------------
-
-function lobby(state) {
-  const status = state ? state.session.status : cfg.session_status;
-  const count = state ? state.participant_count : null;
-  return h(
-    "section",
-    { class: "card stack lobby", id: "lobby" },
-    h("h2", { text: gettext("You're in!") }),
-    h("p", {
-      text:
-        status === "draft"
-          ? gettext("The session has not started yet. Keep this page open.")
-          : gettext("Waiting for the next activity…"),
-    }),
-    count !== null
-      ? h("p", {
-          class: "muted",
-          text: fmt(ngettext("%(n)s participant here", "%(n)s participants here", count), { n: count }),
-        })
-      : null,
-  );
-}
 
 // --- reactions and rehearsals (every view) -----------------------------------------------------------
 
@@ -534,7 +296,7 @@ function render(state) {
       app.dataset.lobbyStatus !== session.status ||
       app.dataset.count !== String(state.participant_count)
     ) {
-      setView("lobby", lobby(state));
+      setView("lobby", lobby(state, cfg.session_status));
       app.dataset.lobbyStatus = session.status;
       app.dataset.count = String(state.participant_count);
     }
@@ -549,57 +311,16 @@ function render(state) {
   }
 }
 
-// --- the end ----------------------------------------------------------------------------------
+// --- the end (join_end.js) -----------------------------------------------------------------------
 
 /** The end. `mine`: what this person answered (a self-paced session's summary), above the leaderboard. */
-async function showSummary(state, mine = null) {
+function showSummary(state, mine = null) {
   if (view === "summary") return;
   view = "summary";
   screen.close();
   // A completed rehearsal may still be ended (wiped back to a draft): keep following it (render).
   if (!state.session.rehearsal) poller.stop();
-  const body = h("div", { class: "stack" }, h("p", { class: "muted", text: gettext("Loading results…") }));
-  // The nickname is an element of its own (bold): the sentence around it, translated whole.
-  const thanks = gettext("Thanks for taking part, %(name)s!").split("%(name)s");
-  setView(
-    "summary",
-    h(
-      "section",
-      { class: "card stack summary", id: "summary" },
-      h("h2", { text: gettext("This session has ended") }),
-      h("p", {}, thanks[0], h("strong", { text: me.nickname }), thanks[1] || ""),
-      h("p", {
-        class: "muted",
-        text: fmt(ngettext("%(n)s participant", "%(n)s participants", state.participant_count), {
-          n: state.participant_count,
-        }),
-      }),
-      mine,
-      body,
-    ),
-  );
-  announce(gettext("The session has ended."));
-  const res = await api(`/api/v1/sessions/${cfg.session_id}/leaderboard`);
-  const items = res.data?.items || [];
-  const rank = items.findIndex((p) => p.participant_id === me.participant_id);
-  replace(
-    body,
-    items.length ? h("h3", { text: gettext("Final leaderboard") }) : null,
-    items.length ? podium(items, { highlight: me.participant_id }) : null,
-    rank >= 0
-      ? h("p", {
-          class: "my-score",
-          text: fmt(
-            ngettext(
-              "You placed #%(rank)s with %(score)s point.",
-              "You placed #%(rank)s with %(score)s points.",
-              items[rank].score,
-            ),
-            { rank: rank + 1, score: items[rank].score },
-          ),
-        })
-      : null,
-  );
+  return drawSummary({ state, mine, me, sessionId: cfg.session_id, setView });
 }
 
 init();

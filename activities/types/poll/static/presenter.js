@@ -53,7 +53,7 @@ export default {
       ? withPrevious(ctx, bars(ctx, a.results, { options: a.config?.options }), a.results.previous)
       : null,
 
-  summary(ctx, _a, r) {
+  summary(ctx, a, r) {
     if (!r.options) return {};
     const keep = new Set(
       ctx
@@ -73,7 +73,7 @@ export default {
             { shown: options.length, total },
           )
         : null;
-    return { content: bars(ctx, { ...r, options }), note };
+    return { content: bars(ctx, { ...r, options }, { options: a.config?.options }), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

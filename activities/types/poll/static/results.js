@@ -9,7 +9,7 @@ function share(count, total) {
 export function bars(ui, results, { mine = [], options = [] } = {}) {
   const { h } = ui;
   // The options' pictures (the config's options, in their public form), by option id.
-  const pictures = new Map((options || []).filter((o) => o.image).map((o) => [o.id, o.image]));
+  const pictures = ui.picturesById(options);
   const total = results.total_responses || 0;
   const list = h("ol", {
     class: `bars${ui.manyClass(results.options.length)}`,
@@ -31,13 +31,7 @@ export function bars(ui, results, { mine = [], options = [] } = {}) {
         h("div", { class: "bar-fill", style: { width: `${share(o.count, total)}%` } }),
       ),
     );
-    const pic = ui.picture(pictures.get(o.id), { maxHeight: "1.4em", cls: "picture bar-picture" });
-    if (pic) {
-      // Before the label, in its line (the label row spreads its label and its count apart).
-      Object.assign(pic.style, { display: "inline-block", verticalAlign: "middle", marginInlineEnd: ".5em" });
-      const text = row.querySelector(".bar-text");
-      text.insertBefore(pic, text.firstChild);
-    }
+    ui.labelPicture(row.querySelector(".bar-text"), pictures.get(o.id));
     list.appendChild(row);
   }
   return h("div", { class: "results poll-results", dataset: { total } }, list);

@@ -76,6 +76,8 @@ export function buildPanel(h, { select, ask, maxLength }) {
     ask();
   });
   const heading = h("h2", { class: "question", id: "qna-heading" });
+  // The Q&A's picture (contract v1.2), under its prompt while it is the current activity (phone.js).
+  const picture = h("div", { class: "qna-picture" });
   const list = h("ol", { class: "qna-list", id: "qna-list", attrs: { "aria-label": gettext("Questions") } });
   const empty = h("p", {
     class: "muted",
@@ -88,6 +90,7 @@ export function buildPanel(h, { select, ask, maxLength }) {
     // Translators: the short name of the questions-and-answers activity.
     h("p", { class: "kicker", text: gettext("Q&A") }),
     heading,
+    picture,
     form,
     h("h3", { class: "qna-list-title", text: gettext("Questions, most upvoted first") }),
     empty,
@@ -106,6 +109,7 @@ export function buildPanel(h, { select, ask, maxLength }) {
     feedback,
     form,
     heading,
+    picture,
     list,
     empty,
     panel,

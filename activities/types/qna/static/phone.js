@@ -126,6 +126,11 @@ function renderQna(state, info) {
     ? `${length} ${gettext("The organizer approves questions before everyone sees them.")}`
     : length;
   els.heading.textContent = info.prompt || gettext("Questions");
+  // Its picture is in the config, known while the Q&A is current: lazy, within the screen, its alt text.
+  P.replace(
+    els.picture,
+    P.picture(c.image, { lazy: true, maxHeight: "30vh", cls: "picture question-picture" }),
+  );
   els.count.textContent = ` (${info.question_count})`;
   // Spoken only: the prompt needs no bidi isolates here.
   if (current && !qna.wasCurrent)

@@ -88,6 +88,8 @@ function stage(ctx, a) {
         a.title && a.title !== activityHeading(a) ? `${gettext("Q&A")} · ${bidi(a.title)}` : gettext("Q&A"),
     }),
     h("h2", { class: "question", id: "question", text: activityHeading(a) }),
+    // The Q&A's picture (contract v1.2), in em like every question's: it shrinks when the stage is fitted.
+    ctx.picture(a.config?.image, { maxHeight: "4em", cls: "picture question-picture" }),
     pinned ? pinnedBlock(ctx, pinned) : null,
     rest.length
       ? h(

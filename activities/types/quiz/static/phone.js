@@ -132,7 +132,7 @@ export default {
         id: "verdict",
         text: verdict,
       }),
-      options(ctx, r, { mine }),
+      options(ctx, r, { mine, options: ctx.config.options }),
       mineRow
         ? h("p", {
             class: "my-score",

@@ -85,7 +85,7 @@ export default {
       return h(
         "div",
         { class: `quiz-revealed${teams.length ? " with-teams" : ""}` },
-        options(ctx, r),
+        options(ctx, r, { options: a.config?.options }),
         h(
           "div",
           { class: "stack" },
@@ -104,14 +104,18 @@ export default {
           : null,
       );
     }
-    const list = h("ol", { class: "quiz-list" });
+    // Options with pictures (contract v1.2) are cards: the letter and the label over the picture, in
+    // em so the cards shrink with the text when the stage is fitted.
+    const withPictures = (a.config?.options || []).some((o) => o.image);
+    const list = h("ol", { class: `quiz-list${withPictures ? " option-cards" : ""}` });
     (a.config?.options || []).forEach((o, i) => {
       list.appendChild(
         h(
           "li",
-          { class: "quiz-list-item" },
+          { class: "quiz-list-item", dataset: { optionId: o.id } },
           h("span", { class: "letter", text: String.fromCharCode(65 + i) }),
-          h("span", { text: o.label }),
+          h("span", { class: "quiz-list-label", text: o.label }),
+          ctx.picture(o.image, { maxHeight: "4em", cls: "picture card-picture" }),
         ),
       );
     });
@@ -120,7 +124,7 @@ export default {
     return h("div", { class: "stack" }, timer, list);
   },
 
-  summary(ctx, _a, r) {
+  summary(ctx, a, r) {
     if (!r.options) return {};
     const keep = new Set(
       ctx
@@ -140,7 +144,7 @@ export default {
             { shown: kept.length, total },
           )
         : null;
-    return { content: options(ctx, { ...r, options: kept }), note };
+    return { content: options(ctx, { ...r, options: kept }, { options: a.config?.options }), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

@@ -1,7 +1,9 @@
 // Quiz results, shared by the phone and the big screen.
 
-export function options(ui, results, { mine = null } = {}) {
+export function options(ui, results, { mine = null, options: configOptions = [] } = {}) {
   const { h, fmt } = ui;
+  // The options' pictures (the config's, in their public form) at the start of their bars' labels.
+  const pictures = ui.picturesById(configOptions);
   const list = h("ol", {
     class: `bars quiz-bars${ui.manyClass((results.options || []).length)}`,
     attrs: { "aria-label": gettext("Answers") },
@@ -19,13 +21,16 @@ export function options(ui, results, { mine = null } = {}) {
         h(
           "div",
           { class: "bar-label" },
-          h(
-            "span",
-            { class: "bar-text" },
-            o.correct ? h("span", { class: "tick", text: "✓ " }) : null,
-            o.label,
-            // Translators: after the correct option's label, for screen readers; keep the space at the start.
-            o.correct ? h("span", { class: "visually-hidden", text: gettext(" (correct answer)") }) : null,
+          ui.labelPicture(
+            h(
+              "span",
+              { class: "bar-text" },
+              o.correct ? h("span", { class: "tick", text: "✓ " }) : null,
+              o.label,
+              // Translators: after the correct option's label, for screen readers; keep the space at the start.
+              o.correct ? h("span", { class: "visually-hidden", text: gettext(" (correct answer)") }) : null,
+            ),
+            pictures.get(o.id),
           ),
           h("span", {
             class: "bar-value",

@@ -2,9 +2,9 @@
 import { ranks, sentence } from "./results.js";
 
 export default {
-  stage: (ctx, a) => (a.results ? ranks(ctx, a.results) : null),
+  stage: (ctx, a) => (a.results ? ranks(ctx, a.results, { items: a.config?.items }) : null),
 
-  summary(ctx, _a, r) {
+  summary(ctx, a, r) {
     const all = r.items || [];
     const items = all.slice(0, ctx.SUMMARY_ROWS);
     const total = all.length;
@@ -16,7 +16,7 @@ export default {
             total,
           })
         : null;
-    return { content: ranks(ctx, { ...r, items }), note };
+    return { content: ranks(ctx, { ...r, items }, { items: a.config?.items }), note };
   },
 
   sentence: (ctx, r) => sentence(ctx, r),

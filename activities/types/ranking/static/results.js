@@ -1,8 +1,10 @@
 // Ranking results, shared by the phone and the big screen: the room's order (Borda points, sorted by
 // the server) with each item's points as a bar and as text, and its average rank.
 
-export function ranks(ui, results, { mine = [] } = {}) {
+export function ranks(ui, results, { mine = [], items: configItems = [] } = {}) {
   const { h, fmt } = ui;
+  // The items' pictures (the config's, in their public form) at the start of their labels.
+  const pictures = ui.picturesById(configItems);
   const items = results.items || [];
   const max = Math.max(1, ...items.map((i) => i.points || 0));
   const list = h("ol", {
@@ -11,6 +13,23 @@ export function ranks(ui, results, { mine = [] } = {}) {
   });
   items.forEach((item, i) => {
     const myPlace = mine.indexOf(item.id);
+    // The place, then the item's picture (in the label's line), then its label.
+    const text = ui.labelPicture(
+      h(
+        "span",
+        { class: "bar-text" },
+        item.label,
+        myPlace >= 0
+          ? h("span", {
+              class: "muted rank-mine",
+              // Translators: after an item of the room's ranking, where the participant put it; keep the space at the start.
+              text: fmt(gettext(" (you: #%(place)s)"), { place: myPlace + 1 }),
+            })
+          : null,
+      ),
+      pictures.get(item.id),
+    );
+    text.insertBefore(h("span", { class: "rank-place", text: `${i + 1}. ` }), text.firstChild);
     list.appendChild(
       h(
         "li",
@@ -18,19 +37,7 @@ export function ranks(ui, results, { mine = [] } = {}) {
         h(
           "div",
           { class: "bar-label" },
-          h(
-            "span",
-            { class: "bar-text" },
-            h("span", { class: "rank-place", text: `${i + 1}. ` }),
-            item.label,
-            myPlace >= 0
-              ? h("span", {
-                  class: "muted rank-mine",
-                  // Translators: after an item of the room's ranking, where the participant put it; keep the space at the start.
-                  text: fmt(gettext(" (you: #%(place)s)"), { place: myPlace + 1 }),
-                })
-              : null,
-          ),
+          text,
           h("span", {
             class: "bar-value",
             text: `${pts(ui, item.points)} · ${avgRank(ui, item.average_rank)}`,

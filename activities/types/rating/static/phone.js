@@ -54,6 +54,8 @@ export default {
         "div",
         { class: "rating-statement stack", dataset: { statementId: s.id } },
         h("p", { class: "rating-label", id: labelId, text: s.label }),
+        // The statement's picture (contract v1.2) between its label and its scale.
+        ctx.picture(s.image, { lazy: true, maxHeight: "30vh", cls: "picture statement-picture" }),
         group,
         ends,
       );

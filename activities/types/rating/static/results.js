@@ -50,6 +50,8 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
   const { h, fmt, bidi } = ui;
   const { low, high } = scaleOf(config);
   const statements = results.statements || [];
+  // The statements' pictures (the config's, in their public form) at the start of their labels.
+  const pictures = ui.picturesById(config.statements);
   const list = h("ol", {
     class: `rating-results${ui.manyClass(statements.length)}`,
     attrs: { "aria-label": gettext("Ratings") },
@@ -67,7 +69,7 @@ export function ratings(ui, results, config, { mine = {} } = {}) {
         h(
           "div",
           { class: "bar-label" },
-          h("span", { class: "bar-text", text: s.label }),
+          ui.labelPicture(h("span", { class: "bar-text", text: s.label }), pictures.get(s.id)),
           h("span", {
             class: "rating-average",
             text: count
