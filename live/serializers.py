@@ -8,6 +8,10 @@ from live.reactions import KINDS
 from sessions_app.serializers import TeamSerializer
 
 
+class StateTeamSerializer(TeamSerializer):
+    members = serializers.IntegerField(help_text="How many joined the team (not kicked).")
+
+
 class StateSessionSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -21,7 +25,7 @@ class StateSessionSerializer(serializers.Serializer):
     closes_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="A self-paced session only."
     )
-    teams = TeamSerializer(many=True, help_text="The session's teams ([] without).")
+    teams = StateTeamSerializer(many=True, help_text="The session's teams ([] without).")
     team_assignment = serializers.CharField(help_text="choose | auto")
 
 

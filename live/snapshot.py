@@ -129,7 +129,16 @@ def build_content(
         session = Session.objects.select_related("current_activity").filter(pk=session_id).first()
         if session is None:
             return None
-    participant_count = Participant.objects.filter(session_id=session_id, kicked_at__isnull=True).count()
+    present = Participant.objects.filter(session_id=session_id, kicked_at__isnull=True)
+    teams: list[dict[str, Any]] = []
+    if session.teams:
+        # The lobby shows how many joined each team: one GROUP BY in place of the count, in this
+        # rebuild (a join, a move or a kick bumps the version), never per poll.
+        per_team = dict(present.values_list("team_id").annotate(n=Count("pk")).order_by())
+        participant_count = sum(per_team.values())
+        teams = [{**team, "members": per_team.get(team["id"], 0)} for team in session.teams]
+    else:
+        participant_count = present.count()
     per_activity = {
         str(row["pk"]): row
         for row in Activity.objects.filter(session_id=session_id)
@@ -167,7 +176,8 @@ def build_content(
             "join_code": session.join_code,
             "rehearsal": session.rehearsal,
             # The phones show their team's name and colour from here (they know their team_id).
-            "teams": session.teams,
+            # With "members": how many joined each team (not kicked), for the big screen's lobby.
+            "teams": teams,
             "team_assignment": session.team_assignment,
         },
         "current_activity": current_state,

@@ -365,3 +365,31 @@ def test_a_storm_of_answers_rebuilds_at_most_a_few_times_per_second(api: APIClie
     # Once the storm is over the next poll shows every answer.
     body = json.loads(_state(api, session).content)
     assert body["current_activity"]["response_count"] == 60
+
+
+def test_state_teams_carry_their_members_from_the_snapshot(
+    api: APIClient, django_assert_num_queries: Any
+) -> None:
+    # The big screen's lobby shows how many joined each team (issue 26): counted in the rebuild that a
+    # join, a move or a kick causes (one GROUP BY), never per poll; kicked participants do not count.
+    teams = [
+        {"id": "red", "name": "Red", "color": "#d62828"},
+        {"id": "blue", "name": "Blue", "color": "#1d4ed8"},
+    ]
+    session = SessionFactory(teams=teams)
+    ann, _ = participant_services.participant_join(session=session, nickname="Ann", team_id="red")
+    participant_services.participant_join(session=session, nickname="Bo", team_id="red")
+    participant_services.participant_join(session=session, nickname="Cy", team_id="blue")
+    body = json.loads(_state(api, session).content)
+    assert [(t["id"], t["members"]) for t in body["session"]["teams"]] == [("red", 2), ("blue", 1)]
+    assert body["session"]["teams"][0] == {"id": "red", "name": "Red", "color": "#d62828", "members": 2}
+    assert body["participant_count"] == 3
+    with django_assert_num_queries(0):
+        assert _state(api, session).status_code == 200
+    participant_services.participant_move(participant=ann, team_id="blue")
+    body = json.loads(_state(api, session).content)
+    assert [t["members"] for t in body["session"]["teams"]] == [1, 2]
+    participant_services.participant_kick(participant=Participant.objects.get(nickname="Cy"))
+    body = json.loads(_state(api, session).content)
+    assert [t["members"] for t in body["session"]["teams"]] == [1, 1]
+    assert body["participant_count"] == 2

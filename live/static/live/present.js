@@ -13,6 +13,7 @@ import {
   replace,
   ui,
 } from "./common.js";
+import { inkOn } from "./join_who.js";
 import { StatePoller } from "./poller.js";
 import { presenterControls } from "./present_controls.js";
 import { selfPacedDashboard } from "./present_selfpaced.js";
@@ -127,6 +128,7 @@ function draw() {
           text: s.session.status === "draft" ? gettext("Join now: we start soon") : gettext("Join now"),
         }),
         h("p", { class: "sub-message", text: gettext("Scan the QR code or open the link on your phone.") }),
+        lobbyTeams(s.session.teams),
       ),
       sides(s).map(([, aside]) => aside),
     );
@@ -145,6 +147,34 @@ function draw() {
   }
   wasRevealed = !!a.results?.revealed;
   renderActivity(a);
+}
+
+/** The session's teams in the lobby (issue 26): a chip each, in the team's colour (black or white text,
+ * whichever contrasts: join_who.js inkOn, as on the phone) with its name and how many joined it
+ * (`members`, counted in the state's rebuild), so the room sees which team to pick. */
+function lobbyTeams(teams) {
+  if (!teams?.length) return null;
+  return h(
+    "ul",
+    { class: "lobby-teams", id: "lobby-teams", attrs: { "aria-label": gettext("Teams") } },
+    teams.map((t) =>
+      h(
+        "li",
+        {
+          class: "team-chip",
+          dataset: { teamId: t.id },
+          // The style object (CSSOM), not a style attribute: the page's CSP allows no inline style.
+          style: { backgroundColor: t.color, color: inkOn(t.color) },
+        },
+        h("span", { class: "team-chip-name", text: t.name }),
+        h("span", {
+          class: "team-chip-count",
+          // Translators: on the big screen's lobby, under a team's name: how many people joined it.
+          text: fmt(ngettext("%(n)s joined", "%(n)s joined", t.members || 0), { n: t.members || 0 }),
+        }),
+      ),
+    ),
+  );
 }
 
 // --- the types' renderers -----------------------------------------------------------------------
