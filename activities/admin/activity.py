@@ -249,6 +249,9 @@ class ActivityAdmin(
 
     # --- saving through the services --------------------------------------------------------
     def save_model(self, request: HttpRequest, obj: Activity, form: Any, change: bool) -> None:
+        # The form's uploaded pictures are stored now, in the change view's transaction with the
+        # activity (a form refused earlier stored nothing; a save refused here rolls their rows back).
+        form.store_staged_uploads()
         data = form.cleaned_data
         if not change:
             created = services.activity_create(

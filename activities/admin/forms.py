@@ -14,11 +14,11 @@ from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from activities.images import images_carried_over
+from activities.images import images_carried_over, remap_media
 from activities.models import Activity
 from activities.selectors import media_list
 from activities.services import EDITABLE_STATUSES
-from activities.services.media import media_too_large, media_upload
+from activities.services.media import media_encode, media_store_encoded, media_too_large
 from activities.services.summaries import track_key_clean, track_key_suggestion
 from activities.types import all_types
 from activities.types.form_pictures import PictureField, PicturesField, PicturesWidget, is_picture_field
@@ -75,6 +75,8 @@ class ActivityAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The config form's checked uploads (stand-in media id -> re-encoded image), stored on save.
+        self._staged_uploads: dict[str, Any] = {}
         self._suggest_track_key()
         self.config_names = list(self.config_form_class.base_fields)
         # A new activity has its id already (a UUID default), so "new" is _state.adding, not pk.
@@ -136,14 +138,30 @@ class ActivityAdminForm(forms.ModelForm):
                     max(6, len(items) + 2) if isinstance(items, list) else 6
                 )
 
-    def _store_upload(self, upload: Any) -> str:
-        """An uploaded picture as a media of the activity's session (activities.services.media)."""
+    def _check_upload(self, upload: Any) -> Any:
+        """An uploaded picture decoded and re-encoded (activities.services.media): refused files are
+        a form error; nothing is stored before the form is accepted (store_staged_uploads)."""
         if upload.size is None or upload.size > settings.MEDIA_MAX_BYTES:
             raise media_too_large()
+        return media_encode(upload.read())
+
+    def store_staged_uploads(self) -> None:
+        """Store the form's checked uploads as media of the activity's session and put their ids in
+        the cleaned config. Called by the admin's save_model, inside the transaction of the admin's
+        change view: the media rows and the activity commit together or not at all."""
+        staged = self._staged_uploads
+        config = self.cleaned_data.get("config")
+        if not staged or config is None:
+            return
         session = self._session()
-        if session is None:  # the config form is given no store without a session (_config_form)
+        if session is None:  # the config form checks no upload without a session (_config_form)
             raise ValueError("no session")
-        return str(media_upload(session=session, data=upload.read(), actor=self.actor).pk)
+        ids = {
+            stand_in: str(media_store_encoded(session=session, encoded=encoded, actor=self.actor).pk)
+            for stand_in, encoded in staged.items()
+        }
+        self.cleaned_data["config"] = remap_media(config, ids)
+        self._staged_uploads = {}
 
     def _config_form(self) -> ConfigForm:
         config_form = self.config_form_class(data=self.data, files=self.files, prefix=self.prefix)
@@ -151,7 +169,7 @@ class ActivityAdminForm(forms.ModelForm):
             if isinstance(field, PictureField | PicturesField):
                 field.widget.choices = getattr(self, "_choices", [])
         if self._session() is not None:
-            config_form.store_upload = self._store_upload
+            config_form.check_upload = self._check_upload
         return config_form
 
     def _absent_pictures(self, config_form: ConfigForm) -> tuple[bool, bool]:
@@ -178,6 +196,7 @@ class ActivityAdminForm(forms.ModelForm):
         config_form = self._config_form()
         if config_form.is_valid():
             cleaned["config"] = config_form.cleaned_data["config"]
+            self._staged_uploads = config_form.staged_uploads
             if not self.instance._state.adding:
                 # Pictures whose fields the post left out stay as stored (set through the API).
                 image, lists = self._absent_pictures(config_form)

@@ -133,7 +133,14 @@ def media_upload(*, session: Session, data: bytes, actor: Any = None) -> Media:
 
     The file is written before the row (a file without a row is what ``media_cleanup`` removes;
     a row without its file would be a broken picture on every phone)."""
-    stored = media_file_store(media_encode(data))
+    return media_store_encoded(session=session, encoded=media_encode(data), actor=actor)
+
+
+def media_store_encoded(*, session: Session, encoded: imaging.Encoded, actor: Any = None) -> Media:
+    """Store an image already checked and re-encoded (``media_encode``): its file, then its row in the
+    caller's transaction if any (the admin stores a form's uploads with the activity: a rollback
+    leaves only the file, which ``media_files_cleanup`` removes)."""
+    stored = media_file_store(encoded)
     with transaction.atomic():
         return media_row_create(session=session, stored=stored, actor=actor)
 

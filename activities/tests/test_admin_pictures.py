@@ -235,3 +235,23 @@ def test_a_session_of_another_team_shows_none_of_its_media_and_gets_no_upload(
     assert str(secret.pk) not in response.content.decode()
     assert list(Media.objects.filter(session=theirs).values_list("pk", flat=True)) == [secret.pk]
     assert not Activity.objects.exists()
+
+
+def test_an_upload_with_a_config_the_type_refuses_stores_nothing(
+    organizer: Any, a_session: Session, logo: Media, media_root: Path
+) -> None:
+    # The picture is fine, the form's fields too, but the type refuses the config (a poll of one
+    # option): the form says so and neither a media row nor a file is left behind.
+    files_before = sorted(p.name for p in media_root.rglob("*") if p.is_file())
+    data = _poll(
+        a_session,
+        options="Round",
+        image_upload=SimpleUploadedFile("new.png", _png((10, 200, 90)), "image/png"),
+        image_alt="A new logo",
+    )
+    response = login(organizer).post(add_url(a_session, "poll"), data)
+    assert response.status_code == 200
+    assert "options" in form_errors(response)
+    assert not Activity.objects.exists()
+    assert list(Media.objects.values_list("pk", flat=True)) == [logo.pk]
+    assert sorted(p.name for p in media_root.rglob("*") if p.is_file()) == files_before

@@ -5,8 +5,9 @@ One picture is three inputs: a media of the session to pick, a file to upload in
 text, required as soon as a picture is set (a form error names it, nothing is stored). A list's
 pictures are one such row per line of its textarea ("Line 2"), so a picture goes with the option on
 that line. The forms know no session: the admin gives each picture field the session's media
-(``media_choices``) and the config form a way to store an upload (``ConfigForm.store_upload``),
-which turns every upload into a media id before the type validates the config.
+(``media_choices``) and the config form a way to check an upload (``ConfigForm.check_upload``):
+each checked upload gets a stand-in media id while the type validates the config, and the admin stores
+them with the activity, in one transaction, once the form is accepted (a refused form stores nothing).
 
 A picture field absent from the posted data (a form built before pictures, a script) is not a
 removal: the admin keeps the stored pictures then (activities.images.images_carried_over).

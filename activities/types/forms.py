@@ -26,6 +26,7 @@ organizer's language): lazily where they are made at import time, when they are 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -119,9 +120,17 @@ class ConfigForm(forms.Form):
     title_or: ClassVar[str | None] = None
     title_or_message: ClassVar[str | Promise] = ""
 
-    # Stores an uploaded picture as a media of the session and returns its id (the admin sets it:
-    # form_pictures.py); without it a form takes pictures already in the session only.
-    store_upload: Callable[[Any], str] | None = None
+    # Checks an uploaded picture (decoded, re-encoded; a refused file raises DomainError) and returns
+    # what to store once the form is accepted (the admin sets it: form_pictures.py); without it a form
+    # takes pictures already in the session only. Nothing is stored here: each upload gets a stand-in
+    # media id (``staged_uploads``: stand-in id -> the checked upload) so the type can validate the
+    # config, and the admin stores them with the activity, in its transaction (a refused form stores
+    # nothing).
+    check_upload: Callable[[Any], Any] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staged_uploads: dict[str, Any] = {}
 
     @classmethod
     def keyed_fields(cls) -> list[KeyedField]:
@@ -165,26 +174,29 @@ class ConfigForm(forms.Form):
                     # Translators: an admin error: a picture was set for a line the list does not have.
                     self.add_error(name, gettext("Line %(n)s has a picture but no text.") % {"n": index + 1})
 
-    def _store_uploads(self, cleaned: dict[str, Any]) -> None:
-        """Every uploaded picture becomes a media of the session (its reference then names it)."""
+    def _stage_uploads(self, cleaned: dict[str, Any]) -> None:
+        """Every uploaded picture checked and named by a stand-in media id (``staged_uploads``)."""
         for name, field in self.fields.items():
             if not is_picture_field(field):
                 continue
             for ref in uploads_of(cleaned.get(name)):
                 upload = ref.pop("upload")
-                if self.store_upload is None:
+                if self.check_upload is None:
                     self.add_error(name, gettext("Pictures can be uploaded from the admin only."))
                     continue
                 try:
-                    ref["media_id"] = self.store_upload(upload)
+                    checked = self.check_upload(upload)
                 except DomainError as exc:
                     self.add_error(name, str(exc.message))
+                    continue
+                ref["media_id"] = stand_in = str(uuid.uuid4())
+                self.staged_uploads[stand_in] = checked
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.errors:
             return cleaned
-        self._store_uploads(cleaned)
+        self._stage_uploads(cleaned)
         if self.errors:
             return cleaned
         try:
