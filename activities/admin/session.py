@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from activities import selectors, services
 from activities.models import Activity
@@ -271,9 +271,14 @@ class SessionWithActivitiesAdmin(DefinitionActions, ExportActions, SessionAdmin)
             else:
                 self.message_user(request, f"{session}: “{activity}” is now live.", messages.SUCCESS)
 
-    # A copy of the configuration: for those who may edit it (the copy is the caller's own).
+    # A copy of the configuration: for those who may edit it (the copy is the caller's own). The copy
+    # takes the activities, their pictures, the teams and the series (services.session_duplicate).
     @admin.action(
-        description="Duplicate selected sessions (activities only, as a new draft)", permissions=["edit"]
+        description=gettext_lazy(
+            "Duplicate selected sessions as new drafts (activities, pictures, teams and series; "
+            "no participants or answers)"
+        ),
+        permissions=["edit"],
     )
     def duplicate_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> HttpResponse | None:
         copies = []

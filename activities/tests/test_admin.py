@@ -656,6 +656,23 @@ def test_duplicate_action(organizer, live):
     assert not HiddenWord.objects.filter(activity__session=copy).exists()
 
 
+def test_duplicate_action_says_what_it_copies_in_the_admins_language(organizer: Any) -> None:
+    # The copy takes the activities, their pictures, the teams and the series: the label says so, in
+    # the language of the admin's page.
+    session_create(owner=organizer, name="Quiz night")
+    label = (
+        "Duplicate selected sessions as new drafts (activities, pictures, teams and series; "
+        "no participants or answers)"
+    )
+    client = login(organizer)
+    page = client.get(reverse("admin:sessions_app_session_changelist")).content.decode()
+    assert f'<option value="duplicate_sessions">{label}</option>' in page
+    page = client.get(
+        reverse("admin:sessions_app_session_changelist"), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert f'<option value="duplicate_sessions">{translated("fr", label)}</option>' in page
+
+
 def _export(client: Client, session: Session, fmt: str) -> tuple[Any, str]:
     response = client.post(
         reverse("admin:sessions_app_session_changelist"),

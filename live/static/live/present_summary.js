@@ -107,9 +107,11 @@ export function summaryScreen({ sid, stage, cfg, typeOf, labelOf, stageCtx, fit 
     fit();
   }
   // --- trends (issue 27): a tracked activity of a session in a series shows its line chart ------------
-  // The series' trends (its owner's: GET /series/{sid}/trends) hold every point with its labels,
-  // this session's stored summary included; anyone else with the lifecycle right (a co-organizer, a
-  // presenter) gets 404 there and sees the earlier points the session results carry ("trend").
+  // The series' trends (GET /series/{sid}/trends) hold the points with their labels, this session's
+  // stored summary included: all of them for the series' owner; for a member of this session (a
+  // co-organizer, a presenter: read-only, docs/api.md "Who reads the trends") its tracked activities,
+  // with this session's point and up to 5 earlier ones. Should it fail, the earlier points the
+  // session results carry ("trend") are shown instead.
   const TREND_POINTS = 6; // this session and up to 5 earlier ones, as the results' "trend"
 
   async function seriesTrends() {
