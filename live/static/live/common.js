@@ -5,9 +5,12 @@
 // script each page loads before its modules): the globals gettext, ngettext and interpolate. Write
 // gettext("literal") and ngettext("%(n)s vote", "%(n)s votes", n) with string literals, so
 // `make messages` (xgettext) finds them, and fill placeholders with fmt() below.
+import { clear, h, inkOn, replace } from "./dom.js";
 import { labelPicture, picture, picturesById } from "./pictures.js";
 
-export { picture };
+// dom.js is a leaf (it imports nothing): pictures.js builds elements with it, and an import
+// circle between two modules breaks the hashed static storage's rewriting of imports.
+export { clear, h, inkOn, picture, replace };
 
 const G = globalThis;
 // Without the catalog (a test page, a failed load) the page still works, in English.
@@ -35,52 +38,6 @@ export function bidi(text) {
 export function readConfig(id = "caja-config") {
   const el = document.getElementById(id);
   return el ? JSON.parse(el.textContent) : {};
-}
-
-/** Build an element. Strings become text nodes; props: class, text, attrs, on, hidden, ... */
-export function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") el.className = value;
-    else if (key === "text") {
-      el.textContent = String(value);
-      // Text decides its own direction: a right-to-left nickname or answer displays right to left.
-      if (!el.hasAttribute("dir")) el.dir = "auto";
-    } else if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
-    else if (key === "attrs")
-      for (const [a, v] of Object.entries(value)) {
-        if (v !== null && v !== undefined && v !== false) el.setAttribute(a, String(v));
-      }
-    else if (key === "style")
-      for (const [prop, v] of Object.entries(value)) {
-        if (prop.startsWith("--")) el.style.setProperty(prop, v);
-        else el.style[prop] = v;
-      }
-    else if (key === "dataset") Object.assign(el.dataset, value);
-    else if (key in el) el[key] = value;
-    else el.setAttribute(key, String(value));
-  }
-  append(el, children);
-  return el;
-}
-
-function append(el, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-}
-
-export function clear(el) {
-  while (el.firstChild) el.removeChild(el.firstChild);
-  return el;
-}
-
-export function replace(el, ...children) {
-  clear(el);
-  append(el, children);
-  return el;
 }
 
 /** ISO 8601 with microseconds → epoch ms (trim to milliseconds for every engine). */

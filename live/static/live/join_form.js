@@ -1,8 +1,7 @@
 // The participant page's join form: a nickname, and a team when the session has teams (large coloured
 // buttons, or a line saying the server picks). Split out of join.js (its own concern, no behaviour
 // change): join.js decides when it shows and what follows a join.
-import { api, errorText, h, replace } from "./common.js";
-import { inkOn } from "./join_who.js";
+import { api, errorText, h, inkOn, replace } from "./common.js";
 
 /** showJoinForm({note, nickname}) of the page. `joinCode()`: the code to join with (a rehearsal's end
  * may change it); `setTeams(teams)`: the session's teams, once known; `rehearsing()`: whether the

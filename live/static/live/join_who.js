@@ -1,7 +1,7 @@
 // The participant page's "who am I": the token kept on this phone (localStorage, per session), the
 // nickname in the header, and the team (issue 26): its badge beside the nickname and the page's accent
 // in its colour. Split out of join.js (its own concern, no behaviour change).
-import { api } from "./common.js";
+import { api, inkOn } from "./common.js";
 
 /** This phone's participant of session `sessionId` in localStorage: load(), save(value), forget(). */
 export function participantStore(sessionId) {
@@ -29,16 +29,6 @@ export function participantStore(sessionId) {
       }
     },
   };
-}
-
-/** Black or white, whichever reads better on `hex` (#rrggbb): WCAG relative luminance. */
-export function inkOn(hex) {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) ? "#000000" : "#ffffff";
 }
 
 /** The header's nickname and team badge. `me()`: the participant ({token, nickname, team_id}) or

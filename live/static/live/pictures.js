@@ -1,7 +1,7 @@
 // Pictures of image references (contract v1.2) in their public form ({url, width, height, alt}: /state),
 // shared by every type's phone and big-screen renderers through ctx (common.js `ui`): a type never
 // builds an <img> of its own, so every picture keeps its alt text, its size rules and lazy loading.
-import { h } from "./common.js";
+import { h } from "./dom.js";
 
 /** An image reference as a figure, or null without one: whole and undistorted, never wider than its
  * box nor taller than maxHeight, with its alt text; lazy-loaded where asked (phones). */

@@ -7,13 +7,13 @@ import {
   bidi,
   fmt,
   h,
+  inkOn,
   loadTypes,
   picture,
   readConfig,
   replace,
   ui,
 } from "./common.js";
-import { inkOn } from "./join_who.js";
 import { StatePoller } from "./poller.js";
 import { presenterControls } from "./present_controls.js";
 import { selfPacedDashboard } from "./present_selfpaced.js";
@@ -150,7 +150,7 @@ function draw() {
 }
 
 /** The session's teams in the lobby (issue 26): a chip each, in the team's colour (black or white text,
- * whichever contrasts: join_who.js inkOn, as on the phone) with its name and how many joined it
+ * whichever contrasts: dom.js inkOn, as on the phone) with its name and how many joined it
  * (`members`, counted in the state's rebuild), so the room sees which team to pick. */
 function lobbyTeams(teams) {
   if (!teams?.length) return null;
