@@ -25,6 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .form_keys import config_key
+
 ALT_MAX = 300
 MAX_ROWS = 20  # the most options a list of a type takes (activities.types.fields)
 ACCEPT = "image/png,image/jpeg,image/webp,image/gif"
@@ -217,8 +219,6 @@ class PicturesField(forms.Field):
 
 def config_image_field() -> PictureField:
     """The config's ``image`` (contract v1.2: every type, a picture with the question)."""
-    from .forms import config_key
-
     field = PictureField(
         label=_("Picture"),
         help_text=_(

@@ -29,7 +29,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.utils.functional import Promise, lazy
@@ -40,6 +40,7 @@ from core.errors import DomainError, ValidationFailed
 
 from .base import ActivityType
 from .fields import OPTION_ID_RE
+from .form_keys import CONFIG_KEY_ATTRIBUTE, FIELD_DEFAULT, ConfigKey, config_key
 from .form_pictures import PicturesField, is_picture_field, pictures_initial, uploads_of
 from .registry import get_type
 
@@ -47,40 +48,6 @@ if TYPE_CHECKING:  # the stubs' type of a lazy translation (django-stubs, a dev 
     from django_stubs_ext import StrOrPromise
 
 OPTION_SEPARATOR = "|"
-
-
-_FIELD_DEFAULT: Any = object()
-_ATTRIBUTE = "caja_config_key"
-FieldT = TypeVar("FieldT", bound=forms.Field)
-
-
-@dataclass(frozen=True, slots=True)
-class ConfigKey:
-    """How one form field stands for one key of the type's config."""
-
-    key: str | None  # None: the field's own name
-    # Shown when the config lacks the key: by default blank for a text field, else the field's
-    # initial value (``_FIELD_DEFAULT``).
-    missing: Any
-    load: Callable[[Any], Any] | None  # config value -> form value (default: as is; bool for a checkbox)
-    dump: Callable[[Any], Any] | None  # cleaned value -> config value (default: the same)
-    omit_blank: bool  # leave the key out of the config when the field is blank
-    item_name: str | Promise | None  # what one element is called in error messages ("Line 2: …")
-
-
-def config_key(
-    field: FieldT,
-    key: str | None = None,
-    *,
-    missing: Any = _FIELD_DEFAULT,
-    load: Callable[[Any], Any] | None = None,
-    dump: Callable[[Any], Any] | None = None,
-    omit_blank: bool = False,
-    item_name: str | Promise | None = None,
-) -> FieldT:
-    """Declare ``field`` the editor of the config key ``key`` (default: the field's name)."""
-    setattr(field, _ATTRIBUTE, ConfigKey(key, missing, load, dump, omit_blank, item_name))
-    return field
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +60,7 @@ class KeyedField:
     def load(self, config: dict[str, Any]) -> Any:
         if self.key in config:
             value = config[self.key]
-        elif self.spec.missing is not _FIELD_DEFAULT:
+        elif self.spec.missing is not FIELD_DEFAULT:
             value = self.spec.missing
         else:
             value = "" if isinstance(self.field, forms.CharField) else self.field.initial
@@ -137,7 +104,7 @@ class ConfigForm(forms.Form):
         """The fields that stand for config keys, in the form's order."""
         keyed = []
         for name, field in cls.base_fields.items():
-            spec = getattr(field, _ATTRIBUTE, None)
+            spec = getattr(field, CONFIG_KEY_ATTRIBUTE, None)
             if isinstance(spec, ConfigKey):
                 keyed.append(KeyedField(name, spec.key or name, field, spec))
         return keyed
