@@ -70,6 +70,13 @@ def test_join_page_finds_completed_session(client: Client, session: Any) -> None
     assert _config(response.content.decode())["session_status"] == "completed"
 
 
+def test_the_bare_address_leads_to_the_join_page(client: Client) -> None:
+    # People type the host from the slide: they must land on the code form, not on a 404.
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [("/join", 302)]
+    assert 'name="code"' in response.content.decode()
+
+
 def test_join_start_page_and_redirect(client: Client) -> None:
     response = client.get("/join")
     assert response.status_code == 200
