@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, ValidationFailed
 from sessions_app.models import DESCRIPTION_MAX, NAME_MAX, Session, TeamAssignment
-from sessions_app.services import session_create, teams_clean
+from sessions_app.services import session_create, teams_clean, teams_values
 
 from .images import files_delete_unreferenced, image_refs, remap_media
 from .models import TITLE_MAX, Activity
@@ -195,8 +195,11 @@ def _clean_teams(session: dict[str, Any], errors: dict[str, list[str]]) -> tuple
         for field, messages in exc.details.items():
             errors[f"session.{field}"] = list(messages)
     assignment = session.get("team_assignment", TeamAssignment.CHOOSE)
-    if assignment not in TeamAssignment.values:
-        errors["session.team_assignment"] = [f"One of: {', '.join(TeamAssignment.values)}."]
+    try:
+        teams_values(team_assignment=assignment)  # the API's check of the mode, and its message
+    except ValidationFailed as exc:
+        for field, messages in exc.details.items():
+            errors[f"session.{field}"] = list(messages)
     return teams, assignment
 
 

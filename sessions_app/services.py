@@ -22,11 +22,10 @@ from .models import (
     Session,
     SessionPace,
     SessionStatus,
-    TeamAssignment,
 )
 from .sentinels import UNSET
 from .signals import session_completed, session_deleting
-from .teams import teams_clean
+from .teams import teams_clean, teams_values
 from .validation import validate_text
 
 # draft → active → completed, nothing else.
@@ -49,7 +48,7 @@ def _validate_schedule(
     values: dict[str, Any] = {}
     if pace is not UNSET:
         if pace not in SessionPace.values:
-            raise ValidationFailed({"pace": [f"One of: {', '.join(SessionPace.values)}."]})
+            raise ValidationFailed({"pace": [gettext("One of: %s.") % ", ".join(SessionPace.values)]})
         if session is not None and pace != session.pace and session.status != SessionStatus.DRAFT:
             raise InvalidTransition(
                 from_=session.status,
@@ -83,12 +82,7 @@ def session_create(
 ) -> Session:  # the owner is its actor
     values = validate_text(name=name, description=description, language=language)
     values.update(_validate_schedule(session=None, pace=pace, opens_at=opens_at, closes_at=closes_at))
-    if teams is not UNSET:
-        values["teams"] = teams_clean(teams)
-    if team_assignment is not None:
-        if team_assignment not in TeamAssignment.values:
-            raise ValidationFailed({"team_assignment": [f"One of: {', '.join(TeamAssignment.values)}."]})
-        values["team_assignment"] = team_assignment
+    values.update(teams_values(teams=teams, team_assignment=team_assignment))
     # 31^6 ≈ 887 million codes: a collision among open sessions is rare, but the unique
     # constraint is the judge, so retry on it rather than check-then-insert.
     for _ in range(10):
@@ -339,4 +333,5 @@ __all__ = [
     "session_set_series",
     "session_set_teams",
     "teams_clean",
+    "teams_values",
 ]

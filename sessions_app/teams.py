@@ -75,19 +75,28 @@ def teams_clean(raw: Any) -> list[dict[str, str]]:
     return teams
 
 
+def teams_values(*, teams: Any = UNSET, team_assignment: str | None = None) -> dict[str, Any]:
+    """The session fields a teams change writes, checked (create and the teams change share it):
+    UNSET teams and a None assignment leave theirs out."""
+    values: dict[str, Any] = {}
+    if teams is not UNSET:
+        values["teams"] = teams_clean(teams)
+    if team_assignment is not None:
+        if team_assignment not in TeamAssignment.values:
+            raise ValidationFailed(
+                {"team_assignment": [gettext("One of: %s.") % ", ".join(TeamAssignment.values)]}
+            )
+        values["team_assignment"] = team_assignment
+    return values
+
+
 @transaction.atomic
 def session_set_teams(
     *, session: Session, teams: Any = UNSET, team_assignment: str | None = None, actor: Any = None
 ) -> Session:
     """Replace the teams and/or the assignment mode; only while the session is a draft (409
     TEAMS_LOCKED otherwise, decided by a conditional UPDATE: a racing start wins or loses whole)."""
-    values: dict[str, Any] = {}
-    if teams is not UNSET:
-        values["teams"] = teams_clean(teams)
-    if team_assignment is not None:
-        if team_assignment not in TeamAssignment.values:
-            raise ValidationFailed({"team_assignment": [f"One of: {', '.join(TeamAssignment.values)}."]})
-        values["team_assignment"] = team_assignment
+    values = teams_values(teams=teams, team_assignment=team_assignment)
     if not values:
         return session
     changed = {k: v for k, v in values.items() if getattr(session, k) != v}

@@ -21,7 +21,7 @@ def validate_text(
     values: dict[str, Any] = {}
     if language is not None:
         if language not in LANGUAGE_CODES:
-            errors["language"] = [f"One of: {', '.join(LANGUAGE_CODES)}."]
+            errors["language"] = [gettext("One of: %s.") % ", ".join(LANGUAGE_CODES)]
         values["language"] = language
     if name is not None:
         name = text.clean_text(name)
