@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from django.conf import settings
@@ -235,13 +236,12 @@ class _SessionStepView(RoleView):
     """A step through the activities (the lifecycle right), answered with the state snapshot."""
 
     roles = {"POST": "organizer"}
-
-    def step(self, session: Any, actor: Any) -> None:
-        raise NotImplementedError
+    # The activities' service that takes the step (keyword-only session and actor): each subclass.
+    step: ClassVar[Callable[..., Any]]
 
     def post(self, request: Request, session_id: Any) -> Response:
         session = session_selectors.session_get_for(request.user, session_id, right="lifecycle")
-        self.step(session, request.user)
+        self.step(session=session, actor=request.user)
         state = state_now(session.pk)
         if state is None:
             raise NotFound(gettext("Session not found."))
@@ -258,8 +258,7 @@ _STEP_RESPONSES = {
 
 @extend_schema_view(post=extend_schema(operation_id="sessions_next", request=None, responses=_STEP_RESPONSES))
 class SessionNextView(_SessionStepView):
-    def step(self, session: Any, actor: Any) -> None:
-        activity_services.activity_activate_next(session=session, actor=actor)
+    step = staticmethod(activity_services.activity_activate_next)
 
 
 @extend_schema_view(
@@ -268,8 +267,7 @@ class SessionNextView(_SessionStepView):
 class SessionPreviousView(_SessionStepView):
     """``POST /sessions/{id}/previous``: back one activity, as a presenter's clicker does."""
 
-    def step(self, session: Any, actor: Any) -> None:
-        activity_services.activity_activate_previous(session=session, actor=actor)
+    step = staticmethod(activity_services.activity_activate_previous)
 
 
 # --- OpenAPI description of the plain polling views --------------------------------------------
