@@ -23,6 +23,8 @@ from typing import IO, TYPE_CHECKING
 
 from django.utils.translation import gettext
 
+from .imaging import FileRefused
+
 if TYPE_CHECKING:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no py.typed marker
 
@@ -42,14 +44,8 @@ _ERR_SUCCESS = 0
 _ERR_PASSWORD = 4
 
 
-class DeckRefused(Exception):
-    """The file is no deck we take: ``status`` (400/415) and ``code`` for the envelope."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+class DeckRefused(FileRefused):
+    """The file is no deck we take."""
 
 
 @dataclass(frozen=True)

@@ -57,14 +57,19 @@ _TRANSPOSE = {
 }
 
 
-class ImageRefused(Exception):
-    """The upload is not an image we take: ``status`` (400/415) and ``code`` for the envelope."""
+class FileRefused(Exception):
+    """An uploaded file we do not take: ``status`` (400/415) and ``code`` for the envelope (the
+    services turn it into a DomainError: services/media.py UploadRefused)."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+
+
+class ImageRefused(FileRefused):
+    """The upload is not an image we take."""
 
 
 @dataclass(frozen=True)

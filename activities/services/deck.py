@@ -18,7 +18,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext
 
 from core import state_version
-from core.errors import DomainError, PayloadTooLarge, ValidationFailed
+from core.errors import PayloadTooLarge, ValidationFailed
 from sessions_app.audit import audit_record
 from sessions_app.models import Session
 
@@ -26,18 +26,13 @@ from .. import deck as deck_render
 from ..images import files_delete_unreferenced
 from ..models import Activity
 from .activities import activity_create
-from .media import StoredFile, media_encode, media_file_store, media_row_create
+from .media import StoredFile, UploadRefused, media_encode, media_file_store, media_row_create
 
 logger = logging.getLogger("caja.media")
 
 
-class DeckRefused(DomainError):
-    """The file is no deck we take (``status_code`` and ``code`` from activities.deck)."""
-
-    def __init__(self, refused: deck_render.DeckRefused) -> None:
-        super().__init__(refused.message)
-        self.status_code = refused.status
-        self.code = refused.code
+class DeckRefused(UploadRefused):
+    """The file is no deck we take."""
 
 
 def deck_too_large() -> PayloadTooLarge:

@@ -26,13 +26,18 @@ from ..models import Media
 MEDIA_DIR = "images"
 
 
-class MediaRefused(DomainError):
-    """The upload is no image we take (``status_code`` and ``code`` from activities.imaging)."""
+class UploadRefused(DomainError):
+    """An uploaded file we do not take, with the ``status_code`` and ``code`` its check decided
+    (activities.imaging, activities.deck)."""
 
-    def __init__(self, refused: imaging.ImageRefused) -> None:
+    def __init__(self, refused: imaging.FileRefused) -> None:
         super().__init__(refused.message)
         self.status_code = refused.status
         self.code = refused.code
+
+
+class MediaRefused(UploadRefused):
+    """The upload is no image we take."""
 
 
 class MediaInUse(DomainError):
