@@ -75,6 +75,11 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def _row(**cells: Any) -> list[Any]:
+    """One row in CSV_COLUMNS' order: the cells given by column name, every other cell empty."""
+    return [cells.get(column, "") for column in CSV_COLUMNS]
+
+
 def iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback | None) -> Iterator[str]:
     buf = ChunkBuffer()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -82,51 +87,28 @@ def iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback | 
     rows = response_rows(chunk_size)
     count = 0
     for activity in session_activities(session):
-        head = [str(activity.pk), activity.order, csv_safe(activity.title), activity.type]
-        writer.writerow(
-            [
-                "results",
-                *head,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                json_text(activity_results(activity)),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]
-        )
+        head = {
+            "activity_id": str(activity.pk),
+            "activity_order": activity.order,
+            "activity_title": csv_safe(activity.title),
+            "activity_type": activity.type,
+        }
+        writer.writerow(_row(record="results", **head, results=json_text(activity_results(activity))))
         for pid, nickname, data, score, correct, elapsed, created, updated, team in rows(activity):
             writer.writerow(
-                [
-                    "response",
-                    *head,
-                    str(pid),
-                    csv_safe(nickname),
-                    json_text(data),
-                    "" if score is None else score,
-                    "" if correct is None else ("true" if correct else "false"),
-                    "" if elapsed is None else elapsed,
-                    iso(created),
-                    iso(updated),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    csv_safe(team),
-                ]
+                _row(
+                    record="response",
+                    **head,
+                    participant_id=str(pid),
+                    nickname=csv_safe(nickname),
+                    response_data=json_text(data),
+                    score="" if score is None else score,
+                    is_correct="" if correct is None else ("true" if correct else "false"),
+                    elapsed_ms="" if elapsed is None else elapsed,
+                    created_at=iso(created),
+                    updated_at=iso(updated),
+                    team_id=csv_safe(team),
+                )
             )
             count += 1
             if on_progress is not None and count % chunk_size == 0:
@@ -136,44 +118,30 @@ def iter_csv(session: Session, chunk_size: int, on_progress: ProgressCallback | 
         record, entries = activity_entries(activity, chunk_size)
         for entry in entries:
             writer.writerow(
-                [
-                    record,
-                    *head,
-                    entry["participant_id"] or "",
-                    csv_safe(entry["nickname"]),
-                    "",
-                    "",
-                    "",
-                    "",
-                    iso(entry["created_at"]),
-                    iso(entry["updated_at"]),
-                    "",
-                    csv_safe(entry["text"]),
-                    entry["upvotes"],
-                    entry["status"],
-                    "true" if entry["pinned"] else "false",
-                    "",
-                    "",
-                    "",
-                ]
+                _row(
+                    record=record,
+                    **head,
+                    participant_id=entry["participant_id"] or "",
+                    nickname=csv_safe(entry["nickname"]),
+                    created_at=iso(entry["created_at"]),
+                    updated_at=iso(entry["updated_at"]),
+                    text=csv_safe(entry["text"]),
+                    upvotes=entry["upvotes"],
+                    status=entry["status"],
+                    pinned="true" if entry["pinned"] else "false",
+                )
             )
             if buf.size() >= FLUSH_CHARS:
                 yield buf.take()
     for pid, nickname, started, finished in participant_times(session):
         writer.writerow(
-            [
-                "participant",
-                "",
-                "",
-                "",
-                "",
-                str(pid),
-                csv_safe(nickname),
-                *[""] * 11,
-                iso(started),
-                iso(finished),
-                "",
-            ]
+            _row(
+                record="participant",
+                participant_id=str(pid),
+                nickname=csv_safe(nickname),
+                started_at=iso(started),
+                finished_at=iso(finished),
+            )
         )
     if on_progress is not None:
         on_progress(count)
