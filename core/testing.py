@@ -59,7 +59,19 @@ WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def axe_violations(page: Any, where: str) -> list[str]:
     """Run axe-core's WCAG 2.1 AA rules on the page as it is now; one line per violating node."""
     from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # no py.typed
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    # Colours change with CSS transitions (Django admin's links take 0.15 s after a colour-scheme
+    # switch): judge them once they settle, or axe reads a colour halfway between the two themes.
+    # Bounded: a page that keeps transitioning (bars growing as votes arrive) is judged as it is.
+    try:
+        page.wait_for_function(
+            "() => document.getAnimations().every("
+            "(a) => !(a instanceof CSSTransition) || a.playState !== 'running')",
+            timeout=2000,
+        )
+    except PlaywrightTimeout:
+        pass
     results = Axe().run(
         page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}, "resultTypes": ["violations"]}
     )
